@@ -1,0 +1,49 @@
+package io.waly.log.format;
+
+/**
+ * What a record says. The byte code is what is stored (FORMAT.md, "Record kinds"); codes are never reused.
+ * A reader that meets an unknown code reports it as {@link #UNKNOWN} and keeps the record's bytes.
+ */
+public enum RecordKind {
+    /** A transaction's first write; its transaction id is its own sequence number. */
+    BEGIN(1),
+    /** A statement, logged before it is sent to the database. */
+    STATEMENT(2),
+    /** What the database answered to the statement before it: counts, effects, or the error. */
+    OUTCOME(3),
+    SAVEPOINT(4),
+    RELEASE(5),
+    ROLLBACK_TO(6),
+    /** The transaction is about to be committed; durable before COMMIT is sent. */
+    COMMIT(7),
+    /** The database confirmed the commit. */
+    COMMITTED(8),
+    /** The transaction was rolled back, or its commit failed. Nothing of it is replayed. */
+    ROLLBACK(9),
+    /** A writer opened the directory; carries who (never secrets) and what recovery found. */
+    OPENED(10),
+    /** A writer closed the directory cleanly. */
+    CLOSED(11),
+    UNKNOWN(0);
+
+    private static final RecordKind[] BY_CODE = new RecordKind[256];
+    static {
+        for (RecordKind k : values()) if (k != UNKNOWN) BY_CODE[k.code] = k;
+    }
+
+    public final byte code;
+
+    RecordKind(int code) {
+        this.code = (byte) code;
+    }
+
+    public static RecordKind of(byte code) {
+        RecordKind k = BY_CODE[code & 0xff];
+        return k == null ? UNKNOWN : k;
+    }
+
+    /** True for the kinds that end a transaction in the log. */
+    public boolean endsTransaction() {
+        return this == COMMITTED || this == ROLLBACK;
+    }
+}

@@ -1,0 +1,159 @@
+package io.waly.log.payload;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CBOR (RFC 8949) through Jackson's streaming API: the generator on the write path, and a small generic reader that
+ * turns a payload into maps, lists and scalars, from which the payload types pick the fields they know. Unknown
+ * fields are skipped, so that a newer writer's records still read here and an older record reads in a newer reader.
+ */
+public final class Cbor {
+    private Cbor() {}
+
+    private static final CBORFactory FACTORY = CBORFactory.builder().build();
+    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
+
+    @FunctionalInterface
+    public interface Body {
+        void write(CBORGenerator g) throws IOException;
+    }
+
+    /** Reused per thread: encoding runs on the application's threads, and one buffer each keeps it allocation-light. */
+    private static final ThreadLocal<ByteArrayOutputStream> BUFFERS = ThreadLocal.withInitial(() -> new ByteArrayOutputStream(512));
+
+    public static byte[] encode(Body body) {
+        ByteArrayOutputStream out = BUFFERS.get();
+        out.reset();
+        try (CBORGenerator g = (CBORGenerator) FACTORY.createGenerator(out)) {
+            body.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] bytes = out.toByteArray();
+        if (out.size() > 1 << 20) BUFFERS.remove();  // do not keep a huge statement's buffer alive
+        return bytes;
+    }
+
+    /** Decodes a payload into maps (insertion-ordered), lists, String, Long/BigInteger, Double, BigDecimal, byte[], Boolean, null. */
+    public static Object decode(byte[] payload) {
+        if (payload.length == 0) return new LinkedHashMap<String, Object>();
+        try (JsonParser p = FACTORY.createParser(payload)) {
+            p.nextToken();
+            return readAny(p);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("payload is not valid CBOR: " + e.getMessage(), e);
+        }
+    }
+
+    private static Object readAny(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        switch (t) {
+            case START_OBJECT -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                while (p.nextToken() != JsonToken.END_OBJECT) {
+                    String name = p.currentName();
+                    p.nextToken();
+                    m.put(name, readAny(p));
+                }
+                return m;
+            }
+            case START_ARRAY -> {
+                List<Object> l = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) l.add(readAny(p));
+                return l;
+            }
+            case VALUE_STRING -> {
+                return p.getText();
+            }
+            case VALUE_NUMBER_INT -> {
+                return switch (p.getNumberType()) {
+                    case BIG_INTEGER -> p.getBigIntegerValue();
+                    default -> p.getLongValue();
+                };
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return p.getNumberType() == JsonParser.NumberType.BIG_DECIMAL ? p.getDecimalValue() : p.getDoubleValue();
+            }
+            case VALUE_TRUE -> {
+                return Boolean.TRUE;
+            }
+            case VALUE_FALSE -> {
+                return Boolean.FALSE;
+            }
+            case VALUE_NULL -> {
+                return null;
+            }
+            case VALUE_EMBEDDED_OBJECT -> {
+                Object o = p.getEmbeddedObject();
+                return o instanceof byte[] ? o : String.valueOf(o);
+            }
+            default -> throw new IOException("unexpected CBOR token " + t);
+        }
+    }
+
+    /** Renders a payload as JSON text (bytes as base64 strings), for people and for {@code jq}. */
+    public static void toJson(byte[] payload, Writer out, boolean pretty) {
+        try (JsonParser p = FACTORY.createParser(payload); JsonGenerator g = JSON.createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            if (pretty) g.useDefaultPrettyPrinter();
+            if (p.nextToken() != null) g.copyCurrentStructure(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- helpers for the payload readers ----
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object o) {
+        return o instanceof List<?> l ? (List<Object>) l : List.of();
+    }
+
+    static String str(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    static long num(Object o, long dflt) {
+        return o instanceof Number n ? n.longValue() : dflt;
+    }
+
+    static boolean bool(Object o) {
+        return Boolean.TRUE.equals(o);
+    }
+
+    static void writeStrings(CBORGenerator g, String field, List<String> values) throws IOException {
+        if (values == null) return;
+        g.writeFieldName(field);
+        g.writeStartArray(values, values.size());
+        for (String s : values) g.writeString(s);
+        g.writeEndArray();
+    }
+
+    static List<String> strings(Object o) {
+        if (o == null) return null;
+        List<String> out = new ArrayList<>();
+        for (Object x : list(o)) out.add(str(x));
+        return out;
+    }
+
+    static void writeOptString(CBORGenerator g, String field, String value) throws IOException {
+        if (value != null) g.writeStringField(field, value);
+    }
+}

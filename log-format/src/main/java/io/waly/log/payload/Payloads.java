@@ -1,0 +1,265 @@
+package io.waly.log.payload;
+
+import static io.waly.log.payload.Cbor.*;
+
+import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
+import io.waly.command.Command;
+import io.waly.command.Value;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The payload of each record kind (FORMAT.md, "Payloads"). Every payload is a CBOR map with named fields; absent
+ * optional fields are omitted; readers ignore fields they do not know. {@link #SCHEMA_VERSION} is the version of this
+ * payload schema a statement was written under.
+ */
+public final class Payloads {
+    private Payloads() {}
+
+    /** Version of the payload schema; recorded in every STATEMENT. */
+    public static final int SCHEMA_VERSION = 1;
+
+    // ---------------------------------------------------------------- BEGIN
+
+    /**
+     * A transaction's first write. {@code dbTxid} is the database's own transaction id ({@code txid_current()}), or
+     * -1 when it could not be had; it resolves the transaction if the process dies between COMMIT and its outcome.
+     */
+    public record Begin(int connection, long dbTxid, boolean autocommit, String isolation, boolean readOnly) {
+        public byte[] encode() {
+            return Cbor.encode(g -> {
+                g.writeStartObject();
+                g.writeNumberField("conn", connection);
+                if (dbTxid >= 0) g.writeNumberField("dbTxid", dbTxid);
+                if (autocommit) g.writeBooleanField("autocommit", true);
+                writeOptString(g, "isolation", isolation);
+                if (readOnly) g.writeBooleanField("readOnly", true);
+                g.writeEndObject();
+            });
+        }
+
+        public static Begin decode(byte[] p) {
+            Map<String, Object> m = map(Cbor.decode(p));
+            return new Begin((int) num(m.get("conn"), 0), num(m.get("dbTxid"), -1), bool(m.get("autocommit")),
+                    str(m.get("isolation")), bool(m.get("readOnly")));
+        }
+    }
+
+    // ---------------------------------------------------------------- STATEMENT
+
+    /**
+     * A statement as the application sent it: its SQL, its bound parameters (typed values; {@code jdbcTypes} holds the
+     * {@code java.sql.Types} code each was bound with, 0 when none was given), the parsed command, and where it came
+     * from. {@code copyData} carries the rows of a {@code COPY … FROM STDIN}. {@code batchIndex} is the position in a
+     * JDBC batch, -1 outside one.
+     */
+    public record Statement(String sql, List<Value> params, int[] jdbcTypes, Command command, boolean autocommit,
+                            int batchIndex, byte[] copyData, int connection, int schemaVersion) {
+
+        public Statement(String sql, List<Value> params, int[] jdbcTypes, Command command, boolean autocommit,
+                         int batchIndex, byte[] copyData, int connection) {
+            this(sql, params, jdbcTypes, command, autocommit, batchIndex, copyData, connection, SCHEMA_VERSION);
+        }
+
+        public byte[] encode() {
+            return Cbor.encode(g -> {
+                g.writeStartObject();
+                g.writeNumberField("schemaVersion", schemaVersion);
+                g.writeNumberField("conn", connection);
+                g.writeStringField("sql", sql);
+                if (params != null && !params.isEmpty()) {
+                    g.writeFieldName("params");
+                    ValueCodec.writeList(g, params);
+                    if (jdbcTypes != null) {
+                        g.writeFieldName("jdbcTypes");
+                        g.writeArray(jdbcTypes, 0, jdbcTypes.length);
+                    }
+                }
+                if (command != null) {
+                    g.writeFieldName("command");
+                    CommandCodec.write(g, command);
+                }
+                if (autocommit) g.writeBooleanField("autocommit", true);
+                if (batchIndex >= 0) g.writeNumberField("batchIndex", batchIndex);
+                if (copyData != null) {
+                    g.writeFieldName("copyData");
+                    g.writeBinary(copyData);
+                }
+                g.writeEndObject();
+            });
+        }
+
+        public static Statement decode(byte[] p) {
+            Map<String, Object> m = map(Cbor.decode(p));
+            List<Value> params = ValueCodec.readList(m.get("params"));
+            List<Object> types = list(m.get("jdbcTypes"));
+            int[] jdbcTypes = new int[types.size()];
+            for (int i = 0; i < jdbcTypes.length; i++) jdbcTypes[i] = (int) num(types.get(i), 0);
+            Command cmd = m.containsKey("command") ? CommandCodec.read(m.get("command")) : new Command.Sql("UNPARSED");
+            return new Statement(str(m.get("sql")), params, jdbcTypes, cmd, bool(m.get("autocommit")),
+                    (int) num(m.get("batchIndex"), -1), m.get("copyData") instanceof byte[] b ? b : null,
+                    (int) num(m.get("conn"), 0), (int) num(m.get("schemaVersion"), 1));
+        }
+    }
+
+    // ---------------------------------------------------------------- OUTCOME
+
+    /**
+     * What the database produced for one statement, recorded so that replay reproduces it exactly (invariant 7):
+     * {@code rows} are row images (a table's columns and the rows the statement wrote, as the database returned them),
+     * {@code sequence} a sequence's value after the statement ({@code nextval}/{@code setval}).
+     */
+    public record Effect(String kind, String target, List<String> columns, List<List<Value>> rows) {
+        public static final String ROWS = "rows";
+        public static final String SEQUENCE = "sequence";
+    }
+
+    /**
+     * The outcome of the STATEMENT {@code statementSeq}: {@code ok} with update counts (one per result, or one per
+     * batch element), or the error's SQLState and message.
+     */
+    public record Outcome(long statementSeq, boolean ok, long[] counts, String sqlState, String message, List<Effect> effects) {
+
+        public static Outcome ok(long statementSeq, long[] counts, List<Effect> effects) {
+            return new Outcome(statementSeq, true, counts, null, null, effects);
+        }
+
+        public static Outcome error(long statementSeq, String sqlState, String message) {
+            return new Outcome(statementSeq, false, null, sqlState, message, List.of());
+        }
+
+        public byte[] encode() {
+            return Cbor.encode(g -> {
+                g.writeStartObject();
+                g.writeNumberField("stmt", statementSeq);
+                g.writeBooleanField("ok", ok);
+                if (counts != null) {
+                    g.writeFieldName("counts");
+                    g.writeArray(counts, 0, counts.length);
+                }
+                writeOptString(g, "sqlState", sqlState);
+                writeOptString(g, "message", message);
+                if (effects != null && !effects.isEmpty()) {
+                    g.writeFieldName("effects");
+                    g.writeStartArray();
+                    for (Effect e : effects) writeEffect(g, e);
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+            });
+        }
+
+        private static void writeEffect(CBORGenerator g, Effect e) throws IOException {
+            g.writeStartObject();
+            g.writeStringField("kind", e.kind());
+            g.writeStringField("target", e.target());
+            writeStrings(g, "columns", e.columns());
+            g.writeFieldName("rows");
+            g.writeStartArray();
+            for (List<Value> row : e.rows()) ValueCodec.writeList(g, row);
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+
+        public static Outcome decode(byte[] p) {
+            Map<String, Object> m = map(Cbor.decode(p));
+            long[] counts = null;
+            if (m.containsKey("counts")) {
+                List<Object> c = list(m.get("counts"));
+                counts = new long[c.size()];
+                for (int i = 0; i < counts.length; i++) counts[i] = num(c.get(i), 0);
+            }
+            List<Effect> effects = new ArrayList<>();
+            for (Object o : list(m.get("effects"))) {
+                Map<String, Object> e = map(o);
+                List<List<Value>> rows = new ArrayList<>();
+                for (Object r : list(e.get("rows"))) rows.add(ValueCodec.readList(r));
+                effects.add(new Effect(str(e.get("kind")), str(e.get("target")), strings(e.get("columns")), rows));
+            }
+            return new Outcome(num(m.get("stmt"), 0), bool(m.get("ok")), counts, str(m.get("sqlState")),
+                    str(m.get("message")), effects);
+        }
+    }
+
+    // ---------------------------------------------------------------- SAVEPOINT, RELEASE, ROLLBACK_TO
+
+    public record Savepoint(String name) {
+        public byte[] encode() {
+            return Cbor.encode(g -> {
+                g.writeStartObject();
+                g.writeStringField("name", name);
+                g.writeEndObject();
+            });
+        }
+
+        public static Savepoint decode(byte[] p) {
+            return new Savepoint(str(map(Cbor.decode(p)).get("name")));
+        }
+    }
+
+    // ---------------------------------------------------------------- COMMIT
+
+    /** The commit intent, durable before COMMIT is sent; carries the database transaction id again for recovery. */
+    public record Commit(long dbTxid) {
+        public byte[] encode() {
+            return Cbor.encode(g -> {
+                g.writeStartObject();
+                if (dbTxid >= 0) g.writeNumberField("dbTxid", dbTxid);
+                g.writeEndObject();
+            });
+        }
+
+        public static Commit decode(byte[] p) {
+            return new Commit(num(map(Cbor.decode(p)).get("dbTxid"), -1));
+        }
+    }
+
+    // ---------------------------------------------------------------- COMMITTED, ROLLBACK
+
+    /**
+     * How a transaction ended. {@code reason}: "commit", "rollback", "commit-failed", "connection-closed",
+     * "statement-failed" (an autocommit statement), or "recovered" when a later writer resolved an in-doubt
+     * transaction by asking the database ({@code txid_status}).
+     */
+    public record End(String reason, String sqlState, String message) {
+        public static final End COMMIT = new End("commit", null, null);
+        public static final End ROLLBACK = new End("rollback", null, null);
+
+        public byte[] encode() {
+            return Cbor.encode(g -> {
+                g.writeStartObject();
+                g.writeStringField("reason", reason);
+                writeOptString(g, "sqlState", sqlState);
+                writeOptString(g, "message", message);
+                g.writeEndObject();
+            });
+        }
+
+        public static End decode(byte[] p) {
+            Map<String, Object> m = map(Cbor.decode(p));
+            return new End(str(m.get("reason")), str(m.get("sqlState")), str(m.get("message")));
+        }
+    }
+
+    // ---------------------------------------------------------------- OPENED, CLOSED
+
+    /** Who opened or closed the log: string facts (driver version, host, pid, database URL without secrets). */
+    public record Info(Map<String, String> facts) {
+        public byte[] encode() {
+            return Cbor.encode(g -> {
+                g.writeStartObject();
+                for (Map.Entry<String, String> e : facts.entrySet()) g.writeStringField(e.getKey(), e.getValue());
+                g.writeEndObject();
+            });
+        }
+
+        public static Info decode(byte[] p) {
+            Map<String, String> out = new LinkedHashMap<>();
+            map(Cbor.decode(p)).forEach((k, v) -> out.put(k, str(v)));
+            return new Info(out);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package io.waly.log.read;
+
+import static io.waly.log.format.LogFormat.*;
+
+import io.waly.log.LogCorruptException;
+import io.waly.log.LogRecord;
+import io.waly.log.format.RecordKind;
+import io.waly.log.format.SegmentHeader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads and checks the records of one segment in order: framing, CRC32C, sequence continuity and the hash chain.
+ * It never decides what a bad record means; {@link #next()} says what it found and the caller (recovery, reader,
+ * verifier) decides whether that is a torn tail, a record still being written, or corruption.
+ */
+public final class SegmentReader implements AutoCloseable {
+
+    /** What {@link #next()} found at the current position. */
+    public enum Step {
+        /** A valid record; see {@link #record()}. */
+        RECORD,
+        /** The file ends exactly at a record boundary. */
+        END,
+        /** The file ends inside a record (being written, or torn). */
+        PARTIAL,
+        /** The bytes at the current position are not the record that should be there; see {@link #problem()}. */
+        BAD
+    }
+
+    private static final int READ_AHEAD = 256 * 1024;
+
+    private final Path file;
+    private final FileChannel ch;
+    private final SegmentHeader header;
+    private final MessageDigest sha;
+    private final CRC32C crc = new CRC32C();
+    private final byte[] computedHash = new byte[HASH_LENGTH];
+
+    private long position = SEGMENT_HEADER_LENGTH;
+    private long expectedSeq;
+    private byte[] prevHash;
+    private LogRecord record;
+    private String problem;
+
+    private ByteBuffer window = ByteBuffer.allocate(READ_AHEAD);
+    private long windowStart = -1;
+
+    private SegmentReader(Path file, FileChannel ch, SegmentHeader header) {
+        this.file = file;
+        this.ch = ch;
+        this.header = header;
+        this.expectedSeq = header.firstSeq();
+        this.prevHash = header.prevHash().clone();
+        try {
+            this.sha = MessageDigest.getInstance(HASH_ALGORITHM);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Opens a segment and checks its header; a bad header is a {@link LogCorruptException} at offset 0. */
+    public static SegmentReader open(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            ByteBuffer hb = ByteBuffer.allocate(SEGMENT_HEADER_LENGTH);
+            while (hb.hasRemaining() && ch.read(hb, hb.position()) > 0) { /* keep reading */ }
+            byte[] bytes = hb.position() == SEGMENT_HEADER_LENGTH ? hb.array() : Arrays.copyOf(hb.array(), hb.position());
+            SegmentHeader header;
+            try {
+                header = SegmentHeader.decode(bytes);
+            } catch (IllegalArgumentException e) {
+                throw new LogCorruptException(file, 0, 0, e.getMessage());
+            }
+            long named = parseSegmentName(file.getFileName().toString());
+            if (named != header.firstSeq()) {
+                throw new LogCorruptException(file, 0, 0, "segment header says first sequence " + header.firstSeq()
+                        + " but the file is named for " + named);
+            }
+            return new SegmentReader(file, ch, header);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    public SegmentHeader header() {
+        return header;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** File offset of the next record to read (or of the bad/partial one last found). */
+    public long position() {
+        return position;
+    }
+
+    public long expectedSeq() {
+        return expectedSeq;
+    }
+
+    /** The chain value after the last good record (the header's previous hash before any). */
+    public byte[] chainHash() {
+        return prevHash;
+    }
+
+    public LogRecord record() {
+        return record;
+    }
+
+    public String problem() {
+        return problem;
+    }
+
+    public long size() throws IOException {
+        return ch.size();
+    }
+
+    /** Reads the record at the current position; on anything but RECORD the position stays where it was. */
+    public Step next() throws IOException {
+        record = null;
+        problem = null;
+        long size = ch.size();
+        if (position == size) return Step.END;
+        if (size - position < PAYLOAD_OFFSET) {
+            problem = "incomplete record header (" + (size - position) + " bytes before end of file)";
+            return Step.PARTIAL;
+        }
+        ByteBuffer head = bytes(position, PAYLOAD_OFFSET);
+        long length = Integer.toUnsignedLong(head.getInt(head.position() + LENGTH_OFFSET));
+        long total = RECORD_OVERHEAD + length;
+        if (length > MAX_PAYLOAD || position + total > size) {
+            problem = "record of " + total + " bytes runs past the end of the file (" + (size - position) + " bytes left)";
+            return Step.PARTIAL;
+        }
+        ByteBuffer rec = bytes(position, (int) total);
+        int base = rec.position();
+        byte[] arr = rec.array();
+        int off = rec.arrayOffset() + base;
+        crc.reset();
+        crc.update(arr, off + SEQ_OFFSET, (int) total - SEQ_OFFSET);
+        int storedCrc = rec.getInt(base + CRC_OFFSET);
+        if (storedCrc != (int) crc.getValue()) {
+            problem = String.format("record checksum mismatch (stored %08x, computed %08x)", storedCrc, (int) crc.getValue());
+            return Step.BAD;
+        }
+        long seq = rec.getLong(base + SEQ_OFFSET);
+        if (seq != expectedSeq) {
+            problem = "sequence " + seq + " where " + expectedSeq + " was expected (records missing, reordered or duplicated)";
+            return Step.BAD;
+        }
+        int hashAt = off + PAYLOAD_OFFSET + (int) length;
+        sha.update(prevHash);
+        sha.update(arr, off + SEQ_OFFSET, PAYLOAD_OFFSET - SEQ_OFFSET + (int) length);
+        try {
+            sha.digest(computedHash, 0, HASH_LENGTH);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException(e);
+        }
+        if (!Arrays.equals(arr, hashAt, hashAt + HASH_LENGTH, computedHash, 0, HASH_LENGTH)) {
+            problem = "hash chain broken (the record or one before it was changed, removed or reordered)";
+            return Step.BAD;
+        }
+        byte[] payload = Arrays.copyOfRange(arr, off + PAYLOAD_OFFSET, off + PAYLOAD_OFFSET + (int) length);
+        byte[] hash = computedHash.clone();
+        record = new LogRecord(seq, rec.getLong(base + TIMESTAMP_OFFSET), rec.getLong(base + TX_OFFSET),
+                RecordKind.of(rec.get(base + KIND_OFFSET)), payload, hash, file, position);
+        position += total;
+        expectedSeq = seq + 1;
+        prevHash = hash;
+        return Step.RECORD;
+    }
+
+    /** A corruption error for the problem found at the current position. */
+    public LogCorruptException corruption() {
+        return new LogCorruptException(file, position, expectedSeq, problem == null ? "unreadable record" : problem);
+    }
+
+    /**
+     * True when some record with a valid checksum and a sequence number after the last good one starts after the
+     * current position. A crash tears only the end of what was being written, so a bad record followed by a good one
+     * is corruption, not a torn tail.
+     */
+    public boolean validRecordFollows() throws IOException {
+        long size = ch.size();
+        long from = position + 1;
+        if (size - from < RECORD_OVERHEAD) return false;
+        ByteBuffer rest = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 16, size - from));
+        while (rest.hasRemaining() && ch.read(rest, from + rest.position()) > 0) { /* fill */ }
+        byte[] a = rest.array();
+        int n = rest.position();
+        for (int i = 0; i + RECORD_OVERHEAD <= n; i++) {
+            long seq = rest.getLong(i + SEQ_OFFSET);
+            if (seq < expectedSeq || seq > expectedSeq + 10_000_000L) continue;
+            long length = Integer.toUnsignedLong(rest.getInt(i + LENGTH_OFFSET));
+            if (i + RECORD_OVERHEAD + length > n) continue;
+            crc.reset();
+            crc.update(a, i + SEQ_OFFSET, (int) (RECORD_OVERHEAD + length - SEQ_OFFSET));
+            if ((int) crc.getValue() == rest.getInt(i + CRC_OFFSET)) return true;
+        }
+        return false;
+    }
+
+    /** Returns a buffer positioned at {@code pos} with at least {@code n} readable bytes from the file. */
+    private ByteBuffer bytes(long pos, int n) throws IOException {
+        if (windowStart < 0 || pos < windowStart || pos + n > windowStart + window.limit()) {
+            if (window.capacity() < n) window = ByteBuffer.allocate(Math.max(n, READ_AHEAD));
+            window.clear();
+            int read;
+            while (window.hasRemaining() && (read = ch.read(window, pos + window.position())) > 0) {
+                if (window.position() >= n && read < READ_AHEAD / 4) break;
+            }
+            window.flip();
+            windowStart = pos;
+            if (window.limit() < n) throw new IOException("short read in " + file + " at " + pos);
+        }
+        return window.duplicate().position((int) (pos - windowStart));
+    }
+
+    /** Forgets buffered bytes, so that a follower sees what was appended since. */
+    public void refresh() {
+        windowStart = -1;
+    }
+
+    @Override
+    public void close() throws IOException {
+        ch.close();
+    }
+}

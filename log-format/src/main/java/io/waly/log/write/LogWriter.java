@@ -1,0 +1,485 @@
+package io.waly.log.write;
+
+import static io.waly.log.format.LogFormat.*;
+
+import io.waly.log.Durability;
+import io.waly.log.LogConfig;
+import io.waly.log.LogCorruptException;
+import io.waly.log.LogException;
+import io.waly.log.format.RecordKind;
+import io.waly.log.format.SegmentHeader;
+import io.waly.log.format.Segments;
+import io.waly.log.read.SegmentReader;
+import io.waly.log.storage.LogStorage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+/**
+ * Appends records to a log directory: one writer per directory (an exclusive file lock), gap-free sequence numbers,
+ * records in the order {@link #append} is called, CRC32C and hash chain per record, segment rollover, and group commit.
+ *
+ * <p>Two locks, always taken in this order: {@code syncLock} (one fsync at a time) then {@code appendLock} (the
+ * buffer, the sequence and the chain). Appends copy into an in-memory buffer and only write to the OS when it fills;
+ * {@link #sync} writes the buffer out under {@code appendLock} but forces the disk <em>outside</em> it, so appenders
+ * keep going during an fsync and the next leader's fsync covers everyone who arrived meanwhile. A committer never waits
+ * for a batch to fill or for a timer: an idle disk is forced at once.
+ *
+ * <p>After an I/O error on write or fsync the writer refuses everything until it is reopened: after a failed fsync the
+ * kernel may have dropped the dirty pages, so retrying could report durable what is not (PostgreSQL's 2018 lesson).
+ */
+public final class LogWriter implements AutoCloseable {
+
+    /** Pass as the transaction id to {@link #append} to make it the record's own sequence number (for BEGIN). */
+    public static final long OWN_SEQ = -1;
+
+    private static final int BUFFER_BYTES = 256 * 1024;
+
+    private final LogConfig config;
+    private final LogStorage storage;
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Recovery recovery;
+    private final byte[] logId;
+
+    private final ReentrantLock syncLock = new ReentrantLock();
+    private final ReentrantLock appendLock = new ReentrantLock();
+    private final Condition flusherWake = appendLock.newCondition();
+
+    // guarded by appendLock
+    private LogStorage.SegmentFile segment;
+    private long segmentBytes;            // bytes in the current segment, written or buffered
+    private final List<LogStorage.SegmentFile> retired = new ArrayList<>();
+    private ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    private long lastSeq;
+    private long lastTimestamp;
+    private final byte[] lastHash = new byte[HASH_LENGTH];
+    private final MessageDigest sha;
+    private final CRC32C crc = new CRC32C();
+    private boolean closed;
+
+    private volatile long writtenSeq;    // handed to the OS
+    private volatile long durableSeq;    // forced to the device
+    private volatile Throwable failure;
+    private final Thread flusher;
+
+    private LogWriter(LogConfig config, FileChannel lockChannel, FileLock lock) throws IOException {
+        this.config = config;
+        this.storage = config.storage();
+        this.dir = config.dir();
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        try {
+            this.sha = MessageDigest.getInstance(HASH_ALGORITHM);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        this.recovery = recover();
+        this.logId = currentLogId;
+        this.writtenSeq = lastSeq;
+        this.durableSeq = lastSeq;
+        if (config.durability() == Durability.ASYNC) {
+            flusher = new Thread(this::flushLoop, "waly-log-flusher");
+            flusher.setDaemon(true);
+            flusher.start();
+        } else {
+            flusher = null;
+        }
+    }
+
+    /**
+     * Opens the log directory for writing, creating it if needed, recovering a torn tail if a crash left one.
+     *
+     * @throws LogException when another writer holds the directory, or it cannot be created or written
+     * @throws LogCorruptException when the log is damaged before its tail
+     */
+    public static LogWriter open(LogConfig config) {
+        Path dir = config.dir();
+        FileChannel lockChannel = null;
+        try {
+            Files.createDirectories(dir);
+            lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new LogException("log directory " + dir.toAbsolutePath() + " is already open for writing by another"
+                        + " writer (one writer per directory; within one JVM all connections share one writer)");
+            }
+            return new LogWriter(config, lockChannel, lock);
+        } catch (IOException e) {
+            closeQuietly(lockChannel);
+            throw new LogException("cannot open log directory " + dir.toAbsolutePath() + " for writing: " + e, e);
+        } catch (RuntimeException e) {
+            closeQuietly(lockChannel);
+            throw e;
+        }
+    }
+
+    private byte[] currentLogId;
+
+    /** Finds the end of the log, cuts a torn tail, and opens the last segment for appending. */
+    private Recovery recover() throws IOException {
+        List<Path> segments = Segments.list(dir);
+        Path torn = null;
+        long tornOffset = 0, tornBytes = 0;
+        String tornReason = null;
+        boolean removedEmpty = false;
+        // A crash while a new segment was being created can leave it shorter than its header: it never held a record.
+        if (!segments.isEmpty()) {
+            Path last = segments.get(segments.size() - 1);
+            if (Files.size(last) < SEGMENT_HEADER_LENGTH && segments.size() > 1) {
+                Files.delete(last);
+                storage.syncDirectory(dir);
+                segments.remove(segments.size() - 1);
+                removedEmpty = true;
+            }
+        }
+        if (segments.isEmpty()) {
+            currentLogId = uuidBytes(UUID.randomUUID());
+            lastSeq = 0;
+            lastTimestamp = 0;
+            openNewSegment(1, new byte[HASH_LENGTH]);
+            return new Recovery(0, 1, null, 0, 0, null, false);
+        }
+        Path last = segments.get(segments.size() - 1);
+        long validEnd;
+        try (SegmentReader r = SegmentReader.open(last)) {
+            currentLogId = r.header().logId();
+            lastTimestamp = r.header().createdMicros();
+            SegmentReader.Step step;
+            while ((step = r.next()) == SegmentReader.Step.RECORD) {
+                lastTimestamp = Math.max(lastTimestamp, r.record().timestampMicros());
+            }
+            validEnd = r.position();
+            if (step != SegmentReader.Step.END) {
+                if (r.validRecordFollows()) throw r.corruption();
+                torn = last;
+                tornOffset = validEnd;
+                tornBytes = r.size() - validEnd;
+                tornReason = r.problem();
+            }
+            lastSeq = r.expectedSeq() - 1;
+            System.arraycopy(r.chainHash(), 0, lastHash, 0, HASH_LENGTH);
+        }
+        segment = storage.open(last);
+        if (torn != null) {
+            segment.truncate(validEnd);
+            segment.force();
+        }
+        segmentBytes = validEnd;
+        return new Recovery(lastSeq, segments.size(), torn, tornOffset, tornBytes, tornReason, removedEmpty);
+    }
+
+    public Recovery recovery() {
+        return recovery;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    public byte[] logId() {
+        return logId.clone();
+    }
+
+    /** Sequence number of the last appended record (0 for an empty log). */
+    public long lastSeq() {
+        appendLock.lock();
+        try {
+            return lastSeq;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    public long durableSeq() {
+        return durableSeq;
+    }
+
+    /**
+     * Appends one record and returns its sequence number. The record is in the log's order from here on but not yet
+     * on disk: call {@link #sync} for that.
+     *
+     * @param txId the transaction id, or {@link #OWN_SEQ} to use the record's own sequence number
+     */
+    public long append(RecordKind kind, long txId, byte[] payload) {
+        if (payload.length > MAX_PAYLOAD) throw new LogException("record payload of " + payload.length + " bytes is too large");
+        appendLock.lock();
+        try {
+            checkUsable();
+            int total = RECORD_OVERHEAD + payload.length;
+            // A segment holds at least one record, so a record larger than the segment size gets one of its own.
+            if (segmentBytes > SEGMENT_HEADER_LENGTH && segmentBytes + total > config.segmentBytes()) roll();
+            if (buffer.remaining() < total) {
+                writeBuffer();
+                if (buffer.capacity() < total) buffer = ByteBuffer.allocate(total);
+            }
+            long seq = lastSeq + 1;
+            long ts = Math.max(nowMicros(), lastTimestamp);
+            ByteBuffer b = buffer;
+            int p = b.position();
+            b.putInt(p + LENGTH_OFFSET, payload.length);
+            b.putLong(p + SEQ_OFFSET, seq);
+            b.putLong(p + TIMESTAMP_OFFSET, ts);
+            b.putLong(p + TX_OFFSET, txId == OWN_SEQ ? seq : txId);
+            b.put(p + KIND_OFFSET, kind.code);
+            b.put(p + RECORD_FLAGS_OFFSET, (byte) 0);
+            b.put(p + PAYLOAD_OFFSET, payload);
+            byte[] a = b.array();
+            int hashAt = p + PAYLOAD_OFFSET + payload.length;
+            sha.update(lastHash);
+            sha.update(a, p + SEQ_OFFSET, PAYLOAD_OFFSET - SEQ_OFFSET + payload.length);
+            sha.digest(a, hashAt, HASH_LENGTH);
+            crc.reset();
+            crc.update(a, p + SEQ_OFFSET, total - SEQ_OFFSET);
+            b.putInt(p + CRC_OFFSET, (int) crc.getValue());
+            b.position(p + total);
+            System.arraycopy(a, hashAt, lastHash, 0, HASH_LENGTH);
+            lastSeq = seq;
+            lastTimestamp = ts;
+            segmentBytes += total;
+            return seq;
+        } catch (IOException | DigestException e) {
+            throw fail("append", e);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Makes the record {@code seq} and everything before it as durable as the log's durability mode promises:
+     * on disk for {@code fsync}, handed to the OS for {@code async} and {@code none}.
+     */
+    public void sync(long seq) {
+        if (durableSeq >= seq) return;
+        if (config.durability() != Durability.FSYNC) {
+            if (writtenSeq >= seq) return;
+            appendLock.lock();
+            try {
+                checkUsable();
+                writeBuffer();
+            } catch (IOException e) {
+                throw fail("write", e);
+            } finally {
+                appendLock.unlock();
+            }
+            return;
+        }
+        syncLock.lock();
+        try {
+            if (durableSeq >= seq) return;  // a leader before us covered it: that is the group commit
+            forceAll();
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** Writes the buffer out and forces the disk; caller holds syncLock. */
+    private void forceAll() {
+        LogStorage.SegmentFile target;
+        long upTo;
+        List<LogStorage.SegmentFile> toClose;
+        appendLock.lock();
+        try {
+            checkUsable();
+            writeBuffer();
+            target = segment;
+            upTo = lastSeq;
+            toClose = retired.isEmpty() ? List.of() : new ArrayList<>(retired);
+            retired.clear();
+        } catch (IOException e) {
+            throw fail("write", e);
+        } finally {
+            appendLock.unlock();
+        }
+        try {
+            target.force();
+        } catch (IOException e) {
+            throw fail("fsync", e);
+        }
+        durableSeq = Math.max(durableSeq, upTo);
+        for (LogStorage.SegmentFile f : toClose) closeQuietly(f);
+    }
+
+    private void writeBuffer() throws IOException {
+        if (buffer.position() == 0) return;
+        buffer.flip();
+        try {
+            segment.write(buffer);
+        } finally {
+            buffer.clear();
+        }
+        writtenSeq = lastSeq;
+    }
+
+    /** Closes the current segment (forced, so that a later fsync of the new one covers it) and starts the next. */
+    private void roll() throws IOException {
+        writeBuffer();
+        segment.force();
+        retired.add(segment);
+        openNewSegment(lastSeq + 1, lastHash.clone());
+    }
+
+    private void openNewSegment(long firstSeq, byte[] prevHash) throws IOException {
+        Path file = dir.resolve(segmentName(firstSeq));
+        byte[] header = new SegmentHeader(FORMAT_VERSION, currentLogId, firstSeq, Math.max(nowMicros(), lastTimestamp), prevHash).encode();
+        LogStorage.SegmentFile f = storage.open(file);
+        try {
+            f.truncate(0);
+            f.write(ByteBuffer.wrap(header));
+            f.force();
+            storage.syncDirectory(dir);
+        } catch (IOException e) {
+            closeQuietly(f);
+            throw e;
+        }
+        segment = f;
+        segmentBytes = SEGMENT_HEADER_LENGTH;
+    }
+
+    private void flushLoop() {
+        long intervalNanos = TimeUnit.MILLISECONDS.toNanos(config.flushMillis());
+        while (true) {
+            appendLock.lock();
+            try {
+                if (closed || failure != null) return;
+                flusherWake.awaitNanos(intervalNanos);
+                if (closed || failure != null) return;
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                appendLock.unlock();
+            }
+            syncLock.lock();
+            try {
+                if (durableSeq < lastSeqUnlocked()) forceAll();
+            } catch (RuntimeException e) {
+                return;  // the writer is failed; appenders see the failure
+            } finally {
+                syncLock.unlock();
+            }
+        }
+    }
+
+    private long lastSeqUnlocked() {
+        appendLock.lock();
+        try {
+            return lastSeq;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private void checkUsable() {
+        if (closed) throw new LogException("log " + dir + " is closed");
+        Throwable f = failure;
+        if (f != null) {
+            throw new LogException("log " + dir + " refuses writes after an earlier I/O failure (" + f
+                    + "); reopen it once the disk is healthy", f);
+        }
+    }
+
+    private LogException fail(String what, Exception e) {
+        if (failure == null) failure = e;
+        return new LogException("log " + what + " failed in " + dir + ": " + e, e);
+    }
+
+    /** True once a write or fsync failed; the writer then refuses everything until reopened. */
+    public boolean failed() {
+        return failure != null;
+    }
+
+    /** Flushes and forces what was appended, stops the flusher, closes the segment and releases the directory. */
+    @Override
+    public void close() {
+        syncLock.lock();
+        try {
+            appendLock.lock();
+            try {
+                if (closed) return;
+                if (failure == null) {
+                    try {
+                        writeBuffer();
+                        if (config.durability() != Durability.NONE) segment.force();
+                        durableSeq = lastSeq;
+                    } catch (IOException e) {
+                        fail("close", e);
+                    }
+                }
+                closed = true;
+                flusherWake.signalAll();
+            } finally {
+                appendLock.unlock();
+            }
+        } finally {
+            syncLock.unlock();
+        }
+        if (flusher != null) {
+            try {
+                flusher.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (LogStorage.SegmentFile f : retired) closeQuietly(f);
+        closeQuietly(segment);
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // the channel close below releases it as well
+        }
+        closeQuietly(lockChannel);
+    }
+
+    public boolean isClosed() {
+        appendLock.lock();
+        try {
+            return closed;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
+    static byte[] uuidBytes(UUID id) {
+        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // closing after a failure: the first error is the one reported
+        }
+    }
+}
