@@ -24,6 +24,8 @@ public enum RecordKind {
     OPENED(10),
     /** A writer closed the directory cleanly. */
     CLOSED(11),
+    /** A connection's session settings (search_path, TimeZone, …) as replay must reproduce them; before its first BEGIN. */
+    SESSION(12),
     UNKNOWN(0);
 
     private static final RecordKind[] BY_CODE = new RecordKind[256];

@@ -262,4 +262,32 @@ public final class Payloads {
             return new Info(out);
         }
     }
+
+    // ---------------------------------------------------------------- SESSION
+
+    /**
+     * A source connection's session as replay must reproduce it: the settings that change how statements behave
+     * (search_path, TimeZone, DateStyle, IntervalStyle, standard_conforming_strings, …), read when the connection
+     * first writes. Later {@code SET} statements are logged as statements of their own.
+     */
+    public record Session(int connection, Map<String, String> settings) {
+        public byte[] encode() {
+            return Cbor.encode(g -> {
+                g.writeStartObject();
+                g.writeNumberField("conn", connection);
+                g.writeFieldName("settings");
+                g.writeStartObject();
+                for (Map.Entry<String, String> e : settings.entrySet()) g.writeStringField(e.getKey(), e.getValue());
+                g.writeEndObject();
+                g.writeEndObject();
+            });
+        }
+
+        public static Session decode(byte[] p) {
+            Map<String, Object> m = map(Cbor.decode(p));
+            Map<String, String> settings = new LinkedHashMap<>();
+            map(m.get("settings")).forEach((k, v) -> settings.put(k, str(v)));
+            return new Session((int) num(m.get("conn"), 0), settings);
+        }
+    }
 }
