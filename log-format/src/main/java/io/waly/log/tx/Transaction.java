@@ -1,0 +1,35 @@
+package io.waly.log.tx;
+
+import io.waly.log.format.RecordKind;
+import io.waly.log.payload.Payloads;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A committed transaction as replay applies it: its steps in log order, where it committed, and the session of the
+ * connection it ran on. {@code restartSeq} is where a consumer that has applied this transaction must start reading
+ * again to miss nothing (the first record of any transaction still unfinished at this point).
+ */
+public record Transaction(long txId, long commitSeq, Instant commitTime, int connection, long dbTxid, boolean autocommit,
+                          List<Step> steps, Map<String, String> session, boolean recovered, long restartSeq) {
+
+    /** One thing the transaction did, in log order. */
+    public sealed interface Step permits StatementStep, SavepointStep {}
+
+    /** A statement with its outcome ({@code null} if the log has none: the process died while it ran). */
+    public record StatementStep(long seq, Payloads.Statement statement, Payloads.Outcome outcome) implements Step {
+        public boolean succeeded() {
+            return outcome != null && outcome.ok();
+        }
+    }
+
+    /** SAVEPOINT, RELEASE or ROLLBACK_TO with the savepoint's name. */
+    public record SavepointStep(long seq, RecordKind kind, String name) implements Step {}
+
+    public int statementCount() {
+        int n = 0;
+        for (Step s : steps) if (s instanceof StatementStep) n++;
+        return n;
+    }
+}

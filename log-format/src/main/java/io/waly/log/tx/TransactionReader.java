@@ -1,0 +1,280 @@
+package io.waly.log.tx;
+
+import io.waly.log.LogRecord;
+import io.waly.log.format.RecordKind;
+import io.waly.log.payload.Payloads;
+import io.waly.log.read.LogReader;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns the record stream into committed transactions, in the order of their COMMIT records — which for conflicting
+ * transactions is the database's own commit order, because a COMMIT record is appended before COMMIT is sent and a
+ * conflicting transaction cannot reach its own COMMIT before the first one's commit released its locks.
+ *
+ * <p>Transactions are buffered until their outcome is known; the head of the commit queue is released (applied or
+ * dropped) as soon as its outcome is read, so that a transaction waiting on its outcome holds back only the ones
+ * that committed after it. Rolled-back transactions, and transactions that never reached COMMIT, are dropped. An
+ * OPENED record (a new writer) means the previous writer is gone: its transactions without COMMIT are dropped.
+ */
+public final class TransactionReader implements AutoCloseable {
+
+    private final LogReader reader;
+    private final InDoubtResolver resolver;
+    private final Map<Long, Pending> open = new HashMap<>();
+    private final ArrayDeque<Pending> commitQueue = new ArrayDeque<>();
+    private final Map<Integer, Map<String, String>> sessions = new HashMap<>();
+    private final TreeMap<Long, Integer> unfinishedBegins = new TreeMap<>();  // begin seq -> count
+    private long skipThroughCommitSeq;
+    private long toSeq = Long.MAX_VALUE;
+    private long toMicros = Long.MAX_VALUE;
+    private boolean reachedLimit;
+    private boolean follow;
+    private final Counts counts = new Counts();
+
+    /** What was seen so far; for stats and summaries. */
+    public static final class Counts {
+        public long records, committed, rolledBack, neverCommitted, recovered, statements;
+    }
+
+    private static final class Pending {
+        final long txId;
+        final Payloads.Begin begin;
+        final List<Transaction.Step> steps = new ArrayList<>();
+        final Map<Long, Integer> statementIndex = new HashMap<>();
+        long commitSeq = -1;
+        long commitMicros;
+        long dbTxid;
+        Boolean outcome;   // null until known
+        boolean recovered;
+
+        Pending(long txId, Payloads.Begin begin) {
+            this.txId = txId;
+            this.begin = begin;
+            this.dbTxid = begin.dbTxid();
+        }
+    }
+
+    private TransactionReader(LogReader reader, InDoubtResolver resolver) {
+        this.reader = reader;
+        this.resolver = resolver;
+    }
+
+    /**
+     * Reads the committed transactions of a log.
+     *
+     * @param restartSeq          where to start reading (1, or a cursor's restart point)
+     * @param skipThroughCommitSeq transactions whose COMMIT is at or before this were applied already (a cursor)
+     */
+    public static TransactionReader open(Path dir, long restartSeq, long skipThroughCommitSeq, InDoubtResolver resolver) {
+        TransactionReader t = new TransactionReader(LogReader.open(dir), resolver);
+        t.skipThroughCommitSeq = skipThroughCommitSeq;
+        if (restartSeq > 1) t.loadSessionsBefore(dir, restartSeq);
+        t.reader.fromSeq(restartSeq);
+        return t;
+    }
+
+    /** Stop after the last transaction whose COMMIT is at or before {@code seq}. */
+    public TransactionReader toSeq(long seq) {
+        this.toSeq = seq;
+        return this;
+    }
+
+    /** Stop after the last transaction whose COMMIT was written at or before {@code micros} since the epoch. */
+    public TransactionReader toMicros(long micros) {
+        this.toMicros = micros;
+        return this;
+    }
+
+    public Counts counts() {
+        return counts;
+    }
+
+    /** True when a --to-seq / --to-time limit was reached: nothing more will come. */
+    public boolean reachedLimit() {
+        return reachedLimit && commitQueue.isEmpty();
+    }
+
+    /** The next committed transaction, or null when the log holds no more (yet). In-doubt ones are resolved here. */
+    public Transaction next() {
+        follow = false;
+        return nextInternal(0);
+    }
+
+    /** Follow mode: waits up to {@code timeoutMillis} for the next committed transaction. */
+    public Transaction next(long timeoutMillis) throws InterruptedException {
+        follow = true;
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (true) {
+            Transaction t = nextInternal(Math.max(1, deadline - System.currentTimeMillis()));
+            if (t != null || reachedLimit() || System.currentTimeMillis() >= deadline) return t;
+        }
+    }
+
+    private Transaction nextInternal(long waitMillis) {
+        while (true) {
+            Transaction ready = releaseHead(false);
+            if (ready != null) return ready;
+            // past a --to limit, read on only for the outcomes of transactions committed before it
+            if (reachedLimit()) return null;
+            LogRecord r;
+            if (follow) {
+                try {
+                    r = reader.next(waitMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            } else {
+                r = reader.next();
+            }
+            if (r == null) {
+                return follow ? null : releaseHead(true);
+            }
+            accept(r);
+        }
+    }
+
+    private void accept(LogRecord r) {
+        counts.records++;
+        switch (r.kind()) {
+            case SESSION -> {
+                Payloads.Session s = Payloads.Session.decode(r.payload());
+                sessions.put(s.connection(), Map.copyOf(s.settings()));
+            }
+            case OPENED -> {
+                // a new writer: everything the previous one left open without COMMIT can never commit
+                open.values().removeIf(p -> {
+                    if (p.commitSeq < 0) {
+                        counts.neverCommitted++;
+                        unfinished(p.txId, -1);
+                        return true;
+                    }
+                    return false;
+                });
+            }
+            case BEGIN -> {
+                open.put(r.txId(), new Pending(r.txId(), Payloads.Begin.decode(r.payload())));
+                unfinished(r.txId(), +1);
+            }
+            case STATEMENT -> {
+                Pending p = open.get(r.txId());
+                if (p == null) return;
+                counts.statements++;
+                p.statementIndex.put(r.seq(), p.steps.size());
+                p.steps.add(new Transaction.StatementStep(r.seq(), Payloads.Statement.decode(r.payload()), null));
+            }
+            case OUTCOME -> {
+                Pending p = open.get(r.txId());
+                if (p == null) return;
+                Payloads.Outcome o = Payloads.Outcome.decode(r.payload());
+                Integer idx = p.statementIndex.get(o.statementSeq());
+                if (idx != null) {
+                    Transaction.StatementStep s = (Transaction.StatementStep) p.steps.get(idx);
+                    p.steps.set(idx, new Transaction.StatementStep(s.seq(), s.statement(), o));
+                }
+            }
+            case SAVEPOINT, RELEASE, ROLLBACK_TO -> {
+                Pending p = open.get(r.txId());
+                if (p != null) p.steps.add(new Transaction.SavepointStep(r.seq(), r.kind(), Payloads.Savepoint.decode(r.payload()).name()));
+            }
+            case COMMIT -> {
+                Pending p = open.get(r.txId());
+                if (p == null) return;
+                if (reachedLimit || r.seq() > toSeq || r.timestampMicros() > toMicros) {
+                    reachedLimit = true;
+                    return;
+                }
+                p.commitSeq = r.seq();
+                p.commitMicros = r.timestampMicros();
+                long id = Payloads.Commit.decode(r.payload()).dbTxid();
+                if (id >= 0) p.dbTxid = id;
+                commitQueue.add(p);
+            }
+            case COMMITTED, ROLLBACK -> {
+                Pending p = open.get(r.txId());
+                if (p == null) return;
+                p.outcome = r.kind() == RecordKind.COMMITTED;
+                p.recovered = "recovered".equals(Payloads.End.decode(r.payload()).reason());
+                if (p.commitSeq < 0) {  // rolled back without reaching COMMIT
+                    open.remove(p.txId);
+                    unfinished(p.txId, -1);
+                    counts.rolledBack++;
+                }
+            }
+            default -> { /* OPENED/CLOSED info, unknown kinds: nothing to apply */ }
+        }
+    }
+
+    /** Releases the head of the commit queue if its outcome is known (or, at the end of the log, resolvable). */
+    private Transaction releaseHead(boolean atEnd) {
+        while (!commitQueue.isEmpty()) {
+            Pending head = commitQueue.peek();
+            if (head.outcome == null) {
+                if (!atEnd) return null;
+                InDoubtResolver.Decision d = resolver.resolve(head.txId, head.dbTxid, head.begin.connection());
+                if (d == InDoubtResolver.Decision.UNKNOWN) throw new InDoubtException(head.txId, head.commitSeq, head.dbTxid);
+                head.outcome = d == InDoubtResolver.Decision.COMMITTED;
+                head.recovered = true;
+            }
+            commitQueue.poll();
+            open.remove(head.txId);
+            unfinished(head.txId, -1);
+            if (head.recovered) counts.recovered++;
+            if (!head.outcome) {
+                counts.rolledBack++;
+                continue;
+            }
+            counts.committed++;
+            if (head.commitSeq <= skipThroughCommitSeq) continue;
+            long restart = unfinishedBegins.isEmpty() ? reader.nextSeq() : unfinishedBegins.firstKey();
+            return new Transaction(head.txId, head.commitSeq, micros(head.commitMicros), head.begin.connection(), head.dbTxid,
+                    head.begin.autocommit(), List.copyOf(head.steps), sessions.getOrDefault(head.begin.connection(), Map.of()),
+                    head.recovered, restart);
+        }
+        return null;
+    }
+
+    private void unfinished(long beginSeq, int delta) {
+        unfinishedBegins.merge(beginSeq, delta, (a, b) -> a + b == 0 ? null : a + b);
+    }
+
+    /** Sessions are written once per connection, possibly long before a restart point: collect them first. */
+    private void loadSessionsBefore(Path dir, long restartSeq) {
+        try (LogReader r = LogReader.open(dir)) {
+            LogRecord rec;
+            while ((rec = r.next()) != null && rec.seq() < restartSeq) {
+                if (rec.kind() == RecordKind.SESSION) {
+                    Payloads.Session s = Payloads.Session.decode(rec.payload());
+                    sessions.put(s.connection(), Map.copyOf(s.settings()));
+                }
+            }
+        }
+    }
+
+    /** Transactions seen with a COMMIT but no outcome yet, by txId → commit seq (for stats and diagnostics). */
+    public Map<Long, Long> pendingCommits() {
+        Map<Long, Long> out = new LinkedHashMap<>();
+        for (Pending p : commitQueue) out.put(p.txId, p.commitSeq);
+        return out;
+    }
+
+    public long nextSeq() {
+        return reader.nextSeq();
+    }
+
+    private static java.time.Instant micros(long m) {
+        return java.time.Instant.ofEpochSecond(Math.floorDiv(m, 1_000_000L), Math.floorMod(m, 1_000_000L) * 1000L);
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}
