@@ -112,7 +112,15 @@ public final class LogReader implements AutoCloseable {
                     }
                     case END -> {
                         clearTail();
+                        if (!laterSegmentExists()) return null;
+                        // A live writer fills a segment before it creates the next, but it may have done both since
+                        // we saw this end: once the next segment is visible, this one is final, so look once more.
+                        if (!reread) {
+                            reread = true;
+                            continue;
+                        }
                         if (!advanceSegment()) return null;
+                        reread = false;
                     }
                     case PARTIAL, BAD -> {
                         if (current.checksumValid()) throw current.corruption();
