@@ -41,7 +41,8 @@ import java.util.zip.CRC32C;
  * buffer, the sequence and the chain). Appends copy into an in-memory buffer and only write to the OS when it fills;
  * {@link #sync} writes the buffer out under {@code appendLock} but forces the disk <em>outside</em> it, so appenders
  * keep going during an fsync and the next leader's fsync covers everyone who arrived meanwhile. A committer never waits
- * for a batch to fill or for a timer: an idle disk is forced at once.
+ * for a batch to fill or for a timer: an idle disk is forced at once. Committers that find a force under way wait on
+ * {@code forceDone} (its own small lock, never held with the others) and are all woken when it finishes.
  *
  * <p>After an I/O error on write or fsync the writer refuses everything until it is reopened: after a failed fsync the
  * kernel may have dropped the dirty pages, so retrying could report durable what is not (PostgreSQL's 2018 lesson).
@@ -63,6 +64,10 @@ public final class LogWriter implements AutoCloseable {
     private final byte[] logId;
 
     private final ReentrantLock syncLock = new ReentrantLock();
+    // committers waiting for a leader's force; forceGeneration counts finished forces (guarded by forceLock)
+    private final ReentrantLock forceLock = new ReentrantLock();
+    private final Condition forceDone = forceLock.newCondition();
+    private volatile long forceGeneration;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final Condition flusherWake = appendLock.newCondition();
 
@@ -332,12 +337,50 @@ public final class LogWriter implements AutoCloseable {
             }
             return;
         }
-        syncLock.lock();
+        // Group commit. One committer at a time is the leader and forces everything appended so far; the others wait
+        // for a force to finish and return if it covered them, or one of them leads the next. Followers wait on a
+        // condition signalled to all, not in syncLock's queue: there they would be handed the lock one by one after
+        // each fsync, and the next leader's fsync would wait behind that chain (measured: 1.1x the raw fsync rate
+        // with 8 committers, against several times with this).
+        while (durableSeq < seq) {
+            long generation = forceGeneration;
+            if (syncLock.tryLock()) {
+                try {
+                    // covers every record appended so far, so seq too (or seq was never appended: do not spin)
+                    if (durableSeq < seq) forceAll();
+                    return;
+                } finally {
+                    releaseSync();
+                }
+            } else {
+                awaitForce(generation, seq);
+            }
+        }
+    }
+
+    /** Releases syncLock and wakes every committer waiting for a force to finish. */
+    private void releaseSync() {
+        syncLock.unlock();
+        forceLock.lock();
         try {
-            if (durableSeq >= seq) return;  // a leader before us covered it: that is the group commit
-            forceAll();
+            forceGeneration++;
+            forceDone.signalAll();
         } finally {
-            syncLock.unlock();
+            forceLock.unlock();
+        }
+    }
+
+    /** Waits until a force after {@code generation} has finished or {@code seq} is durable. */
+    private void awaitForce(long generation, long seq) {
+        forceLock.lock();
+        try {
+            // the time limit only guards against a missed signal; a finished force always signals
+            if (forceGeneration == generation && durableSeq < seq) forceDone.awaitNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LogException("interrupted while waiting for the log to be forced to disk", e);
+        } finally {
+            forceLock.unlock();
         }
     }
 
@@ -431,7 +474,7 @@ public final class LogWriter implements AutoCloseable {
             } catch (RuntimeException e) {
                 return;  // the writer is failed; appenders see the failure
             } finally {
-                syncLock.unlock();
+                releaseSync();
             }
         }
     }
@@ -487,7 +530,7 @@ public final class LogWriter implements AutoCloseable {
                 appendLock.unlock();
             }
         } finally {
-            syncLock.unlock();
+            releaseSync();
         }
         if (flusher != null) {
             try {
