@@ -102,6 +102,14 @@ public final class Catalog {
         return new Table(collection, List.copyOf(cols), List.copyOf(pk), List.copyOf(unique));
     }
 
+    /** Makes this catalog equal to {@code other} (undoing the DDL of a transaction that was not applied). */
+    public void restore(Catalog other) {
+        tables.clear();
+        tables.putAll(other.tables);
+        indexes.clear();
+        indexes.putAll(other.indexes);
+    }
+
     public Catalog copy() {
         Catalog c = new Catalog();
         c.tables.putAll(tables);
