@@ -1,0 +1,356 @@
+package io.waly.jdbc.capture;
+
+import io.waly.jdbc.WalySQLException;
+import io.waly.jdbc.WalyState;
+import io.waly.jdbc.config.WalyConfig;
+import io.waly.jdbc.sql.SqlInfo;
+import io.waly.jdbc.sql.SqlKind;
+import io.waly.log.LogException;
+import io.waly.log.format.RecordKind;
+import io.waly.log.payload.Payloads;
+import io.waly.log.write.LogWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
+
+/**
+ * The write-ahead rule for one connection: every write passes through {@link #write}, every end of a transaction
+ * through {@link #commit}/{@link #rollback}. This is the only place that decides what goes to the log and when.
+ *
+ * <p>Transactions begin in the log lazily, at their first write, with the database's own transaction id
+ * ({@code txid_current()}, asked in the same round trip as the session settings the first time) so that a
+ * transaction left in doubt by a crash can be decided later by {@code txid_status}. An autocommitted write runs in a
+ * transaction of WAL-y's making — BEGIN, the statement, COMMIT — so that its COMMIT record can be durable before the
+ * database commits, exactly as for an explicit transaction; pgjdbc sends that BEGIN in the same message as the first
+ * query, and the application sees the same results, counts and errors.
+ *
+ * <p>Not thread-safe, like the connection it belongs to (JDBC connections are used by one thread at a time).
+ */
+public final class ConnectionCapture {
+
+    /** The database work of one write; runs after the statement is in the log. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    private final SharedLog shared;
+    private final LogWriter log;
+    private final WalyConfig config;
+    private final Connection physical;
+    private final BaseConnection base;
+    private final int connection;
+    private boolean sessionLogged;
+    private long txId;          // 0: no transaction in the log
+    private long dbTxid = -1;
+    private boolean sqlTransaction;   // BEGIN sent as SQL while the application is in autocommit
+    private PreparedStatement txidQuery;
+
+    public ConnectionCapture(SharedLog shared, WalyConfig config, Connection physical) throws SQLException {
+        this.shared = shared;
+        this.log = shared.writer();
+        this.config = config;
+        this.physical = physical;
+        this.base = physical.unwrap(BaseConnection.class);
+        this.connection = shared.newConnectionId();
+    }
+
+    public WalyConfig connectionConfig() {
+        return config;
+    }
+
+    public SharedLog shared() {
+        return shared;
+    }
+
+    public int connectionId() {
+        return connection;
+    }
+
+    public boolean inTransaction() {
+        return txId != 0;
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /**
+     * Logs a write, runs it, logs its outcome. In autocommit the statement runs in a transaction of WAL-y's making
+     * whose COMMIT record is durable before the database commits.
+     */
+    public <T> T write(StatementLog st, Work<T> work) throws SQLException {
+        return writeAll(List.of(st), work);
+    }
+
+    /** A batch: every element logged, in order, before the batch is sent; an outcome per element after. */
+    public <T> T writeAll(List<StatementLog> statements, Work<T> work) throws SQLException {
+        SqlInfo info = statements.get(0).info();
+        boolean appAutocommit = physical.getAutoCommit() && !sqlTransaction;
+        boolean nonTx = info.kind() == SqlKind.NON_TRANSACTIONAL && appAutocommit;
+        boolean wrap = appAutocommit && !nonTx;
+        for (StatementLog st : statements) {
+            if (st.info().command() instanceof io.waly.command.Command.Ddl) shared.effects().invalidate();
+        }
+        long[] seqs = new long[statements.size()];
+        if (wrap) physical.setAutoCommit(false);
+        try {
+            try {
+                if (txId == 0) begin(appAutocommit, !nonTx);
+                for (int i = 0; i < seqs.length; i++) seqs[i] = appendStatement(statements.get(i), appAutocommit);
+                if (nonTx) {
+                    // PostgreSQL commits these itself: the log's COMMIT must be durable before the statement is sent
+                    long c = log.append(RecordKind.COMMIT, txId, new Payloads.Commit(-1).encode());
+                    log.sync(c);
+                }
+            } catch (LogException e) {
+                if (wrap) quietRollback();
+                txId = 0;
+                if (config.failOnLogFailure()) throw logFailure(e);
+                return work.run();   // walyOnLogFailure=continue: the log has a gap from here on
+            }
+            T result;
+            try {
+                result = work.run();
+            } catch (SQLException e) {
+                appendQuietly(() -> {
+                    for (long s : seqs) log.append(RecordKind.OUTCOME, txId, Payloads.Outcome.error(s, e.getSQLState(), e.getMessage()).encode());
+                });
+                if (wrap || nonTx) {
+                    if (wrap) quietRollback();
+                    endTransaction(RecordKind.ROLLBACK, new Payloads.End("statement-failed", e.getSQLState(), null));
+                }
+                throw e;
+            }
+            appendQuietly(() -> {
+                for (int i = 0; i < seqs.length; i++) {
+                    StatementLog st = statements.get(i);
+                    log.append(RecordKind.OUTCOME, txId, Payloads.Outcome.ok(seqs[i], st.counts, st.effects).encode());
+                }
+            });
+            if (wrap) commitInternal(() -> {
+                physical.commit();
+                return null;
+            });
+            else if (nonTx) endTransaction(RecordKind.COMMITTED, Payloads.End.COMMIT);
+            return result;
+        } finally {
+            if (wrap) physical.setAutoCommit(true);
+        }
+    }
+
+    private long appendStatement(StatementLog st, boolean autocommit) {
+        return log.append(RecordKind.STATEMENT, txId, new Payloads.Statement(st.sql, st.params, st.jdbcTypes, st.info().command(),
+                autocommit, st.batchIndex, st.copyData, connection).encode());
+    }
+
+    /** Starts the log's transaction: SESSION once per connection, then BEGIN with the database's transaction id. */
+    private void begin(boolean autocommit, boolean askTxid) throws SQLException {
+        resolveInDoubt();
+        String searchPath = null;
+        dbTxid = -1;
+        if (askTxid && base.getTransactionState() != TransactionState.FAILED && !physical.isReadOnly()) {
+            if (txidQuery == null) {
+                txidQuery = physical.prepareStatement("SELECT txid_current(), current_setting('search_path')");
+            }
+            try (ResultSet rs = txidQuery.executeQuery()) {
+                rs.next();
+                dbTxid = rs.getLong(1);
+                searchPath = rs.getString(2);
+            }
+        }
+        if (!sessionLogged) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            Map<String, String> status = physical.unwrap(PGConnection.class).getParameterStatuses();
+            for (String k : new String[] {"TimeZone", "DateStyle", "IntervalStyle", "standard_conforming_strings",
+                    "client_encoding", "application_name"}) {
+                if (status.get(k) != null) settings.put(k, status.get(k));
+            }
+            if (searchPath != null) settings.put("search_path", searchPath);
+            log.append(RecordKind.SESSION, 0, new Payloads.Session(connection, settings).encode());
+            sessionLogged = true;
+        }
+        txId = log.append(RecordKind.BEGIN, LogWriter.OWN_SEQ, new Payloads.Begin(connection, dbTxid, autocommit,
+                null, physical.isReadOnly()).encode());
+    }
+
+    /** Makes sure a transaction is open in the log (for savepoints, which must be replayed in place). */
+    public void ensureTransaction() throws SQLException {
+        if (txId != 0) return;
+        try {
+            begin(false, true);
+        } catch (LogException e) {
+            if (config.failOnLogFailure()) throw logFailure(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ transaction ends
+
+    /** The application commits (API, SQL COMMIT/END, or setAutoCommit(true)): the COMMIT record is durable first. */
+    public void commit(Work<?> commitWork) throws SQLException {
+        if (txId == 0) {
+            commitWork.run();
+            sqlTransaction = false;
+            return;
+        }
+        commitInternal(commitWork);
+        sqlTransaction = false;
+    }
+
+    private void commitInternal(Work<?> commitWork) throws SQLException {
+        if (base.getTransactionState() == TransactionState.FAILED) {
+            // PostgreSQL answers COMMIT of an aborted transaction with a rollback: log what will happen
+            try {
+                commitWork.run();
+            } finally {
+                endTransaction(RecordKind.ROLLBACK, new Payloads.End("commit-failed", "25P02", "transaction was aborted"));
+            }
+            return;
+        }
+        try {
+            long c = log.append(RecordKind.COMMIT, txId, new Payloads.Commit(dbTxid).encode());
+            log.sync(c);
+        } catch (LogException e) {
+            quietRollback();
+            txId = 0;
+            if (config.failOnLogFailure()) {
+                throw new WalySQLException("WAL-y could not make the commit durable in its log, so the transaction was rolled "
+                        + "back and nothing reached the database: " + e.getMessage(), WalyState.LOG_FAILURE, e);
+            }
+            commitWork.run();
+            return;
+        }
+        try {
+            commitWork.run();
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            if (state != null && state.startsWith("08")) {
+                // The connection broke during COMMIT: the database may or may not have committed. Leave the outcome
+                // out of the log (in doubt) and let the next connection ask the database.
+                shared.addInDoubt(txId, dbTxid);
+                txId = 0;
+            } else {
+                endTransaction(RecordKind.ROLLBACK, new Payloads.End("commit-failed", state, e.getMessage()));
+            }
+            throw e;
+        }
+        endTransaction(RecordKind.COMMITTED, Payloads.End.COMMIT);
+    }
+
+    /** The application rolls back (API or SQL); logged after the database did it. */
+    public void rollback(Work<?> rollbackWork) throws SQLException {
+        try {
+            rollbackWork.run();
+        } finally {
+            sqlTransaction = false;
+            if (txId != 0) endTransaction(RecordKind.ROLLBACK, Payloads.End.ROLLBACK);
+        }
+    }
+
+    /** The connection closes; an open transaction is rolled back by the server. */
+    public void closed() {
+        if (txId != 0) endTransaction(RecordKind.ROLLBACK, new Payloads.End("connection-closed", null, null));
+    }
+
+    /** BEGIN/START TRANSACTION sent as SQL while in autocommit: writes until COMMIT belong to one transaction. */
+    public void sqlBegin(Work<?> work) throws SQLException {
+        work.run();
+        if (physical.getAutoCommit()) sqlTransaction = true;
+    }
+
+    public boolean inSqlTransaction() {
+        return sqlTransaction;
+    }
+
+    // ------------------------------------------------------------------ savepoints
+
+    public void savepoint(RecordKind kind, String name) throws SQLException {
+        if (txId == 0) return;
+        try {
+            log.append(kind, txId, new Payloads.Savepoint(name).encode());
+        } catch (LogException e) {
+            if (config.failOnLogFailure()) throw logFailure(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void endTransaction(RecordKind kind, Payloads.End end) {
+        long tx = txId;
+        txId = 0;
+        dbTxid = -1;
+        appendQuietly(() -> {
+            long s = log.append(kind, tx, end.encode());
+            if (kind == RecordKind.COMMITTED) log.sync(s);
+        });
+    }
+
+    /** Outcome records: a failure to write one leaves the transaction looking unfinished, never wrong. */
+    private void appendQuietly(Runnable r) {
+        try {
+            r.run();
+        } catch (LogException ignored) {
+            // the writer is now failed; the next write or commit reports it to the application
+        }
+    }
+
+    private void quietRollback() {
+        try {
+            physical.rollback();
+        } catch (SQLException ignored) {
+            // the original error is the one the application needs
+        }
+    }
+
+    private static SQLException logFailure(LogException e) {
+        return new WalySQLException("WAL-y could not write its log, so the statement was not sent to the database: "
+                + e.getMessage() + " (fix the disk and reconnect, or set walyOnLogFailure=continue to run unlogged)",
+                WalyState.LOG_FAILURE, e);
+    }
+
+    /**
+     * Decides transactions left in doubt (COMMIT logged, outcome not) by asking the database, and logs the answer.
+     * Runs before this connection's first write, outside any transaction of the application.
+     */
+    private void resolveInDoubt() {
+        List<SharedLog.InDoubt> list = shared.takeInDoubt();
+        if (list.isEmpty()) return;
+        for (SharedLog.InDoubt d : list) {
+            String status = null;
+            if (d.dbTxid() >= 0 && base.getTransactionState() == TransactionState.IDLE) {
+                try (PreparedStatement ps = physical.prepareStatement("SELECT txid_status(?)")) {
+                    ps.setLong(1, d.dbTxid());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) status = rs.getString(1);
+                    }
+                    if (!physical.getAutoCommit()) physical.commit();
+                } catch (SQLException e) {
+                    status = null;
+                }
+            }
+            if ("committed".equals(status) || "aborted".equals(status)) {
+                RecordKind kind = status.equals("committed") ? RecordKind.COMMITTED : RecordKind.ROLLBACK;
+                long tx = d.txId();
+                String why = "txid_status: " + status;
+                appendQuietly(() -> log.sync(log.append(kind, tx, new Payloads.End("recovered", null, why).encode())));
+            } else {
+                shared.addInDoubt(d.txId(), d.dbTxid());   // in progress or unknown: ask again later
+            }
+        }
+    }
+
+    public void close() {
+        if (txidQuery != null) {
+            try {
+                txidQuery.close();
+            } catch (SQLException ignored) {
+                // closing with the connection
+            }
+        }
+    }
+}

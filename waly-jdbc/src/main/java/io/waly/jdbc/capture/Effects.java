@@ -1,0 +1,86 @@
+package io.waly.jdbc.capture;
+
+import io.waly.command.Command;
+import io.waly.command.Value;
+import io.waly.jdbc.config.WalyConfig;
+import io.waly.jdbc.sql.SqlInfo;
+import io.waly.jdbc.values.JdbcValues;
+import io.waly.log.payload.Payloads;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Invariant 7: a write whose re-execution could give other values (serial and identity keys, volatile defaults,
+ * {@code now()}, {@code random()}, …) has the rows it wrote recorded as its effects, so that replay applies the
+ * source's values instead of computing new ones. The rows come from pgjdbc's own generated-keys mechanism
+ * ({@code RETURNING *}), which leaves the statement's update count and results as the application expects them.
+ */
+public final class Effects {
+    private Effects() {}
+
+    /** The table whose rows a write's effects are, when this write needs its effects recorded; null otherwise. */
+    public static Command.Table tableNeedingEffects(SqlInfo info, WalyConfig config, SharedLog shared, Connection physical) {
+        if (info.multiStatement() || "never".equals(config.captureEffects())) return null;
+        Command c = info.command();
+        Command.Table table;
+        boolean insert = false;
+        if (c instanceof Command.Insert i) {
+            table = i.table();
+            insert = true;
+        } else if (c instanceof Command.Upsert u) {
+            table = u.insert().table();
+            insert = true;
+        } else if (c instanceof Command.Update u) {
+            table = u.table();
+        } else if (c instanceof Command.Delete d) {
+            table = d.table();
+        } else {
+            return null;
+        }
+        if (table == null || hasReturning(c)) return null;
+        if (!"always".equals(config.captureEffects()) && !info.volatileCall() && !insert) return null;
+        try {
+            EffectsCatalog.TableInfo t = shared.effects().lookup(physical, table);
+            if (!t.plainTable()) return null;   // views with rules cannot take RETURNING
+            if ("always".equals(config.captureEffects()) || info.volatileCall() || t.volatileDefaults()) return table;
+            return null;
+        } catch (SQLException e) {
+            return null;   // unknown table: the statement fails on its own, exactly as without WAL-y
+        }
+    }
+
+    private static boolean hasReturning(Command c) {
+        if (c instanceof Command.Insert i) return i.returning() != null;
+        if (c instanceof Command.Upsert u) return u.insert().returning() != null;
+        if (c instanceof Command.Update u) return u.returning() != null;
+        if (c instanceof Command.Delete d) return d.returning() != null;
+        return false;
+    }
+
+    /** Reads the rows of a generated-keys result set (all columns) into effects, split per batch element by counts. */
+    public static List<List<Payloads.Effect>> read(ResultSet keys, Command.Table table, long[] counts) throws SQLException {
+        List<List<Payloads.Effect>> out = new ArrayList<>();
+        ResultSetMetaData md = keys.getMetaData();
+        int n = md.getColumnCount();
+        List<String> columns = new ArrayList<>(n);
+        String[] types = new String[n];
+        for (int i = 1; i <= n; i++) {
+            columns.add(md.getColumnName(i));
+            types[i - 1] = md.getColumnTypeName(i);
+        }
+        for (long count : counts) {
+            List<List<Value>> rows = new ArrayList<>();
+            for (long r = 0; r < Math.max(0, count) && keys.next(); r++) {
+                List<Value> row = new ArrayList<>(n);
+                for (int i = 1; i <= n; i++) row.add(JdbcValues.fromResultSet(keys, i, types[i - 1]));
+                rows.add(row);
+            }
+            out.add(List.of(new Payloads.Effect(Payloads.Effect.ROWS, table.qualified(), columns, rows)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,95 @@
+package io.waly.jdbc.capture;
+
+import io.waly.command.Command;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What WAL-y knows about the tables writes go to: whether re-executing an INSERT could produce other values than the
+ * source did (serial or identity columns, volatile column defaults such as {@code now()} or
+ * {@code gen_random_uuid()}), and the column types of the table's rows. Looked up once per table name with a catalog
+ * query that cannot fail ({@code to_regclass} answers NULL for an unknown name, so a lookup never aborts the
+ * application's transaction), and forgotten on any DDL.
+ */
+public final class EffectsCatalog {
+
+    /** A table's facts; {@code columnTypes} are PostgreSQL type names (int4, text, timestamptz, …). */
+    public record TableInfo(String qualifiedName, boolean plainTable, boolean volatileDefaults, List<String> columns,
+                            List<String> columnTypes) {
+        static final TableInfo UNKNOWN = new TableInfo(null, false, false, List.of(), List.of());
+    }
+
+    private static final String QUERY = """
+            SELECT n.nspname, c.relname, c.relkind::text, a.attname, t.typname, a.attidentity::text, a.attgenerated::text,
+                   pg_get_expr(d.adbin, d.adrelid)
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+              JOIN pg_type t ON t.oid = a.atttypid
+              LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+             WHERE c.oid = to_regclass(?)
+             ORDER BY a.attnum""";
+
+    private final ConcurrentHashMap<String, TableInfo> tables = new ConcurrentHashMap<>();
+
+    public TableInfo lookup(Connection physical, Command.Table table) throws SQLException {
+        String key = table.qualified();
+        TableInfo info = tables.get(key);
+        if (info != null) return info;
+        info = query(physical, quoteName(table));
+        tables.put(key, info);
+        return info;
+    }
+
+    public void invalidate() {
+        tables.clear();
+    }
+
+    private static TableInfo query(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(QUERY)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                String qualified = null;
+                boolean plain = false;
+                boolean vol = false;
+                List<String> cols = new ArrayList<>();
+                List<String> types = new ArrayList<>();
+                while (rs.next()) {
+                    qualified = quote(rs.getString(1)) + "." + quote(rs.getString(2));
+                    String kind = rs.getString(3);
+                    plain = kind.equals("r") || kind.equals("p");
+                    cols.add(rs.getString(4));
+                    types.add(rs.getString(5));
+                    String identity = rs.getString(6);
+                    String dflt = rs.getString(8);
+                    if (identity != null && !identity.isEmpty()) vol = true;
+                    if (dflt != null && isVolatileDefault(dflt)) vol = true;
+                }
+                if (qualified == null) return TableInfo.UNKNOWN;
+                return new TableInfo(qualified, plain, vol, List.copyOf(cols), List.copyOf(types));
+            }
+        }
+    }
+
+    /** Defaults whose value a replay would compute differently; constants and immutable expressions are not. */
+    static boolean isVolatileDefault(String expr) {
+        String e = expr.toLowerCase(java.util.Locale.ROOT);
+        return e.contains("nextval(") || e.contains("now()") || e.contains("current_") || e.contains("clock_timestamp")
+                || e.contains("statement_timestamp") || e.contains("transaction_timestamp") || e.contains("random(")
+                || e.contains("uuid") || e.contains("localtime") || e.contains("timeofday") || e.contains("txid")
+                || e.contains("xact") || e.contains("(");   // any function call: unknown volatility, capture to be exact
+    }
+
+    private static String quoteName(Command.Table t) {
+        return t.schema() == null ? quote(t.name()) : quote(t.schema()) + "." + quote(t.name());
+    }
+
+    static String quote(String ident) {
+        return "\"" + ident.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,158 @@
+package io.waly.jdbc.capture;
+
+import io.waly.jdbc.config.WalyConfig;
+import io.waly.jdbc.sql.CommandParser;
+import io.waly.jdbc.sql.SqlClassifier;
+import io.waly.log.LogRecord;
+import io.waly.log.format.RecordKind;
+import io.waly.log.format.Segments;
+import io.waly.log.payload.Payloads;
+import io.waly.log.read.LogReader;
+import io.waly.log.write.LogWriter;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The one log writer of a directory within this JVM, shared by every connection that names the directory (one
+ * writer per directory is the log's rule; sharing is how a connection pool lives with it). Reference-counted: opened
+ * by the first connection, closed when the last one closes, so no file handle or flusher thread outlives use.
+ * Also holds what all connections of the log share: the SQL classifier cache and the connection id counter.
+ */
+public final class SharedLog {
+
+    private static final Map<Path, SharedLog> OPEN = new HashMap<>();
+
+    private final Path dir;
+    private final LogWriter writer;
+    private final SqlClassifier classifier = new SqlClassifier(new CommandParser());
+    private final AtomicInteger nextConnection = new AtomicInteger();
+    private final EffectsCatalog effects = new EffectsCatalog();
+    /** Transactions whose commit outcome is unknown (left by a crash, or a connection lost during COMMIT). */
+    private final ConcurrentLinkedQueue<InDoubt> inDoubt = new ConcurrentLinkedQueue<>();
+    private int users;
+
+    record InDoubt(long txId, long dbTxid) {}
+
+    private SharedLog(Path dir, LogWriter writer) {
+        this.dir = dir;
+        this.writer = writer;
+    }
+
+    /** Opens (or joins) the log of the configured directory. The first opener's durability settings stand. */
+    public static SharedLog acquire(WalyConfig config) {
+        Path key = canonical(config.logDir());
+        synchronized (OPEN) {
+            SharedLog log = OPEN.get(key);
+            if (log == null) {
+                LogWriter w = LogWriter.open(config.logConfig().withStorage(io.waly.log.storage.FileLogStorage.INSTANCE));
+                log = new SharedLog(key, w);
+                log.findInDoubt();
+                Map<String, String> facts = new LinkedHashMap<>();
+                facts.put("writer", "waly-jdbc");
+                facts.put("pid", String.valueOf(ProcessHandle.current().pid()));
+                facts.put("host", hostName());
+                facts.put("durability", config.durability().name().toLowerCase());
+                facts.put("recovery", w.recovery().toString());
+                w.append(RecordKind.OPENED, 0, new Payloads.Info(facts).encode());
+                OPEN.put(key, log);
+            }
+            log.users++;
+            return log;
+        }
+    }
+
+    /** Releases one use; the last closes the writer (flushing and forcing it). */
+    public void release() {
+        synchronized (OPEN) {
+            if (--users > 0) return;
+            OPEN.remove(dir);
+        }
+        try {
+            if (!writer.failed()) {
+                long seq = writer.append(RecordKind.CLOSED, 0, new Payloads.Info(Map.of("writer", "waly-jdbc")).encode());
+                writer.sync(seq);
+            }
+        } catch (RuntimeException ignored) {
+            // the log failed; close() below releases what it can
+        } finally {
+            writer.close();
+        }
+    }
+
+    public LogWriter writer() {
+        return writer;
+    }
+
+    public SqlClassifier classifier() {
+        return classifier;
+    }
+
+    public EffectsCatalog effects() {
+        return effects;
+    }
+
+    int newConnectionId() {
+        return nextConnection.incrementAndGet();
+    }
+
+    void addInDoubt(long txId, long dbTxid) {
+        inDoubt.add(new InDoubt(txId, dbTxid));
+    }
+
+    /** Takes the in-doubt transactions for a connection to resolve; it puts back what it could not decide. */
+    List<InDoubt> takeInDoubt() {
+        if (inDoubt.isEmpty()) return List.of();
+        List<InDoubt> out = new java.util.ArrayList<>();
+        InDoubt d;
+        while ((d = inDoubt.poll()) != null) out.add(d);
+        return out;
+    }
+
+    /**
+     * A crash can leave transactions whose COMMIT is logged but not their outcome; they sit at the end of the log,
+     * so reading the last two segments finds them. The first connection asks the database about each.
+     */
+    private void findInDoubt() {
+        try {
+            List<Path> segs = Segments.list(dir);
+            if (segs.isEmpty()) return;
+            long from = Segments.firstSeq(segs.get(Math.max(0, segs.size() - 2)));
+            Map<Long, Long> pending = new LinkedHashMap<>();
+            try (LogReader r = LogReader.open(dir).fromSeq(from)) {
+                LogRecord rec;
+                while ((rec = r.next()) != null) {
+                    if (rec.kind() == RecordKind.COMMIT) pending.put(rec.txId(), Payloads.Commit.decode(rec.payload()).dbTxid());
+                    else if (rec.kind().endsTransaction()) pending.remove(rec.txId());
+                }
+            }
+            pending.forEach((tx, db) -> inDoubt.add(new InDoubt(tx, db)));
+        } catch (IOException | RuntimeException e) {
+            // The writer opened the log, so it is readable; a failure here only leaves resolution to replay.
+        }
+    }
+
+    private static Path canonical(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        try {
+            java.nio.file.Files.createDirectories(abs);
+            return abs.toRealPath();
+        } catch (IOException e) {
+            return abs;
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.waly.jdbc.capture;
+
+import io.waly.command.Value;
+import io.waly.jdbc.sql.SqlInfo;
+import io.waly.log.payload.Payloads;
+import java.util.List;
+
+/**
+ * One statement on its way to the log: what the application sent, and — filled in by the statement layer after the
+ * database answered — its update counts and effects.
+ */
+public final class StatementLog {
+    final SqlInfo info;
+    final String sql;
+    final List<Value> params;
+    final int[] jdbcTypes;
+    final byte[] copyData;
+    final int batchIndex;
+    long[] counts;
+    List<Payloads.Effect> effects = List.of();
+
+    public StatementLog(SqlInfo info, String sql, List<Value> params, int[] jdbcTypes, byte[] copyData, int batchIndex) {
+        this.info = info;
+        this.sql = sql;
+        this.params = params;
+        this.jdbcTypes = jdbcTypes;
+        this.copyData = copyData;
+        this.batchIndex = batchIndex;
+    }
+
+    public void counts(long... counts) {
+        this.counts = counts;
+    }
+
+    public int batchIndex() {
+        return batchIndex;
+    }
+
+    public SqlInfo info() {
+        return info;
+    }
+
+    public void effects(List<Payloads.Effect> effects) {
+        this.effects = effects;
+    }
+}

@@ -1,0 +1,37 @@
+package io.waly.jdbc.config;
+
+import io.waly.log.Durability;
+import io.waly.log.LogConfig;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/** The settings of one connection, resolved and checked once when it opens. */
+public record WalyConfig(Path logDir, Durability durability, long flushMillis, long segmentBytes, boolean failOnLogFailure,
+                         String captureEffects) {
+
+    /** @throws IllegalArgumentException naming the bad setting */
+    public static WalyConfig from(Properties props) {
+        long flush = WalyProperty.FLUSH_MILLIS.getLong(props);
+        if (flush < 1) throw new IllegalArgumentException("walyFlushMillis must be at least 1 but was: " + flush);
+        long seg = WalyProperty.SEGMENT_BYTES.getLong(props);
+        if (seg < 4096) throw new IllegalArgumentException("walySegmentBytes must be at least 4096 but was: " + seg);
+        return new WalyConfig(Path.of(WalyProperty.LOG_DIR.get(props)), Durability.parse(WalyProperty.DURABILITY.get(props)),
+                flush, seg, WalyProperty.ON_LOG_FAILURE.get(props).equals("fail"), WalyProperty.CAPTURE_EFFECTS.get(props));
+    }
+
+    public LogConfig logConfig() {
+        return LogConfig.at(logDir).withDurability(durability).withFlushMillis(flushMillis).withSegmentBytes(segmentBytes);
+    }
+
+    /** Splits properties into WAL-y's (returned) and pgjdbc's (left in {@code props}). */
+    public static Properties strip(Properties props) {
+        Properties waly = new Properties();
+        for (String k : props.stringPropertyNames()) {
+            if (WalyProperty.isWalyKey(k)) {
+                waly.setProperty(k, props.getProperty(k));
+                props.remove(k);
+            }
+        }
+        return waly;
+    }
+}

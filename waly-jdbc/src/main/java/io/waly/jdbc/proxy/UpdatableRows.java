@@ -1,0 +1,145 @@
+package io.waly.jdbc.proxy;
+
+import io.waly.command.Value;
+import io.waly.jdbc.capture.StatementLog;
+import io.waly.jdbc.values.JdbcValues;
+import io.waly.log.payload.Payloads;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.postgresql.PGResultSetMetaData;
+
+/**
+ * Writes through an updatable result set, as the statements they amount to: pgjdbc builds and runs an UPDATE, INSERT
+ * or DELETE of the result's single table keyed by its primary key; WAL-y logs the same statement, with the pending
+ * column values as parameters, before pgjdbc runs it. An inserted row is logged with its image as pgjdbc read it
+ * back, so that defaults and serial keys replay exactly.
+ */
+final class UpdatableRows {
+    private final WalyConnection connection;
+    private final ResultSet rs;
+    private final Map<String, Object> pending = new LinkedHashMap<>();
+    private String table;
+    private List<String> keys;
+
+    UpdatableRows(WalyConnection connection, ResultSet rs) {
+        this.connection = connection;
+        this.rs = rs;
+    }
+
+    void pending(Object column, Object value) throws SQLException {
+        String name = column instanceof Integer i ? baseColumn(i) : String.valueOf(column);
+        pending.put(name, value);
+    }
+
+    void clear() {
+        pending.clear();
+    }
+
+    private String baseColumn(int i) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        String base = md.unwrap(PGResultSetMetaData.class).getBaseColumnName(i);
+        return base == null || base.isEmpty() ? md.getColumnName(i) : base;
+    }
+
+    private void resolveTable() throws SQLException {
+        if (table != null) return;
+        PGResultSetMetaData md = rs.getMetaData().unwrap(PGResultSetMetaData.class);
+        String schema = md.getBaseSchemaName(1);
+        String name = md.getBaseTableName(1);
+        table = (schema == null || schema.isEmpty() ? "" : quote(schema) + ".") + quote(name);
+        keys = new ArrayList<>();
+        DatabaseMetaData dmd = connection.delegate().getMetaData();
+        try (ResultSet pk = dmd.getPrimaryKeys(null, schema == null || schema.isEmpty() ? null : schema, name)) {
+            while (pk.next()) keys.add(pk.getString("COLUMN_NAME"));
+        }
+    }
+
+    void updateRow() throws SQLException {
+        resolveTable();
+        StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
+        List<Value> params = new ArrayList<>();
+        int n = 0;
+        for (Map.Entry<String, Object> e : pending.entrySet()) {
+            if (n++ > 0) sql.append(", ");
+            sql.append(quote(e.getKey())).append(" = ?");
+            params.add(JdbcValues.of(e.getValue()));
+        }
+        appendKeyCondition(sql, params);
+        run(sql.toString(), params, () -> rs.updateRow(), false);
+    }
+
+    void insertRow() throws SQLException {
+        resolveTable();
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table);
+        List<Value> params = new ArrayList<>();
+        if (pending.isEmpty()) {
+            sql.append(" DEFAULT VALUES");
+        } else {
+            sql.append(" (").append(String.join(", ", pending.keySet().stream().map(UpdatableRows::quote).toList()))
+                    .append(") VALUES (");
+            int n = 0;
+            for (Object v : pending.values()) {
+                sql.append(n++ > 0 ? ", ?" : "?");
+                params.add(JdbcValues.of(v));
+            }
+            sql.append(')');
+        }
+        run(sql.toString(), params, () -> rs.insertRow(), true);
+    }
+
+    void deleteRow() throws SQLException {
+        resolveTable();
+        StringBuilder sql = new StringBuilder("DELETE FROM ").append(table);
+        List<Value> params = new ArrayList<>();
+        appendKeyCondition(sql, params);
+        run(sql.toString(), params, () -> rs.deleteRow(), false);
+    }
+
+    private void appendKeyCondition(StringBuilder sql, List<Value> params) throws SQLException {
+        if (keys.isEmpty()) throw new SQLException("No primary key found for table " + table + ".", "24000");
+        sql.append(" WHERE ");
+        for (int k = 0; k < keys.size(); k++) {
+            if (k > 0) sql.append(" AND ");
+            sql.append(quote(keys.get(k))).append(" = ?");
+            params.add(JdbcValues.of(rs.getObject(keys.get(k))));
+        }
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        void run() throws SQLException;
+    }
+
+    private void run(String sql, List<Value> params, Action action, boolean imageAfter) throws SQLException {
+        StatementLog st = new StatementLog(connection.classify(sql), sql, params, new int[params.size()], null, -1);
+        connection.capture().write(st, () -> {
+            action.run();
+            st.counts(1);
+            if (imageAfter) st.effects(List.of(image()));
+            return null;
+        });
+        pending.clear();
+    }
+
+    /** The inserted row as pgjdbc read it back. */
+    private Payloads.Effect image() throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        List<String> cols = new ArrayList<>();
+        List<Value> row = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            cols.add(baseColumn(i));
+            row.add(JdbcValues.fromResultSet(rs, i, md.getColumnTypeName(i)));
+        }
+        return new Payloads.Effect(Payloads.Effect.ROWS, table, cols, List.of(row));
+    }
+
+    private static String quote(String ident) {
+        return "\"" + ident.replace("\"", "\"\"") + "\"";
+    }
+}

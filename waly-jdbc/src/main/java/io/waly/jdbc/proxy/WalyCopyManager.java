@@ -1,0 +1,167 @@
+package io.waly.jdbc.proxy;
+
+import io.waly.jdbc.capture.StatementLog;
+import io.waly.jdbc.sql.SqlInfo;
+import io.waly.jdbc.values.JdbcValues;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.Charset;
+import java.sql.SQLException;
+import java.util.List;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
+
+/**
+ * pgjdbc's COPY API with the copied data in the log. The data is read completely and logged with the COPY statement
+ * before any of it is sent (the write-ahead rule holds for data, too); it is then sent as the same bytes. For the
+ * low-level {@link #copyIn(String)} API the rows written are held until {@code endCopy}, then logged and sent.
+ * The price: a COPY's data is held in memory once.
+ */
+final class WalyCopyManager extends CopyManager {
+    private final WalyConnection connection;
+    private final Charset encoding;
+
+    WalyCopyManager(WalyConnection connection, BaseConnection base) throws SQLException {
+        super(base);
+        this.connection = connection;
+        this.encoding = base.getEncoding().name().equalsIgnoreCase("UTF8") ? java.nio.charset.StandardCharsets.UTF_8
+                : Charset.forName(javaName(base.getEncoding().name()));
+    }
+
+    private static String javaName(String pgName) {
+        return Charset.isSupported(pgName) ? pgName : "UTF-8";
+    }
+
+    @Override
+    public long copyIn(String sql, InputStream from) throws SQLException, IOException {
+        return copyIn(sql, from, 65536);
+    }
+
+    @Override
+    public long copyIn(String sql, InputStream from, int bufferSize) throws SQLException, IOException {
+        byte[] data = JdbcValues.readAll(from, -1);
+        return logged(sql, data, () -> super.copyIn(sql, new ByteArrayInputStream(data), bufferSize));
+    }
+
+    @Override
+    public long copyIn(String sql, Reader from) throws SQLException, IOException {
+        return copyIn(sql, from, 65536);
+    }
+
+    @Override
+    public long copyIn(String sql, Reader from, int bufferSize) throws SQLException, IOException {
+        byte[] data = JdbcValues.readAll(from, -1).getBytes(encoding);
+        return logged(sql, data, () -> super.copyIn(sql, new ByteArrayInputStream(data), bufferSize));
+    }
+
+    @Override
+    public CopyIn copyIn(String sql) throws SQLException {
+        return new BufferedCopyIn(sql);
+    }
+
+    @FunctionalInterface
+    private interface CopyWork {
+        long run() throws SQLException, IOException;
+    }
+
+    private long logged(String sql, byte[] data, CopyWork work) throws SQLException, IOException {
+        SqlInfo info = connection.classify(sql);
+        StatementLog st = new StatementLog(info, sql, List.of(), null, data, -1);
+        IOException[] io = new IOException[1];
+        Long n = connection.capture().write(st, () -> {
+            try {
+                long rows = work.run();
+                st.counts(rows);
+                return rows;
+            } catch (IOException e) {
+                io[0] = e;
+                throw new SQLException("COPY failed: " + e.getMessage(), "08006", e);
+            }
+        });
+        if (io[0] != null) throw io[0];
+        return n;
+    }
+
+    /** Holds the rows until endCopy, so that they are logged before the server has any of them. */
+    private final class BufferedCopyIn implements CopyIn {
+        private final String sql;
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private boolean active = true;
+        private long handled = -1;
+
+        BufferedCopyIn(String sql) {
+            this.sql = sql;
+        }
+
+        @Override
+        public void writeToCopy(byte[] buf, int off, int siz) {
+            buffer.write(buf, off, siz);
+        }
+
+        @Override
+        public void writeToCopy(org.postgresql.util.ByteStreamWriter from) throws SQLException {
+            try {
+                from.writeTo(new org.postgresql.util.ByteStreamWriter.ByteStreamTarget() {
+                    @Override
+                    public java.io.OutputStream getOutputStream() {
+                        return buffer;
+                    }
+                });
+            } catch (IOException e) {
+                throw new SQLException(e.getMessage(), "58030", e);
+            }
+        }
+
+        @Override
+        public void flushCopy() {
+            // held until endCopy
+        }
+
+        @Override
+        public long endCopy() throws SQLException {
+            active = false;
+            byte[] data = buffer.toByteArray();
+            try {
+                handled = logged(sql, data, () -> WalyCopyManager.super.copyIn(sql, new ByteArrayInputStream(data)));
+            } catch (IOException e) {
+                throw new SQLException(e.getMessage(), "08006", e);
+            }
+            return handled;
+        }
+
+        @Override
+        public int getFieldCount() {
+            return 0;
+        }
+
+        @Override
+        public int getFormat() {
+            return 0;
+        }
+
+        @Override
+        public int getFieldFormat(int field) {
+            return 0;
+        }
+
+        @Override
+        public boolean isActive() {
+            return active;
+        }
+
+        @Override
+        public void cancelCopy() {
+            active = false;
+            buffer.reset();
+        }
+
+        @Override
+        public long getHandledRowCount() {
+            return handled;
+        }
+    }
+}

@@ -1,0 +1,575 @@
+package io.waly.jdbc.proxy;
+
+import io.waly.command.Command;
+import io.waly.command.Value;
+import io.waly.jdbc.capture.Parameters;
+import io.waly.jdbc.capture.StatementLog;
+import io.waly.jdbc.sql.SqlInfo;
+import io.waly.jdbc.values.JdbcValues;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.Clob;
+import java.sql.Date;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.Ref;
+import java.sql.ResultSet;
+import java.sql.RowId;
+import java.sql.SQLException;
+import java.sql.SQLType;
+import java.sql.SQLXML;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.List;
+
+/**
+ * A prepared statement. It is classified once, when prepared; a read's setters and executions then cost one null
+ * check each. A write records its parameters as typed values as they are bound (streams and readers are read once,
+ * logged, and handed to pgjdbc as the same bytes), and logs them with the statement when it executes.
+ */
+public class WalyPreparedStatement extends DelegatingPreparedStatement {
+
+    protected final SqlInfo info;
+    private final Command.Table effectsTable;
+    private final boolean appWantsKeys;
+    /** Null for reads: nothing to record. */
+    protected final Parameters params;
+    private List<Parameters> batchParams;
+
+    WalyPreparedStatement(WalyConnection connection, PreparedStatement delegate, String sql, SqlInfo info,
+                          Command.Table effectsTable, boolean appWantsKeys) {
+        super(connection, delegate, sql);
+        this.info = info;
+        this.effectsTable = effectsTable;
+        this.appWantsKeys = appWantsKeys;
+        this.params = info.isRead() ? null : new Parameters();
+    }
+
+    private PreparedStatement ps() {
+        return (PreparedStatement) delegate;
+    }
+
+    private void record(int i, Value v, int jdbcType) {
+        if (params != null) params.set(i, v, jdbcType);
+    }
+
+    private <T> T runPrepared(Work<T> work, Counts<T> counts) throws SQLException {
+        List<Value> values = params == null ? List.of() : params.values();
+        int[] types = params == null ? null : params.types();
+        return run(info, sql, values, types, work, effectsTable == null ? null : work, appWantsKeys, counts);
+    }
+
+    // ---------------------------------------------------------------- execution
+
+    @Override
+    public ResultSet executeQuery() throws SQLException {
+        if (params == null) return wrap(ps().executeQuery());
+        return wrap(runPrepared(() -> ps().executeQuery(), r -> new long[] {-1}));
+    }
+
+    @Override
+    public int executeUpdate() throws SQLException {
+        if (params == null) return ps().executeUpdate();
+        return runPrepared(() -> ps().executeUpdate(), r -> new long[] {r});
+    }
+
+    @Override
+    public long executeLargeUpdate() throws SQLException {
+        if (params == null) return ps().executeLargeUpdate();
+        return runPrepared(() -> ps().executeLargeUpdate(), r -> new long[] {r});
+    }
+
+    @Override
+    public boolean execute() throws SQLException {
+        if (params == null) return ps().execute();
+        return runPrepared(() -> ps().execute(), r -> new long[] {ps().getLargeUpdateCount()});
+    }
+
+    @Override
+    public void addBatch() throws SQLException {
+        ps().addBatch();
+        if (params == null) return;
+        if (batchParams == null) batchParams = new ArrayList<>();
+        Parameters copy = new Parameters();
+        List<Value> v = params.values();
+        int[] t = params.types();
+        for (int i = 0; i < v.size(); i++) copy.set(i + 1, v.get(i), t[i]);
+        batchParams.add(copy);
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        ps().clearBatch();
+        if (batchParams != null) batchParams.clear();
+    }
+
+    @Override
+    public void clearParameters() throws SQLException {
+        ps().clearParameters();
+        if (params != null) params.clear();
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        if (params == null) return ps().executeBatch();
+        return runPreparedBatch(() -> ps().executeBatch(), r -> {
+            long[] c = new long[r.length];
+            for (int i = 0; i < r.length; i++) c[i] = r[i];
+            return c;
+        });
+    }
+
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        if (params == null) return ps().executeLargeBatch();
+        return runPreparedBatch(() -> ps().executeLargeBatch(), r -> r);
+    }
+
+    private <T> T runPreparedBatch(Work<T> work, Counts<T> counts) throws SQLException {
+        List<Parameters> items = batchParams == null ? List.of() : new ArrayList<>(batchParams);
+        if (batchParams != null) batchParams.clear();
+        if (items.isEmpty() || info.kind().isTransactionControl()) return work.run();
+        List<StatementLog> logs = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) logs.add(new StatementLog(info, sql, items.get(i).values(), items.get(i).types(), null, i));
+        return capture.writeAll(logs, () -> {
+            T r = work.run();
+            long[] c = counts.of(r);
+            for (int i = 0; i < logs.size(); i++) logs.get(i).counts(i < c.length ? new long[] {c[i]} : new long[] {-1});
+            if (effectsTable != null) readEffects(effectsTable, c, logs, appWantsKeys);
+            return r;
+        });
+    }
+
+    // A prepared statement refuses query strings, as pgjdbc does: let pgjdbc say so, and log nothing.
+    @Override
+    public ResultSet executeQuery(String text) throws SQLException {
+        return delegate.executeQuery(text);
+    }
+
+    @Override
+    public int executeUpdate(String text) throws SQLException {
+        return delegate.executeUpdate(text);
+    }
+
+    @Override
+    public boolean execute(String text) throws SQLException {
+        return delegate.execute(text);
+    }
+
+    @Override
+    public void addBatch(String text) throws SQLException {
+        delegate.addBatch(text);
+    }
+
+    // ---------------------------------------------------------------- setters
+
+    @Override
+    public void setNull(int i, int sqlType) throws SQLException {
+        ps().setNull(i, sqlType);
+        record(i, Value.NULL, sqlType);
+    }
+
+    @Override
+    public void setNull(int i, int sqlType, String typeName) throws SQLException {
+        ps().setNull(i, sqlType, typeName);
+        record(i, Value.nullOf(typeName), sqlType);
+    }
+
+    @Override
+    public void setBoolean(int i, boolean x) throws SQLException {
+        ps().setBoolean(i, x);
+        record(i, Value.bool(x), 0);
+    }
+
+    @Override
+    public void setByte(int i, byte x) throws SQLException {
+        ps().setByte(i, x);
+        record(i, new Value(Value.Kind.INT2, (long) x, null), 0);
+    }
+
+    @Override
+    public void setShort(int i, short x) throws SQLException {
+        ps().setShort(i, x);
+        record(i, new Value(Value.Kind.INT2, (long) x, null), 0);
+    }
+
+    @Override
+    public void setInt(int i, int x) throws SQLException {
+        ps().setInt(i, x);
+        record(i, Value.int4(x), 0);
+    }
+
+    @Override
+    public void setLong(int i, long x) throws SQLException {
+        ps().setLong(i, x);
+        record(i, Value.int8(x), 0);
+    }
+
+    @Override
+    public void setFloat(int i, float x) throws SQLException {
+        ps().setFloat(i, x);
+        record(i, new Value(Value.Kind.FLOAT4, (double) x, null), 0);
+    }
+
+    @Override
+    public void setDouble(int i, double x) throws SQLException {
+        ps().setDouble(i, x);
+        record(i, Value.float8(x), 0);
+    }
+
+    @Override
+    public void setBigDecimal(int i, BigDecimal x) throws SQLException {
+        ps().setBigDecimal(i, x);
+        record(i, x == null ? Value.nullOf("numeric") : Value.numeric(x), x == null ? Types.NUMERIC : 0);
+    }
+
+    @Override
+    public void setString(int i, String x) throws SQLException {
+        ps().setString(i, x);
+        record(i, x == null ? Value.nullOf("varchar") : Value.text(x), x == null ? Types.VARCHAR : 0);
+    }
+
+    @Override
+    public void setNString(int i, String x) throws SQLException {
+        ps().setNString(i, x);
+        record(i, x == null ? Value.nullOf("varchar") : Value.text(x), x == null ? Types.VARCHAR : 0);
+    }
+
+    @Override
+    public void setBytes(int i, byte[] x) throws SQLException {
+        ps().setBytes(i, x);
+        record(i, x == null ? Value.nullOf("bytea") : Value.bytes(x.clone()), x == null ? Types.VARBINARY : 0);
+    }
+
+    @Override
+    public void setDate(int i, Date x) throws SQLException {
+        ps().setDate(i, x);
+        record(i, JdbcValues.date(x, null), x == null ? Types.DATE : 0);
+    }
+
+    @Override
+    public void setDate(int i, Date x, Calendar cal) throws SQLException {
+        ps().setDate(i, x, cal);
+        record(i, JdbcValues.date(x, cal), x == null ? Types.DATE : 0);
+    }
+
+    @Override
+    public void setTime(int i, Time x) throws SQLException {
+        ps().setTime(i, x);
+        record(i, JdbcValues.time(x, null), x == null ? Types.TIME : 0);
+    }
+
+    @Override
+    public void setTime(int i, Time x, Calendar cal) throws SQLException {
+        ps().setTime(i, x, cal);
+        record(i, JdbcValues.time(x, cal), x == null ? Types.TIME : 0);
+    }
+
+    @Override
+    public void setTimestamp(int i, Timestamp x) throws SQLException {
+        ps().setTimestamp(i, x);
+        record(i, JdbcValues.timestamp(x, null), x == null ? Types.TIMESTAMP : 0);
+    }
+
+    @Override
+    public void setTimestamp(int i, Timestamp x, Calendar cal) throws SQLException {
+        ps().setTimestamp(i, x, cal);
+        record(i, JdbcValues.timestamp(x, cal), x == null ? Types.TIMESTAMP : 0);
+    }
+
+    @Override
+    public void setObject(int i, Object x) throws SQLException {
+        if (params == null) {
+            ps().setObject(i, x);
+            return;
+        }
+        Object y = materialize(x);
+        ps().setObject(i, y);
+        record(i, JdbcValues.of(y), 0);
+    }
+
+    @Override
+    public void setObject(int i, Object x, int targetSqlType) throws SQLException {
+        if (params == null) {
+            ps().setObject(i, x, targetSqlType);
+            return;
+        }
+        Object y = materialize(x);
+        ps().setObject(i, y, targetSqlType);
+        record(i, JdbcValues.of(y), targetSqlType);
+    }
+
+    @Override
+    public void setObject(int i, Object x, int targetSqlType, int scale) throws SQLException {
+        if (params == null) {
+            ps().setObject(i, x, targetSqlType, scale);
+            return;
+        }
+        Object y = materialize(x);
+        ps().setObject(i, y, targetSqlType, scale);
+        record(i, JdbcValues.of(y), targetSqlType);
+    }
+
+    @Override
+    public void setObject(int i, Object x, SQLType targetSqlType) throws SQLException {
+        if (params == null) {
+            ps().setObject(i, x, targetSqlType);
+            return;
+        }
+        Object y = materialize(x);
+        ps().setObject(i, y, targetSqlType);
+        record(i, JdbcValues.of(y), targetSqlType.getVendorTypeNumber() == null ? 0 : targetSqlType.getVendorTypeNumber());
+    }
+
+    @Override
+    public void setObject(int i, Object x, SQLType targetSqlType, int scale) throws SQLException {
+        if (params == null) {
+            ps().setObject(i, x, targetSqlType, scale);
+            return;
+        }
+        Object y = materialize(x);
+        ps().setObject(i, y, targetSqlType, scale);
+        record(i, JdbcValues.of(y), targetSqlType.getVendorTypeNumber() == null ? 0 : targetSqlType.getVendorTypeNumber());
+    }
+
+    /** Streams can be read once: read them for the log and hand pgjdbc the same content. */
+    private static Object materialize(Object x) throws SQLException {
+        if (x instanceof InputStream in) return JdbcValues.readAll(in, -1);
+        if (x instanceof Reader r) return JdbcValues.readAll(r, -1);
+        return x;
+    }
+
+    @Override
+    public void setArray(int i, Array x) throws SQLException {
+        ps().setArray(i, x);
+        if (params != null) record(i, JdbcValues.array(x), x == null ? Types.ARRAY : 0);
+    }
+
+    @Override
+    public void setAsciiStream(int i, InputStream x, int length) throws SQLException {
+        setTextStream(i, x, length, StandardCharsets.US_ASCII, true);
+    }
+
+    @Override
+    public void setAsciiStream(int i, InputStream x, long length) throws SQLException {
+        setTextStream(i, x, length, StandardCharsets.US_ASCII, true);
+    }
+
+    @Override
+    public void setAsciiStream(int i, InputStream x) throws SQLException {
+        setTextStream(i, x, -1, StandardCharsets.US_ASCII, true);
+    }
+
+    @Override
+    @Deprecated
+    public void setUnicodeStream(int i, InputStream x, int length) throws SQLException {
+        if (params == null) {
+            ps().setUnicodeStream(i, x, length);
+            return;
+        }
+        byte[] b = JdbcValues.readAll(x, length);
+        ps().setUnicodeStream(i, b == null ? null : new ByteArrayInputStream(b), length);
+        record(i, b == null ? Value.NULL : Value.text(new String(b, StandardCharsets.UTF_8)), 0);
+    }
+
+    private void setTextStream(int i, InputStream x, long length, java.nio.charset.Charset cs, boolean ascii) throws SQLException {
+        if (params == null) {
+            if (length < 0) ps().setAsciiStream(i, x);
+            else ps().setAsciiStream(i, x, length);
+            return;
+        }
+        byte[] b = JdbcValues.readAll(x, length);
+        InputStream again = b == null ? null : new ByteArrayInputStream(b);
+        if (length < 0) ps().setAsciiStream(i, again);
+        else ps().setAsciiStream(i, again, length);
+        record(i, b == null ? Value.nullOf("varchar") : Value.text(new String(b, cs)), b == null ? Types.VARCHAR : 0);
+    }
+
+    @Override
+    public void setBinaryStream(int i, InputStream x, int length) throws SQLException {
+        setBinary(i, x, length);
+    }
+
+    @Override
+    public void setBinaryStream(int i, InputStream x, long length) throws SQLException {
+        setBinary(i, x, length);
+    }
+
+    @Override
+    public void setBinaryStream(int i, InputStream x) throws SQLException {
+        setBinary(i, x, -1);
+    }
+
+    private void setBinary(int i, InputStream x, long length) throws SQLException {
+        if (params == null) {
+            if (length < 0) ps().setBinaryStream(i, x);
+            else ps().setBinaryStream(i, x, length);
+            return;
+        }
+        byte[] b = JdbcValues.readAll(x, length);
+        InputStream again = b == null ? null : new ByteArrayInputStream(b);
+        if (length < 0) ps().setBinaryStream(i, again);
+        else ps().setBinaryStream(i, again, length);
+        record(i, b == null ? Value.nullOf("bytea") : Value.bytes(b), b == null ? Types.VARBINARY : 0);
+    }
+
+    @Override
+    public void setCharacterStream(int i, Reader x, int length) throws SQLException {
+        setChars(i, x, length, false);
+    }
+
+    @Override
+    public void setCharacterStream(int i, Reader x, long length) throws SQLException {
+        setChars(i, x, length, false);
+    }
+
+    @Override
+    public void setCharacterStream(int i, Reader x) throws SQLException {
+        setChars(i, x, -1, false);
+    }
+
+    @Override
+    public void setNCharacterStream(int i, Reader x, long length) throws SQLException {
+        setChars(i, x, length, true);
+    }
+
+    @Override
+    public void setNCharacterStream(int i, Reader x) throws SQLException {
+        setChars(i, x, -1, true);
+    }
+
+    private void setChars(int i, Reader x, long length, boolean national) throws SQLException {
+        Reader r = x;
+        String s = null;
+        if (params != null) {
+            s = JdbcValues.readAll(x, length);
+            r = s == null ? null : new StringReader(s);
+        }
+        if (national) {
+            if (length < 0) ps().setNCharacterStream(i, r);
+            else ps().setNCharacterStream(i, r, length);
+        } else if (length < 0) {
+            ps().setCharacterStream(i, r);
+        } else {
+            ps().setCharacterStream(i, r, length);
+        }
+        if (params != null) record(i, s == null ? Value.nullOf("varchar") : Value.text(s), s == null ? Types.VARCHAR : 0);
+    }
+
+    @Override
+    public void setBlob(int i, Blob x) throws SQLException {
+        ps().setBlob(i, x);
+        if (params != null) record(i, x == null ? Value.nullOf("oid") : new Value(Value.Kind.BYTES, JdbcValues.bytes(x), "blob"), 0);
+    }
+
+    @Override
+    public void setBlob(int i, InputStream x, long length) throws SQLException {
+        if (params == null) {
+            ps().setBlob(i, x, length);
+            return;
+        }
+        byte[] b = JdbcValues.readAll(x, length);
+        ps().setBlob(i, b == null ? null : new ByteArrayInputStream(b), length);
+        record(i, b == null ? Value.nullOf("oid") : new Value(Value.Kind.BYTES, b, "blob"), 0);
+    }
+
+    @Override
+    public void setBlob(int i, InputStream x) throws SQLException {
+        if (params == null) {
+            ps().setBlob(i, x);
+            return;
+        }
+        byte[] b = JdbcValues.readAll(x, -1);
+        ps().setBlob(i, b == null ? null : new ByteArrayInputStream(b));
+        record(i, b == null ? Value.nullOf("oid") : new Value(Value.Kind.BYTES, b, "blob"), 0);
+    }
+
+    @Override
+    public void setClob(int i, Clob x) throws SQLException {
+        ps().setClob(i, x);
+        if (params != null) record(i, x == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, JdbcValues.text(x), "clob"), 0);
+    }
+
+    @Override
+    public void setClob(int i, Reader x, long length) throws SQLException {
+        if (params == null) {
+            ps().setClob(i, x, length);
+            return;
+        }
+        String s = JdbcValues.readAll(x, length);
+        ps().setClob(i, s == null ? null : new StringReader(s), length);
+        record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
+    }
+
+    @Override
+    public void setClob(int i, Reader x) throws SQLException {
+        if (params == null) {
+            ps().setClob(i, x);
+            return;
+        }
+        String s = JdbcValues.readAll(x, -1);
+        ps().setClob(i, s == null ? null : new StringReader(s));
+        record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
+    }
+
+    @Override
+    public void setNClob(int i, NClob x) throws SQLException {
+        ps().setNClob(i, x);
+        if (params != null) record(i, x == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, JdbcValues.text(x), "clob"), 0);
+    }
+
+    @Override
+    public void setNClob(int i, Reader x, long length) throws SQLException {
+        if (params == null) {
+            ps().setNClob(i, x, length);
+            return;
+        }
+        String s = JdbcValues.readAll(x, length);
+        ps().setNClob(i, s == null ? null : new StringReader(s), length);
+        record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
+    }
+
+    @Override
+    public void setNClob(int i, Reader x) throws SQLException {
+        if (params == null) {
+            ps().setNClob(i, x);
+            return;
+        }
+        String s = JdbcValues.readAll(x, -1);
+        ps().setNClob(i, s == null ? null : new StringReader(s));
+        record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
+    }
+
+    @Override
+    public void setSQLXML(int i, SQLXML x) throws SQLException {
+        ps().setSQLXML(i, x);
+        if (params != null) record(i, x == null ? Value.nullOf("xml") : new Value(Value.Kind.XML, x.getString(), "xml"), 0);
+    }
+
+    @Override
+    public void setRef(int i, Ref x) throws SQLException {
+        ps().setRef(i, x);
+        record(i, x == null ? Value.NULL : new Value(Value.Kind.OTHER, String.valueOf(x), "ref"), 0);
+    }
+
+    @Override
+    public void setURL(int i, java.net.URL x) throws SQLException {
+        ps().setURL(i, x);
+        record(i, x == null ? Value.NULL : Value.text(x.toString()), 0);
+    }
+
+    @Override
+    public void setRowId(int i, RowId x) throws SQLException {
+        ps().setRowId(i, x);
+        record(i, x == null ? Value.NULL : new Value(Value.Kind.OTHER, String.valueOf(x), "rowid"), 0);
+    }
+}

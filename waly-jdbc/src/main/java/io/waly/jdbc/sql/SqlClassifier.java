@@ -1,0 +1,169 @@
+package io.waly.jdbc.sql;
+
+import io.waly.command.Command;
+import io.waly.jdbc.sql.SqlLexer.Token;
+import io.waly.jdbc.sql.SqlLexer.Type;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Decides, per SQL string, whether a statement is read-only, a write, or transaction control — conservatively:
+ * anything not provably read-only is a write (design.md, invariant 1). Results are cached per SQL string, so a
+ * read costs one hash lookup after its first execution; writes carry their parsed command, parsed once per literal
+ * shape ({@link CommandParser}).
+ */
+public final class SqlClassifier {
+
+    /** Bounded by clearing: a cache of SQL text must not grow without limit in an application that inlines literals. */
+    private static final int MAX_ENTRIES = 20_000;
+
+    private final ConcurrentHashMap<String, SqlInfo> cache = new ConcurrentHashMap<>();
+    private final CommandParser parser;
+
+    public SqlClassifier(CommandParser parser) {
+        this.parser = parser;
+    }
+
+    public SqlInfo classify(String sql) {
+        SqlInfo info = cache.get(sql);
+        if (info != null) return info;
+        info = compute(sql);
+        if (cache.size() >= MAX_ENTRIES) cache.clear();
+        cache.put(sql, info);
+        return info;
+    }
+
+    private SqlInfo compute(String sql) {
+        List<Token> tokens = SqlLexer.tokenize(sql);
+        List<List<Token>> statements = SqlLexer.statements(tokens);
+        if (statements.isEmpty()) return new SqlInfo(SqlKind.EMPTY, null, null, false, false);
+        if (statements.size() == 1) {
+            List<Token> st = statements.get(0);
+            SqlKind kind = kindOf(st);
+            String savepoint = kind == SqlKind.SAVEPOINT || kind == SqlKind.RELEASE || kind == SqlKind.ROLLBACK_TO ? savepointName(st) : null;
+            Command cmd = kind == SqlKind.WRITE || kind == SqlKind.NON_TRANSACTIONAL ? parser.parse(sql, tokens) : null;
+            return new SqlInfo(kind, savepoint, cmd, false, kind == SqlKind.WRITE && callsVolatile(st));
+        }
+        // Several statements in one string run as one implicit transaction: the string is one write if any part is.
+        boolean write = false;
+        boolean nonTx = false;
+        boolean vol = false;
+        for (List<Token> st : statements) {
+            SqlKind k = kindOf(st);
+            if (k != SqlKind.READ && k != SqlKind.EMPTY) write = true;
+            if (k == SqlKind.NON_TRANSACTIONAL) nonTx = true;
+            vol |= callsVolatile(st);
+        }
+        if (!write) return new SqlInfo(SqlKind.READ, null, null, true, false);
+        return new SqlInfo(nonTx ? SqlKind.NON_TRANSACTIONAL : SqlKind.WRITE, null, new Command.Sql("MULTI"), true, vol);
+    }
+
+    static SqlKind kindOf(List<Token> st) {
+        Token first = st.get(0);
+        if (first.type() == Type.OPEN_PAREN) return isReadQuery(st) ? SqlKind.READ : SqlKind.WRITE;  // (SELECT …) UNION …
+        if (first.type() != Type.WORD) return SqlKind.WRITE;
+        String w = first.text();
+        String w2 = st.size() > 1 && st.get(1).type() == Type.WORD ? st.get(1).text() : "";
+        switch (w) {
+            case "select", "values", "table", "with" -> {
+                return isReadQuery(st) ? SqlKind.READ : SqlKind.WRITE;
+            }
+            case "show", "fetch", "move", "close", "listen", "unlisten", "notify", "checkpoint" -> {
+                return SqlKind.READ;
+            }
+            case "explain" -> {
+                for (Token t : st) if (t.is("analyze") || t.is("analyse")) return SqlKind.WRITE;
+                return SqlKind.READ;
+            }
+            case "declare" -> {
+                return isReadQuery(st) ? SqlKind.READ : SqlKind.WRITE;
+            }
+            case "begin", "start" -> {
+                return SqlKind.BEGIN;
+            }
+            case "commit", "end" -> {
+                return w2.equals("prepared") ? SqlKind.WRITE : SqlKind.COMMIT;
+            }
+            case "abort" -> {
+                return SqlKind.ROLLBACK;
+            }
+            case "rollback" -> {
+                if (w2.equals("prepared")) return SqlKind.WRITE;
+                for (Token t : st) if (t.is("to")) return SqlKind.ROLLBACK_TO;
+                return SqlKind.ROLLBACK;
+            }
+            case "savepoint" -> {
+                return SqlKind.SAVEPOINT;
+            }
+            case "release" -> {
+                return SqlKind.RELEASE;
+            }
+            case "vacuum" -> {
+                return SqlKind.NON_TRANSACTIONAL;
+            }
+            case "create", "drop", "reindex", "alter", "cluster" -> {
+                for (Token t : st) {
+                    if (t.is("concurrently")) return SqlKind.NON_TRANSACTIONAL;
+                }
+                if ((w.equals("create") || w.equals("drop")) && (w2.equals("database") || w2.equals("tablespace"))) {
+                    return SqlKind.NON_TRANSACTIONAL;
+                }
+                if (w.equals("alter") && w2.equals("system")) return SqlKind.NON_TRANSACTIONAL;
+                if (w.equals("reindex") && (w2.equals("database") || w2.equals("system"))) return SqlKind.NON_TRANSACTIONAL;
+                if (w.equals("cluster") && st.size() == 1) return SqlKind.NON_TRANSACTIONAL;
+                return SqlKind.WRITE;
+            }
+            default -> {
+                return SqlKind.WRITE;
+            }
+        }
+    }
+
+    /**
+     * A query is read-only when it has no data-modifying part (INSERT/UPDATE/DELETE/MERGE in a CTE, SELECT INTO)
+     * and calls only functions known to change nothing.
+     */
+    static boolean isReadQuery(List<Token> st) {
+        for (int i = 0; i < st.size(); i++) {
+            Token t = st.get(i);
+            if (t.type() != Type.WORD) continue;
+            switch (t.text()) {
+                case "insert", "update", "delete", "merge", "into", "truncate", "copy" -> {
+                    // "FOR UPDATE" / "FOR NO KEY UPDATE" lock rows; they change nothing replay needs
+                    if (t.text().equals("update") && i > 0 && (st.get(i - 1).is("for") || st.get(i - 1).is("key"))) continue;
+                    return false;
+                }
+                default -> {
+                    if (i + 1 < st.size() && st.get(i + 1).type() == Type.OPEN_PAREN && !ReadOnlyFunctions.isReadOnly(t.text())) {
+                        if (i > 0 && st.get(i - 1).type() == Type.OTHER && st.get(i - 1).text().equals(".")) {
+                            return false;  // schema-qualified: a user function
+                        }
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    private static final Set<String> VOLATILE = Set.of("now", "current_timestamp", "current_date", "current_time",
+            "localtime", "localtimestamp", "clock_timestamp", "statement_timestamp", "transaction_timestamp", "timeofday",
+            "random", "random_normal", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4", "uuidv4", "uuidv7",
+            "nextval", "setval", "currval", "lastval", "txid_current", "pg_current_xact_id", "setseed", "default");
+
+    /** True when the statement calls something whose value differs between the source and a replay. */
+    static boolean callsVolatile(List<Token> st) {
+        for (Token t : st) if (t.type() == Type.WORD && VOLATILE.contains(t.text())) return true;
+        return false;
+    }
+
+    private static String savepointName(List<Token> st) {
+        for (int i = st.size() - 1; i >= 1; i--) {
+            Token t = st.get(i);
+            if (t.type() == Type.QUOTED_IDENT) return t.text();
+            if (t.type() == Type.WORD && !t.is("savepoint") && !t.is("to") && !t.is("work") && !t.is("transaction")) return t.text();
+        }
+        return null;
+    }
+}

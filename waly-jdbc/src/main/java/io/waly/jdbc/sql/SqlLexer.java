@@ -1,0 +1,254 @@
+package io.waly.jdbc.sql;
+
+import io.waly.command.Value;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A small PostgreSQL lexer: enough to classify a statement without parsing it, split a multi-statement string,
+ * and replace literals with placeholders so that statements differing only in their literals share one parse.
+ * It knows comments ({@code --}, nested {@code /* *\/}), strings ({@code '…'} with {@code ''}, {@code E'…'} with
+ * backslash escapes, {@code $tag$…$tag$}), quoted identifiers and {@code ?} placeholders. It never throws: on odd
+ * input it returns what it saw, and callers treat anything unexpected as a write.
+ */
+public final class SqlLexer {
+
+    public enum Type { WORD, QUOTED_IDENT, STRING, NUMBER, PARAM, SEMICOLON, OPEN_PAREN, CLOSE_PAREN, OTHER }
+
+    /**
+     * A token: its type, its span in the text, and for WORD the lower-cased word, for STRING the decoded value,
+     * for NUMBER the text.
+     */
+    public record Token(Type type, int start, int end, String text) {
+        public boolean is(String word) {
+            return type == Type.WORD && text.equals(word);
+        }
+    }
+
+    private SqlLexer() {}
+
+    public static List<Token> tokenize(String sql) {
+        List<Token> out = new ArrayList<>();
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                while (i < n && sql.charAt(i) != '\n') i++;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int depth = 1;
+                i += 2;
+                while (i < n && depth > 0) {
+                    if (sql.startsWith("/*", i)) {
+                        depth++;
+                        i += 2;
+                    } else if (sql.startsWith("*/", i)) {
+                        depth--;
+                        i += 2;
+                    } else {
+                        i++;
+                    }
+                }
+            } else if (c == '\'') {
+                i = string(sql, i, i, false, out);
+            } else if ((c == 'E' || c == 'e') && i + 1 < n && sql.charAt(i + 1) == '\'') {
+                i = string(sql, i, i + 1, true, out);
+            } else if (c == '"') {
+                int start = i++;
+                StringBuilder sb = new StringBuilder();
+                while (i < n) {
+                    char d = sql.charAt(i);
+                    if (d == '"') {
+                        if (i + 1 < n && sql.charAt(i + 1) == '"') {
+                            sb.append('"');
+                            i += 2;
+                            continue;
+                        }
+                        i++;
+                        break;
+                    }
+                    sb.append(d);
+                    i++;
+                }
+                out.add(new Token(Type.QUOTED_IDENT, start, i, sb.toString()));
+            } else if (c == '$' && dollarTagEnd(sql, i) > 0) {
+                int tagEnd = dollarTagEnd(sql, i);
+                String tag = sql.substring(i, tagEnd);
+                int close = sql.indexOf(tag, tagEnd);
+                int end = close < 0 ? n : close + tag.length();
+                out.add(new Token(Type.STRING, i, end, sql.substring(tagEnd, close < 0 ? n : close)));
+                i = end;
+            } else if (Character.isLetter(c) || c == '_') {
+                int start = i;
+                while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_' || sql.charAt(i) == '$')) i++;
+                out.add(new Token(Type.WORD, start, i, sql.substring(start, i).toLowerCase(java.util.Locale.ROOT)));
+            } else if (Character.isDigit(c) || (c == '.' && i + 1 < n && Character.isDigit(sql.charAt(i + 1)))) {
+                int start = i;
+                while (i < n && (Character.isDigit(sql.charAt(i)) || sql.charAt(i) == '.' || sql.charAt(i) == '_')) i++;
+                if (i < n && (sql.charAt(i) == 'e' || sql.charAt(i) == 'E')) {
+                    int j = i + 1;
+                    if (j < n && (sql.charAt(j) == '+' || sql.charAt(j) == '-')) j++;
+                    if (j < n && Character.isDigit(sql.charAt(j))) {
+                        i = j;
+                        while (i < n && Character.isDigit(sql.charAt(i))) i++;
+                    }
+                }
+                out.add(new Token(Type.NUMBER, start, i, sql.substring(start, i)));
+            } else if (c == '?') {
+                // '??' is pgjdbc's escape for the jsonb '?' operator, not a placeholder
+                if (i + 1 < n && sql.charAt(i + 1) == '?') {
+                    out.add(new Token(Type.OTHER, i, i + 2, "??"));
+                    i += 2;
+                } else {
+                    out.add(new Token(Type.PARAM, i, i + 1, "?"));
+                    i++;
+                }
+            } else if (c == ';') {
+                out.add(new Token(Type.SEMICOLON, i, i + 1, ";"));
+                i++;
+            } else if (c == '(') {
+                out.add(new Token(Type.OPEN_PAREN, i, i + 1, "("));
+                i++;
+            } else if (c == ')') {
+                out.add(new Token(Type.CLOSE_PAREN, i, i + 1, ")"));
+                i++;
+            } else {
+                out.add(new Token(Type.OTHER, i, i + 1, String.valueOf(c)));
+                i++;
+            }
+        }
+        return out;
+    }
+
+    private static int string(String sql, int start, int quote, boolean escapes, List<Token> out) {
+        int n = sql.length();
+        int i = quote + 1;
+        StringBuilder sb = new StringBuilder();
+        while (i < n) {
+            char d = sql.charAt(i);
+            if (escapes && d == '\\' && i + 1 < n) {
+                char e = sql.charAt(i + 1);
+                switch (e) {
+                    case 'n' -> sb.append('\n');
+                    case 't' -> sb.append('\t');
+                    case 'r' -> sb.append('\r');
+                    case 'b' -> sb.append('\b');
+                    case 'f' -> sb.append('\f');
+                    default -> sb.append(e);   // octal/hex/unicode escapes keep the text; such literals are not normalised
+                }
+                i += 2;
+                continue;
+            }
+            if (d == '\'') {
+                if (i + 1 < n && sql.charAt(i + 1) == '\'') {
+                    sb.append('\'');
+                    i += 2;
+                    continue;
+                }
+                i++;
+                out.add(new Token(Type.STRING, start, i, sb.toString()));
+                return i;
+            }
+            sb.append(d);
+            i++;
+        }
+        out.add(new Token(Type.STRING, start, n, sb.toString()));
+        return n;
+    }
+
+    /** End of a {@code $tag$} opening at {@code i}, or -1 ({@code $1} is a positional parameter, not a tag). */
+    private static int dollarTagEnd(String sql, int i) {
+        int j = i + 1;
+        int n = sql.length();
+        if (j < n && Character.isDigit(sql.charAt(j))) return -1;
+        while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) j++;
+        return j < n && sql.charAt(j) == '$' ? j + 1 : -1;
+    }
+
+    /** Splits tokens into statements at top-level semicolons; empty statements are dropped. */
+    public static List<List<Token>> statements(List<Token> tokens) {
+        List<List<Token>> out = new ArrayList<>();
+        List<Token> cur = new ArrayList<>();
+        int depth = 0;
+        boolean inBeginAtomic = false;
+        for (Token t : tokens) {
+            if (t.type == Type.OPEN_PAREN) depth++;
+            if (t.type == Type.CLOSE_PAREN) depth = Math.max(0, depth - 1);
+            if (t.type == Type.SEMICOLON && depth == 0 && !inBeginAtomic) {
+                if (!cur.isEmpty()) out.add(cur);
+                cur = new ArrayList<>();
+                continue;
+            }
+            // CREATE FUNCTION … BEGIN ATOMIC … END holds semicolons of its own
+            if (t.is("atomic") && !cur.isEmpty() && cur.get(cur.size() - 1).is("begin")) inBeginAtomic = true;
+            if (inBeginAtomic && t.is("end")) inBeginAtomic = false;
+            cur.add(t);
+        }
+        if (!cur.isEmpty()) out.add(cur);
+        return out;
+    }
+
+    /**
+     * A statement with its plain literals replaced by {@code ?}: the {@code shape} text, the values of the replaced
+     * literals, and for every placeholder of the shape (in order) either the index of the application's own parameter
+     * (positive, 1-based) or of a replaced literal (negative: -1 is the first literal).
+     */
+    public record Shape(String text, List<Value> literals, int[] placeholders) {}
+
+    /** Replaces string and number literals (not typed ones like {@code DATE '…'}) with placeholders. */
+    public static Shape shape(String sql, List<Token> tokens) {
+        StringBuilder sb = new StringBuilder(sql.length());
+        List<Value> literals = new ArrayList<>();
+        List<Integer> placeholders = new ArrayList<>();
+        int pos = 0;
+        int ownParams = 0;
+        Token prev = null;
+        for (Token t : tokens) {
+            boolean literal = (t.type == Type.STRING || t.type == Type.NUMBER) && !typedLiteralPrefix(prev)
+                    && !(t.type == Type.STRING && sql.charAt(t.start) == '$');
+            if (t.type == Type.STRING && (sql.charAt(t.start) == 'E' || sql.charAt(t.start) == 'e')
+                    && sql.substring(t.start, t.end).contains("\\")) {
+                literal = false;   // escapes beyond the common ones are kept verbatim
+            }
+            if (t.type == Type.PARAM) {
+                placeholders.add(++ownParams);
+            } else if (literal) {
+                sb.append(sql, pos, t.start).append('?');
+                pos = t.end;
+                literals.add(t.type == Type.STRING ? Value.text(t.text) : number(t.text));
+                placeholders.add(-literals.size());
+            }
+            prev = t;
+        }
+        sb.append(sql, pos, sql.length());
+        int[] ph = placeholders.stream().mapToInt(Integer::intValue).toArray();
+        return new Shape(sb.toString(), literals, ph);
+    }
+
+    private static boolean typedLiteralPrefix(Token prev) {
+        if (prev == null || prev.type != Type.WORD) return false;
+        return switch (prev.text) {
+            case "date", "time", "timestamp", "timestamptz", "interval", "with", "zone", "b", "x", "u", "n", "json",
+                 "jsonb", "uuid", "numeric", "decimal", "int", "integer", "bigint", "smallint", "real", "float",
+                 "bytea", "inet", "cidr", "point", "money", "bit", "varbit", "text", "varchar", "char", "boolean",
+                 "like", "ilike", "similar", "escape", "collate", "uescape" -> true;
+            default -> false;
+        };
+    }
+
+    static Value number(String text) {
+        String t = text.replace("_", "");
+        if (t.indexOf('.') < 0 && t.indexOf('e') < 0 && t.indexOf('E') < 0) {
+            try {
+                long v = Long.parseLong(t);
+                return v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE ? Value.int4(v) : Value.int8(v);
+            } catch (NumberFormatException e) {
+                return Value.numeric(new BigDecimal(t));
+            }
+        }
+        return Value.numeric(new BigDecimal(t));
+    }
+}

@@ -1,0 +1,352 @@
+package io.waly.jdbc.values;
+
+import io.waly.command.Value;
+import io.waly.command.Value.Kind;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.List;
+import java.util.TimeZone;
+import java.util.UUID;
+import org.postgresql.util.PGobject;
+
+/**
+ * JDBC values ↔ {@link Value}, both directions in one place: what a setter bound becomes a typed value in the log,
+ * and replay binds it back with the setter that sends the same thing to the server. {@code java.sql.Timestamp},
+ * {@code Date} and {@code Time} are bound by pgjdbc in a time zone (the JVM's, or a {@code Calendar}'s); that zone is
+ * recorded as the value's type name ({@code "tz:Europe/Paris"}) so that replay, in any JVM, sends the same text.
+ */
+public final class JdbcValues {
+    private JdbcValues() {}
+
+    private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
+
+    // ------------------------------------------------------------------ capture
+
+    /** The value of {@code setObject(i, x)} (and of the typed setters, which pass their boxed argument). */
+    public static Value of(Object x) throws SQLException {
+        if (x == null) return Value.NULL;
+        if (x instanceof String s) return Value.text(s);
+        if (x instanceof Integer i) return Value.int4(i);
+        if (x instanceof Long l) return Value.int8(l);
+        if (x instanceof Short s) return new Value(Kind.INT2, (long) s, null);
+        if (x instanceof Byte b) return new Value(Kind.INT2, (long) b, null);
+        if (x instanceof BigDecimal d) return Value.numeric(d);
+        if (x instanceof BigInteger b) return Value.numeric(new BigDecimal(b));
+        if (x instanceof Double d) return Value.float8(d);
+        if (x instanceof Float f) return new Value(Kind.FLOAT4, (double) f, null);
+        if (x instanceof Boolean b) return Value.bool(b);
+        if (x instanceof byte[] b) return Value.bytes(b.clone());
+        if (x instanceof Character c) return Value.text(String.valueOf(c));
+        if (x instanceof UUID u) return Value.of(Kind.UUID, u.toString());
+        if (x instanceof LocalDate d) return Value.of(Kind.DATE, d.toString());
+        if (x instanceof LocalTime t) return Value.of(Kind.TIME, t.toString());
+        if (x instanceof LocalDateTime t) return Value.of(Kind.TIMESTAMP, t.format(MICROS));
+        if (x instanceof OffsetDateTime t) return Value.of(Kind.TIMESTAMPTZ, t.toLocalDateTime().format(MICROS) + t.getOffset());
+        if (x instanceof OffsetTime t) return Value.of(Kind.TIMETZ, t.toString());
+        if (x instanceof java.sql.Timestamp ts) return timestamp(ts, null);
+        if (x instanceof java.sql.Date d) return date(d, null);
+        if (x instanceof java.sql.Time t) return time(t, null);
+        if (x instanceof PGobject o) return pgObject(o);
+        if (x instanceof Array a) return array(a);
+        if (x instanceof Object[] arr) return array(arr, null);
+        if (x instanceof int[] || x instanceof long[] || x instanceof double[] || x instanceof float[]
+                || x instanceof short[] || x instanceof boolean[]) {
+            List<Value> els = new ArrayList<>();
+            int n = java.lang.reflect.Array.getLength(x);
+            for (int i = 0; i < n; i++) els.add(of(java.lang.reflect.Array.get(x, i)));
+            return Value.array(els, null);
+        }
+        if (x instanceof java.util.Map<?, ?> m) return new Value(Kind.OTHER, m.toString(), "hstore");
+        return new Value(Kind.OTHER, x.toString(), x.getClass().getName());
+    }
+
+    public static Value timestamp(java.sql.Timestamp ts, Calendar cal) {
+        if (ts == null) return Value.NULL;
+        LocalDateTime ldt = inZone(ts.toInstant(), cal);
+        return new Value(Kind.TIMESTAMP, ldt.format(MICROS), "tz:" + zone(cal).getId());
+    }
+
+    public static Value date(java.sql.Date d, Calendar cal) {
+        if (d == null) return Value.NULL;
+        LocalDate ld = inZone(java.time.Instant.ofEpochMilli(d.getTime()), cal).toLocalDate();
+        return new Value(Kind.DATE, ld.toString(), "tz:" + zone(cal).getId());
+    }
+
+    public static Value time(java.sql.Time t, Calendar cal) {
+        if (t == null) return Value.NULL;
+        LocalTime lt = inZone(java.time.Instant.ofEpochMilli(t.getTime()), cal).toLocalTime();
+        return new Value(Kind.TIME, lt.toString(), "tz:" + zone(cal).getId());
+    }
+
+    private static ZoneId zone(Calendar cal) {
+        return cal == null ? ZoneId.systemDefault() : cal.getTimeZone().toZoneId();
+    }
+
+    private static LocalDateTime inZone(java.time.Instant i, Calendar cal) {
+        return LocalDateTime.ofInstant(i, zone(cal));
+    }
+
+    private static Value pgObject(PGobject o) {
+        String type = o.getType() == null ? "" : o.getType();
+        Kind kind = switch (type) {
+            case "json", "jsonb" -> Kind.JSON;
+            case "interval" -> Kind.INTERVAL;
+            case "uuid" -> Kind.UUID;
+            case "xml" -> Kind.XML;
+            default -> Kind.OTHER;
+        };
+        return o.getValue() == null ? Value.nullOf(type) : new Value(kind, o.getValue(), type);
+    }
+
+    public static Value array(Array a) throws SQLException {
+        if (a == null) return Value.NULL;
+        Object arr = a.getArray();
+        return array((Object[]) arr, a.getBaseTypeName());
+    }
+
+    private static Value array(Object[] arr, String baseType) throws SQLException {
+        List<Value> els = new ArrayList<>(arr.length);
+        for (Object o : arr) els.add(of(o));
+        return Value.array(els, baseType);
+    }
+
+    public static byte[] readAll(InputStream in, long length) throws SQLException {
+        if (in == null) return null;
+        try {
+            return length < 0 ? in.readAllBytes() : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, length));
+        } catch (IOException e) {
+            throw new SQLException("cannot read the stream bound as a parameter: " + e.getMessage(), "22000", e);
+        }
+    }
+
+    public static String readAll(Reader r, long length) throws SQLException {
+        if (r == null) return null;
+        try {
+            StringBuilder sb = new StringBuilder();
+            char[] buf = new char[8192];
+            long left = length < 0 ? Long.MAX_VALUE : length;
+            int n;
+            while (left > 0 && (n = r.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                sb.append(buf, 0, n);
+                left -= n;
+            }
+            return sb.toString();
+        } catch (IOException e) {
+            throw new SQLException("cannot read the reader bound as a parameter: " + e.getMessage(), "22000", e);
+        }
+    }
+
+    public static byte[] bytes(Blob b) throws SQLException {
+        return b == null ? null : b.getBytes(1, (int) b.length());
+    }
+
+    public static String text(Clob c) throws SQLException {
+        return c == null ? null : c.getSubString(1, (int) c.length());
+    }
+
+    // ------------------------------------------------------------------ replay
+
+    /**
+     * Binds a logged parameter the way the application bound it.
+     *
+     * @param jdbcType the {@code java.sql.Types} code the application gave (0 when none)
+     */
+    public static void bind(Connection c, PreparedStatement ps, int i, Value v, int jdbcType) throws SQLException {
+        Object o = v.value();
+        switch (v.kind()) {
+            case NULL -> {
+                if (jdbcType != 0 && v.typeName() != null) ps.setNull(i, jdbcType, v.typeName());
+                else if (jdbcType != 0) ps.setNull(i, jdbcType);
+                else ps.setObject(i, null);
+            }
+            case BOOL -> bindObject(ps, i, o, jdbcType, () -> ps.setBoolean(i, (Boolean) o));
+            case INT2 -> bindObject(ps, i, ((Long) o).shortValue(), jdbcType, () -> ps.setShort(i, ((Long) o).shortValue()));
+            case INT4 -> bindObject(ps, i, ((Long) o).intValue(), jdbcType, () -> ps.setInt(i, ((Long) o).intValue()));
+            case INT8 -> bindObject(ps, i, o, jdbcType, () -> ps.setLong(i, (Long) o));
+            case FLOAT4 -> bindObject(ps, i, ((Double) o).floatValue(), jdbcType, () -> ps.setFloat(i, ((Double) o).floatValue()));
+            case FLOAT8 -> bindObject(ps, i, o, jdbcType, () -> ps.setDouble(i, (Double) o));
+            case NUMERIC -> {
+                if (o instanceof BigDecimal d) bindObject(ps, i, d, jdbcType, () -> ps.setBigDecimal(i, d));
+                else ps.setObject(i, o.toString(), Types.OTHER);
+            }
+            case TEXT -> bindObject(ps, i, o, jdbcType, () -> ps.setString(i, (String) o));
+            case BYTES -> bindObject(ps, i, o, jdbcType, () -> ps.setBytes(i, (byte[]) o));
+            case DATE -> {
+                if (zoned(v)) ps.setDate(i, java.sql.Date.valueOf(LocalDate.parse((String) o)), calendar(v));
+                else ps.setObject(i, LocalDate.parse((String) o));
+            }
+            case TIME -> {
+                if (zoned(v)) ps.setTime(i, java.sql.Time.valueOf(LocalTime.parse((String) o)), calendar(v));
+                else ps.setObject(i, LocalTime.parse((String) o));
+            }
+            case TIMESTAMP -> {
+                LocalDateTime ldt = LocalDateTime.parse((String) o);
+                if (zoned(v)) {
+                    Calendar cal = calendar(v);
+                    java.sql.Timestamp ts = java.sql.Timestamp.from(ldt.atZone(cal.getTimeZone().toZoneId()).toInstant());
+                    ps.setTimestamp(i, ts, cal);
+                } else {
+                    ps.setObject(i, ldt);
+                }
+            }
+            case TIMESTAMPTZ -> ps.setObject(i, OffsetDateTime.parse((String) o));
+            case TIMETZ -> ps.setObject(i, OffsetTime.parse((String) o));
+            case UUID -> {
+                if (v.typeName() != null) ps.setObject(i, pg(v.typeName(), (String) o));
+                else ps.setObject(i, UUID.fromString((String) o));
+            }
+            case JSON, INTERVAL, XML -> ps.setObject(i, pg(v.typeName() == null ? v.kind().tag : v.typeName(), (String) o));
+            case ARRAY -> {
+                List<Value> els = v.elements();
+                Object[] arr = new Object[els.size()];
+                for (int k = 0; k < arr.length; k++) arr[k] = javaValue(els.get(k));
+                String base = v.typeName() != null ? v.typeName() : guessBase(els);
+                ps.setArray(i, c.createArrayOf(base, arr));
+            }
+            case OTHER -> {
+                if ("hstore".equals(v.typeName()) || v.typeName() == null || v.typeName().contains(".")) ps.setObject(i, o, Types.OTHER);
+                else ps.setObject(i, pg(v.typeName(), (String) o));
+            }
+        }
+    }
+
+    private interface Binder {
+        void bind() throws SQLException;
+    }
+
+    /** With an explicit target type the application called setObject(i, x, type): do the same. */
+    private static void bindObject(PreparedStatement ps, int i, Object o, int jdbcType, Binder typed) throws SQLException {
+        if (jdbcType != 0) ps.setObject(i, o, jdbcType);
+        else typed.bind();
+    }
+
+    private static boolean zoned(Value v) {
+        return v.typeName() != null && v.typeName().startsWith("tz:");
+    }
+
+    private static Calendar calendar(Value v) {
+        return Calendar.getInstance(TimeZone.getTimeZone(ZoneId.of(v.typeName().substring(3))));
+    }
+
+    private static PGobject pg(String type, String value) throws SQLException {
+        PGobject p = new PGobject();
+        p.setType(type);
+        p.setValue(value);
+        return p;
+    }
+
+    /** A Java object for a value, for array elements and for consumers that want plain objects. */
+    public static Object javaValue(Value v) {
+        Object o = v.value();
+        return switch (v.kind()) {
+            case NULL -> null;
+            case INT2 -> ((Long) o).shortValue();
+            case INT4 -> ((Long) o).intValue();
+            case FLOAT4 -> ((Double) o).floatValue();
+            case DATE -> LocalDate.parse((String) o);
+            case TIME -> LocalTime.parse((String) o);
+            case TIMESTAMP -> LocalDateTime.parse((String) o);
+            case TIMESTAMPTZ -> OffsetDateTime.parse((String) o);
+            case UUID -> UUID.fromString((String) o);
+            case ARRAY -> v.elements().stream().map(JdbcValues::javaValue).toArray();
+            default -> o;
+        };
+    }
+
+    private static String guessBase(List<Value> els) {
+        for (Value e : els) {
+            switch (e.kind()) {
+                case INT2: return "int2";
+                case INT4: return "int4";
+                case INT8: return "int8";
+                case FLOAT4: return "float4";
+                case FLOAT8: return "float8";
+                case NUMERIC: return "numeric";
+                case BOOL: return "bool";
+                case UUID: return "uuid";
+                case DATE: return "date";
+                case TIMESTAMP: return "timestamp";
+                case TIMESTAMPTZ: return "timestamptz";
+                case NULL: continue;
+                default: return "text";
+            }
+        }
+        return "text";
+    }
+
+    /** A cell of a row the database returned (a RETURNING image), typed by its column's database type. */
+    public static Value fromResultSet(ResultSet rs, int col, String pgType) throws SQLException {
+        Object o = rs.getObject(col);
+        if (o == null || rs.wasNull()) return Value.nullOf(pgType);
+        switch (pgType) {
+            case "int2":
+                return new Value(Kind.INT2, ((Number) o).longValue(), null);
+            case "int4":
+            case "oid":
+                return Value.int4(((Number) o).longValue());
+            case "int8":
+                return Value.int8(((Number) o).longValue());
+            case "float4":
+                return new Value(Kind.FLOAT4, ((Number) o).doubleValue(), null);
+            case "float8":
+                return Value.float8(((Number) o).doubleValue());
+            case "numeric":
+                return o instanceof BigDecimal d ? Value.numeric(d) : new Value(Kind.NUMERIC, rs.getString(col), null);
+            case "bool":
+                return Value.bool((Boolean) o);
+            case "bytea":
+                return Value.bytes(rs.getBytes(col));
+            case "date":
+                return new Value(Kind.DATE, rs.getString(col), "date");
+            case "timestamp":
+                return new Value(Kind.TIMESTAMP, rs.getString(col), "timestamp");
+            case "timestamptz":
+                return new Value(Kind.TIMESTAMPTZ, rs.getString(col), "timestamptz");
+            case "time":
+                return new Value(Kind.TIME, rs.getString(col), "time");
+            case "timetz":
+                return new Value(Kind.TIMETZ, rs.getString(col), "timetz");
+            case "uuid":
+                return new Value(Kind.UUID, o.toString(), null);
+            case "json":
+            case "jsonb":
+                return new Value(Kind.JSON, rs.getString(col), pgType);
+            case "interval":
+                return new Value(Kind.INTERVAL, rs.getString(col), "interval");
+            case "text":
+            case "varchar":
+            case "bpchar":
+            case "name":
+                return new Value(Kind.TEXT, rs.getString(col), pgType.equals("text") ? null : pgType);
+            default:
+                if (o instanceof Array a) return array(a);
+                return new Value(Kind.OTHER, rs.getString(col), pgType);
+        }
+    }
+
+    /** A value as SQL text for a literal: used where the server parses the text (row images read back as strings). */
+    public static InputStream stream(byte[] b) {
+        return new ByteArrayInputStream(b);
+    }
+}
