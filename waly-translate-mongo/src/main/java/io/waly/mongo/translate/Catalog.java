@@ -87,15 +87,15 @@ public final class Catalog {
     public static Table fromDefinition(String collection, Command.TableDef def) {
         List<Column> cols = new ArrayList<>();
         for (Command.ColumnDef c : def.columns()) {
-            cols.add(new Column(Names.ident(c.name()), ColumnType.parse(c.type()), c.notNull(), c.defaultSql()));
+            cols.add(new Column(c.name(), ColumnType.parse(c.type()), c.notNull(), c.defaultSql()));
         }
         List<String> pk = new ArrayList<>();
-        if (def.primaryKey() != null) for (String p : def.primaryKey()) pk.add(Names.ident(p));
+        if (def.primaryKey() != null) for (String p : def.primaryKey()) pk.add(p);
         List<List<String>> unique = new ArrayList<>();
         if (def.unique() != null) {
             for (List<String> u : def.unique()) {
                 List<String> n = new ArrayList<>();
-                for (String c : u) n.add(Names.ident(c));
+                for (String c : u) n.add(c);
                 unique.add(List.copyOf(n));
             }
         }

@@ -150,7 +150,7 @@ public final class CommandTranslator {
             if (t == null) throw new UntranslatableException("INSERT without a column list into " + coll + ", whose definition is not in the log");
             cols.addAll(t.columnNames());
         } else {
-            for (String c : i.columns()) cols.add(Names.ident(c));
+            cols.addAll(i.columns());
         }
         List<Map<String, Value>> out = new ArrayList<>();
         for (List<Expr> row : i.rows()) {
@@ -219,10 +219,10 @@ public final class CommandTranslator {
 
     /** Documents from a statement's row images (the truth about what it wrote). */
     private List<BsonDocument> imageDocs(String coll, Payloads.Effect rows, Evaluator ev, long seq, long marker) {
-        String target = rows.target() == null ? coll : Names.collection(rows.target());
+        String target = rows.target() == null ? coll : Names.collectionOfFolded(rows.target());
         Catalog.Table t = catalog.table(target);
         List<String> cols = new ArrayList<>();
-        for (String c : rows.columns()) cols.add(Names.ident(c));
+        cols.addAll(rows.columns());
         List<BsonDocument> docs = new ArrayList<>();
         for (int r = 0; r < rows.rows().size(); r++) {
             List<Value> row = rows.rows().get(r);
@@ -277,7 +277,7 @@ public final class CommandTranslator {
     private static List<String> conflictTarget(Command.Upsert u, Catalog.Table t) {
         if (u.conflictColumns() != null && !u.conflictColumns().isEmpty()) {
             List<String> cols = new ArrayList<>();
-            for (String c : u.conflictColumns()) cols.add(Names.ident(c));
+            cols.addAll(u.conflictColumns());
             return cols;
         }
         if (u.conflictConstraint() != null) {
@@ -301,7 +301,7 @@ public final class CommandTranslator {
         if (rows != null && t != null && t.hasPrimaryKey()) {
             List<BsonDocument> docs = imageDocs(coll, rows, ev, seq, marker);
             boolean keyChanges = false;
-            for (Command.Assignment a : u.set()) keyChanges |= t.primaryKey().contains(Names.ident(a.column().replaceFirst("^.*\\.", "")));
+            for (Command.Assignment a : u.set()) keyChanges |= t.primaryKey().contains(a.column());
             if (!keyChanges) return List.of(new MongoOp.ReplaceDocs(coll, docs, null, marker));
             // the images carry the new keys only: remove the old documents by the WHERE clause first
             if (u.from() != null && !u.from().isEmpty()) throw new UntranslatableException("UPDATE … FROM that changes the primary key");

@@ -163,7 +163,7 @@ final class DdlTranslator {
             switch (action) {
                 case "ADD_COLUMN" -> {
                     Command.ColumnDef def = a.definition();
-                    String col = Names.ident(def != null ? def.name() : a.column());
+                    String col = def != null ? def.name() : a.column();
                     ColumnType type = def == null ? null : ColumnType.parse(def.type());
                     Value v = ev.defaultValue(col, def == null ? null : def.defaultSql(), type);
                     if (t != null) {
@@ -180,7 +180,7 @@ final class DdlTranslator {
                             new BsonDocument("$set", new BsonDocument(col, Types.toBson(v, type, ev.zone()))), marker));
                 }
                 case "DROP_COLUMN" -> {
-                    String col = Names.ident(a.column());
+                    String col = a.column();
                     if (t != null) {
                         if (t.primaryKey().contains(col)) throw new UntranslatableException("dropping primary key column " + col + " changes the documents' _id");
                         List<Catalog.Column> cols = new ArrayList<>(t.columns());
@@ -192,8 +192,8 @@ final class DdlTranslator {
                     ops.add(new MongoOp.UpdateMany(coll, new BsonDocument(), new BsonDocument("$unset", new BsonDocument(col, new BsonString(""))), marker));
                 }
                 case "RENAME_COLUMN" -> {
-                    String col = Names.ident(a.column());
-                    String to = Names.ident(a.newName());
+                    String col = a.column();
+                    String to = a.newName();
                     if (t != null) {
                         if (t.primaryKey().size() > 1 && t.primaryKey().contains(col)) {
                             throw new UntranslatableException("renaming column " + col + " of a composite primary key changes the documents' _id");

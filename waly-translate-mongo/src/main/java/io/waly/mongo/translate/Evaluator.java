@@ -57,7 +57,10 @@ public final class Evaluator {
     /** Throws if {@code e} cannot be evaluated (a volatile or unknown function, raw SQL, a DEFAULT out of place). */
     public static void checkEvaluable(Expr e) {
         if (e == null) return;
-        if (e instanceof Expr.Raw r) throw new UntranslatableException("expression with no structured form (" + r.sql() + ")");
+        if (e instanceof Expr.Raw r) {
+            if (typedLiteral(r) != null) return;
+            throw new UntranslatableException("expression with no structured form (" + r.sql() + ")");
+        }
         if (e instanceof Expr.Func f) {
             String n = funcName(f.name());
             if (VOLATILE.contains(n)) throw new UntranslatableException("volatile function " + n + "() without recorded effects");
@@ -90,11 +93,23 @@ public final class Evaluator {
     /** True when the expression references no column (a constant once the parameters are bound). */
     public static boolean isConstant(Expr e) {
         if (e instanceof Expr.Literal || e instanceof Expr.Param) return true;
+        if (e instanceof Expr.Raw r) return typedLiteral(r) != null;
         if (e instanceof Expr.Cast || e instanceof Expr.Negate || e instanceof Expr.Arith) {
             return children(e).stream().allMatch(Evaluator::isConstant);
         }
         if (e instanceof Expr.Func f) return KNOWN.contains(funcName(f.name())) && f.args().stream().allMatch(Evaluator::isConstant);
         return false;
+    }
+
+    private static final Pattern TYPED_LITERAL = Pattern.compile("(?is)^\\s*(date|time|timetz|timestamp|timestamptz"
+            + "|timestamp\\s+with(?:out)?\\s+time\\s+zone|time\\s+with(?:out)?\\s+time\\s+zone|interval|uuid|json|jsonb|numeric"
+            + "|decimal|bigint|integer|int|smallint|text|varchar|boolean|bool|bytea|real|double\\s+precision)\\s+'((?:[^']|'')*)'\\s*$");
+
+    /** {@code DATE '2024-01-31'} and friends, which the parser keeps as raw SQL: a cast of a text literal. */
+    static Expr typedLiteral(Expr.Raw r) {
+        Matcher m = TYPED_LITERAL.matcher(r.sql());
+        if (!m.matches()) return null;
+        return new Expr.Cast(new Expr.Literal(Value.text(m.group(2).replace("''", "'"))), m.group(1));
     }
 
     // ---------------------------------------------------------------- values
@@ -106,13 +121,17 @@ public final class Evaluator {
             Value v = params.get(p.index() - 1);
             return v == null ? Value.NULL : v;
         }
-        if (e instanceof Expr.Column c) return row.get(c.table() == null ? null : Names.ident(c.table()), Names.ident(c.name()));
+        if (e instanceof Expr.Column c) return row.get(c.table(), c.name());
         if (e instanceof Expr.Cast c) return Types.coerce(eval(c.operand(), row), ColumnType.parse(c.type()), zone);
         if (e instanceof Expr.Negate n) return negate(eval(n.operand(), row));
         if (e instanceof Expr.Arith a) return arith(a.op(), eval(a.left(), row), eval(a.right(), row));
         if (e instanceof Expr.Func f) return func(funcName(f.name()), f, row);
         if (e instanceof Expr.Default) throw new UntranslatableException("DEFAULT outside VALUES or SET");
-        if (e instanceof Expr.Raw r) throw new UntranslatableException("expression with no structured form (" + r.sql() + ")");
+        if (e instanceof Expr.Raw r) {
+            Expr typed = typedLiteral(r);
+            if (typed != null) return eval(typed, row);
+            throw new UntranslatableException("expression with no structured form (" + r.sql() + ")");
+        }
         Boolean b = truth(e, row);
         return b == null ? Value.nullOf("boolean") : Value.bool(b);
     }
@@ -559,7 +578,7 @@ public final class Evaluator {
             if (type != null && type.isSerial()) throw sequenceDefault(column);
             return Value.NULL;
         }
-        String s = defaultSql.trim();
+        String s = withoutConstraints(defaultSql.trim());
         while (s.startsWith("(") && s.endsWith(")")) s = s.substring(1, s.length() - 1).trim();
         String l = s.toLowerCase(Locale.ROOT);
         if (l.contains("nextval") || l.contains("identity") || l.startsWith("generated")) throw sequenceDefault(column);
@@ -583,6 +602,29 @@ public final class Evaluator {
             throw new UntranslatableException("column " + column + " defaults to the volatile " + s + " and the statement has no recorded effects");
         }
         throw new UntranslatableException("column " + column + " has a default with no known value (" + s + ")");
+    }
+
+    private static final Pattern CONSTRAINT_WORD = Pattern.compile(
+            "(?i)\\b(NOT\\s+NULL|NULL|PRIMARY\\s+KEY|UNIQUE|CHECK|REFERENCES|CONSTRAINT|COLLATE|GENERATED|DEFERRABLE)\\b");
+
+    /**
+     * The default expression alone: a column's text after DEFAULT may go on with the column's constraints
+     * ({@code DEFAULT 0 NOT NULL}); cut at the first constraint keyword outside quotes and parentheses.
+     */
+    static String withoutConstraints(String s) {
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\'') quoted = !quoted;
+            else if (!quoted && c == '(') depth++;
+            else if (!quoted && c == ')') depth--;
+            else if (!quoted && depth == 0 && i > 0 && Character.isWhitespace(s.charAt(i - 1))) {
+                Matcher m = CONSTRAINT_WORD.matcher(s).region(i, s.length());
+                if (m.lookingAt()) return s.substring(0, i).trim();
+            }
+        }
+        return s;
     }
 
     private static UntranslatableException sequenceDefault(String column) {

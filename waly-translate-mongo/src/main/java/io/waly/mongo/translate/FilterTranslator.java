@@ -199,7 +199,7 @@ public final class FilterTranslator {
     /** The field of a column of this table whose type is known and comparable in MongoDB as in PostgreSQL. */
     private String field(Expr e) {
         if (!(e instanceof Expr.Column c) || table == null) throw new NotPushable();
-        String name = Names.ident(c.name());
+        String name = c.name();
         ColumnType t = table.type(name);
         if (t == null || t.array()) throw new NotPushable();
         switch (t.base()) {

@@ -4,9 +4,10 @@ import io.waly.command.Command;
 import java.util.Locale;
 
 /**
- * SQL identifiers as PostgreSQL folds them: unquoted names are lower-cased, quoted names keep their case without the
- * quotes. A table in the default schema ({@code public}, or none given) becomes the collection of the same name; a
- * table in another schema becomes {@code schema.table}.
+ * Names of tables and collections. The command model's names are already folded as PostgreSQL folds identifiers
+ * (unquoted lower-cased, quoted kept without quotes) and are used as they are; names that arrive as SQL text (DDL
+ * objects, index names) are folded here. A table in the default schema ({@code public}, or none given) becomes the
+ * collection of the same name; a table in another schema becomes {@code schema.table}.
  */
 public final class Names {
     private Names() {}
@@ -18,19 +19,27 @@ public final class Names {
         return n.toLowerCase(Locale.ROOT);
     }
 
-    /** The collection of a table of the command model. */
+    /** The collection of a table of the command model (names already folded). */
     public static String collection(Command.Table t) {
-        String schema = ident(t.schema());
-        String name = ident(t.name());
+        return collection(t.schema(), t.name());
+    }
+
+    private static String collection(String schema, String name) {
         return schema == null || schema.equals("public") ? name : schema + "." + name;
     }
 
-    /** The collection of a qualified name as text ("schema.table", "table", quoted parts allowed). */
+    /** The collection of a qualified name as SQL text ("schema.table", "table", quoted parts allowed). */
     public static String collection(String qualified) {
         String q = qualified.trim();
         int dot = splitDot(q);
         if (dot < 0) return ident(q);
-        return collection(new Command.Table(q.substring(0, dot), q.substring(dot + 1)));
+        return collection(ident(q.substring(0, dot)), ident(q.substring(dot + 1)));
+    }
+
+    /** The collection of an already folded qualified name ({@code Command.Table.qualified()}, an effect's target). */
+    public static String collectionOfFolded(String qualified) {
+        int dot = qualified.indexOf('.');
+        return dot < 0 ? qualified : collection(qualified.substring(0, dot), qualified.substring(dot + 1));
     }
 
     private static int splitDot(String q) {

@@ -312,9 +312,9 @@ public final class Types {
     }
 
     private static ZoneId zoneOf(Value v, ZoneId session) {
-        if (v.typeName() != null) {
+        if (v.typeName() != null && v.typeName().startsWith("tz:")) {
             try {
-                return ZoneId.of(v.typeName());
+                return ZoneId.of(v.typeName().substring(3));
             } catch (RuntimeException ignored) {
                 // a type name, not a zone
             }

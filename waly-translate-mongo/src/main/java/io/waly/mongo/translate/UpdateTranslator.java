@@ -34,7 +34,7 @@ public final class UpdateTranslator {
     public Plan translate(List<Command.Assignment> set) {
         List<MongoOp.Assign> assigns = new ArrayList<>();
         for (Command.Assignment a : set) {
-            String col = Names.ident(stripQualifier(a.column()));
+            String col = stripQualifier(a.column());
             assigns.add(new MongoOp.Assign(col, a.value(), table == null ? null : table.type(col)));
         }
         BsonDocument $set = new BsonDocument();
@@ -100,6 +100,6 @@ public final class UpdateTranslator {
     }
 
     private static boolean isSelf(Expr e, String column) {
-        return e instanceof Expr.Column c && Names.ident(c.name()).equals(column);
+        return e instanceof Expr.Column c && c.name().equals(column);
     }
 }
