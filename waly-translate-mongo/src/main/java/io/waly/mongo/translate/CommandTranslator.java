@@ -221,13 +221,14 @@ public final class CommandTranslator {
     private List<BsonDocument> imageDocs(String coll, Payloads.Effect rows, Evaluator ev, long seq, long marker) {
         String target = rows.target() == null ? coll : Names.collectionOfFolded(rows.target());
         Catalog.Table t = catalog.table(target);
-        List<String> cols = new ArrayList<>();
-        cols.addAll(rows.columns());
+        List<String> cols = new ArrayList<>(rows.columns());
         List<BsonDocument> docs = new ArrayList<>();
         for (int r = 0; r < rows.rows().size(); r++) {
             List<Value> row = rows.rows().get(r);
             Map<String, Value> m = new LinkedHashMap<>();
             for (int k = 0; k < cols.size() && k < row.size(); k++) {
+                // RETURNING * of UPDATE … FROM / DELETE … USING also returns the other tables' columns, after the target's
+                if (m.containsKey(cols.get(k)) || t != null && t.column(cols.get(k)) == null) continue;
                 ColumnType type = t == null ? null : t.type(cols.get(k));
                 m.put(cols.get(k), Types.coerce(row.get(k), type, ev.zone()));
             }
@@ -298,6 +299,9 @@ public final class CommandTranslator {
     private List<MongoOp> update(Command.Update u, Payloads.Effect rows, Evaluator ev, long seq, long marker) {
         String coll = Names.collection(u.table());
         Catalog.Table t = catalog.table(coll);
+        if (rows != null && t == null && u.from() != null && !u.from().isEmpty()) {
+            throw new UntranslatableException("UPDATE … FROM on " + coll + ", whose definition is not in the log: its row images mix the tables' columns");
+        }
         if (rows != null && t != null && t.hasPrimaryKey()) {
             List<BsonDocument> docs = imageDocs(coll, rows, ev, seq, marker);
             boolean keyChanges = false;
@@ -328,6 +332,9 @@ public final class CommandTranslator {
     private List<MongoOp> delete(Command.Delete d, Payloads.Effect rows, Evaluator ev, long seq, long marker) {
         String coll = Names.collection(d.table());
         Catalog.Table t = catalog.table(coll);
+        if (rows != null && t == null && d.using() != null && !d.using().isEmpty()) {
+            throw new UntranslatableException("DELETE … USING on " + coll + ", whose definition is not in the log: its row images mix the tables' columns");
+        }
         if (rows != null) {
             List<BsonDocument> images = imageDocs(coll, rows, ev, seq, marker);
             if (t != null && t.hasPrimaryKey()) {

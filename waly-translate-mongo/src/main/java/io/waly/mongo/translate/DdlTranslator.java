@@ -5,6 +5,7 @@ import io.waly.command.Value;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bson.BsonDocument;
@@ -44,7 +45,7 @@ final class DdlTranslator {
             }
             String coll = Names.collection(d.objects().get(0));
             if (d.ifExists() && catalog.table(coll) != null) return ops;
-            Catalog.Table t = Catalog.fromDefinition(coll, d.table());
+            Catalog.Table t = Catalog.fromDefinition(coll, withSqlDefaults(d.table(), SqlDefaults.ofCreateTable(sql)));
             catalog.put(t);
             ops.add(new MongoOp.CreateCollection(coll));
             if (t.hasPrimaryKey()) ops.add(index(t, coll + "_pkey", t.primaryKey(), true));
@@ -87,6 +88,17 @@ final class DdlTranslator {
             }
             default -> throw new UntranslatableException(kind + " has no MongoDB meaning");
         }
+    }
+
+    private static Command.TableDef withSqlDefaults(Command.TableDef def, Map<String, String> defaults) {
+        List<Command.ColumnDef> cols = new ArrayList<>();
+        for (Command.ColumnDef c : def.columns()) cols.add(withSqlDefault(c, defaults));
+        return new Command.TableDef(cols, def.primaryKey() == null ? List.of() : def.primaryKey(), def.unique() == null ? List.of() : def.unique());
+    }
+
+    private static Command.ColumnDef withSqlDefault(Command.ColumnDef c, Map<String, String> defaults) {
+        String d = defaults.get(c.name());
+        return d == null ? c : new Command.ColumnDef(c.name(), c.type(), c.notNull(), d);
     }
 
     private MongoOp.CreateIndex index(Catalog.Table t, String name, List<String> fields, boolean unique) {
@@ -163,6 +175,7 @@ final class DdlTranslator {
             switch (action) {
                 case "ADD_COLUMN" -> {
                     Command.ColumnDef def = a.definition();
+                    if (def != null) def = withSqlDefault(def, SqlDefaults.ofAlterTable(sql));
                     String col = def != null ? def.name() : a.column();
                     ColumnType type = def == null ? null : ColumnType.parse(def.type());
                     Value v = ev.defaultValue(col, def == null ? null : def.defaultSql(), type);

@@ -71,6 +71,7 @@ public final class Types {
             case "numeric" -> {
                 if (o instanceof String s && isSpecialNumeric(s)) return new Value(Kind.NUMERIC, s.trim(), null);
                 BigDecimal d = toBigDecimal(v);
+                if (d.scale() < 0) d = d.setScale(0);   // PostgreSQL's numeric has no negative display scale
                 if (t.precision() != null) {
                     int scale = t.scale() == null ? 0 : t.scale();
                     d = d.setScale(scale, RoundingMode.HALF_UP);

@@ -3,7 +3,6 @@ package io.waly.mongo.translate;
 import io.waly.command.Command;
 import io.waly.command.Expr;
 import io.waly.command.Value;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.bson.BsonDocument;
@@ -11,8 +10,8 @@ import org.bson.BsonValue;
 
 /**
  * SET clauses to MongoDB update documents: a constant (or DEFAULT) becomes {@code $set}; {@code col = col ± constant}
- * becomes {@code $inc} where MongoDB's addition is PostgreSQL's (integers with an integral constant, double precision,
- * numeric when the constant's scale fits the column's). Anything else — arithmetic between columns, functions of
+ * becomes {@code $inc} where MongoDB's addition is PostgreSQL's (integers with an integral constant, double precision;
+ * not numeric: a Decimal128 sum beyond 34 digits would be rounded silently, where the evaluator fails loudly). Anything else — arithmetic between columns, functions of
  * columns, a changed primary key — is {@link Plan#computed() computed}: evaluated per document with PostgreSQL's
  * semantics and written with {@code $set} by _id. (Update pipelines would run on the server, but their operators are
  * not PostgreSQL's: {@code $divide} of integers gives a double, {@code $round} rounds half to even, numeric typmods
@@ -90,11 +89,6 @@ public final class UpdateTranslator {
         if (t.base().equals("float8") && (v.value() instanceof Long || v.value() instanceof Double)) {
             double d = Types.toDouble(v);
             return Types.toBson(Value.float8(minus ? -d : d));
-        }
-        if (t.isNumeric() && (v.value() instanceof Long || v.value() instanceof BigDecimal)) {
-            BigDecimal d = Types.toBigDecimal(v);
-            if (t.scale() != null && d.scale() > t.scale()) return null;     // PostgreSQL would round the sum
-            return Types.toBson(Value.numeric(minus ? d.negate() : d));
         }
         return null;
     }
