@@ -57,11 +57,24 @@ public final class Payloads {
      * JDBC batch, -1 outside one.
      */
     public record Statement(String sql, List<Value> params, int[] jdbcTypes, Command command, boolean autocommit,
-                            int batchIndex, byte[] copyData, int connection, int schemaVersion) {
+                            int batchIndex, byte[] copyData, int connection, int schemaVersion, boolean prepared) {
+
+        /** {@code prepared}: sent through a PreparedStatement (its {@code ?} are parameters), not a plain Statement. */
+        public Statement(String sql, List<Value> params, int[] jdbcTypes, Command command, boolean autocommit,
+                         int batchIndex, byte[] copyData, int connection, boolean prepared) {
+            this(sql, params, jdbcTypes, command, autocommit, batchIndex, copyData, connection, SCHEMA_VERSION, prepared);
+        }
 
         public Statement(String sql, List<Value> params, int[] jdbcTypes, Command command, boolean autocommit,
                          int batchIndex, byte[] copyData, int connection) {
-            this(sql, params, jdbcTypes, command, autocommit, batchIndex, copyData, connection, SCHEMA_VERSION);
+            this(sql, params, jdbcTypes, command, autocommit, batchIndex, copyData, connection, SCHEMA_VERSION,
+                    params != null && !params.isEmpty());
+        }
+
+        public Statement(String sql, List<Value> params, int[] jdbcTypes, Command command, boolean autocommit,
+                         int batchIndex, byte[] copyData, int connection, int schemaVersion) {
+            this(sql, params, jdbcTypes, command, autocommit, batchIndex, copyData, connection, schemaVersion,
+                    params != null && !params.isEmpty());
         }
 
         public byte[] encode() {
@@ -83,6 +96,7 @@ public final class Payloads {
                     CommandCodec.write(g, command);
                 }
                 if (autocommit) g.writeBooleanField("autocommit", true);
+                if (prepared) g.writeBooleanField("prepared", true);
                 if (batchIndex >= 0) g.writeNumberField("batchIndex", batchIndex);
                 if (copyData != null) {
                     g.writeFieldName("copyData");
@@ -101,7 +115,8 @@ public final class Payloads {
             Command cmd = m.containsKey("command") ? CommandCodec.read(m.get("command")) : new Command.Sql("UNPARSED");
             return new Statement(str(m.get("sql")), params, jdbcTypes, cmd, bool(m.get("autocommit")),
                     (int) num(m.get("batchIndex"), -1), m.get("copyData") instanceof byte[] b ? b : null,
-                    (int) num(m.get("conn"), 0), (int) num(m.get("schemaVersion"), 1));
+                    (int) num(m.get("conn"), 0), (int) num(m.get("schemaVersion"), 1),
+                    m.containsKey("prepared") ? bool(m.get("prepared")) : !params.isEmpty());
         }
     }
 

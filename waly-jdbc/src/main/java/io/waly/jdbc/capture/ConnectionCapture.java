@@ -146,7 +146,7 @@ public final class ConnectionCapture {
 
     private long appendStatement(StatementLog st, boolean autocommit) {
         return log.append(RecordKind.STATEMENT, txId, new Payloads.Statement(st.sql, st.params, st.jdbcTypes, st.info().command(),
-                autocommit, st.batchIndex, st.copyData, connection).encode());
+                autocommit, st.batchIndex, st.copyData, connection, st.jdbcTypes != null).encode());
     }
 
     /** Starts the log's transaction: SESSION once per connection, then BEGIN with the database's transaction id. */

@@ -22,8 +22,11 @@ import java.util.List;
 public final class Effects {
     private Effects() {}
 
-    /** The table whose rows a write's effects are, when this write needs its effects recorded; null otherwise. */
-    public static Command.Table tableNeedingEffects(SqlInfo info, WalyConfig config, SharedLog shared, Connection physical) {
+    /**
+     * The table ({@code schema.table}) whose rows a write's effects are, when this write needs its effects recorded;
+     * null otherwise.
+     */
+    public static String tableNeedingEffects(SqlInfo info, WalyConfig config, SharedLog shared, Connection physical) {
         if (info.multiStatement() || "never".equals(config.captureEffects())) return null;
         Command c = info.command();
         Command.Table table;
@@ -46,7 +49,7 @@ public final class Effects {
         try {
             EffectsCatalog.TableInfo t = shared.effects().lookup(physical, table);
             if (!t.plainTable()) return null;   // views with rules cannot take RETURNING
-            if ("always".equals(config.captureEffects()) || info.volatileCall() || t.volatileDefaults()) return table;
+            if ("always".equals(config.captureEffects()) || info.volatileCall() || t.volatileDefaults()) return t.qualifiedName();
             return null;
         } catch (SQLException e) {
             return null;   // unknown table: the statement fails on its own, exactly as without WAL-y
@@ -62,7 +65,7 @@ public final class Effects {
     }
 
     /** Reads the rows of a generated-keys result set (all columns) into effects, split per batch element by counts. */
-    public static List<List<Payloads.Effect>> read(ResultSet keys, Command.Table table, long[] counts) throws SQLException {
+    public static List<List<Payloads.Effect>> read(ResultSet keys, String table, long[] counts) throws SQLException {
         List<List<Payloads.Effect>> out = new ArrayList<>();
         ResultSetMetaData md = keys.getMetaData();
         int n = md.getColumnCount();
@@ -79,7 +82,7 @@ public final class Effects {
                 for (int i = 1; i <= n; i++) row.add(JdbcValues.fromResultSet(keys, i, types[i - 1]));
                 rows.add(row);
             }
-            out.add(List.of(new Payloads.Effect(Payloads.Effect.ROWS, table.qualified(), columns, rows)));
+            out.add(List.of(new Payloads.Effect(Payloads.Effect.ROWS, table, columns, rows)));
         }
         return out;
     }

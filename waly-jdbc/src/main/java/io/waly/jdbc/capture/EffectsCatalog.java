@@ -18,7 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EffectsCatalog {
 
-    /** A table's facts; {@code columnTypes} are PostgreSQL type names (int4, text, timestamptz, …). */
+    /**
+     * A table's facts; {@code qualifiedName} is {@code schema.table} as the catalog spells them (unquoted; what a
+     * row effect's target names), {@code columnTypes} are PostgreSQL type names (int4, text, timestamptz, …).
+     */
     public record TableInfo(String qualifiedName, boolean plainTable, boolean volatileDefaults, List<String> columns,
                             List<String> columnTypes) {
         static final TableInfo UNKNOWN = new TableInfo(null, false, false, List.of(), List.of());
@@ -60,7 +63,7 @@ public final class EffectsCatalog {
                 List<String> cols = new ArrayList<>();
                 List<String> types = new ArrayList<>();
                 while (rs.next()) {
-                    qualified = quote(rs.getString(1)) + "." + quote(rs.getString(2));
+                    qualified = rs.getString(1) + "." + rs.getString(2);
                     String kind = rs.getString(3);
                     plain = kind.equals("r") || kind.equals("p");
                     cols.add(rs.getString(4));

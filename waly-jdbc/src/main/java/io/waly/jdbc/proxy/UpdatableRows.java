@@ -25,6 +25,7 @@ final class UpdatableRows {
     private final ResultSet rs;
     private final Map<String, Object> pending = new LinkedHashMap<>();
     private String table;
+    private String effectTarget;
     private List<String> keys;
 
     UpdatableRows(WalyConnection connection, ResultSet rs) {
@@ -53,6 +54,7 @@ final class UpdatableRows {
         String schema = md.getBaseSchemaName(1);
         String name = md.getBaseTableName(1);
         table = (schema == null || schema.isEmpty() ? "" : quote(schema) + ".") + quote(name);
+        effectTarget = (schema == null || schema.isEmpty() ? "" : schema + ".") + name;
         keys = new ArrayList<>();
         DatabaseMetaData dmd = connection.delegate().getMetaData();
         try (ResultSet pk = dmd.getPrimaryKeys(null, schema == null || schema.isEmpty() ? null : schema, name)) {
@@ -136,7 +138,7 @@ final class UpdatableRows {
             cols.add(baseColumn(i));
             row.add(JdbcValues.fromResultSet(rs, i, md.getColumnTypeName(i)));
         }
-        return new Payloads.Effect(Payloads.Effect.ROWS, table, cols, List.of(row));
+        return new Payloads.Effect(Payloads.Effect.ROWS, effectTarget, cols, List.of(row));
     }
 
     private static String quote(String ident) {

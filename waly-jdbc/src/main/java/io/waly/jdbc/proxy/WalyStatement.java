@@ -58,7 +58,7 @@ public class WalyStatement extends DelegatingStatement {
         if (info.isRead()) return plain.run();
         if (info.kind().isTransactionControl()) return transactionControl(info, plain);
         StatementLog st = new StatementLog(info, text, params, types, null, -1);
-        Command.Table effectsOf = withKeys == null ? null
+        String effectsOf = withKeys == null ? null
                 : Effects.tableNeedingEffects(info, capture.connectionConfig(), capture.shared(), delegate.getConnection());
         Work<T> work = effectsOf == null ? plain : withKeys;
         return capture.write(st, () -> {
@@ -74,7 +74,7 @@ public class WalyStatement extends DelegatingStatement {
     protected interface Work<T> extends ConnectionCapture.Work<T> {}
 
     /** Reads the generated keys into the statements' effects; keeps a copy for the application when it asked. */
-    protected final void readEffects(Command.Table table, long[] counts, List<StatementLog> statements, boolean appWantsKeys)
+    protected final void readEffects(String table, long[] counts, List<StatementLog> statements, boolean appWantsKeys)
             throws SQLException {
         ResultSet keys = delegate.getGeneratedKeys();
         if (appWantsKeys) {

@@ -1,0 +1,510 @@
+package io.waly.jdbc.replay;
+
+import io.waly.command.Command;
+import io.waly.command.Value;
+import io.waly.jdbc.values.JdbcValues;
+import io.waly.log.format.RecordKind;
+import io.waly.log.payload.Payloads;
+import io.waly.log.read.LogReader;
+import io.waly.log.tx.InDoubtException;
+import io.waly.log.tx.InDoubtResolver;
+import io.waly.log.tx.Transaction;
+import io.waly.log.tx.TransactionReader;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.postgresql.PGConnection;
+
+/**
+ * Replays a log into a JDBC database (PostgreSQL): exactly the committed transactions, in commit order, each as one
+ * target transaction that also moves the cursor ({@link ReplayCursor}), so that a replay can be stopped or killed at
+ * any point and resumed without applying anything twice. Statements run as the application sent them (its SQL and its
+ * bound parameters), except where the log recorded the rows a statement produced (invariant 7): those rows are
+ * applied as they were, and the tables' sequences are moved past them.
+ *
+ * <pre>{@code
+ * ReplaySummary s = JdbcReplayer.builder().log(dir).target("jdbc:postgresql://127.0.0.1/restore?user=postgres")
+ *         .toSeq(1200).build().run();
+ * }</pre>
+ */
+public final class JdbcReplayer {
+
+    public enum InDoubtPolicy { FAIL, COMMIT, ROLLBACK }
+
+    private final Path log;
+    private final String targetUrl;
+    private final Properties targetProps;
+    private final long toSeq;
+    private final Instant toTime;
+    private final boolean follow;
+    private final boolean dryRun;
+    private final boolean force;
+    private final InDoubtPolicy inDoubt;
+    private final String sourceUrl;
+    private final Properties sourceProps;
+    private final ReplayListener listener;
+    private final AtomicBoolean stop = new AtomicBoolean();
+
+    private JdbcReplayer(Builder b) {
+        this.log = b.log;
+        this.targetUrl = b.target;
+        this.targetProps = b.targetProps;
+        this.toSeq = b.toSeq;
+        this.toTime = b.toTime;
+        this.follow = b.follow;
+        this.dryRun = b.dryRun;
+        this.force = b.force;
+        this.inDoubt = b.inDoubt;
+        this.sourceUrl = b.source;
+        this.sourceProps = b.sourceProps;
+        this.listener = b.listener;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Asks a running replay (follow mode included) to stop after the transaction it is applying. */
+    public void stop() {
+        stop.set(true);
+    }
+
+    public ReplaySummary run() throws ReplayException, SQLException {
+        String logId;
+        try (LogReader r = LogReader.open(log)) {
+            r.next();
+            byte[] id = r.logId();
+            if (id == null) throw new ReplayException("no log records in " + log.toAbsolutePath(), 0, null);
+            logId = HexFormat.of().formatHex(id);
+        }
+        ReplaySummary summary = new ReplaySummary();
+        try (Connection target = dryRun ? null : DriverManager.getConnection(targetUrl, targetProps);
+             Connection source = sourceUrl == null ? null : DriverManager.getConnection(sourceUrl, sourceProps)) {
+            ReplayCursor cursor = null;
+            ReplayCursor.Position pos = null;
+            if (target != null) {
+                target.setAutoCommit(false);
+                cursor = new ReplayCursor(target, logId);
+                boolean hasTables = ReplayCursor.targetHasUserTables(target);
+                target.rollback();
+                cursor.ensureTable();
+                pos = cursor.read();
+                target.commit();
+                if (pos == null && hasTables && !force) {
+                    throw new ReplayException("the target database is not empty and has no WAL-y cursor for this log: "
+                            + "replaying into it could mix histories; use an empty database, or --force", 0, null);
+                }
+            }
+            summary.resumed = pos != null;
+            long restart = pos == null ? 1 : pos.restartSeq();
+            long skipThrough = pos == null ? 0 : pos.commitSeq();
+            summary.lastCommitSeq = skipThrough;
+            Applier applier = target == null ? null : new Applier(target);
+            try (TransactionReader txs = TransactionReader.open(log, restart, skipThrough, resolver(source))) {
+                if (toSeq > 0) txs.toSeq(toSeq);
+                if (toTime != null) txs.toMicros(toTime.getEpochSecond() * 1_000_000L + toTime.getNano() / 1000);
+                while (!stop.get()) {
+                    Transaction tx;
+                    if (follow) {
+                        try {
+                            tx = txs.next(500);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                        if (tx == null) {
+                            if (txs.reachedLimit()) break;
+                            listener.waiting(summary);
+                            continue;
+                        }
+                    } else {
+                        tx = txs.next();
+                        if (tx == null) break;
+                    }
+                    if (applier != null) {
+                        applier.apply(tx, summary);
+                        cursor.advance(tx.commitSeq(), tx.restartSeq(), 1);
+                        target.commit();
+                    } else {
+                        summary.statements += tx.statementCount();
+                    }
+                    summary.transactions++;
+                    summary.lastCommitSeq = tx.commitSeq();
+                    listener.applied(tx, summary);
+                }
+                summary.records = txs.counts().records;
+                summary.rolledBack = txs.counts().rolledBack;
+                summary.inDoubtResolved = txs.counts().recovered;
+            } catch (InDoubtException e) {
+                throw new ReplayException(e.getMessage(), e.commitSeq(), e);
+            }
+            if (applier != null) {
+                applier.syncSequences();
+                target.commit();
+            }
+        }
+        return summary;
+    }
+
+    private InDoubtResolver resolver(Connection source) {
+        return (txId, dbTxid, conn) -> {
+            if (source != null && dbTxid >= 0) {
+                try (PreparedStatement ps = source.prepareStatement("SELECT txid_status(?)")) {
+                    ps.setLong(1, dbTxid);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        String s = rs.next() ? rs.getString(1) : null;
+                        if ("committed".equals(s)) return InDoubtResolver.Decision.COMMITTED;
+                        if ("aborted".equals(s)) return InDoubtResolver.Decision.ROLLED_BACK;
+                    }
+                } catch (SQLException e) {
+                    // fall through to the policy
+                }
+            }
+            return switch (inDoubt) {
+                case COMMIT -> InDoubtResolver.Decision.COMMITTED;
+                case ROLLBACK -> InDoubtResolver.Decision.ROLLED_BACK;
+                case FAIL -> InDoubtResolver.Decision.UNKNOWN;
+            };
+        };
+    }
+
+    /** Applies transactions to the target connection. */
+    private static final class Applier {
+        private final Connection target;
+        private final TargetCatalog catalog;
+        private final Map<String, PreparedStatement> prepared = new LinkedHashMap<>();
+        private final Map<Integer, List<String>> sessionSets = new HashMap<>();
+        private final Set<String> imagedTables = new LinkedHashSet<>();
+        private int currentConnection = -1;
+        private Map<String, String> currentSession = Map.of();
+
+        Applier(Connection target) {
+            this.target = target;
+            this.catalog = new TargetCatalog(target);
+        }
+
+        void apply(Transaction tx, ReplaySummary summary) throws ReplayException, SQLException {
+            switchSession(tx);
+            for (Transaction.Step step : tx.steps()) {
+                if (step instanceof Transaction.SavepointStep sp) {
+                    String name = TargetCatalog.quote(sp.name());
+                    String sql = switch (sp.kind()) {
+                        case SAVEPOINT -> "SAVEPOINT " + name;
+                        case RELEASE -> "RELEASE SAVEPOINT " + name;
+                        default -> "ROLLBACK TO SAVEPOINT " + name;
+                    };
+                    run(sp.seq(), sql, null, () -> {
+                        try (Statement s = target.createStatement()) {
+                            s.execute(sql);
+                        }
+                    });
+                    continue;
+                }
+                Transaction.StatementStep st = (Transaction.StatementStep) step;
+                if (!st.succeeded()) {
+                    summary.skippedStatements++;
+                    continue;
+                }
+                applyStatement(tx, st, summary);
+                summary.statements++;
+            }
+        }
+
+        private void applyStatement(Transaction tx, Transaction.StatementStep st, ReplaySummary summary)
+                throws ReplayException, SQLException {
+            Payloads.Statement s = st.statement();
+            Command cmd = s.command();
+            if (cmd instanceof Command.Ddl) catalog.invalidate();
+            Payloads.Effect rows = rowsEffect(st.outcome());
+            if (rows != null && applyImages(st.seq(), s, cmd, rows, summary)) return;
+            if (s.copyData() != null) {
+                run(st.seq(), s.sql(), st, () -> {
+                    try {
+                        target.unwrap(PGConnection.class).getCopyAPI().copyIn(s.sql(), new ByteArrayInputStream(s.copyData()));
+                    } catch (java.io.IOException e) {
+                        throw new SQLException("COPY data could not be sent: " + e.getMessage(), "58030", e);
+                    }
+                });
+                return;
+            }
+            if (cmd instanceof Command.Sql sql && "SET".equals(sql.kind()) && !s.sql().toLowerCase().contains("local")) {
+                sessionSets.computeIfAbsent(tx.connection(), k -> new ArrayList<>()).add(s.sql());
+            }
+            if (!s.prepared()) {
+                run(st.seq(), s.sql(), st, () -> {
+                    try (Statement stmt = target.createStatement()) {
+                        stmt.execute(s.sql());
+                    }
+                });
+                return;
+            }
+            run(st.seq(), s.sql(), st, () -> {
+                PreparedStatement ps = prepared(s.sql());
+                List<Value> params = s.params();
+                int[] types = s.jdbcTypes();
+                for (int i = 0; i < params.size(); i++) {
+                    JdbcValues.bind(target, ps, i + 1, params.get(i), types != null && i < types.length ? types[i] : 0);
+                }
+                ps.execute();
+                while (ps.getMoreResults() || ps.getUpdateCount() != -1) { /* drain */ }
+            });
+        }
+
+        private static Payloads.Effect rowsEffect(Payloads.Outcome o) {
+            if (o == null || o.effects() == null) return null;
+            for (Payloads.Effect e : o.effects()) if (Payloads.Effect.ROWS.equals(e.kind())) return e;
+            return null;
+        }
+
+        /**
+         * Applies the rows a statement produced instead of re-running it; false when the table cannot take them
+         * (unknown on the target, or an update/delete without a primary key), and the statement is run instead.
+         */
+        private boolean applyImages(long seq, Payloads.Statement s, Command cmd, Payloads.Effect rows, ReplaySummary summary)
+                throws ReplayException, SQLException {
+            TargetCatalog.TableShape t = catalog.table(rows.target());
+            if (t == null) return false;
+            boolean insert = cmd instanceof Command.Insert || cmd instanceof Command.Upsert || cmd instanceof Command.Sql;
+            boolean delete = cmd instanceof Command.Delete;
+            if ((!insert || cmd instanceof Command.Upsert) && t.primaryKey().isEmpty()) return false;
+            List<String> cols = new ArrayList<>();
+            List<Integer> idx = new ArrayList<>();
+            for (int i = 0; i < rows.columns().size(); i++) {
+                if (t.writable().contains(rows.columns().get(i))) {
+                    cols.add(rows.columns().get(i));
+                    idx.add(i);
+                }
+            }
+            String sql;
+            List<Integer> bindOrder = new ArrayList<>();
+            if (delete) {
+                sql = "DELETE FROM " + t.quotedName() + " WHERE " + keyCondition(t, rows, bindOrder);
+            } else if (insert) {
+                StringBuilder b = new StringBuilder("INSERT INTO ").append(t.quotedName()).append(" (");
+                b.append(String.join(", ", cols.stream().map(TargetCatalog::quote).toList())).append(')');
+                if (t.identity()) b.append(" OVERRIDING SYSTEM VALUE");
+                b.append(" VALUES (").append("?, ".repeat(Math.max(0, cols.size() - 1))).append(cols.isEmpty() ? "" : "?").append(')');
+                bindOrder.addAll(idx);
+                if (cmd instanceof Command.Upsert) {
+                    b.append(" ON CONFLICT (").append(String.join(", ", t.primaryKey().stream().map(TargetCatalog::quote).toList()))
+                            .append(") DO UPDATE SET ");
+                    List<String> sets = new ArrayList<>();
+                    for (String c : cols) sets.add(TargetCatalog.quote(c) + " = EXCLUDED." + TargetCatalog.quote(c));
+                    b.append(String.join(", ", sets));
+                }
+                sql = b.toString();
+                imagedTables.add(rows.target());
+            } else {
+                StringBuilder b = new StringBuilder("UPDATE ").append(t.quotedName()).append(" SET ");
+                List<String> sets = new ArrayList<>();
+                for (String c : cols) sets.add(TargetCatalog.quote(c) + " = ?");
+                b.append(String.join(", ", sets)).append(" WHERE ");
+                bindOrder.addAll(idx);
+                b.append(keyCondition(t, rows, bindOrder));
+                sql = b.toString();
+            }
+            String finalSql = sql;
+            run(seq, s.sql(), null, () -> {
+                PreparedStatement ps = prepared(finalSql);
+                for (List<Value> row : rows.rows()) {
+                    for (int p = 0; p < bindOrder.size(); p++) bindImage(ps, p + 1, row.get(bindOrder.get(p)));
+                    ps.addBatch();
+                }
+                if (!rows.rows().isEmpty()) ps.executeBatch();
+            });
+            summary.rowsFromEffects += rows.rows().size();
+            return true;
+        }
+
+        private static String keyCondition(TargetCatalog.TableShape t, Payloads.Effect rows, List<Integer> bindOrder) {
+            List<String> conds = new ArrayList<>();
+            for (String k : t.primaryKey()) {
+                conds.add(TargetCatalog.quote(k) + " = ?");
+                bindOrder.add(rows.columns().indexOf(k));
+            }
+            return String.join(" AND ", conds);
+        }
+
+        /** Row images carry the database's text for dates and times, with their type: the server parses them back. */
+        private void bindImage(PreparedStatement ps, int i, Value v) throws SQLException {
+            switch (v.kind()) {
+                case DATE, TIME, TIMETZ, TIMESTAMP, TIMESTAMPTZ, INTERVAL, JSON, OTHER -> {
+                    if (v.value() == null) ps.setNull(i, java.sql.Types.OTHER);
+                    else ps.setObject(i, v.value(), java.sql.Types.OTHER);
+                }
+                case NULL -> ps.setNull(i, java.sql.Types.NULL);
+                default -> JdbcValues.bind(target, ps, i, v, 0);
+            }
+        }
+
+        /** Every source connection has its own session: apply its settings when replay moves to its transactions. */
+        private void switchSession(Transaction tx) throws SQLException {
+            if (tx.connection() == currentConnection && tx.session().equals(currentSession)) return;
+            try (Statement s = target.createStatement()) {
+                s.execute("RESET ALL");
+                for (Map.Entry<String, String> e : tx.session().entrySet()) {
+                    String key = e.getKey();
+                    if (key.equals("client_encoding") || key.equals("application_name")) continue;
+                    s.execute("SELECT set_config('" + key.replace("'", "''") + "', '" + e.getValue().replace("'", "''") + "', false)");
+                }
+                for (String set : sessionSets.getOrDefault(tx.connection(), List.of())) s.execute(set);
+            }
+            currentConnection = tx.connection();
+            currentSession = tx.session();
+        }
+
+        private PreparedStatement prepared(String sql) throws SQLException {
+            PreparedStatement ps = prepared.get(sql);
+            if (ps == null) {
+                if (prepared.size() > 256) {
+                    PreparedStatement eldest = prepared.remove(prepared.keySet().iterator().next());
+                    eldest.close();
+                }
+                ps = target.prepareStatement(sql);
+                prepared.put(sql, ps);
+            }
+            return ps;
+        }
+
+        @FunctionalInterface
+        private interface Action {
+            void run() throws SQLException;
+        }
+
+        private void run(long seq, String sql, Transaction.StatementStep st, Action action) throws ReplayException, SQLException {
+            try {
+                action.run();
+            } catch (SQLException e) {
+                target.rollback();
+                currentConnection = -1;
+                String source = st == null || st.outcome() == null ? "succeeded"
+                        : "succeeded" + (st.outcome().counts() != null ? " (counts " + java.util.Arrays.toString(st.outcome().counts()) + ")" : "");
+                throw new ReplayException("statement " + seq + " failed on the target although it " + source + " on the source: "
+                        + e.getMessage() + " [SQLState " + e.getSQLState() + "]\n  SQL: " + abbreviate(sql)
+                        + "\nNothing of its transaction was applied; the cursor stays before it.", seq, e);
+            }
+        }
+
+        /** Moves every sequence owned by a table that received row images to at least the table's highest value. */
+        void syncSequences() throws SQLException {
+            for (String name : imagedTables) {
+                TargetCatalog.TableShape t = catalog.table(name);
+                if (t == null) continue;
+                for (Map.Entry<String, String> e : t.sequences().entrySet()) {
+                    String sql = "SELECT setval(?::regclass, m) FROM (SELECT max(" + TargetCatalog.quote(e.getKey()) + ") AS m FROM "
+                            + t.quotedName() + ") x, " + e.getValue() + " s WHERE m IS NOT NULL AND (m > s.last_value OR NOT s.is_called)";
+                    try (PreparedStatement ps = target.prepareStatement(sql)) {
+                        ps.setString(1, e.getValue());
+                        ps.executeQuery().close();
+                    }
+                }
+            }
+            imagedTables.clear();
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 500 ? s : s.substring(0, 500) + "… (" + s.length() + " characters)";
+    }
+
+    /** Fluent configuration of a replay. */
+    public static final class Builder {
+        private Path log;
+        private String target;
+        private final Properties targetProps = new Properties();
+        private long toSeq;
+        private Instant toTime;
+        private boolean follow;
+        private boolean dryRun;
+        private boolean force;
+        private InDoubtPolicy inDoubt = InDoubtPolicy.FAIL;
+        private String source;
+        private final Properties sourceProps = new Properties();
+        private ReplayListener listener = ReplayListener.NONE;
+
+        public Builder log(Path dir) {
+            this.log = dir;
+            return this;
+        }
+
+        public Builder target(String jdbcUrl) {
+            this.target = jdbcUrl;
+            return this;
+        }
+
+        public Builder targetUser(String user) {
+            if (user != null) targetProps.setProperty("user", user);
+            return this;
+        }
+
+        public Builder targetPassword(String password) {
+            if (password != null) targetProps.setProperty("password", password);
+            return this;
+        }
+
+        public Builder toSeq(long seq) {
+            this.toSeq = seq;
+            return this;
+        }
+
+        public Builder toTime(Instant t) {
+            this.toTime = t;
+            return this;
+        }
+
+        public Builder follow(boolean follow) {
+            this.follow = follow;
+            return this;
+        }
+
+        public Builder dryRun(boolean dryRun) {
+            this.dryRun = dryRun;
+            return this;
+        }
+
+        public Builder force(boolean force) {
+            this.force = force;
+            return this;
+        }
+
+        public Builder inDoubt(InDoubtPolicy policy) {
+            this.inDoubt = policy;
+            return this;
+        }
+
+        /** The source database, asked about in-doubt transactions ({@code txid_status}). */
+        public Builder source(String jdbcUrl, String user, String password) {
+            this.source = jdbcUrl;
+            if (user != null) sourceProps.setProperty("user", user);
+            if (password != null) sourceProps.setProperty("password", password);
+            return this;
+        }
+
+        public Builder listener(ReplayListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        public JdbcReplayer build() {
+            if (log == null) throw new IllegalArgumentException("a log directory is required");
+            if (target == null && !dryRun) throw new IllegalArgumentException("a target URL is required");
+            return new JdbcReplayer(this);
+        }
+    }
+}

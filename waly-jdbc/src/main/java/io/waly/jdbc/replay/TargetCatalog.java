@@ -1,0 +1,77 @@
+package io.waly.jdbc.replay;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What replay needs to know of a target table to apply recorded row images: which columns can be written (not
+ * generated), the primary key, and the sequences its columns own (to move them past the values images put in).
+ * Forgotten after DDL.
+ */
+final class TargetCatalog {
+
+    record TableShape(String quotedName, List<String> writable, List<String> primaryKey, Map<String, String> sequences,
+                      boolean identity) {}
+
+    private static final String QUERY = """
+            SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname, a.attgenerated::text,
+                   a.attidentity::text, pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname),
+                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey))
+              FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+             WHERE c.oid = to_regclass(?)
+             ORDER BY a.attnum""";
+
+    private final Connection target;
+    private final Map<String, TableShape> tables = new HashMap<>();
+
+    TargetCatalog(Connection target) {
+        this.target = target;
+    }
+
+    void invalidate() {
+        tables.clear();
+    }
+
+    /** @param name {@code schema.table} as an effect names it */
+    TableShape table(String name) throws SQLException {
+        TableShape t = tables.get(name);
+        if (t != null) return t;
+        int dot = name.indexOf('.');
+        String regclass = dot < 0 ? quote(name) : quote(name.substring(0, dot)) + "." + quote(name.substring(dot + 1));
+        try (PreparedStatement ps = target.prepareStatement(QUERY)) {
+            ps.setString(1, regclass);
+            try (ResultSet rs = ps.executeQuery()) {
+                String quoted = null;
+                List<String> writable = new ArrayList<>();
+                List<String> pk = new ArrayList<>();
+                Map<String, String> seqs = new HashMap<>();
+                boolean identity = false;
+                while (rs.next()) {
+                    quoted = rs.getString(1);
+                    String col = rs.getString(2);
+                    String generated = rs.getString(3);
+                    if (generated == null || generated.isEmpty()) writable.add(col);
+                    String ident = rs.getString(4);
+                    if (ident != null && !ident.isEmpty()) identity = true;
+                    if (rs.getString(5) != null) seqs.put(col, rs.getString(5));
+                    if (rs.getBoolean(6)) pk.add(col);
+                }
+                t = quoted == null ? null : new TableShape(quoted, writable, pk, seqs, identity);
+            }
+        }
+        if (t != null) tables.put(name, t);
+        return t;
+    }
+
+    static String quote(String ident) {
+        return "\"" + ident.replace("\"", "\"\"") + "\"";
+    }
+}

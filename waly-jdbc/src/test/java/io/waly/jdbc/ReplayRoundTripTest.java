@@ -1,0 +1,95 @@
+package io.waly.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.waly.jdbc.replay.JdbcReplayer;
+import io.waly.jdbc.replay.TableChecksums;
+import io.waly.testing.EmbeddedPostgresServer;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplayRoundTripTest {
+
+    @TempDir
+    Path logDir;
+
+    static String waly(String pgUrl, Path logDir) {
+        return pgUrl.replace("jdbc:postgresql:", "jdbc:waly:postgresql:") + "&walyLogDir=" + logDir;
+    }
+
+    @Test
+    void replayReproducesEveryTableOfAMixedWorkload() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_src");
+        String target = pg.newDatabase("rt_dst");
+        try (Connection c = DriverManager.getConnection(waly(source, logDir))) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE account (id serial PRIMARY KEY, name text NOT NULL, balance numeric(12,2) NOT NULL, "
+                        + "created timestamptz DEFAULT now(), token uuid DEFAULT gen_random_uuid())");
+                s.execute("CREATE TABLE transfer (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, src int, dst int, amount numeric, at timestamptz)");
+                s.executeUpdate("INSERT INTO account (name, balance) VALUES ('alice', 100), ('bob', 50.5)");
+                s.executeUpdate("INSERT INTO account (name, balance) VALUES ('carol', 0)");
+                assertThatThrownBy(() -> s.executeUpdate("INSERT INTO account (name, balance) VALUES (NULL, 1)"))
+                        .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("23502");
+            }
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE account SET balance = balance - ? WHERE id = ?");
+                 PreparedStatement t = c.prepareStatement("INSERT INTO transfer (src, dst, amount, at) VALUES (?, ?, ?, now())")) {
+                ps.setBigDecimal(1, new BigDecimal("10.25"));
+                ps.setInt(2, 1);
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+                t.setInt(1, 1);
+                t.setInt(2, 2);
+                t.setBigDecimal(3, new BigDecimal("10.25"));
+                t.executeUpdate();
+                Savepoint sp = c.setSavepoint("before_mistake");
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("DELETE FROM account");
+                }
+                c.rollback(sp);
+                c.commit();
+                // a transaction that is rolled back leaves nothing
+                ps.setBigDecimal(1, new BigDecimal("1000"));
+                ps.setInt(2, 2);
+                ps.executeUpdate();
+                c.rollback();
+                // a batch
+                for (int i = 0; i < 5; i++) {
+                    t.setInt(1, i);
+                    t.setInt(2, i + 1);
+                    t.setBigDecimal(3, BigDecimal.valueOf(i));
+                    t.addBatch();
+                }
+                assertThat(t.executeBatch()).containsExactly(1, 1, 1, 1, 1);
+                c.commit();
+            }
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("UPDATE account SET name = upper(name) WHERE balance > 10");
+                s.execute("INSERT INTO account (name, balance) VALUES ('dave', 7) ON CONFLICT (id) DO NOTHING");
+            }
+        }
+        JdbcReplayer.builder().log(logDir).target(target).build().run();
+        try (Connection a = DriverManager.getConnection(source); Connection b = DriverManager.getConnection(target)) {
+            Map<String, String> sa = TableChecksums.of(a);
+            Map<String, String> sb = TableChecksums.of(b);
+            assertThat(sa).hasSize(2);
+            assertThat(sb).isEqualTo(sa);
+            // sequences on the target are at or past every value the tables hold
+            try (Statement s = b.createStatement()) {
+                s.executeUpdate("INSERT INTO account (name, balance) VALUES ('eve', 1)");
+                s.executeUpdate("INSERT INTO transfer (src, dst, amount) VALUES (1, 1, 1)");
+            }
+        }
+    }
+}
