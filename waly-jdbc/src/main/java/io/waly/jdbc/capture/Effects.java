@@ -64,6 +64,67 @@ public final class Effects {
         return false;
     }
 
+    /**
+     * For an INSERT that returns rows of its own (RETURNING, or generated keys by column name) into a table with serial
+     * or identity columns it left to their default: the sequences to pin. Such a statement is re-executed by replay,
+     * so replay must find each sequence where the source's was; the last value this session drew ({@code currval})
+     * after the statement says where. Null when nothing needs pinning.
+     */
+    public static java.util.List<String> sequencesToPin(SqlInfo info, SharedLog shared, Connection physical) {
+        Command c = info.command();
+        Command.Insert insert = c instanceof Command.Insert i ? i : c instanceof Command.Upsert u ? u.insert() : null;
+        if (insert == null || insert.table() == null || info.multiStatement()) return null;
+        try {
+            EffectsCatalog.TableInfo t = shared.effects().lookup(physical, insert.table());
+            List<String> out = new ArrayList<>();
+            for (java.util.Map.Entry<String, String> e : t.sequences().entrySet()) {
+                if (insert.columns() == null) continue;   // VALUES for every column: no default drawn
+                if (!insert.columns().contains(e.getKey()) || usesDefault(insert, e.getKey())) out.add(e.getValue());
+            }
+            return out.isEmpty() ? null : out;
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    private static boolean usesDefault(Command.Insert insert, String column) {
+        int idx = insert.columns().indexOf(column);
+        if (idx < 0 || insert.rows() == null) return false;
+        for (List<io.waly.command.Expr> row : insert.rows()) {
+            if (idx < row.size() && row.get(idx) instanceof io.waly.command.Expr.Default) return true;
+        }
+        return false;
+    }
+
+    /**
+     * How many values the statement drew from each sequence: one per row of its VALUES (a default is drawn even for a
+     * row that ON CONFLICT then skips), or its update count; 0 when unknown (then nothing is pinned, and
+     * {@code currval} is never asked about a sequence this session may not have drawn from, which would abort the
+     * application's transaction).
+     */
+    public static long rowsDrawn(SqlInfo info, long[] counts) {
+        Command c = info.command();
+        Command.Insert insert = c instanceof Command.Insert i ? i : c instanceof Command.Upsert u ? u.insert() : null;
+        if (insert != null && insert.rows() != null) return insert.rows().size();
+        return counts.length > 0 && counts[0] > 0 && !(c instanceof Command.Upsert) ? counts[0] : 0;
+    }
+
+    /** The sequences' last values drawn by this session, with the number of rows the statement wrote. */
+    public static List<Payloads.Effect> readSequences(Connection physical, List<String> sequences, long rows) throws SQLException {
+        List<Payloads.Effect> out = new ArrayList<>();
+        for (String seq : sequences) {
+            try (java.sql.PreparedStatement ps = physical.prepareStatement("SELECT currval(?::regclass)")) {
+                ps.setString(1, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    out.add(new Payloads.Effect(Payloads.Effect.SEQUENCE, seq, List.of("last_value", "rows"),
+                            List.of(List.of(Value.int8(rs.getLong(1)), Value.int8(rows)))));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Reads the rows of a generated-keys result set (all columns) into effects, split per batch element by counts. */
     public static List<List<Payloads.Effect>> read(ResultSet keys, String table, long[] counts) throws SQLException {
         List<List<Payloads.Effect>> out = new ArrayList<>();

@@ -252,6 +252,7 @@ public final class JdbcReplayer {
             Payloads.Effect rows = rowsEffect(st.outcome());
             if (rows != null && applyImages(st.seq(), s, cmd, rows, summary)) return;
             syncSequences();
+            pinSequences(st.seq(), st.outcome());
             if (s.copyData() != null) {
                 run(st.seq(), s.sql(), st, () -> {
                     try {
@@ -417,6 +418,32 @@ public final class JdbcReplayer {
                 throw new ReplayException("statement " + seq + " failed on the target although it " + source + " on the source: "
                         + e.getMessage() + " [SQLState " + e.getSQLState() + "]\n  SQL: " + abbreviate(sql)
                         + "\nNothing of its transaction was applied; the cursor stays before it.", seq, e);
+            }
+        }
+
+        /**
+         * A re-executed INSERT that drew serial values on the source: put each sequence where the source's stood
+         * before the statement (its last value then, less the values the statement drew), so that it draws the same.
+         */
+        private void pinSequences(long seq, Payloads.Outcome o) throws ReplayException, SQLException {
+            if (o == null || o.effects() == null) return;
+            for (Payloads.Effect e : o.effects()) {
+                if (!Payloads.Effect.SEQUENCE.equals(e.kind()) || e.rows().isEmpty()) continue;
+                long last = ((Number) e.rows().get(0).get(0).value()).longValue();
+                long drawn = e.rows().get(0).size() > 1 ? ((Number) e.rows().get(0).get(1).value()).longValue() : 1;
+                String sql = "SELECT CASE WHEN ? - ? * seqincrement >= seqmin THEN setval(seqrelid, ? - ? * seqincrement, true) "
+                        + "ELSE setval(seqrelid, seqmin, false) END FROM pg_sequence WHERE seqrelid = ?::regclass";
+                run(seq, sql, null, () -> {
+                    try (PreparedStatement ps = target.prepareStatement(sql)) {
+                        ps.setLong(1, last);
+                        ps.setLong(2, drawn);
+                        ps.setLong(3, last);
+                        ps.setLong(4, drawn);
+                        ps.setString(5, e.target());
+                        ps.executeQuery().close();
+                    }
+                });
+                pendingSequences.remove(e.target());
             }
         }
 
