@@ -23,10 +23,9 @@ public final class Effects {
     private Effects() {}
 
     /**
-     * The table ({@code schema.table}) whose rows a write's effects are, when this write needs its effects recorded;
-     * null otherwise.
+     * The table whose rows a write's effects are, when this write needs its effects recorded; null otherwise.
      */
-    public static String tableNeedingEffects(SqlInfo info, WalyConfig config, SharedLog shared, Connection physical) {
+    public static EffectsCatalog.TableInfo tableNeedingEffects(SqlInfo info, WalyConfig config, SharedLog shared, Connection physical) {
         if (info.multiStatement() || "never".equals(config.captureEffects())) return null;
         Command c = info.command();
         Command.Table table;
@@ -49,7 +48,7 @@ public final class Effects {
         try {
             EffectsCatalog.TableInfo t = shared.effects().lookup(physical, table);
             if (!t.plainTable()) return null;   // views with rules cannot take RETURNING
-            if ("always".equals(config.captureEffects()) || info.volatileCall() || t.volatileDefaults()) return t.qualifiedName();
+            if ("always".equals(config.captureEffects()) || info.volatileCall() || t.volatileDefaults()) return t;
             return null;
         } catch (SQLException e) {
             return null;   // unknown table: the statement fails on its own, exactly as without WAL-y
@@ -126,10 +125,13 @@ public final class Effects {
     }
 
     /** Reads the rows of a generated-keys result set (all columns) into effects, split per batch element by counts. */
-    public static List<List<Payloads.Effect>> read(ResultSet keys, String table, long[] counts) throws SQLException {
+    public static List<List<Payloads.Effect>> read(ResultSet keys, EffectsCatalog.TableInfo tableInfo, long[] counts)
+            throws SQLException {
         List<List<Payloads.Effect>> out = new ArrayList<>();
+        String table = tableInfo.qualifiedName();
         ResultSetMetaData md = keys.getMetaData();
-        int n = md.getColumnCount();
+        // RETURNING * of UPDATE … FROM / DELETE … USING lists the other tables' columns after the target's own
+        int n = Math.min(md.getColumnCount(), tableInfo.columns().isEmpty() ? md.getColumnCount() : tableInfo.columns().size());
         List<String> columns = new ArrayList<>(n);
         String[] types = new String[n];
         for (int i = 1; i <= n; i++) {

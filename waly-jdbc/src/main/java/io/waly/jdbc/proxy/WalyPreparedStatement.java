@@ -39,14 +39,14 @@ import java.util.List;
 public class WalyPreparedStatement extends DelegatingPreparedStatement {
 
     protected final SqlInfo info;
-    private final String effectsTable;
+    private final io.waly.jdbc.capture.EffectsCatalog.TableInfo effectsTable;
     private final boolean appWantsKeys;
     /** Null for reads: nothing to record. */
     protected final Parameters params;
     private List<Parameters> batchParams;
 
     WalyPreparedStatement(WalyConnection connection, PreparedStatement delegate, String sql, SqlInfo info,
-                          String effectsTable, boolean appWantsKeys) {
+                          io.waly.jdbc.capture.EffectsCatalog.TableInfo effectsTable, boolean appWantsKeys) {
         super(connection, delegate, sql);
         this.info = info;
         this.effectsTable = effectsTable;

@@ -58,7 +58,7 @@ public class WalyStatement extends DelegatingStatement {
         if (info.isRead()) return plain.run();
         if (info.kind().isTransactionControl()) return transactionControl(info, plain);
         StatementLog st = new StatementLog(info, text, params, types, null, -1);
-        String effectsOf = withKeys == null ? null
+        io.waly.jdbc.capture.EffectsCatalog.TableInfo effectsOf = withKeys == null ? null
                 : Effects.tableNeedingEffects(info, capture.connectionConfig(), capture.shared(), delegate.getConnection());
         Work<T> work = effectsOf == null ? plain : withKeys;
         List<String> pin = effectsOf != null || "never".equals(capture.connectionConfig().captureEffects()) ? null
@@ -79,7 +79,7 @@ public class WalyStatement extends DelegatingStatement {
 
 
     /** Reads the generated keys into the statements' effects; keeps a copy for the application when it asked. */
-    protected final void readEffects(String table, long[] counts, List<StatementLog> statements, boolean appWantsKeys)
+    protected final void readEffects(io.waly.jdbc.capture.EffectsCatalog.TableInfo table, long[] counts, List<StatementLog> statements, boolean appWantsKeys)
             throws SQLException {
         ResultSet keys = delegate.getGeneratedKeys();
         if (appWantsKeys) {

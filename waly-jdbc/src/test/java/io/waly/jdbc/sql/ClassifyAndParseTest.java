@@ -145,6 +145,16 @@ class ClassifyAndParseTest {
     }
 
     @Test
+    void columnDefaultsAreKeptAsWrittenWithoutTheConstraintsAfterThem() {
+        Command.Ddl t = (Command.Ddl) classifier.classify(
+                "CREATE TABLE d (a int DEFAULT 0 NOT NULL, b text DEFAULT 'x y' CHECK (b <> ''), c timestamptz DEFAULT now())").command();
+        assertThat(t.table().columns()).extracting(Command.ColumnDef::defaultSql).containsExactly("0", "'x y'", "now()");
+        Command.Ddl t2 = (Command.Ddl) classifier.classify(
+                "CREATE TABLE d (a int DEFAULT 7 NOT NULL, b text DEFAULT 'other' CHECK (b <> ''), c timestamptz DEFAULT now())").command();
+        assertThat(t2.table().columns()).extracting(Command.ColumnDef::defaultSql).containsExactly("7", "'other'", "now()");
+    }
+
+    @Test
     void copyIsReadFromTokens() {
         Command.Copy c = (Command.Copy) classifier.classify("COPY public.t (a, \"B\") FROM STDIN WITH (FORMAT csv, HEADER true)").command();
         assertThat(c.table()).isEqualTo(new Command.Table("public", "t"));
