@@ -134,8 +134,12 @@ class DriverBehaviourTest {
             assertThat(loggedSql()).isEmpty();
             s.execute("CREATE TABLE t (a int)");
             s.execute("INSERT INTO t VALUES (1)");
+            s.execute("CREATE ROLE app_" + System.nanoTime() % 100000 + " LOGIN PASSWORD '" + secret + "'");
+            s.execute("DO $$ BEGIN PERFORM 'host=x password=" + secret + " dbname=y'; END $$");
         }
-        assertThat(loggedSql()).containsExactly("CREATE TABLE t (a int)", "INSERT INTO t VALUES (1)");
+        assertThat(loggedSql()).startsWith("CREATE TABLE t (a int)", "INSERT INTO t VALUES (1)");
+        assertThat(loggedSql().get(2)).endsWith("LOGIN PASSWORD '********'");
+        assertThat(loggedSql().get(3)).contains("password=******** dbname=y");
         for (Path f : Files.list(logDir).toList()) {
             assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(secret);
         }

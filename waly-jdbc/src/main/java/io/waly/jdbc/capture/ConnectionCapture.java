@@ -145,7 +145,7 @@ public final class ConnectionCapture {
     }
 
     private long appendStatement(StatementLog st, boolean autocommit) {
-        return log.append(RecordKind.STATEMENT, txId, new Payloads.Statement(st.sql, st.params, st.jdbcTypes, st.info().command(),
+        return log.append(RecordKind.STATEMENT, txId, new Payloads.Statement(Secrets.redact(st.sql), st.params, st.jdbcTypes, st.info().command(),
                 autocommit, st.batchIndex, st.copyData, connection, st.jdbcTypes != null).encode());
     }
 
