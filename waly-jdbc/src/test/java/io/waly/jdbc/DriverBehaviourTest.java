@@ -240,6 +240,40 @@ class DriverBehaviourTest {
     }
 
     @Test
+    void transactionEndsAreLoggedAsTheyHappened() throws Exception {
+        String src = PG.newDatabase("ends_src");
+        String dst = PG.newDatabase("ends_dst");
+        try (Connection c = DriverManager.getConnection(walyUrl(src)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE e (a int PRIMARY KEY)");
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO e VALUES (1)");
+            c.setAutoCommit(true);                                    // commits, as JDBC says
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO e VALUES (2)");
+            assertThatThrownBy(() -> s.execute("INSERT INTO e VALUES (1)")).isInstanceOf(SQLException.class);
+            c.commit();   // PostgreSQL rolls the aborted transaction back; pgjdbc reports nothing by default
+            s.execute("INSERT INTO e VALUES (3)");
+            c.rollback();
+            s.execute("INSERT INTO e VALUES (4)");
+        }                                                             // closed with a transaction open: rolled back
+        List<String> ends = new ArrayList<>();
+        for (LogRecord r : records()) {
+            if (r.kind() == RecordKind.COMMITTED || r.kind() == RecordKind.ROLLBACK) {
+                ends.add(r.kind() + ":" + Payloads.End.decode(r.payload()).reason());
+            }
+        }
+        assertThat(ends).containsExactly("COMMITTED:commit", "COMMITTED:commit", "ROLLBACK:commit-failed", "ROLLBACK:rollback",
+                "ROLLBACK:connection-closed");
+        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        assertSameTables(src, dst);
+        try (Connection c = DriverManager.getConnection(dst); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT array_agg(a ORDER BY a)::text FROM e")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("{1}");
+        }
+    }
+
+    @Test
     void whenTheLogCannotBeWrittenWritesAreRefusedBeforeTheDatabaseAndReadsGoOn() throws Exception {
         String url = PG.newDatabase("logfail");
         try (Connection plain = DriverManager.getConnection(url); Statement s = plain.createStatement()) {
