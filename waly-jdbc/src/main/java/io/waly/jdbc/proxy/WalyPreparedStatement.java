@@ -140,11 +140,18 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         if (items.isEmpty() || info.kind().isTransactionControl()) return work.run();
         List<StatementLog> logs = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) logs.add(new StatementLog(info, sql, items.get(i).values(), items.get(i).types(), null, i));
+        List<String> pin = effectsTable != null || "never".equals(capture.connectionConfig().captureEffects()) ? null
+                : io.waly.jdbc.capture.Effects.sequencesToPin(info, capture.shared(), delegate.getConnection());
         return capture.writeAll(logs, () -> {
             T r = work.run();
             long[] c = counts.of(r);
             for (int i = 0; i < logs.size(); i++) logs.get(i).counts(i < c.length ? new long[] {c[i]} : new long[] {-1});
             if (effectsTable != null) readEffects(effectsTable, c, logs, appWantsKeys);
+            long perElement = pin == null ? 0 : io.waly.jdbc.capture.Effects.rowsDrawn(info, new long[] {-1});
+            if (perElement > 0) {
+                // the whole batch drew its values in one run: replay pins the sequences before its first element
+                logs.get(0).effects(io.waly.jdbc.capture.Effects.readSequences(delegate.getConnection(), pin, perElement * logs.size()));
+            }
             return r;
         });
     }
