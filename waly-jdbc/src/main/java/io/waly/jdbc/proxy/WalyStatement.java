@@ -69,7 +69,10 @@ public class WalyStatement extends DelegatingStatement {
             st.counts(c);
             if (effectsOf != null) readEffects(effectsOf, c, List.of(st), appWantsKeys);
             long rows = pin == null ? 0 : Effects.rowsDrawn(info, c);
-            if (rows > 0) st.effects(Effects.readSequences(delegate.getConnection(), pin, rows));
+            if (rows > 0) {
+                List<io.waly.log.payload.Payloads.Effect> images = Effects.readInsertedRows(delegate.getConnection(), info, capture.shared(), rows);
+                st.effects(images != null ? images : Effects.readSequences(delegate.getConnection(), pin, rows));
+            }
             return r;
         });
     }
