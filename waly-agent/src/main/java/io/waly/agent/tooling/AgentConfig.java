@@ -89,8 +89,15 @@ public final class AgentConfig {
         }
         try {
             String file = s.get(CONFIG);
-            if (file != null) s.file = readFile(Path.of(file));
-        } catch (RuntimeException e) {
+            if (file != null) {
+                Properties p = new Properties();
+                try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+                    p.load(r);
+                }
+                String v = p.getProperty(ON_ERROR);
+                if (v != null) s.file = Map.of(ON_ERROR, v);
+            }
+        } catch (IOException | RuntimeException e) {
             // unreadable file: its policy is unknown, the others still count
         }
         try {
