@@ -1,10 +1,11 @@
 package io.waly.agent;
 
 import io.waly.agent.bridge.AgentClassLoader;
+import io.waly.agent.bridge.AgentRefusedException;
+import io.waly.agent.bridge.Installer;
 import io.waly.agent.bridge.Report;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.InvocationTargetException;
 import java.net.URISyntaxException;
 import java.security.CodeSource;
 import java.util.jar.JarFile;
@@ -12,7 +13,7 @@ import java.util.jar.JarFile;
 /**
  * The agent's entry points: {@code -javaagent:waly-agent.jar[=options]} ({@link #premain}) and dynamic attach
  * ({@link #agentmain}, see {@link Attach}). Makes the tooling class loader over the jar's hidden classes and runs
- * {@code io.waly.agent.tooling.AgentInstaller} in it; references nothing else of WAL-y's.
+ * {@code io.waly.agent.tooling.AgentInstaller} in it (through {@link Installer}); references nothing else of WAL-y's.
  */
 public final class WalyAgent {
 
@@ -45,15 +46,13 @@ public final class WalyAgent {
             File jarFile = agentJar();
             JarFile jar = new JarFile(jarFile, false);
             AgentClassLoader tooling = new AgentClassLoader("waly-agent", jar, jarFile, ClassLoader.getPlatformClassLoader());
-            Class<?> installer = tooling.loadClass("io.waly.agent.tooling.AgentInstaller");
-            active = Boolean.TRUE.equals(installer
-                    .getMethod("install", String.class, Instrumentation.class, boolean.class, File.class, JarFile.class)
-                    .invoke(null, args, inst, dynamic, jarFile, jar));
-        } catch (InvocationTargetException e) {
+            Class.forName("io.waly.agent.tooling.AgentInstaller", true, tooling);   // registers itself
             // the installer reports its failures itself and throws only when the application must not start
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException) throw (RuntimeException) cause;
-            Report.once("start", "WAL-y is NOT active: " + cause + ". The application runs without WAL-y.");
+            active = Installer.registered().install(args, inst, dynamic, jarFile, jar);
+        } catch (AgentRefusedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            Report.once("start", "WAL-y is NOT active: " + e + ". The application runs without WAL-y.");
         } catch (Exception | LinkageError e) {
             Report.once("start", "WAL-y is NOT active: the agent jar cannot be used (" + e + "). The application runs without WAL-y.");
         } finally {

@@ -182,7 +182,13 @@ public final class AgentConfig {
 
     /** {@code walyAgentOnError} → {@code WALY_AGENT_ON_ERROR}, as {@link WalyProperty#environmentName()}. */
     static String environmentName(String key) {
-        return key.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+        StringBuilder b = new StringBuilder(key.length() + 4);
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (i > 0 && Character.isUpperCase(c) && Character.isLowerCase(key.charAt(i - 1))) b.append('_');
+            b.append(Character.toUpperCase(c));
+        }
+        return b.toString();   // no regex: this runs at every JVM start
     }
 
     /** The four places a setting can come from, in order. */

@@ -1,12 +1,12 @@
 package io.waly.agent.tooling;
 
+import io.waly.agent.bridge.AgentRefusedException;
 import io.waly.agent.bridge.Bridge;
+import io.waly.agent.bridge.Installer;
 import io.waly.agent.bridge.LazyTransformer;
 import io.waly.agent.bridge.Report;
 import java.io.File;
-import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.jar.JarFile;
 
@@ -15,16 +15,23 @@ import java.util.jar.JarFile;
  * here, before anything is instrumented), then the bridge, then the transformer, then the classes already loaded.
  * Loaded by the tooling {@code AgentClassLoader}, invisible to the application.
  */
-public final class AgentInstaller {
+public final class AgentInstaller extends Installer {
+
+    private static final String TRANSFORMER = "io.waly.agent.tooling.PgjdbcTransformer";
+
+    static {
+        Installer.register(new AgentInstaller());
+    }
 
     private AgentInstaller() {}
 
     /**
      * @return whether WAL-y is active
-     * @throws IllegalStateException when the application must not start (walyAgentOnError=fail), or a dynamic attach
+     * @throws AgentRefusedException when the application must not start (walyAgentOnError=fail), or a dynamic attach
      *                               failed (the attaching tool reports it; the running application is not affected)
      */
-    public static boolean install(String args, Instrumentation inst, boolean dynamic, File jarFile, JarFile jar) {
+    @Override
+    public boolean install(String args, Instrumentation inst, boolean dynamic, File jarFile, JarFile jar) {
         AgentConfig config;
         try {
             config = AgentConfig.resolve(args, System.getProperties(), System.getenv());
@@ -38,17 +45,18 @@ public final class AgentInstaller {
         }
         try {
             Bridge.install(new DriverLoaders(jar, jarFile, config.driverProperties()));
-            inst.addTransformer(new LazyTransformer(AgentInstaller.class.getClassLoader(), PgjdbcTransformer.class.getName()), true);
+            // by name: loading the class here would load Byte Buddy in every JVM, pgjdbc or not
+            inst.addTransformer(new LazyTransformer(AgentInstaller.class.getClassLoader(), TRANSFORMER), true);
         } catch (RuntimeException | LinkageError e) {
             return refuse("cannot install its instrumentation: " + e, AgentConfig.failOnError(args, System.getProperties(), System.getenv()), dynamic);
         }
-        retransformLoaded(inst);
+        if (dynamic) retransformLoaded(inst);
         return true;
     }
 
     /**
      * A dynamic attach finds pgjdbc (and maybe WAL-y's own driver) already loaded: their classes are retransformed,
-     * one by one, so that one failure leaves the others instrumented. At {@code -javaagent} start nothing matches.
+     * one by one, so that one failure leaves the others instrumented. (At {@code -javaagent} start none is loaded yet.)
      */
     private static void retransformLoaded(Instrumentation inst) {
         for (Class<?> c : inst.getAllLoadedClasses()) {
@@ -67,26 +75,28 @@ public final class AgentInstaller {
      * It is created if missing, as the first connection would.
      */
     static void checkWritable(Path dir) {
-        Path abs = dir.toAbsolutePath();
+        // java.io.File, not NIO: its few classes are already loaded at start (startup cost, see README); canWrite is
+        // access(2), which also knows read-only mounts and ACLs
+        File abs = dir.toAbsolutePath().toFile();
+        String problem;
         try {
-            Files.createDirectories(abs);
-            Path probe = abs.resolve(".waly-agent-probe-" + ProcessHandle.current().pid());
-            Files.deleteIfExists(probe);
-            Files.createFile(probe);
-            Files.delete(probe);
-        } catch (IOException | SecurityException | UnsupportedOperationException e) {
-            throw new AgentConfigException("walyLogDir " + abs + " is not a writable directory (" + e + ")");
+            abs.mkdirs();
+            problem = !abs.isDirectory() ? "it is not a directory and cannot be created"
+                    : !abs.canWrite() ? "permission denied" : null;
+        } catch (SecurityException e) {
+            problem = e.toString();
         }
+        if (problem != null) throw new AgentConfigException("walyLogDir " + abs + " is not a writable directory (" + problem + ")");
     }
 
     private static boolean refuse(String reason, boolean fail, boolean dynamic) {
         if (dynamic) {
             Report.once("config", "WAL-y was not attached: " + reason + ".");
-            throw new IllegalStateException("WAL-y was not attached: " + reason);
+            throw new AgentRefusedException("WAL-y was not attached: " + reason);
         }
         if (fail) {
             Report.once("config", "WAL-y cannot start: " + reason + ". walyAgentOnError=fail: the application is not started.");
-            throw new IllegalStateException("WAL-y cannot start: " + reason);
+            throw new AgentRefusedException("WAL-y cannot start: " + reason);
         }
         Report.once("config", "WAL-y is NOT active: " + reason + ". The application starts without WAL-y and its writes"
                 + " are not logged (walyAgentOnError=fail refuses to start instead).");
