@@ -29,6 +29,7 @@ DELETE FROM shop.product WHERE sku = 'A-1';
 DELETE FROM shop.order_line WHERE qty > 5 RETURNING *;
 WITH moved AS (DELETE FROM shop.product WHERE sku = 'G-18' RETURNING sku, title, price) INSERT INTO shop.product (sku, title, price) SELECT sku || '-old', title, price FROM moved;
 WITH upd AS (UPDATE kv SET v = v + 1 WHERE k = 'none' RETURNING *) SELECT count(*) FROM upd;
+WITH gone AS (DELETE FROM shop.product WHERE sku = 'G-17' RETURNING sku, price) INSERT INTO log_entry (at, msg) SELECT DATE '2024-05-01', sku || ' gone at ' || price FROM gone;
 INSERT INTO kv (k, v) VALUES ('a', 1), ('b', 2) ON CONFLICT DO NOTHING;
 INSERT INTO kv (k, v) VALUES ('a', 10) ON CONFLICT (k) DO UPDATE SET v = kv.v + EXCLUDED.v;
 INSERT INTO kv (k, v) VALUES ('b', 5) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v WHERE kv.v > 100;

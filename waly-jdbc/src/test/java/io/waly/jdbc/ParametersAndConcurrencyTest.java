@@ -129,6 +129,25 @@ class ParametersAndConcurrencyTest {
     }
 
     @Test
+    void stringsBoundUntypedUnderStringtypeUnspecifiedReplayUntyped() throws Exception {
+        String src = PG.newDatabase("strtype_src");
+        String dst = PG.newDatabase("strtype_dst");
+        try (Connection c = DriverManager.getConnection(walyUrl(src) + "&stringtype=unspecified"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id int PRIMARY KEY, u uuid, j jsonb, d date, n numeric)");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO t VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, "1");
+                ps.setString(2, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+                ps.setString(3, "{\"k\": [1, 2]}");
+                ps.setString(4, "2024-02-29");
+                ps.setObject(5, "3.14");
+                ps.executeUpdate();
+            }
+        }
+        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        assertThat(sums(dst)).isEqualTo(sums(src));
+    }
+
+    @Test
     void eightThreadsOnAPoolWritingOverlappingRowsReplayExactly() throws Exception {
         String src = PG.newDatabase("conc_src");
         String dst = PG.newDatabase("conc_dst");

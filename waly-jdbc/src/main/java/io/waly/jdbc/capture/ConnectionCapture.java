@@ -52,6 +52,7 @@ public final class ConnectionCapture {
     private long dbTxid = -1;
     private boolean sqlTransaction;   // BEGIN sent as SQL while the application is in autocommit
     private PreparedStatement txidQuery;
+    private final boolean stringsUnspecified;
 
     public ConnectionCapture(SharedLog shared, WalyConfig config, Connection physical) throws SQLException {
         this.shared = shared;
@@ -60,6 +61,15 @@ public final class ConnectionCapture {
         this.physical = physical;
         this.base = physical.unwrap(BaseConnection.class);
         this.connection = shared.newConnectionId();
+        this.stringsUnspecified = !base.getStringVarcharFlag();
+    }
+
+    /**
+     * True when the connection has {@code stringtype=unspecified}: pgjdbc then binds strings with no type and the
+     * server infers one, so the log records them as bound with {@code Types.OTHER}, which replay binds the same way.
+     */
+    public boolean stringsUnspecified() {
+        return stringsUnspecified;
     }
 
     public WalyConfig connectionConfig() {

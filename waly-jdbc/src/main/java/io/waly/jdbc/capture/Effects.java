@@ -26,7 +26,7 @@ public final class Effects {
      * The table whose rows a write's effects are, when this write needs its effects recorded; null otherwise.
      */
     public static EffectsCatalog.TableInfo tableNeedingEffects(SqlInfo info, WalyConfig config, SharedLog shared, Connection physical) {
-        if (info.multiStatement() || "never".equals(config.captureEffects())) return null;
+        if (info.multiStatement() || info.withClause() || "never".equals(config.captureEffects())) return null;
         Command c = info.command();
         Command.Table table;
         boolean insert = false;

@@ -235,7 +235,12 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public void setString(int i, String x) throws SQLException {
         ps().setString(i, x);
-        record(i, x == null ? Value.nullOf("varchar") : Value.text(x), x == null ? Types.VARCHAR : 0);
+        record(i, x == null ? Value.nullOf("varchar") : Value.text(x), stringType(x == null ? Types.VARCHAR : 0));
+    }
+
+    /** How a string was bound: with {@code stringtype=unspecified}, as pgjdbc's untyped {@code Types.OTHER}. */
+    private int stringType(int usual) {
+        return capture.stringsUnspecified() ? Types.OTHER : usual;
     }
 
     @Override
@@ -294,7 +299,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         }
         Object y = materialize(x);
         ps().setObject(i, y);
-        record(i, JdbcValues.of(y), 0);
+        record(i, JdbcValues.of(y), y instanceof String ? stringType(0) : 0);
     }
 
     @Override
