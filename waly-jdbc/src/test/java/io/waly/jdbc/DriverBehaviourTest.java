@@ -11,12 +11,9 @@ import io.waly.log.LogRecord;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
 import io.waly.log.read.LogReader;
-import io.waly.log.storage.FileLogStorage;
-import io.waly.log.storage.LogStorage;
+import io.waly.log.testing.FaultyStorage;
 import io.waly.testing.EmbeddedPostgresServer;
-import java.io.IOException;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,7 +26,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
@@ -279,15 +275,14 @@ class DriverBehaviourTest {
         try (Connection plain = DriverManager.getConnection(url); Statement s = plain.createStatement()) {
             s.execute("CREATE TABLE t (a int)");
         }
-        AtomicBoolean full = new AtomicBoolean();
-        LogStorage failing = new FailingStorage(full);
+        FaultyStorage failing = new FaultyStorage();
         Properties props = new Properties();
         props.setProperty("walyLogDir", logDir.toString());
         WalyConfig config = WalyConfig.from(props).withStorage(failing);
         try (Connection c = Connections.open(config, () -> DriverManager.getConnection(url))) {
             try (Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT INTO t VALUES (1)");
-                full.set(true);
+                failing.diskFullAfter(0);
                 assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t VALUES (2)"))
                         .isInstanceOf(SQLException.class).hasMessageContaining("No space left on device")
                         .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("58030");
@@ -302,53 +297,6 @@ class DriverBehaviourTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(1);
             assertThat(rs.next()).isFalse();
-        }
-    }
-
-    /** Writes go to disk until told the disk is full. */
-    static final class FailingStorage implements LogStorage {
-        private final AtomicBoolean full;
-
-        FailingStorage(AtomicBoolean full) {
-            this.full = full;
-        }
-
-        @Override
-        public SegmentFile open(Path file) throws IOException {
-            SegmentFile real = FileLogStorage.INSTANCE.open(file);
-            return new SegmentFile() {
-                @Override
-                public void write(ByteBuffer bytes) throws IOException {
-                    if (full.get()) throw new IOException("No space left on device");
-                    real.write(bytes);
-                }
-
-                @Override
-                public void force() throws IOException {
-                    if (full.get()) throw new IOException("No space left on device");
-                    real.force();
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return real.size();
-                }
-
-                @Override
-                public void truncate(long size) throws IOException {
-                    real.truncate(size);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    real.close();
-                }
-            };
-        }
-
-        @Override
-        public void syncDirectory(Path dir) throws IOException {
-            FileLogStorage.INSTANCE.syncDirectory(dir);
         }
     }
 
