@@ -161,7 +161,16 @@ public final class ConnectionCapture {
             else if (nonTx) endTransaction(RecordKind.COMMITTED, Payloads.End.COMMIT);
             return result;
         } finally {
-            if (wrap) physical.setAutoCommit(true);
+            if (wrap) restoreAutocommit();
+        }
+    }
+
+    /** Back to the application's autocommit; never hides the error a failed statement or commit is throwing. */
+    private void restoreAutocommit() {
+        try {
+            physical.setAutoCommit(true);
+        } catch (SQLException e) {
+            // only a closed connection refuses this, and the application learns that from its next call
         }
     }
 
