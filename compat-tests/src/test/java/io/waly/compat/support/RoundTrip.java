@@ -94,7 +94,12 @@ public final class RoundTrip {
         try (Connection s = sourceConnection(); Connection t = targetConnection()) {
             a = TableChecksums.of(s);
             b = TableChecksums.of(t);
-            assertThat(TableChecksums.differences(a, b)).as("tables that differ between source and replay").isEmpty();
+            List<String> differ = TableChecksums.differences(a, b);
+            if (!differ.isEmpty()) {
+                StringBuilder why = new StringBuilder("tables that differ between source and replay: " + differ);
+                for (String table : differ) why.append(rowDiff(s, t, table));
+                throw new AssertionError(why.toString());
+            }
             assertThat(b).isEqualTo(a);
             assertThat(largeObjects(t)).as("large objects (pg_largeobject) after replay").isEqualTo(largeObjects(s));
             assertThat(sequencesBehindTheirTables(t)).as("sequences behind their table's highest value after replay").isEmpty();
@@ -113,6 +118,29 @@ public final class RoundTrip {
                      + "|| coalesce(md5(string_agg(l.data, ''::bytea ORDER BY l.pageno)), md5('')) "
                      + "FROM pg_largeobject_metadata m LEFT JOIN pg_largeobject l ON l.loid = m.oid GROUP BY m.oid")) {
             while (rs.next()) out.put(rs.getLong(1), rs.getString(2));
+        }
+        return out;
+    }
+
+    /** The rows of {@code table} that are in one database only, as text, for an assertion message. */
+    public static String rowDiff(Connection source, Connection target, String table) {
+        java.util.List<String> a = rows(source, table);
+        java.util.List<String> b = rows(target, table);
+        java.util.List<String> onlyA = new ArrayList<>(a);
+        b.forEach(onlyA::remove);
+        java.util.List<String> onlyB = new ArrayList<>(b);
+        a.forEach(onlyB::remove);
+        return "\n  " + table + ": source has " + a.size() + " rows, replay " + b.size()
+                + "\n    only in source: " + onlyA.subList(0, Math.min(8, onlyA.size()))
+                + "\n    only in replay: " + onlyB.subList(0, Math.min(8, onlyB.size()));
+    }
+
+    private static List<String> rows(Connection c, String table) {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT r::text FROM " + table + " r ORDER BY 1")) {
+            while (rs.next()) out.add(rs.getString(1));
+        } catch (SQLException e) {
+            out.add("<" + e.getMessage() + ">");
         }
         return out;
     }
