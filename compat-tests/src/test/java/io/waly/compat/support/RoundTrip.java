@@ -88,6 +88,13 @@ public final class RoundTrip {
         return assertTargetEqualsSource();
     }
 
+    /** Tables only: for the scenarios that show, on purpose, that large objects are not replayed. */
+    public void assertTargetEqualsSourceTablesOnly() throws SQLException {
+        try (Connection s = sourceConnection(); Connection t = targetConnection()) {
+            assertThat(TableChecksums.of(t)).isEqualTo(TableChecksums.of(s));
+        }
+    }
+
     public Map<String, String> assertTargetEqualsSource() throws SQLException {
         Map<String, String> a;
         Map<String, String> b;
