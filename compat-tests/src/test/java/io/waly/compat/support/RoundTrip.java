@@ -203,6 +203,14 @@ public final class RoundTrip {
         return behind;
     }
 
+    /** Drops both databases (tests that make hundreds of them, like the property runs, clean up after themselves). */
+    public void dropDatabases() {
+        for (String url : List.of(source, target)) {
+            String db = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
+            server.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        }
+    }
+
     /** Runs SQL on the source without WAL-y (for checks the application would not do). */
     public long count(String sql) throws SQLException {
         try (Connection c = sourceConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
