@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,10 +44,6 @@ class CaptureCornersTest {
 
     /** JDBI's executeAndReturnGeneratedKeys("id"), Spring's KeyHolder: pgjdbc appends RETURNING "id". */
     @Test
-    @Disabled("WAL-y bug: INSERT prepared with generated-key column names (pgjdbc appends RETURNING \"id\") into a table "
-            + "with a volatile default (joined DEFAULT clock_timestamp()): the default's value is not pinned; replay "
-            + "re-evaluates it and person.joined differs. Without generated keys, and with RETURN_GENERATED_KEYS (RETURNING *), "
-            + "the same INSERT replays exactly")
     void volatileDefaultWithGeneratedKeysByColumnName() throws Exception {
         RoundTrip rt = setUp("cc_keys_named", PERSON);
         try (Connection c = rt.walyConnection();
@@ -76,10 +71,6 @@ class CaptureCornersTest {
 
     /** jOOQ's insertInto(…).values(…).values(…).returning(ID): the application's own RETURNING names only the key. */
     @Test
-    @Disabled("WAL-y bug: an INSERT whose SQL carries the application's own RETURNING (any column list, RETURNING * "
-            + "included) into a table with a volatile default (created DEFAULT now()) is not pinned: replay re-evaluates "
-            + "now() and item.created differs. The same INSERT without RETURNING, or with RETURN_GENERATED_KEYS (pgjdbc's "
-            + "RETURNING *), replays exactly")
     void applicationReturningThatOmitsAVolatileDefault() throws Exception {
         RoundTrip rt = setUp("cc_own_returning", ITEM);
         try (Connection c = rt.walyConnection(); Statement s = c.createStatement()) {
@@ -90,10 +81,6 @@ class CaptureCornersTest {
 
     /** The application's RETURNING names every column, the volatile default's included. */
     @Test
-    @Disabled("WAL-y bug: an INSERT whose SQL carries the application's own RETURNING (any column list, RETURNING * "
-            + "included) into a table with a volatile default (created DEFAULT now()) is not pinned: replay re-evaluates "
-            + "now() and item.created differs. The same INSERT without RETURNING, or with RETURN_GENERATED_KEYS (pgjdbc's "
-            + "RETURNING *), replays exactly")
     void applicationReturningOfEveryColumn() throws Exception {
         RoundTrip rt = setUp("cc_own_returning_all", ITEM);
         try (Connection c = rt.walyConnection(); Statement s = c.createStatement()) {
@@ -105,9 +92,6 @@ class CaptureCornersTest {
 
     /** Upserts that take identity values without inserting (DO NOTHING, DO UPDATE), then an insert with RETURNING. */
     @Test
-    @Disabled("WAL-y bug: identity values taken by INSERT … ON CONFLICT DO NOTHING / DO UPDATE that inserted nothing are "
-            + "not reproduced, and the next INSERT … ON CONFLICT … RETURNING id is not pinned: the source's row is (4,E,…), "
-            + "the replay's (2,E,…)")
     void identityValuesBurntByUpsertsThenReturning() throws Exception {
         RoundTrip rt = setUp("cc_upsert", ITEM);
         try (Connection c = rt.walyConnection(); Statement s = c.createStatement()) {
@@ -121,8 +105,6 @@ class CaptureCornersTest {
 
     /** A data-modifying CTE: the DELETE inside WITH is part of the statement (jOOQ plain SQL in JooqTest). */
     @Test
-    @Disabled("WAL-y bug: WITH moved AS (DELETE FROM item … RETURNING …) INSERT INTO audit SELECT … FROM moved — replay "
-            + "inserts the audit row but the DELETE inside the WITH is lost: item keeps the row the source deleted")
     void dataModifyingCteDeletesAndInserts() throws Exception {
         RoundTrip rt = setUp("cc_cte", ITEM, "CREATE TABLE audit (id serial PRIMARY KEY, what text)");
         try (Connection c = rt.walyConnection(); Statement s = c.createStatement()) {

@@ -4,7 +4,6 @@ import io.waly.compat.support.Twin;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,10 +99,6 @@ class BadInputTest {
 
     /** A Java string that is not valid UTF-16 (a lone surrogate): pgjdbc sends it (as '?') and the insert succeeds. */
     @Test
-    @Disabled("WAL-y bug: PreparedStatement.setString with a lone surrogate (\"lone surrogate: \\uD800 end\") makes "
-            + "executeUpdate throw java.io.UncheckedIOException (Jackson JsonGenerationException 'Invalid surrogate pair' "
-            + "from the CBOR payload encoder) instead of inserting as plain pgjdbc does; an unchecked exception escapes "
-            + "the JDBC API, and the same value as a SQL literal through Statement goes the same way")
     void loneSurrogateInAParameter() throws Exception {
         Twin t = new Twin("badinput_surrogate", logDir);
         t.run((c, out) -> {
@@ -123,9 +118,6 @@ class BadInputTest {
     }
 
     @Test
-    @Disabled("WAL-y bug: Statement.execute(\"INSERT INTO t (s) VALUES ('x'); -- DELETE FROM t\") (a statement, a "
-            + "semicolon, then only a comment) returns a ResultSet through WAL-y — the row image WAL-y captured: "
-            + "rows[id:serial,s:text,b:bytea](1|-- not a comment|null|) — where plain pgjdbc returns false with update count 1")
     void statementThenSemicolonThenComment() throws Exception {
         Twin t = new Twin("badinput_comment", logDir);
         t.run((c, out) -> {

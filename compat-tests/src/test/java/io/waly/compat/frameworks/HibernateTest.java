@@ -269,7 +269,7 @@ class HibernateTest {
     }
 
     @Test
-    @Disabled("WAL-y bug: Hibernate's default @Lob mapping on PostgreSQL (oid columns; setClob/setBlob make pgjdbc create a "
+    @Disabled("WAL-y limitation: Hibernate's default @Lob mapping on PostgreSQL (oid columns; setClob/setBlob make pgjdbc create a "
             + "large object through the fastpath API and bind its oid) is logged as text/bytea parameters and the large "
             + "objects are not logged at all. Replay: the INSERTs come back from row images (oids copied, pointing at large "
             + "objects the target does not have); the UPDATE re-executes and fails with 42804 'column \"body\" is of type "

@@ -22,7 +22,6 @@ import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,9 +114,6 @@ class JooqTest {
     }
 
     @Test
-    @Disabled("WAL-y bug (see CaptureCornersTest.applicationReturning*): jOOQ's insertInto(…).returning(…) and "
-            + "onConflict(…).doUpdate().returning(ID) into a table with created DEFAULT now() are not pinned: replay "
-            + "re-evaluates now(), rows (1,B,…) and (5,E,…) differ in item.created")
     void returningWithVolatileDefaultsAndBurntIdentities() throws Exception {
         RoundTrip rt = new RoundTrip("jooq_returning", logDir);
         try (Connection c = rt.walyConnection()) {

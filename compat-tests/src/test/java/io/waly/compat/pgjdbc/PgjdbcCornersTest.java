@@ -44,10 +44,8 @@ class PgjdbcCornersTest {
     }
 
     @Test
-    @Disabled("WAL-y bug: with reWriteBatchedInserts=true, into a table with serial id and created DEFAULT now() (values "
-            + "WAL-y pins), executeBatch returns 1 per row through WAL-y where plain pgjdbc returns SUCCESS_NO_INFO (-2) "
-            + "per row: WAL-y's effect capture changes the batch (pgjdbc no longer rewrites it into multi-row INSERTs) and "
-            + "what the application observes")
+    @Disabled("WAL-y limitation: with reWriteBatchedInserts=true WAL-y leaves the batch as pgjdbc rewrites it (counts "
+            + "SUCCESS_NO_INFO, as plain pgjdbc) and pins its serial values, but the rows' DEFAULT now() is re-evaluated by replay")
     void reWriteBatchedInsertsWithPinnedDefaults() throws Exception {
         rewrittenBatch("pg_rewrite_pinned", "CREATE TABLE t (id serial PRIMARY KEY, a int, b text, at timestamptz DEFAULT now())");
     }
@@ -184,9 +182,6 @@ class PgjdbcCornersTest {
     }
 
     @Test
-    @Disabled("WAL-y bug: a connection with stringtype=unspecified binds setString parameters as unknown, so the server "
-            + "infers int, uuid, jsonb, date, … ; the log does not carry that setting and replay binds them as varchar: "
-            + "42804 'column \"id\" is of type integer but expression is of type character varying' on the first INSERT")
     void stringtypeUnspecified() throws Exception {
         Twin t = new Twin("pg_stringtype", logDir);
         t.run((c, out) -> {
