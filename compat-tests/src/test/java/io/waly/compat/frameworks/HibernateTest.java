@@ -40,7 +40,6 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.cfg.Configuration;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -269,11 +268,6 @@ class HibernateTest {
     }
 
     @Test
-    @Disabled("WAL-y limitation: Hibernate's default @Lob mapping on PostgreSQL (oid columns; setClob/setBlob make pgjdbc create a "
-            + "large object through the fastpath API and bind its oid) is logged as text/bytea parameters and the large "
-            + "objects are not logged at all. Replay: the INSERTs come back from row images (oids copied, pointing at large "
-            + "objects the target does not have); the UPDATE re-executes and fails with 42804 'column \"body\" is of type "
-            + "oid but expression is of type character varying'")
     void defaultLobMappingWithLargeObjectsReplaysExactly() throws Exception {
         RoundTrip rt = new RoundTrip("hibernate_lob", logDir);
         try (SessionFactory sf = sessionFactory(rt.dataSource(), "create", Document.class)) {

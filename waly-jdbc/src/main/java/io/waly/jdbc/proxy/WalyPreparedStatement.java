@@ -478,38 +478,59 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         if (params != null) record(i, t == null ? Value.nullOf("varchar") : Value.text(t), t == null ? Types.VARCHAR : 0);
     }
 
+    // pgjdbc turns setBlob and setClob(Clob) into a large object created over its fastpath protocol, bound by its oid.
+    // For a write WAL-y creates that object itself through its logged large-object API (lo_create/lo_put in the log),
+    // then binds the oid as pgjdbc does (setLong), so replay recreates the object under the same oid.
+
     @Override
     public void setBlob(int i, Blob x) throws SQLException {
-        ps().setBlob(i, x);
-        if (params != null) record(i, x == null ? Value.nullOf("oid") : new Value(Value.Kind.BYTES, JdbcValues.bytes(x), "blob"), 0);
+        if (params == null || x == null) {
+            ps().setBlob(i, x);
+            if (params != null) record(i, Value.nullOf("oid"), Types.BLOB);
+            return;
+        }
+        bindLargeObject(i, JdbcValues.bytes(x));
     }
 
     @Override
     public void setBlob(int i, InputStream x, long length) throws SQLException {
-        if (params == null) {
+        if (params == null || x == null) {
             ps().setBlob(i, x, length);
+            if (params != null) record(i, Value.nullOf("oid"), Types.BLOB);
             return;
         }
-        byte[] b = JdbcValues.readAll(x, length);
-        ps().setBlob(i, b == null ? null : new ByteArrayInputStream(b), length);
-        record(i, b == null ? Value.nullOf("oid") : new Value(Value.Kind.BYTES, b, "blob"), 0);
+        bindLargeObject(i, JdbcValues.readAll(x, length));
     }
 
     @Override
     public void setBlob(int i, InputStream x) throws SQLException {
-        if (params == null) {
+        if (params == null || x == null) {
             ps().setBlob(i, x);
+            if (params != null) record(i, Value.nullOf("oid"), Types.BLOB);
             return;
         }
-        byte[] b = JdbcValues.readAll(x, -1);
-        ps().setBlob(i, b == null ? null : new ByteArrayInputStream(b));
-        record(i, b == null ? Value.nullOf("oid") : new Value(Value.Kind.BYTES, b, "blob"), 0);
+        bindLargeObject(i, JdbcValues.readAll(x, -1));
     }
 
     @Override
     public void setClob(int i, Clob x) throws SQLException {
-        ps().setClob(i, x);
-        if (params != null) record(i, x == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, JdbcValues.text(x), "clob"), 0);
+        if (params == null || x == null) {
+            ps().setClob(i, x);
+            if (params != null) record(i, Value.nullOf("oid"), Types.CLOB);
+            return;
+        }
+        org.postgresql.core.BaseConnection base = delegate.getConnection().unwrap(org.postgresql.core.BaseConnection.class);
+        try {
+            bindLargeObject(i, base.getEncoding().encode(JdbcValues.text(x)));
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot encode the Clob: " + e.getMessage(), "22021", e);
+        }
+    }
+
+    private void bindLargeObject(int i, byte[] data) throws SQLException {
+        long oid = connection.largeObjects().createWith(data);
+        ps().setLong(i, oid);
+        record(i, Value.int8(oid), 0);
     }
 
     @Override
