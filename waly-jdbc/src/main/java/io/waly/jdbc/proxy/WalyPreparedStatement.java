@@ -149,8 +149,20 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
             if (effectsTable != null) readEffects(effectsTable, c, logs, appWantsKeys);
             long perElement = pin == null ? 0 : io.waly.jdbc.capture.Effects.rowsDrawn(info, new long[] {-1});
             if (perElement > 0) {
-                // the whole batch drew its values in one run: replay pins the sequences before its first element
-                logs.get(0).effects(io.waly.jdbc.capture.Effects.readSequences(delegate.getConnection(), pin, perElement * logs.size()));
+                // The batch's rows, read back by their keys, one per element in the order they drew them; failing
+                // that, replay pins the sequences before the batch's first element.
+                List<io.waly.log.payload.Payloads.Effect> images = perElement == 1
+                        ? io.waly.jdbc.capture.Effects.readInsertedRows(delegate.getConnection(), info, capture.shared(), logs.size())
+                        : null;
+                if (images != null) {
+                    io.waly.log.payload.Payloads.Effect all = images.get(0);
+                    for (int i = 0; i < logs.size(); i++) {
+                        logs.get(i).effects(List.of(new io.waly.log.payload.Payloads.Effect(all.kind(), all.target(), all.columns(),
+                                List.of(all.rows().get(i)))));
+                    }
+                } else {
+                    logs.get(0).effects(io.waly.jdbc.capture.Effects.readSequences(delegate.getConnection(), pin, perElement * logs.size()));
+                }
             }
             return r;
         });
