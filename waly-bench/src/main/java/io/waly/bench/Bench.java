@@ -30,15 +30,17 @@ import java.util.stream.Stream;
  * loaders it competes with.
  *
  * <pre>
- * java -jar waly-bench/target/waly-bench.jar [--quick] [--rounds N] [--seconds S] [--only tpcb-8,select-8,replay]
- *      [--out results.md] [--dir /path/for/logs] [--keep]
+ * java -jar waly-bench/target/waly-bench.jar [--quick] [--rounds N] [--seconds S] [--out results.md]
+ *      [--only tpcb-1,tpcb-8,update-8,select-8,batch,literal,replay] [--variants raw,waly-fsync,…]
+ *      [--dir /path/for/logs] [--keep] [--branches N] [--accounts-per-branch N] [--batch-rows N]
+ *      [--literal-inserts N] [--replay-rows N]
  * </pre>
  */
 public final class Bench {
 
     /** The run's knobs; {@code --quick} sets small ones, and each can be given on its own. */
     record Options(boolean quick, int rounds, double seconds, Set<String> only, Path out, int branches, int accountsPerBranch,
-                   int batchRows, int literalInserts, int replayRows, Path dir, boolean keep) {
+                   int batchRows, int literalInserts, int replayRows, Path dir, boolean keep, Set<String> variants) {
 
         static Options parse(String[] args) {
             boolean quick = List.of(args).contains("--quick");
@@ -53,6 +55,7 @@ public final class Bench {
             int replay = quick ? 10_000 : 100_000;
             Path dir = Path.of(System.getProperty("java.io.tmpdir"));
             boolean keep = false;
+            Set<String> variants = new LinkedHashSet<>();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -61,6 +64,7 @@ public final class Bench {
                     case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                     case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                     case "--only" -> only.addAll(List.of(args[++i].split(",")));
+                    case "--variants" -> variants.addAll(List.of(args[++i].split(",")));
                     case "--out" -> out = Path.of(args[++i]);
                     case "--branches" -> branches = Integer.parseInt(args[++i]);
                     case "--accounts-per-branch" -> accounts = Integer.parseInt(args[++i]);
@@ -73,11 +77,16 @@ public final class Bench {
                 }
             }
             if (rounds < 1) throw new IllegalArgumentException("--rounds must be at least 1");
-            return new Options(quick, rounds, seconds, only, out, branches, accounts, batch, literal, replay, dir, keep);
+            return new Options(quick, rounds, seconds, only, out, branches, accounts, batch, literal, replay, dir, keep, variants);
         }
 
         boolean selected(String name) {
             return only.isEmpty() || only.contains(name);
+        }
+
+        /** The spec's variants, less those --variants leaves out (for profiling one variant at a time). */
+        List<Variant> variantsOf(Workloads.Spec spec) {
+            return spec.variants().stream().filter(v -> variants.isEmpty() || variants.contains(v.label)).toList();
         }
     }
 
@@ -148,7 +157,7 @@ public final class Bench {
         Map<Variant, HikariDataSource> pools = new EnumMap<>(Variant.class);
         try (Connection admin = DriverManager.getConnection(url); Statement s = admin.createStatement()) {
             s.execute("CHECKPOINT");
-            for (Variant v : spec.variants()) {
+            for (Variant v : o.variantsOf(spec)) {
                 HikariDataSource pool = v.pool(url, runDir, spec.threads(), spec.autoCommit());
                 fill(pool, spec.threads());
                 pools.put(v, pool);
@@ -157,7 +166,7 @@ public final class Bench {
             for (int round = 0; round <= o.rounds(); round++) {
                 boolean warmup = round == 0;
                 if (spec == Workloads.TPCB_1 && !warmup) results.fsyncMicros.add(FsyncProbe.medianMicros(runDir, 500));
-                List<Variant> order = rotate(spec.variants(), round);
+                List<Variant> order = rotate(o.variantsOf(spec), round);
                 for (Variant v : order) {
                     Measurement m = measure(spec, o, v, pools.get(v), runDir, warmup, s);
                     out.printf(Locale.ROOT, "%-9s round %d%s %-17s %,10.0f %s/s  cpu %7.1f µs/op  log %6.0f B/op  p50 %8.1f µs  p99 %8.1f µs%n",
