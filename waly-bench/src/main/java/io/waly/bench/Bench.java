@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * loaders it competes with.
  *
  * <pre>
- * java -jar waly-bench/target/waly-bench.jar [--quick] [--rounds N] [--seconds S] [--out results.md]
+ * java -jar waly-bench/target/waly-bench.jar [--quick] [--rounds N] [--fixed-rounds N] [--seconds S] [--out results.md]
  *      [--only tpcb-1,tpcb-8,update-8,select-8,batch,literal,replay] [--variants raw,waly-fsync,…]
  *      [--dir /path/for/logs] [--keep] [--branches N] [--accounts-per-branch N] [--batch-rows N]
  *      [--literal-inserts N] [--replay-rows N]
@@ -39,13 +39,16 @@ import java.util.stream.Stream;
 public final class Bench {
 
     /** The run's knobs; {@code --quick} sets small ones, and each can be given on its own. */
-    record Options(boolean quick, int rounds, double seconds, Set<String> only, Path out, int branches, int accountsPerBranch,
+    record Options(boolean quick, int rounds, int fixedRounds, double seconds, Set<String> only, Path out, int branches, int accountsPerBranch,
                    int batchRows, int literalInserts, int replayRows, Path dir, boolean keep, Set<String> variants) {
 
         static Options parse(String[] args) {
             boolean quick = List.of(args).contains("--quick");
-            int rounds = quick ? 2 : 3;
-            double seconds = quick ? 1 : 4;
+            // Many short timed rounds rather than a few long ones: on a shared disk whose fsync time moves several-fold
+            // within a minute, fine interleaving is what makes the paired ratios comparable.
+            int rounds = quick ? 4 : 10;
+            int fixedRounds = quick ? 2 : 3;
+            double seconds = quick ? 0.5 : 1.2;
             Set<String> only = new LinkedHashSet<>();
             Path out = null;
             int branches = 8;
@@ -62,6 +65,7 @@ public final class Bench {
                     case "--quick" -> { }
                     case "--keep" -> keep = true;
                     case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                    case "--fixed-rounds" -> fixedRounds = Integer.parseInt(args[++i]);
                     case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                     case "--only" -> only.addAll(List.of(args[++i].split(",")));
                     case "--variants" -> variants.addAll(List.of(args[++i].split(",")));
@@ -76,8 +80,8 @@ public final class Bench {
                             + " or BENCHMARKS.md");
                 }
             }
-            if (rounds < 1) throw new IllegalArgumentException("--rounds must be at least 1");
-            return new Options(quick, rounds, seconds, only, out, branches, accounts, batch, literal, replay, dir, keep, variants);
+            if (rounds < 1 || fixedRounds < 1) throw new IllegalArgumentException("--rounds and --fixed-rounds must be at least 1");
+            return new Options(quick, rounds, fixedRounds, seconds, only, out, branches, accounts, batch, literal, replay, dir, keep, variants);
         }
 
         boolean selected(String name) {
@@ -122,7 +126,8 @@ public final class Bench {
         Results results = new Results(o);
         Path runDir = Files.createTempDirectory(Files.createDirectories(o.dir()), "waly-bench-");
         Loggers.configureP6spy(Variant.P6SPY.logPath(runDir));
-        out.printf("waly-bench: %s, %d rounds (+1 warm-up), logs under %s%n", o.quick() ? "quick" : "full", o.rounds(), runDir);
+        out.printf("waly-bench: %s, %d timed rounds of %s s and %d rounds of fixed work (+1 warm-up each), logs under %s%n",
+                o.quick() ? "quick" : "full", o.rounds(), o.seconds(), o.fixedRounds(), runDir);
         EmbeddedPostgresServer server = EmbeddedPostgresServer.start(true);
         try {
             String url = server.newDatabase("bench");
@@ -140,7 +145,7 @@ public final class Bench {
             for (Workloads.Spec spec : Workloads.ALL_SPECS) {
                 if (o.selected(spec.name())) results.workloads.put(spec, runSpec(spec, o, url, runDir, results, out));
             }
-            if (o.selected("replay")) results.replay = ReplayBench.run(server, runDir, o.replayRows(), o.rounds(), out);
+            if (o.selected("replay")) results.replay = ReplayBench.run(server, runDir, o.replayRows(), o.fixedRounds(), out);
         } finally {
             Loggers.closeAll();
             server.close();
@@ -163,9 +168,10 @@ public final class Bench {
                 pools.put(v, pool);
                 byVariant.put(v, new ArrayList<>());
             }
-            for (int round = 0; round <= o.rounds(); round++) {
+            int rounds = spec.timed() ? o.rounds() : o.fixedRounds();
+            for (int round = 0; round <= rounds; round++) {
                 boolean warmup = round == 0;
-                if (spec == Workloads.TPCB_1 && !warmup) results.fsyncMicros.add(FsyncProbe.medianMicros(runDir, 500));
+                if (spec == Workloads.TPCB_1 && !warmup) results.fsyncMicros.add(FsyncProbe.medianMicros(runDir, 200));
                 List<Variant> order = rotate(o.variantsOf(spec), round);
                 for (Variant v : order) {
                     Measurement m = measure(spec, o, v, pools.get(v), runDir, warmup, s);

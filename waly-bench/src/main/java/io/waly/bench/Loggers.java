@@ -26,15 +26,16 @@ final class Loggers {
 
     /**
      * p6spy reads its options once, at the first use of its driver, from {@code spy.properties} and then from
-     * {@code p6spy.config.*} system properties; these say: file logger, single-line format, the statement categories
-     * it logs by default (statement, commit, rollback; not result sets), no JMX.
+     * {@code p6spy.config.*} system properties; these say: file logger, single-line format, statements, batch
+     * elements (each row of a JDBC batch, as WAL-y logs them; p6spy leaves them out by default), commits and
+     * rollbacks; not result sets; no JMX.
      */
     static void configureP6spy(Path logFile) {
         System.setProperty("p6spy.config.appender", "com.p6spy.engine.spy.appender.FileLogger");
         System.setProperty("p6spy.config.logfile", logFile.toString());
         System.setProperty("p6spy.config.append", "true");
         System.setProperty("p6spy.config.logMessageFormat", "com.p6spy.engine.spy.appender.SingleLineFormat");
-        System.setProperty("p6spy.config.excludecategories", "info,debug,result,resultset,batch");
+        System.setProperty("p6spy.config.excludecategories", "info,debug,result,resultset");
         System.setProperty("p6spy.config.jmx", "false");
         System.setProperty("p6spy.config.driverlist", "org.postgresql.Driver");
     }

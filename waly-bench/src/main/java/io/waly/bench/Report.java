@@ -13,8 +13,9 @@ final class Report {
     static String markdown(Bench.Results r) {
         StringBuilder sb = new StringBuilder();
         Bench.Options o = r.options;
-        sb.append(String.format(Locale.ROOT, "Run: %s, %d counted rounds (+1 warm-up), %s s per timed run, %d cores, %s %s, %s; %.0f s in all.%n",
-                o.quick() ? "--quick" : "full", o.rounds(), trim(o.seconds()), Runtime.getRuntime().availableProcessors(),
+        sb.append(String.format(Locale.ROOT, "Run: %s, %d counted timed rounds of %s s per variant, %d rounds of fixed work (+1 warm-up each), "
+                        + "%d cores, %s %s, %s; %.0f s in all.%n",
+                o.quick() ? "--quick" : "full", o.rounds(), trim(o.seconds()), o.fixedRounds(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.version"),
                 r.postgresVersion == null ? "PostgreSQL" : r.postgresVersion.replaceAll(" on .*", ""), r.totalSeconds));
         sb.append(String.format(Locale.ROOT, "pgbench scale: %d branches × %,d accounts; batch %,d rows; %,d literal INSERTs; replay %,d rows.%n%n",
@@ -46,7 +47,7 @@ final class Report {
         Bound bound = bound(r);
         if (bound != null) {
             sb.append("#### Physical bound, 1 thread\n\n");
-            sb.append(String.format(Locale.ROOT, "t_fsync (200 B write + fdatasync, median of 500, per round): %s µs (%s–%s); raw 1-thread t_tx = %s µs; "
+            sb.append(String.format(Locale.ROOT, "t_fsync (200 B write + fdatasync, median of 200, per round): %s µs (%s–%s); raw 1-thread t_tx = %s µs; "
                             + "bound = 1 / (1 + t_fsync / t_tx) = **%.3f**; waly-fsync 1 thread = %.3f × raw = **%.3f × the bound** "
                             + "(per round: %s).%n%n",
                     num(Stats.median(r.fsyncMicros)), num(Stats.min(r.fsyncMicros)), num(Stats.max(r.fsyncMicros)), num(bound.txMicros),

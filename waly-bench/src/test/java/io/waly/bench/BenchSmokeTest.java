@@ -17,7 +17,7 @@ class BenchSmokeTest {
 
     @Test
     void quickModeRunsEndToEnd() throws Exception {
-        Bench.Options o = Bench.Options.parse(new String[] {"--quick", "--rounds", "1", "--seconds", "0.2", "--branches", "2",
+        Bench.Options o = Bench.Options.parse(new String[] {"--quick", "--rounds", "1", "--fixed-rounds", "1", "--seconds", "0.2", "--branches", "2",
                 "--accounts-per-branch", "200", "--batch-rows", "2000", "--literal-inserts", "40", "--replay-rows", "1000"});
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         Bench.Results r = Bench.run(o, new PrintStream(progress, true, StandardCharsets.UTF_8));
