@@ -82,7 +82,7 @@ public final class Payloads {
                 g.writeStartObject();
                 g.writeNumberField("schemaVersion", schemaVersion);
                 g.writeNumberField("conn", connection);
-                g.writeStringField("sql", sql);
+                g.writeStringField("sql", Cbor.text(sql));
                 if (params != null && !params.isEmpty()) {
                     g.writeFieldName("params");
                     ValueCodec.writeList(g, params);

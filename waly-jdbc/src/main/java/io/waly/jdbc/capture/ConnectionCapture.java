@@ -52,6 +52,8 @@ public final class ConnectionCapture {
     private long dbTxid = -1;
     private boolean sqlTransaction;   // BEGIN sent as SQL while the application is in autocommit
     private PreparedStatement txidQuery;
+    private final boolean stringsUnspecified;
+    private final boolean rewritesBatches;
 
     public ConnectionCapture(SharedLog shared, WalyConfig config, Connection physical) throws SQLException {
         this.shared = shared;
@@ -60,6 +62,25 @@ public final class ConnectionCapture {
         this.physical = physical;
         this.base = physical.unwrap(BaseConnection.class);
         this.connection = shared.newConnectionId();
+        this.stringsUnspecified = !base.getStringVarcharFlag();
+        this.rewritesBatches = base.getQueryExecutor().isReWriteBatchedInsertsEnabled();
+    }
+
+    /**
+     * True with {@code reWriteBatchedInserts=true}: pgjdbc then sends a batch of INSERTs as multi-row INSERTs and
+     * answers SUCCESS_NO_INFO per row — unless generated keys are requested, so WAL-y must not request them for the
+     * application's batches on such a connection (it pins the sequences instead).
+     */
+    public boolean rewritesBatches() {
+        return rewritesBatches;
+    }
+
+    /**
+     * True when the connection has {@code stringtype=unspecified}: pgjdbc then binds strings with no type and the
+     * server infers one, so the log records them as bound with {@code Types.OTHER}, which replay binds the same way.
+     */
+    public boolean stringsUnspecified() {
+        return stringsUnspecified;
     }
 
     public WalyConfig connectionConfig() {
@@ -140,12 +161,21 @@ public final class ConnectionCapture {
             else if (nonTx) endTransaction(RecordKind.COMMITTED, Payloads.End.COMMIT);
             return result;
         } finally {
-            if (wrap) physical.setAutoCommit(true);
+            if (wrap) restoreAutocommit();
+        }
+    }
+
+    /** Back to the application's autocommit; never hides the error a failed statement or commit is throwing. */
+    private void restoreAutocommit() {
+        try {
+            physical.setAutoCommit(true);
+        } catch (SQLException e) {
+            // only a closed connection refuses this, and the application learns that from its next call
         }
     }
 
     private long appendStatement(StatementLog st, boolean autocommit) {
-        return log.append(RecordKind.STATEMENT, txId, new Payloads.Statement(st.sql, st.params, st.jdbcTypes, st.info().command(),
+        return log.append(RecordKind.STATEMENT, txId, new Payloads.Statement(Secrets.redact(st.sql), st.params, st.jdbcTypes, st.info().command(),
                 autocommit, st.batchIndex, st.copyData, connection, st.jdbcTypes != null).encode());
     }
 
@@ -287,9 +317,10 @@ public final class ConnectionCapture {
         dbTxid = -1;
         appendQuietly(() -> {
             long s = log.append(kind, tx, end.encode());
-            // A commit's outcome is durable at once; so is any outcome of a transaction the database cannot be asked
-            // about later (no txid), or its COMMIT record would leave it in doubt for ever.
-            if (kind == RecordKind.COMMITTED || noDbTxid) log.sync(s);
+            // An outcome rides on the next sync (the next commit's, or the flusher's): if a crash loses it, the
+            // transaction is in doubt and its txid decides. Without a txid nothing could decide it later, so then the
+            // outcome is made durable at once.
+            if (noDbTxid) log.sync(s);
         });
     }
 
