@@ -57,7 +57,12 @@ public final class Cbor {
         }
     }
 
-    private static Object readAny(JsonParser p) throws IOException {
+    /** A parser over a payload, for the readers that stream instead of decoding the whole tree. */
+    static JsonParser parser(byte[] payload) throws IOException {
+        return FACTORY.createParser(payload);
+    }
+
+    static Object readAny(JsonParser p) throws IOException {
         JsonToken t = p.currentToken();
         switch (t) {
             case START_OBJECT -> {
