@@ -214,6 +214,8 @@ public final class MongoReplayer {
                 if (b.toTime != null) reader.toMicros(b.toTime.getEpochSecond() * 1_000_000L + b.toTime.getNano() / 1000);
                 List<Pending> batch = new ArrayList<>();
                 long batchDocs = 0;
+                io.waly.log.tx.Prefetcher prefetch = b.follow ? null : new io.waly.log.tx.Prefetcher(reader);
+                try {
                 while (true) {
                     if (stopRequested || Thread.currentThread().isInterrupted()) {
                         stopped = true;
@@ -221,7 +223,7 @@ public final class MongoReplayer {
                     }
                     Transaction tx;
                     try {
-                        tx = b.follow ? reader.next(b.followPollMillis) : reader.next();
+                        tx = b.follow ? reader.next(b.followPollMillis) : prefetch.next();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         stopped = true;
@@ -248,6 +250,9 @@ public final class MongoReplayer {
                     }
                 }
                 flush(client, db, exec, cursor, translator, batch, useTx, cursorAt);
+                } finally {
+                    if (prefetch != null) prefetch.close();
+                }
             } catch (ReplayException e) {
                 b.listener.finished(summary(cursorAt, useTx, true, t0));
                 throw e;

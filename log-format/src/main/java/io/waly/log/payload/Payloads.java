@@ -107,55 +107,66 @@ public final class Payloads {
         }
 
         /**
-         * Decodes a statement, streaming; when it has the same SQL as {@code previous} (the rows of a batch, a replayed
-         * loop), the command is taken from {@code previous} instead of being decoded again — replay's hot path.
+         * Decodes statements one after the other, streaming: when a statement's command is byte for byte the previous
+         * one's (the rows of a batch, a loop), the decoded command is reused instead of decoded again — replay's hot
+         * path. One per reader; not thread-safe.
          */
-        public static Statement decode(byte[] p, Statement previous) {
-            if (previous == null || p.length == 0) return decode(p);
-            try (com.fasterxml.jackson.core.JsonParser jp = Cbor.parser(p)) {
-                if (jp.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return decode(p);
-                String sql = null;
-                List<Value> params = List.of();
-                int[] jdbcTypes = new int[0];
-                Command cmd = null;
-                boolean autocommit = false;
-                Boolean prepared = null;
-                int batchIndex = -1;
-                byte[] copyData = null;
-                int conn = 0;
-                int schemaVersion = 1;
-                while (jp.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-                    String field = jp.currentName();
-                    jp.nextToken();
-                    switch (field) {
-                        case "sql" -> sql = jp.getText();
-                        case "params" -> params = ValueCodec.readList(Cbor.readAny(jp));
-                        case "jdbcTypes" -> {
-                            List<Object> t = list(Cbor.readAny(jp));
-                            jdbcTypes = new int[t.size()];
-                            for (int i = 0; i < jdbcTypes.length; i++) jdbcTypes[i] = (int) num(t.get(i), 0);
-                        }
-                        case "command" -> {
-                            if (sql != null && sql.equals(previous.sql())) {
-                                jp.skipChildren();
-                                cmd = previous.command();
-                            } else {
-                                cmd = CommandCodec.read(Cbor.readAny(jp));
+        public static final class Decoder {
+            private byte[] lastCommandBytes;
+            private Command lastCommand;
+
+            public Statement decode(byte[] p) {
+                if (p.length == 0) return Statement.decode(p);
+                try (com.fasterxml.jackson.core.JsonParser jp = Cbor.parser(p)) {
+                    if (jp.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return Statement.decode(p);
+                    String sql = null;
+                    List<Value> params = List.of();
+                    int[] jdbcTypes = new int[0];
+                    Command cmd = null;
+                    boolean autocommit = false;
+                    Boolean prepared = null;
+                    int batchIndex = -1;
+                    byte[] copyData = null;
+                    int conn = 0;
+                    int schemaVersion = 1;
+                    while (jp.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                        String field = jp.currentName();
+                        jp.nextToken();
+                        switch (field) {
+                            case "sql" -> sql = jp.getText();
+                            case "params" -> params = ValueCodec.readList(Cbor.readAny(jp));
+                            case "jdbcTypes" -> {
+                                List<Object> t = list(Cbor.readAny(jp));
+                                jdbcTypes = new int[t.size()];
+                                for (int i = 0; i < jdbcTypes.length; i++) jdbcTypes[i] = (int) num(t.get(i), 0);
                             }
+                            case "command" -> {
+                                int from = (int) jp.currentTokenLocation().getByteOffset();
+                                jp.skipChildren();
+                                int to = (int) jp.currentLocation().getByteOffset();
+                                if (lastCommandBytes != null && java.util.Arrays.equals(p, from, to, lastCommandBytes, 0, lastCommandBytes.length)) {
+                                    cmd = lastCommand;
+                                } else {
+                                    byte[] bytes = java.util.Arrays.copyOfRange(p, from, to);
+                                    cmd = CommandCodec.read(Cbor.decode(bytes));
+                                    lastCommandBytes = bytes;
+                                    lastCommand = cmd;
+                                }
+                            }
+                            case "autocommit" -> autocommit = jp.getBooleanValue();
+                            case "prepared" -> prepared = jp.getBooleanValue();
+                            case "batchIndex" -> batchIndex = jp.getIntValue();
+                            case "copyData" -> copyData = jp.getBinaryValue();
+                            case "conn" -> conn = jp.getIntValue();
+                            case "schemaVersion" -> schemaVersion = jp.getIntValue();
+                            default -> jp.skipChildren();   // a field of a newer writer
                         }
-                        case "autocommit" -> autocommit = jp.getBooleanValue();
-                        case "prepared" -> prepared = jp.getBooleanValue();
-                        case "batchIndex" -> batchIndex = jp.getIntValue();
-                        case "copyData" -> copyData = jp.getBinaryValue();
-                        case "conn" -> conn = jp.getIntValue();
-                        case "schemaVersion" -> schemaVersion = jp.getIntValue();
-                        default -> jp.skipChildren();   // a field of a newer writer
                     }
+                    return new Statement(sql, params, jdbcTypes, cmd == null ? new Command.Sql("UNPARSED") : cmd, autocommit,
+                            batchIndex, copyData, conn, schemaVersion, prepared != null ? prepared : !params.isEmpty());
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("payload is not valid CBOR: " + e.getMessage(), e);
                 }
-                return new Statement(sql, params, jdbcTypes, cmd == null ? new Command.Sql("UNPARSED") : cmd, autocommit,
-                        batchIndex, copyData, conn, schemaVersion, prepared != null ? prepared : !params.isEmpty());
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("payload is not valid CBOR: " + e.getMessage(), e);
             }
         }
 

@@ -37,7 +37,7 @@ public final class TransactionReader implements AutoCloseable {
     private boolean reachedLimit;
     private boolean follow;
     private final Counts counts = new Counts();
-    private Payloads.Statement lastStatement;   // consecutive statements often share their SQL and command
+    private final Payloads.Statement.Decoder decoder = new Payloads.Statement.Decoder();
 
     /** What was seen so far; for stats and summaries. */
     public static final class Counts {
@@ -169,8 +169,7 @@ public final class TransactionReader implements AutoCloseable {
                 if (p == null) return;
                 counts.statements++;
                 p.statementIndex.put(r.seq(), p.steps.size());
-                lastStatement = Payloads.Statement.decode(r.payload(), lastStatement);
-                p.steps.add(new Transaction.StatementStep(r.seq(), lastStatement, null));
+                p.steps.add(new Transaction.StatementStep(r.seq(), decoder.decode(r.payload()), null));
             }
             case OUTCOME -> {
                 Pending p = open.get(r.txId());

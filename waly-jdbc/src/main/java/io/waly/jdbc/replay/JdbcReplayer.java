@@ -8,6 +8,7 @@ import io.waly.log.payload.Payloads;
 import io.waly.log.read.LogReader;
 import io.waly.log.tx.InDoubtException;
 import io.waly.log.tx.InDoubtResolver;
+import io.waly.log.tx.Prefetcher;
 import io.waly.log.tx.Transaction;
 import io.waly.log.tx.TransactionReader;
 import java.io.ByteArrayInputStream;
@@ -118,6 +119,8 @@ public final class JdbcReplayer {
                 if (toSeq > 0) txs.toSeq(toSeq);
                 if (toTime != null) txs.toMicros(toTime.getEpochSecond() * 1_000_000L + toTime.getNano() / 1000);
                 Group group = new Group(target, cursor, applier);
+                Prefetcher prefetch = follow ? null : new Prefetcher(txs);
+                try {
                 while (!stop.get()) {
                     Transaction tx;
                     if (follow) {
@@ -135,7 +138,12 @@ public final class JdbcReplayer {
                             continue;
                         }
                     } else {
-                        tx = txs.next();
+                        try {
+                            tx = prefetch.next();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
                         if (tx == null) break;
                     }
                     if (applier == null) {
@@ -164,6 +172,9 @@ public final class JdbcReplayer {
                     listener.applied(tx, summary);
                 }
                 group.commit();
+                } finally {
+                    if (prefetch != null) prefetch.close();
+                }
                 summary.records = txs.counts().records;
                 summary.rolledBack = txs.counts().rolledBack;
                 summary.inDoubtResolved = txs.counts().recovered;
