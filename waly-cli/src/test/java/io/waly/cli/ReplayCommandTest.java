@@ -243,6 +243,23 @@ class ReplayCommandTest {
         }
     }
 
+    static long cursorTransactionsOrZero(String url) {
+        try {
+            return cursorTransactions(url);
+        } catch (Exception e) {
+            return 0;   // no cursor table yet
+        }
+    }
+
+    /** How many transactions a replay of the whole log applies. */
+    static long committedTransactions(Path log) {
+        long n = 0;
+        try (io.waly.log.tx.TransactionReader t = io.waly.log.tx.TransactionReader.open(log, 1, 0, io.waly.log.tx.InDoubtResolver.NONE)) {
+            while (t.next() != null) n++;
+        }
+        return n;
+    }
+
     static Map<String, Long> sequences(String url) throws Exception {
         try (Connection c = DriverManager.getConnection(url)) {
             return TableChecksums.sequences(c);

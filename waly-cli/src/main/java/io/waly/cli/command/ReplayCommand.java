@@ -182,7 +182,7 @@ public final class ReplayCommand extends WalyCommand {
 
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            replayer.stop();
+            stop();
             try {
                 finished.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
