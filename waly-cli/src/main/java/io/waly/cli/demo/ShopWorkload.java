@@ -74,7 +74,7 @@ public final class ShopWorkload {
                     + "stock int NOT NULL CHECK (stock >= 0))");
             s.execute("CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer text NOT NULL, "
                     + "status text NOT NULL DEFAULT 'new', total numeric(12,2) NOT NULL DEFAULT 0, "
-                    + "placed_at timestamptz NOT NULL DEFAULT now(), token uuid NOT NULL DEFAULT gen_random_uuid())");
+                    + "placed_at timestamptz NOT NULL DEFAULT now(), reference uuid NOT NULL DEFAULT gen_random_uuid())");
             s.execute("CREATE TABLE order_line (order_id bigint NOT NULL REFERENCES orders ON DELETE CASCADE, "
                     + "product_id int NOT NULL REFERENCES product, qty int NOT NULL, price numeric(10,2) NOT NULL, "
                     + "PRIMARY KEY (order_id, product_id))");

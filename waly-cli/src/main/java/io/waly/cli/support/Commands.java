@@ -45,16 +45,23 @@ public final class Commands {
         return "?";
     }
 
-    /** True when {@code table} (as the user typed it: "account" or "public.account") names one of {@code tables}. */
+    /**
+     * True when {@code table} (as the user typed it: "account" or "public.account") names one of {@code tables} (as
+     * logged: the application's spelling, qualified or not). A bare name on either side matches any schema.
+     */
     public static boolean matchesTable(List<String> tables, String table) {
         String want = unquote(table);
         for (String t : tables) {
             String have = unquote(t);
             if (have.equals(want)) return true;
-            int dot = have.lastIndexOf('.');
-            if (want.indexOf('.') < 0 && dot >= 0 && have.substring(dot + 1).equals(want)) return true;
+            boolean wantBare = want.indexOf('.') < 0, haveBare = have.indexOf('.') < 0;
+            if ((wantBare || haveBare) && bare(have).equals(bare(want))) return true;
         }
         return false;
+    }
+
+    private static String bare(String name) {
+        return name.substring(name.lastIndexOf('.') + 1);
     }
 
     private static String unquote(String s) {
