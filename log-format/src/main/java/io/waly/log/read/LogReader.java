@@ -1,11 +1,15 @@
 package io.waly.log.read;
 
+import static io.waly.log.format.LogFormat.SEGMENT_HEADER_LENGTH;
+
 import io.waly.log.LogCorruptException;
 import io.waly.log.LogException;
 import io.waly.log.LogRecord;
 import io.waly.log.format.SegmentHeader;
 import io.waly.log.format.Segments;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
@@ -42,7 +46,7 @@ public final class LogReader implements AutoCloseable {
     public static LogReader open(Path dir) {
         try {
             LogReader r = new LogReader(dir);
-            if (r.segments.isEmpty() && !java.nio.file.Files.isDirectory(dir)) {
+            if (r.segments.isEmpty() && !Files.isDirectory(dir)) {
                 throw new LogException("no log at " + dir.toAbsolutePath() + " (directory does not exist)");
             }
             return r;
@@ -58,6 +62,7 @@ public final class LogReader implements AutoCloseable {
         for (int i = 0; i < segments.size(); i++) {
             if (Segments.firstSeq(segments.get(i)) <= fromSeq) idx = i;
         }
+        startIndex = idx;
         openSegmentAt(idx);
         return this;
     }
@@ -65,44 +70,72 @@ public final class LogReader implements AutoCloseable {
     /** Positions the reader at the first record whose timestamp is at or after {@code time}. */
     public LogReader fromTime(Instant time) {
         long micros = time.getEpochSecond() * 1_000_000L + time.getNano() / 1000;
+        // Timestamps never decrease along the log and a segment's creation time lies between its predecessor's last
+        // record and its own first one, so the target is in the last segment created strictly before the time (at
+        // equal times an earlier segment may still hold records with exactly that timestamp).
         int idx = 0;
         for (int i = 0; i < segments.size(); i++) {
+            if (incomplete(i)) break;
             try (SegmentReader r = SegmentReader.open(segments.get(i))) {
-                if (r.header().createdMicros() <= micros) idx = i;
+                if (r.header().createdMicros() < micros) idx = i;
+                else break;
             } catch (IOException e) {
                 throw new LogException("cannot read " + segments.get(i) + ": " + e, e);
             }
         }
+        startIndex = idx;
         openSegmentAt(idx);
         timeFloor = micros;
         return this;
     }
 
     private long timeFloor = Long.MIN_VALUE;
+    private int startIndex;
+    private Path tailSegment;
+    private long tailOffset;
 
     /** The next record, or null at the current end of the log. */
     public LogRecord next() {
         try {
-            if (current == null && !openSegmentAt(0)) return null;
+            if (current == null && !openSegmentAt(startIndex)) return null;
+            boolean reread = false;
             while (true) {
                 SegmentReader.Step step = current.next();
                 switch (step) {
                     case RECORD -> {
+                        reread = false;
                         LogRecord r = current.record();
                         if (r.seq() < fromSeq || r.timestampMicros() < timeFloor) continue;
                         timeFloor = Long.MIN_VALUE;
-                        tail = null;
+                        clearTail();
                         return r;
                     }
                     case END -> {
-                        if (!advanceSegment()) {
-                            tail = null;
-                            return null;
+                        clearTail();
+                        if (!laterSegmentExists()) return null;
+                        // A live writer fills a segment before it creates the next, but it may have done both since
+                        // we saw this end: once the next segment is visible, this one is final, so look once more.
+                        if (!reread) {
+                            reread = true;
+                            continue;
                         }
+                        if (!advanceSegment()) return null;
+                        reread = false;
                     }
                     case PARTIAL, BAD -> {
-                        if (laterSegmentExists() || current.validRecordFollows()) throw current.corruption();
+                        if (current.checksumValid()) throw current.corruption();
+                        if (laterSegmentExists() || current.validRecordFollows()) {
+                            // A live writer may have finished this record and rolled between our two looks: look again.
+                            if (!reread) {
+                                reread = true;
+                                current.refresh();
+                                continue;
+                            }
+                            throw current.corruption();
+                        }
                         tail = current.problem() + " at offset " + current.position() + " of " + current.file().getFileName();
+                        tailSegment = current.file();
+                        tailOffset = current.position();
                         current.refresh();
                         return null;
                     }
@@ -111,6 +144,12 @@ public final class LogReader implements AutoCloseable {
         } catch (IOException e) {
             throw new LogException("cannot read log " + dir + ": " + e, e);
         }
+    }
+
+    private void clearTail() {
+        tail = null;
+        tailSegment = null;
+        tailOffset = 0;
     }
 
     /** Follow mode: the next record, waiting up to {@code timeoutMillis} for one to be appended; null on time-out. */
@@ -136,6 +175,16 @@ public final class LogReader implements AutoCloseable {
         return tail;
     }
 
+    /** The segment of the {@link #tornTail()}, or null. */
+    public Path tornTailSegment() {
+        return tailSegment;
+    }
+
+    /** The file offset where the {@link #tornTail()} starts. */
+    public long tornTailOffset() {
+        return tailOffset;
+    }
+
     /** The sequence number the next record will have. */
     public long nextSeq() {
         return current == null ? fromSeq : Math.max(fromSeq, current.expectedSeq());
@@ -159,6 +208,13 @@ public final class LogReader implements AutoCloseable {
             refreshSegments();
             if (idx >= segments.size()) return false;
         }
+        if (incomplete(idx)) {
+            tail = "segment header incomplete (the writer is creating it, or crashed doing so) in "
+                    + segments.get(idx).getFileName();
+            tailSegment = segments.get(idx);
+            tailOffset = 0;
+            return false;
+        }
         try {
             current = SegmentReader.open(segments.get(idx));
         } catch (IOException e) {
@@ -167,6 +223,22 @@ public final class LogReader implements AutoCloseable {
         segmentIndex = idx;
         checkLogId(current);
         return true;
+    }
+
+    /**
+     * True for the last segment while it is shorter than its header: a writer creates the file and then writes the
+     * header, so a follower can see it in between. Anywhere but last, a short segment is corruption (reported by
+     * {@link SegmentReader#open}).
+     */
+    private boolean incomplete(int idx) {
+        if (idx != segments.size() - 1) return false;
+        try {
+            return Files.size(segments.get(idx)) < SEGMENT_HEADER_LENGTH;
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException e) {
+            throw new LogException("cannot read " + segments.get(idx) + ": " + e, e);
+        }
     }
 
     private boolean laterSegmentExists() {
@@ -178,6 +250,13 @@ public final class LogReader implements AutoCloseable {
     /** Moves to the next segment after checking that it continues this one; false when there is none yet. */
     private boolean advanceSegment() throws IOException {
         if (!laterSegmentExists()) return false;
+        if (incomplete(segmentIndex + 1)) {
+            tail = "segment header incomplete (the writer is creating it, or crashed doing so) in "
+                    + segments.get(segmentIndex + 1).getFileName();
+            tailSegment = segments.get(segmentIndex + 1);
+            tailOffset = 0;
+            return false;
+        }
         Path next = segments.get(segmentIndex + 1);
         SegmentReader n = SegmentReader.open(next);
         SegmentHeader h = n.header();
@@ -185,7 +264,8 @@ public final class LogReader implements AutoCloseable {
             checkLogId(n);
             if (h.firstSeq() != current.expectedSeq()) {
                 throw new LogCorruptException(next, 0, current.expectedSeq(), "segment starts at sequence " + h.firstSeq()
-                        + " but the previous segment ends before " + current.expectedSeq() + " (a segment is missing or truncated)");
+                        + " but the previous segment " + current.file().getFileName() + " ends before " + current.expectedSeq()
+                        + " (a segment is missing or truncated)");
             }
             if (!Arrays.equals(h.prevHash(), current.chainHash())) {
                 throw new LogCorruptException(next, 0, h.firstSeq(),

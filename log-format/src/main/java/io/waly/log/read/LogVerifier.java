@@ -18,6 +18,10 @@ import java.util.List;
 public final class LogVerifier {
     private LogVerifier() {}
 
+    /**
+     * {@code ok} when every check passed. Otherwise {@code problem} says what, {@code problemSegment} and
+     * {@code problemOffset} where, and {@code problemSeq} the sequence number the bad record has or should have had.
+     */
     public record Result(boolean ok, long records, int segments, long lastSeq, String headHash, boolean cleanlyClosed,
                          String problem, Path problemSegment, long problemOffset, long problemSeq) {}
 
@@ -53,8 +57,8 @@ public final class LogVerifier {
             String head = HexFormat.of().formatHex(r.chainHash());
             if (r.tornTail() != null) {
                 return new Result(false, records, segs.size(), lastSeq, head, false, "log ends inside a record: " + r.tornTail()
-                        + " (a crash mid-write or a truncated segment; the next writer cuts it off)",
-                        segs.get(segs.size() - 1), 0, lastSeq + 1);
+                        + " (a crash mid-write, or a truncated or damaged last record; the next writer cuts it off)",
+                        r.tornTailSegment(), r.tornTailOffset(), lastSeq + 1);
             }
             return new Result(true, records, segs.size(), lastSeq, head, lastKind == RecordKind.CLOSED, null, null, 0, 0);
         }

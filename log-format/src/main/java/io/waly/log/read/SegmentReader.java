@@ -49,6 +49,7 @@ public final class SegmentReader implements AutoCloseable {
     private byte[] prevHash;
     private LogRecord record;
     private String problem;
+    private boolean checksumValid;
 
     private ByteBuffer window = ByteBuffer.allocate(READ_AHEAD);
     private long windowStart = -1;
@@ -129,6 +130,7 @@ public final class SegmentReader implements AutoCloseable {
     public Step next() throws IOException {
         record = null;
         problem = null;
+        checksumValid = false;
         long size = ch.size();
         if (position == size) return Step.END;
         if (size - position < PAYLOAD_OFFSET) {
@@ -154,6 +156,7 @@ public final class SegmentReader implements AutoCloseable {
             return Step.BAD;
         }
         long seq = rec.getLong(base + SEQ_OFFSET);
+        checksumValid = true;
         if (seq != expectedSeq) {
             problem = "sequence " + seq + " where " + expectedSeq + " was expected (records missing, reordered or duplicated)";
             return Step.BAD;
@@ -174,6 +177,7 @@ public final class SegmentReader implements AutoCloseable {
         byte[] hash = computedHash.clone();
         record = new LogRecord(seq, rec.getLong(base + TIMESTAMP_OFFSET), rec.getLong(base + TX_OFFSET),
                 RecordKind.of(rec.get(base + KIND_OFFSET)), payload, hash, file, position);
+        checksumValid = false;
         position += total;
         expectedSeq = seq + 1;
         prevHash = hash;
@@ -186,26 +190,45 @@ public final class SegmentReader implements AutoCloseable {
     }
 
     /**
+     * True when the last BAD record had a valid checksum but the wrong sequence number or hash: the bytes are what
+     * some writer wrote, in the wrong place. A crash cannot produce that, so it is corruption wherever it is.
+     */
+    public boolean checksumValid() {
+        return checksumValid;
+    }
+
+    /**
      * True when some record with a valid checksum and a sequence number after the last good one starts after the
      * current position. A crash tears only the end of what was being written, so a bad record followed by a good one
-     * is corruption, not a torn tail.
+     * is corruption, not a torn tail. Scans in windows, so a damaged large segment does not need a heap its size.
      */
     public boolean validRecordFollows() throws IOException {
         long size = ch.size();
-        long from = position + 1;
-        if (size - from < RECORD_OVERHEAD) return false;
-        ByteBuffer rest = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 16, size - from));
-        while (rest.hasRemaining() && ch.read(rest, from + rest.position()) > 0) { /* fill */ }
-        byte[] a = rest.array();
-        int n = rest.position();
-        for (int i = 0; i + RECORD_OVERHEAD <= n; i++) {
-            long seq = rest.getLong(i + SEQ_OFFSET);
-            if (seq < expectedSeq || seq > expectedSeq + 10_000_000L) continue;
-            long length = Integer.toUnsignedLong(rest.getInt(i + LENGTH_OFFSET));
-            if (i + RECORD_OVERHEAD + length > n) continue;
-            crc.reset();
-            crc.update(a, i + SEQ_OFFSET, (int) (RECORD_OVERHEAD + length - SEQ_OFFSET));
-            if ((int) crc.getValue() == rest.getInt(i + CRC_OFFSET)) return true;
+        final int chunk = 4 * 1024 * 1024;
+        ByteBuffer w = ByteBuffer.allocate((int) Math.min(chunk + RECORD_OVERHEAD, Math.max(0, size - position)));
+        byte[] a = w.array();
+        for (long start = position + 1; size - start >= RECORD_OVERHEAD; start += chunk) {
+            w.clear();
+            while (w.hasRemaining() && ch.read(w, start + w.position()) > 0) { /* fill */ }
+            int n = w.position();
+            for (int i = 0; i < chunk && i + RECORD_OVERHEAD <= n; i++) {
+                long seq = w.getLong(i + SEQ_OFFSET);
+                if (seq < expectedSeq || seq > expectedSeq + 10_000_000L) continue;
+                long length = Integer.toUnsignedLong(w.getInt(i + LENGTH_OFFSET));
+                long total = RECORD_OVERHEAD + length;
+                if (start + i + total > size) continue;
+                crc.reset();
+                if (i + total <= n) {
+                    crc.update(a, i + SEQ_OFFSET, (int) (total - SEQ_OFFSET));
+                } else {
+                    // a candidate longer than the window: read it on its own (bounded by the file size checked above)
+                    ByteBuffer r = ByteBuffer.allocate((int) total);
+                    while (r.hasRemaining() && ch.read(r, start + i + r.position()) > 0) { /* fill */ }
+                    if (r.hasRemaining()) continue;
+                    crc.update(r.array(), SEQ_OFFSET, (int) (total - SEQ_OFFSET));
+                }
+                if ((int) crc.getValue() == w.getInt(i + CRC_OFFSET)) return true;
+            }
         }
         return false;
     }

@@ -25,7 +25,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,7 +41,8 @@ import java.util.zip.CRC32C;
  * buffer, the sequence and the chain). Appends copy into an in-memory buffer and only write to the OS when it fills;
  * {@link #sync} writes the buffer out under {@code appendLock} but forces the disk <em>outside</em> it, so appenders
  * keep going during an fsync and the next leader's fsync covers everyone who arrived meanwhile. A committer never waits
- * for a batch to fill or for a timer: an idle disk is forced at once.
+ * for a batch to fill or for a timer: an idle disk is forced at once. Committers that find a force under way wait on
+ * {@code forceDone} (its own small lock, never held with the others) and are all woken when it finishes.
  *
  * <p>After an I/O error on write or fsync the writer refuses everything until it is reopened: after a failed fsync the
  * kernel may have dropped the dirty pages, so retrying could report durable what is not (PostgreSQL's 2018 lesson).
@@ -54,12 +57,17 @@ public final class LogWriter implements AutoCloseable {
     private final LogConfig config;
     private final LogStorage storage;
     private final Path dir;
+    private final Path key;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Recovery recovery;
     private final byte[] logId;
 
     private final ReentrantLock syncLock = new ReentrantLock();
+    // committers waiting for a leader's force; forceGeneration counts finished forces (guarded by forceLock)
+    private final ReentrantLock forceLock = new ReentrantLock();
+    private final Condition forceDone = forceLock.newCondition();
+    private volatile long forceGeneration;
     private final ReentrantLock appendLock = new ReentrantLock();
     private final Condition flusherWake = appendLock.newCondition();
 
@@ -80,8 +88,9 @@ public final class LogWriter implements AutoCloseable {
     private volatile Throwable failure;
     private final Thread flusher;
 
-    private LogWriter(LogConfig config, FileChannel lockChannel, FileLock lock) throws IOException {
+    private LogWriter(LogConfig config, Path key, FileChannel lockChannel, FileLock lock) throws IOException {
         this.config = config;
+        this.key = key;
         this.storage = config.storage();
         this.dir = config.dir();
         this.lockChannel = lockChannel;
@@ -112,9 +121,18 @@ public final class LogWriter implements AutoCloseable {
      */
     public static LogWriter open(LogConfig config) {
         Path dir = config.dir();
-        FileChannel lockChannel = null;
+        Path key;
         try {
             Files.createDirectories(dir);
+            key = dir.toRealPath();
+        } catch (IOException e) {
+            throw new LogException("cannot open log directory " + dir.toAbsolutePath() + " for writing: " + e, e);
+        }
+        // Checked before the lock file is touched: closing any channel on a file drops every POSIX lock this JVM holds
+        // on it, so a second open that tried the lock and closed its channel would silently free the first writer's.
+        if (!OPEN_DIRS.add(key)) throw alreadyOpen(dir);
+        FileChannel lockChannel = null;
+        try {
             lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {
@@ -122,19 +140,27 @@ public final class LogWriter implements AutoCloseable {
             } catch (OverlappingFileLockException e) {
                 lock = null;
             }
-            if (lock == null) {
-                throw new LogException("log directory " + dir.toAbsolutePath() + " is already open for writing by another"
-                        + " writer (one writer per directory; within one JVM all connections share one writer)");
-            }
-            return new LogWriter(config, lockChannel, lock);
+            if (lock == null) throw alreadyOpen(dir);
+            return new LogWriter(config, key, lockChannel, lock);
         } catch (IOException e) {
             closeQuietly(lockChannel);
+            OPEN_DIRS.remove(key);
             throw new LogException("cannot open log directory " + dir.toAbsolutePath() + " for writing: " + e, e);
         } catch (RuntimeException e) {
             closeQuietly(lockChannel);
+            OPEN_DIRS.remove(key);
             throw e;
         }
     }
+
+    private static LogException alreadyOpen(Path dir) {
+        return new LogException("log directory " + dir.toAbsolutePath() + " is already open for writing by another"
+                + " writer (one writer per directory: another process holds " + LOCK_FILE + ", or this JVM opened it"
+                + " already; within one JVM share the writer through SharedLogs.acquire)");
+    }
+
+    /** Directories (real paths) with an open writer in this JVM. */
+    private static final Set<Path> OPEN_DIRS = ConcurrentHashMap.newKeySet();
 
     private byte[] currentLogId;
 
@@ -145,27 +171,25 @@ public final class LogWriter implements AutoCloseable {
         long tornOffset = 0, tornBytes = 0;
         String tornReason = null;
         boolean removedEmpty = false;
-        // A crash while a new segment was being created can leave it shorter than its header: it never held a record.
-        if (!segments.isEmpty()) {
-            Path last = segments.get(segments.size() - 1);
-            if (Files.size(last) < SEGMENT_HEADER_LENGTH && segments.size() > 1) {
-                Files.delete(last);
-                storage.syncDirectory(dir);
-                segments.remove(segments.size() - 1);
-                removedEmpty = true;
-            }
+        // A crash while a segment was being created can leave it shorter than its header, or with a header of zeros
+        // (a file system that extends the file before the data lands): it never held a record, so it goes.
+        if (!segments.isEmpty() && unfinishedSegment(segments.get(segments.size() - 1))) {
+            Files.delete(segments.remove(segments.size() - 1));
+            storage.syncDirectory(dir);
+            removedEmpty = true;
         }
         if (segments.isEmpty()) {
             currentLogId = uuidBytes(UUID.randomUUID());
             lastSeq = 0;
             lastTimestamp = 0;
             openNewSegment(1, new byte[HASH_LENGTH]);
-            return new Recovery(0, 1, null, 0, 0, null, false);
+            return new Recovery(0, 1, null, 0, 0, null, removedEmpty);
         }
         Path last = segments.get(segments.size() - 1);
         long validEnd;
         try (SegmentReader r = SegmentReader.open(last)) {
             currentLogId = r.header().logId();
+            if (segments.size() > 1) checkSameLog(segments.get(0), last, currentLogId);
             lastTimestamp = r.header().createdMicros();
             SegmentReader.Step step;
             while ((step = r.next()) == SegmentReader.Step.RECORD) {
@@ -173,7 +197,9 @@ public final class LogWriter implements AutoCloseable {
             }
             validEnd = r.position();
             if (step != SegmentReader.Step.END) {
-                if (r.validRecordFollows()) throw r.corruption();
+                // Only a failure with nothing valid after it is a torn tail; a record whose checksum is right but
+                // whose sequence or hash is wrong was written whole, somewhere else: corruption (FORMAT.md).
+                if (r.checksumValid() || r.validRecordFollows()) throw r.corruption();
                 torn = last;
                 tornOffset = validEnd;
                 tornBytes = r.size() - validEnd;
@@ -189,6 +215,27 @@ public final class LogWriter implements AutoCloseable {
         }
         segmentBytes = validEnd;
         return new Recovery(lastSeq, segments.size(), torn, tornOffset, tornBytes, tornReason, removedEmpty);
+    }
+
+    private static boolean unfinishedSegment(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size < SEGMENT_HEADER_LENGTH) return true;
+        if (size > SEGMENT_HEADER_LENGTH) return false;
+        for (byte b : Files.readAllBytes(file)) if (b != 0) return false;
+        return true;
+    }
+
+    /**
+     * The writer scans only the last segment (recovery time does not grow with the log); this cheap check at least
+     * keeps it from appending to a segment of another log. {@link io.waly.log.read.LogVerifier} checks everything.
+     */
+    private static void checkSameLog(Path first, Path last, byte[] lastLogId) throws IOException {
+        try (SegmentReader f = SegmentReader.open(first)) {
+            if (!java.util.Arrays.equals(f.header().logId(), lastLogId)) {
+                throw new LogCorruptException(last, 0, Segments.firstSeq(last), "segment belongs to another log (its log id"
+                        + " differs from " + first.getFileName() + "'s)");
+            }
+        }
     }
 
     public Recovery recovery() {
@@ -290,12 +337,50 @@ public final class LogWriter implements AutoCloseable {
             }
             return;
         }
-        syncLock.lock();
+        // Group commit. One committer at a time is the leader and forces everything appended so far; the others wait
+        // for a force to finish and return if it covered them, or one of them leads the next. Followers wait on a
+        // condition signalled to all, not in syncLock's queue: there they would be handed the lock one by one after
+        // each fsync, and the next leader's fsync would wait behind that chain (measured: 1.1x the raw fsync rate
+        // with 8 committers, against several times with this).
+        while (durableSeq < seq) {
+            long generation = forceGeneration;
+            if (syncLock.tryLock()) {
+                try {
+                    // covers every record appended so far, so seq too (or seq was never appended: do not spin)
+                    if (durableSeq < seq) forceAll();
+                    return;
+                } finally {
+                    releaseSync();
+                }
+            } else {
+                awaitForce(generation, seq);
+            }
+        }
+    }
+
+    /** Releases syncLock and wakes every committer waiting for a force to finish. */
+    private void releaseSync() {
+        syncLock.unlock();
+        forceLock.lock();
         try {
-            if (durableSeq >= seq) return;  // a leader before us covered it: that is the group commit
-            forceAll();
+            forceGeneration++;
+            forceDone.signalAll();
         } finally {
-            syncLock.unlock();
+            forceLock.unlock();
+        }
+    }
+
+    /** Waits until a force after {@code generation} has finished or {@code seq} is durable. */
+    private void awaitForce(long generation, long seq) {
+        forceLock.lock();
+        try {
+            // the time limit only guards against a missed signal; a finished force always signals
+            if (forceGeneration == generation && durableSeq < seq) forceDone.awaitNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LogException("interrupted while waiting for the log to be forced to disk", e);
+        } finally {
+            forceLock.unlock();
         }
     }
 
@@ -333,6 +418,8 @@ public final class LogWriter implements AutoCloseable {
             segment.write(buffer);
         } finally {
             buffer.clear();
+            // a record bigger than the buffer got a buffer of its own; do not keep a 10 MB statement's alive
+            if (buffer.capacity() > BUFFER_BYTES) buffer = ByteBuffer.allocate(BUFFER_BYTES);
         }
         writtenSeq = lastSeq;
     }
@@ -341,13 +428,18 @@ public final class LogWriter implements AutoCloseable {
     private void roll() throws IOException {
         writeBuffer();
         segment.force();
-        retired.add(segment);
+        // A leader may be forcing this segment right now outside appendLock, so it is closed by the next forceAll,
+        // not here. In NONE mode nothing forces, so nothing can race and nothing would drain the list: close now.
+        if (config.durability() == Durability.NONE) closeQuietly(segment);
+        else retired.add(segment);
         openNewSegment(lastSeq + 1, lastHash.clone());
     }
 
     private void openNewSegment(long firstSeq, byte[] prevHash) throws IOException {
         Path file = dir.resolve(segmentName(firstSeq));
-        byte[] header = new SegmentHeader(FORMAT_VERSION, currentLogId, firstSeq, Math.max(nowMicros(), lastTimestamp), prevHash).encode();
+        // Timestamps never decrease along the log, headers included: fromTime relies on it.
+        long created = Math.max(nowMicros(), lastTimestamp);
+        byte[] header = new SegmentHeader(FORMAT_VERSION, currentLogId, firstSeq, created, prevHash).encode();
         LogStorage.SegmentFile f = storage.open(file);
         try {
             f.truncate(0);
@@ -360,6 +452,7 @@ public final class LogWriter implements AutoCloseable {
         }
         segment = f;
         segmentBytes = SEGMENT_HEADER_LENGTH;
+        lastTimestamp = created;
     }
 
     private void flushLoop() {
@@ -381,7 +474,7 @@ public final class LogWriter implements AutoCloseable {
             } catch (RuntimeException e) {
                 return;  // the writer is failed; appenders see the failure
             } finally {
-                syncLock.unlock();
+                releaseSync();
             }
         }
     }
@@ -437,7 +530,7 @@ public final class LogWriter implements AutoCloseable {
                 appendLock.unlock();
             }
         } finally {
-            syncLock.unlock();
+            releaseSync();
         }
         if (flusher != null) {
             try {
@@ -454,6 +547,7 @@ public final class LogWriter implements AutoCloseable {
             // the channel close below releases it as well
         }
         closeQuietly(lockChannel);
+        OPEN_DIRS.remove(key);
     }
 
     public boolean isClosed() {

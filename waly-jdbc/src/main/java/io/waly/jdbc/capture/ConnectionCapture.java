@@ -145,7 +145,7 @@ public final class ConnectionCapture {
     }
 
     private long appendStatement(StatementLog st, boolean autocommit) {
-        return log.append(RecordKind.STATEMENT, txId, new Payloads.Statement(st.sql, st.params, st.jdbcTypes, st.info().command(),
+        return log.append(RecordKind.STATEMENT, txId, new Payloads.Statement(Secrets.redact(st.sql), st.params, st.jdbcTypes, st.info().command(),
                 autocommit, st.batchIndex, st.copyData, connection, st.jdbcTypes != null).encode());
     }
 
@@ -282,11 +282,14 @@ public final class ConnectionCapture {
 
     private void endTransaction(RecordKind kind, Payloads.End end) {
         long tx = txId;
+        boolean noDbTxid = dbTxid < 0;
         txId = 0;
         dbTxid = -1;
         appendQuietly(() -> {
             long s = log.append(kind, tx, end.encode());
-            if (kind == RecordKind.COMMITTED) log.sync(s);
+            // A commit's outcome is durable at once; so is any outcome of a transaction the database cannot be asked
+            // about later (no txid), or its COMMIT record would leave it in doubt for ever.
+            if (kind == RecordKind.COMMITTED || noDbTxid) log.sync(s);
         });
     }
 

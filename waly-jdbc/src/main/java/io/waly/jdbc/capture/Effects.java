@@ -23,10 +23,9 @@ public final class Effects {
     private Effects() {}
 
     /**
-     * The table ({@code schema.table}) whose rows a write's effects are, when this write needs its effects recorded;
-     * null otherwise.
+     * The table whose rows a write's effects are, when this write needs its effects recorded; null otherwise.
      */
-    public static String tableNeedingEffects(SqlInfo info, WalyConfig config, SharedLog shared, Connection physical) {
+    public static EffectsCatalog.TableInfo tableNeedingEffects(SqlInfo info, WalyConfig config, SharedLog shared, Connection physical) {
         if (info.multiStatement() || "never".equals(config.captureEffects())) return null;
         Command c = info.command();
         Command.Table table;
@@ -49,7 +48,7 @@ public final class Effects {
         try {
             EffectsCatalog.TableInfo t = shared.effects().lookup(physical, table);
             if (!t.plainTable()) return null;   // views with rules cannot take RETURNING
-            if ("always".equals(config.captureEffects()) || info.volatileCall() || t.volatileDefaults()) return t.qualifiedName();
+            if ("always".equals(config.captureEffects()) || info.volatileCall() || t.volatileDefaults()) return t;
             return null;
         } catch (SQLException e) {
             return null;   // unknown table: the statement fails on its own, exactly as without WAL-y
@@ -64,11 +63,75 @@ public final class Effects {
         return false;
     }
 
+    /**
+     * For an INSERT that returns rows of its own (RETURNING, or generated keys by column name) into a table with serial
+     * or identity columns it left to their default: the sequences to pin. Such a statement is re-executed by replay,
+     * so replay must find each sequence where the source's was; the last value this session drew ({@code currval})
+     * after the statement says where. Null when nothing needs pinning.
+     */
+    public static java.util.List<String> sequencesToPin(SqlInfo info, SharedLog shared, Connection physical) {
+        Command c = info.command();
+        Command.Insert insert = c instanceof Command.Insert i ? i : c instanceof Command.Upsert u ? u.insert() : null;
+        if (insert == null || insert.table() == null || info.multiStatement()) return null;
+        try {
+            EffectsCatalog.TableInfo t = shared.effects().lookup(physical, insert.table());
+            List<String> out = new ArrayList<>();
+            for (java.util.Map.Entry<String, String> e : t.sequences().entrySet()) {
+                if (insert.columns() == null) continue;   // VALUES for every column: no default drawn
+                if (!insert.columns().contains(e.getKey()) || usesDefault(insert, e.getKey())) out.add(e.getValue());
+            }
+            return out.isEmpty() ? null : out;
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    private static boolean usesDefault(Command.Insert insert, String column) {
+        int idx = insert.columns().indexOf(column);
+        if (idx < 0 || insert.rows() == null) return false;
+        for (List<io.waly.command.Expr> row : insert.rows()) {
+            if (idx < row.size() && row.get(idx) instanceof io.waly.command.Expr.Default) return true;
+        }
+        return false;
+    }
+
+    /**
+     * How many values the statement drew from each sequence: one per row of its VALUES (a default is drawn even for a
+     * row that ON CONFLICT then skips), or its update count; 0 when unknown (then nothing is pinned, and
+     * {@code currval} is never asked about a sequence this session may not have drawn from, which would abort the
+     * application's transaction).
+     */
+    public static long rowsDrawn(SqlInfo info, long[] counts) {
+        Command c = info.command();
+        Command.Insert insert = c instanceof Command.Insert i ? i : c instanceof Command.Upsert u ? u.insert() : null;
+        if (insert != null && insert.rows() != null) return insert.rows().size();
+        return counts.length > 0 && counts[0] > 0 && !(c instanceof Command.Upsert) ? counts[0] : 0;
+    }
+
+    /** The sequences' last values drawn by this session, with the number of rows the statement wrote. */
+    public static List<Payloads.Effect> readSequences(Connection physical, List<String> sequences, long rows) throws SQLException {
+        List<Payloads.Effect> out = new ArrayList<>();
+        for (String seq : sequences) {
+            try (java.sql.PreparedStatement ps = physical.prepareStatement("SELECT currval(?::regclass)")) {
+                ps.setString(1, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    out.add(new Payloads.Effect(Payloads.Effect.SEQUENCE, seq, List.of("last_value", "rows"),
+                            List.of(List.of(Value.int8(rs.getLong(1)), Value.int8(rows)))));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Reads the rows of a generated-keys result set (all columns) into effects, split per batch element by counts. */
-    public static List<List<Payloads.Effect>> read(ResultSet keys, String table, long[] counts) throws SQLException {
+    public static List<List<Payloads.Effect>> read(ResultSet keys, EffectsCatalog.TableInfo tableInfo, long[] counts)
+            throws SQLException {
         List<List<Payloads.Effect>> out = new ArrayList<>();
+        String table = tableInfo.qualifiedName();
         ResultSetMetaData md = keys.getMetaData();
-        int n = md.getColumnCount();
+        // RETURNING * of UPDATE … FROM / DELETE … USING lists the other tables' columns after the target's own
+        int n = Math.min(md.getColumnCount(), tableInfo.columns().isEmpty() ? md.getColumnCount() : tableInfo.columns().size());
         List<String> columns = new ArrayList<>(n);
         String[] types = new String[n];
         for (int i = 1; i <= n; i++) {

@@ -9,6 +9,7 @@ import io.waly.log.format.Segments;
 import io.waly.log.payload.Payloads;
 import io.waly.log.read.LogReader;
 import io.waly.log.write.LogWriter;
+import io.waly.log.write.SharedLogs;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -20,9 +21,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The one log writer of a directory within this JVM, shared by every connection that names the directory (one
- * writer per directory is the log's rule; sharing is how a connection pool lives with it). Reference-counted: opened
- * by the first connection, closed when the last one closes, so no file handle or flusher thread outlives use.
+ * The driver's side of a log directory within this JVM, shared by every connection that names the directory: the
+ * one writer ({@link SharedLogs}: one writer per directory is the log's rule; sharing is how a connection pool lives
+ * with it), opened by the first connection and closed when the last one closes, so no file handle or flusher thread
+ * outlives use.
  * Also holds what all connections of the log share: the SQL classifier cache and the connection id counter.
  */
 public final class SharedLog {
@@ -30,6 +32,7 @@ public final class SharedLog {
     private static final Map<Path, SharedLog> OPEN = new HashMap<>();
 
     private final Path dir;
+    private final SharedLogs.LogHandle handle;
     private final LogWriter writer;
     private final SqlClassifier classifier = new SqlClassifier(new CommandParser());
     private final AtomicInteger nextConnection = new AtomicInteger();
@@ -40,9 +43,10 @@ public final class SharedLog {
 
     record InDoubt(long txId, long dbTxid) {}
 
-    private SharedLog(Path dir, LogWriter writer) {
+    private SharedLog(Path dir, SharedLogs.LogHandle handle) {
         this.dir = dir;
-        this.writer = writer;
+        this.handle = handle;
+        this.writer = handle.writer();
     }
 
     /** Opens (or joins) the log of the configured directory. The first opener's durability settings stand. */
@@ -51,8 +55,8 @@ public final class SharedLog {
         synchronized (OPEN) {
             SharedLog log = OPEN.get(key);
             if (log == null) {
-                LogWriter w = LogWriter.open(config.logConfig().withStorage(io.waly.log.storage.FileLogStorage.INSTANCE));
-                log = new SharedLog(key, w);
+                log = new SharedLog(key, SharedLogs.acquire(config.logConfig()));
+                LogWriter w = log.writer;
                 log.findInDoubt();
                 Map<String, String> facts = new LinkedHashMap<>();
                 facts.put("writer", "waly-jdbc");
@@ -82,7 +86,7 @@ public final class SharedLog {
         } catch (RuntimeException ignored) {
             // the log failed; close() below releases what it can
         } finally {
-            writer.close();
+            handle.close();
         }
     }
 

@@ -2,12 +2,14 @@ package io.waly.jdbc.config;
 
 import io.waly.log.Durability;
 import io.waly.log.LogConfig;
+import io.waly.log.storage.FileLogStorage;
+import io.waly.log.storage.LogStorage;
 import java.nio.file.Path;
 import java.util.Properties;
 
 /** The settings of one connection, resolved and checked once when it opens. */
 public record WalyConfig(Path logDir, Durability durability, long flushMillis, long segmentBytes, boolean failOnLogFailure,
-                         String captureEffects) {
+                         String captureEffects, LogStorage storage) {
 
     /** @throws IllegalArgumentException naming the bad setting */
     public static WalyConfig from(Properties props) {
@@ -16,11 +18,18 @@ public record WalyConfig(Path logDir, Durability durability, long flushMillis, l
         long seg = WalyProperty.SEGMENT_BYTES.getLong(props);
         if (seg < 4096) throw new IllegalArgumentException("walySegmentBytes must be at least 4096 but was: " + seg);
         return new WalyConfig(Path.of(WalyProperty.LOG_DIR.get(props)), Durability.parse(WalyProperty.DURABILITY.get(props)),
-                flush, seg, WalyProperty.ON_LOG_FAILURE.get(props).equals("fail"), WalyProperty.CAPTURE_EFFECTS.get(props));
+                flush, seg, WalyProperty.ON_LOG_FAILURE.get(props).equals("fail"), WalyProperty.CAPTURE_EFFECTS.get(props),
+                FileLogStorage.INSTANCE);
+    }
+
+    /** The same settings over another storage: the seam tests use to inject disk faults. Driver-internal. */
+    public WalyConfig withStorage(LogStorage s) {
+        return new WalyConfig(logDir, durability, flushMillis, segmentBytes, failOnLogFailure, captureEffects, s);
     }
 
     public LogConfig logConfig() {
-        return LogConfig.at(logDir).withDurability(durability).withFlushMillis(flushMillis).withSegmentBytes(segmentBytes);
+        return LogConfig.at(logDir).withDurability(durability).withFlushMillis(flushMillis).withSegmentBytes(segmentBytes)
+                .withStorage(storage);
     }
 
     /** Splits properties into WAL-y's (returned) and pgjdbc's (left in {@code props}). */

@@ -129,16 +129,28 @@ final class UpdatableRows {
         pending.clear();
     }
 
-    /** The inserted row as pgjdbc read it back. */
+    /**
+     * The inserted row as the database holds it, defaults included: pgjdbc's row buffer has the generated key but
+     * not the other defaults, so the row is read back by its key.
+     */
     private Payloads.Effect image() throws SQLException {
-        ResultSetMetaData md = rs.getMetaData();
-        List<String> cols = new ArrayList<>();
-        List<Value> row = new ArrayList<>();
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-            cols.add(baseColumn(i));
-            row.add(JdbcValues.fromResultSet(rs, i, md.getColumnTypeName(i)));
+        StringBuilder sql = new StringBuilder("SELECT * FROM ").append(table);
+        List<Value> params = new ArrayList<>();
+        appendKeyCondition(sql, params);
+        try (java.sql.PreparedStatement ps = connection.delegate().prepareStatement(sql.toString())) {
+            for (int i = 0; i < keys.size(); i++) ps.setObject(i + 1, rs.getObject(keys.get(i)));
+            try (ResultSet row = ps.executeQuery()) {
+                ResultSetMetaData md = row.getMetaData();
+                List<String> cols = new ArrayList<>();
+                List<Value> values = new ArrayList<>();
+                row.next();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    cols.add(md.getColumnName(i));
+                    values.add(JdbcValues.fromResultSet(row, i, md.getColumnTypeName(i)));
+                }
+                return new Payloads.Effect(Payloads.Effect.ROWS, effectTarget, cols, List.of(values));
+            }
         }
-        return new Payloads.Effect(Payloads.Effect.ROWS, effectTarget, cols, List.of(row));
     }
 
     private static String quote(String ident) {

@@ -66,7 +66,7 @@ public final class WalyConnection extends DelegatingConnection {
      */
     private PreparedStatement prepare(String sql, Preparer plain, Preparer withKeys, boolean appWantsKeys) throws SQLException {
         SqlInfo info = classify(sql);
-        String effects = null;
+        io.waly.jdbc.capture.EffectsCatalog.TableInfo effects = null;
         if (!info.isRead() && withKeys != null) {
             effects = io.waly.jdbc.capture.Effects.tableNeedingEffects(info, capture.connectionConfig(), capture.shared(), delegate);
         }

@@ -24,10 +24,13 @@ import org.postgresql.core.BaseConnection;
 final class WalyCopyManager extends CopyManager {
     private final WalyConnection connection;
     private final Charset encoding;
+    /** Does the sending: pgjdbc's copyIn variants call each other virtually, so WAL-y must not re-enter itself. */
+    private final CopyManager real;
 
     WalyCopyManager(WalyConnection connection, BaseConnection base) throws SQLException {
         super(base);
         this.connection = connection;
+        this.real = new CopyManager(base);
         this.encoding = base.getEncoding().name().equalsIgnoreCase("UTF8") ? java.nio.charset.StandardCharsets.UTF_8
                 : Charset.forName(javaName(base.getEncoding().name()));
     }
@@ -44,7 +47,7 @@ final class WalyCopyManager extends CopyManager {
     @Override
     public long copyIn(String sql, InputStream from, int bufferSize) throws SQLException, IOException {
         byte[] data = JdbcValues.readAll(from, -1);
-        return logged(sql, data, () -> super.copyIn(sql, new ByteArrayInputStream(data), bufferSize));
+        return logged(sql, data, () -> real.copyIn(sql, new ByteArrayInputStream(data), bufferSize));
     }
 
     @Override
@@ -55,7 +58,7 @@ final class WalyCopyManager extends CopyManager {
     @Override
     public long copyIn(String sql, Reader from, int bufferSize) throws SQLException, IOException {
         byte[] data = JdbcValues.readAll(from, -1).getBytes(encoding);
-        return logged(sql, data, () -> super.copyIn(sql, new ByteArrayInputStream(data), bufferSize));
+        return logged(sql, data, () -> real.copyIn(sql, new ByteArrayInputStream(data), bufferSize));
     }
 
     @Override
@@ -126,7 +129,7 @@ final class WalyCopyManager extends CopyManager {
             active = false;
             byte[] data = buffer.toByteArray();
             try {
-                handled = logged(sql, data, () -> WalyCopyManager.super.copyIn(sql, new ByteArrayInputStream(data)));
+                handled = logged(sql, data, () -> real.copyIn(sql, new ByteArrayInputStream(data)));
             } catch (IOException e) {
                 throw new SQLException(e.getMessage(), "08006", e);
             }

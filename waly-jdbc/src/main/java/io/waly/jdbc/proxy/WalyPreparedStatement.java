@@ -39,14 +39,14 @@ import java.util.List;
 public class WalyPreparedStatement extends DelegatingPreparedStatement {
 
     protected final SqlInfo info;
-    private final String effectsTable;
+    private final io.waly.jdbc.capture.EffectsCatalog.TableInfo effectsTable;
     private final boolean appWantsKeys;
     /** Null for reads: nothing to record. */
     protected final Parameters params;
     private List<Parameters> batchParams;
 
     WalyPreparedStatement(WalyConnection connection, PreparedStatement delegate, String sql, SqlInfo info,
-                          String effectsTable, boolean appWantsKeys) {
+                          io.waly.jdbc.capture.EffectsCatalog.TableInfo effectsTable, boolean appWantsKeys) {
         super(connection, delegate, sql);
         this.info = info;
         this.effectsTable = effectsTable;
@@ -354,19 +354,40 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         if (params != null) record(i, JdbcValues.array(x), x == null ? Types.ARRAY : 0);
     }
 
+    // Each setter calls the very overload the application called: pgjdbc implements some and refuses others.
+
     @Override
     public void setAsciiStream(int i, InputStream x, int length) throws SQLException {
-        setTextStream(i, x, length, StandardCharsets.US_ASCII, true);
+        byte[] b = readIfWrite(x, length);
+        ps().setAsciiStream(i, b == null ? x : new ByteArrayInputStream(b), length);
+        recordText(i, b, StandardCharsets.US_ASCII);
     }
 
     @Override
     public void setAsciiStream(int i, InputStream x, long length) throws SQLException {
-        setTextStream(i, x, length, StandardCharsets.US_ASCII, true);
+        byte[] b = readIfWrite(x, length);
+        ps().setAsciiStream(i, b == null ? x : new ByteArrayInputStream(b), length);
+        recordText(i, b, StandardCharsets.US_ASCII);
     }
 
     @Override
     public void setAsciiStream(int i, InputStream x) throws SQLException {
-        setTextStream(i, x, -1, StandardCharsets.US_ASCII, true);
+        byte[] b = readIfWrite(x, -1);
+        ps().setAsciiStream(i, b == null ? x : new ByteArrayInputStream(b));
+        recordText(i, b, StandardCharsets.US_ASCII);
+    }
+
+    /** The stream's bytes when this statement records parameters (null for a read, or a null stream). */
+    private byte[] readIfWrite(InputStream x, long length) throws SQLException {
+        return params == null || x == null ? null : JdbcValues.readAll(x, length);
+    }
+
+    private void recordText(int i, byte[] b, java.nio.charset.Charset cs) {
+        if (params != null) record(i, b == null ? Value.nullOf("varchar") : Value.text(new String(b, cs)), b == null ? Types.VARCHAR : 0);
+    }
+
+    private void recordBytes(int i, byte[] b) {
+        if (params != null) record(i, b == null ? Value.nullOf("bytea") : Value.bytes(b), b == null ? Types.VARBINARY : 0);
     }
 
     @Override
@@ -381,88 +402,68 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         record(i, b == null ? Value.NULL : Value.text(new String(b, StandardCharsets.UTF_8)), 0);
     }
 
-    private void setTextStream(int i, InputStream x, long length, java.nio.charset.Charset cs, boolean ascii) throws SQLException {
-        if (params == null) {
-            if (length < 0) ps().setAsciiStream(i, x);
-            else ps().setAsciiStream(i, x, length);
-            return;
-        }
-        byte[] b = JdbcValues.readAll(x, length);
-        InputStream again = b == null ? null : new ByteArrayInputStream(b);
-        if (length < 0) ps().setAsciiStream(i, again);
-        else ps().setAsciiStream(i, again, length);
-        record(i, b == null ? Value.nullOf("varchar") : Value.text(new String(b, cs)), b == null ? Types.VARCHAR : 0);
-    }
-
     @Override
     public void setBinaryStream(int i, InputStream x, int length) throws SQLException {
-        setBinary(i, x, length);
+        byte[] b = readIfWrite(x, length);
+        ps().setBinaryStream(i, b == null ? x : new ByteArrayInputStream(b), length);
+        recordBytes(i, b);
     }
 
     @Override
     public void setBinaryStream(int i, InputStream x, long length) throws SQLException {
-        setBinary(i, x, length);
+        byte[] b = readIfWrite(x, length);
+        ps().setBinaryStream(i, b == null ? x : new ByteArrayInputStream(b), length);
+        recordBytes(i, b);
     }
 
     @Override
     public void setBinaryStream(int i, InputStream x) throws SQLException {
-        setBinary(i, x, -1);
-    }
-
-    private void setBinary(int i, InputStream x, long length) throws SQLException {
-        if (params == null) {
-            if (length < 0) ps().setBinaryStream(i, x);
-            else ps().setBinaryStream(i, x, length);
-            return;
-        }
-        byte[] b = JdbcValues.readAll(x, length);
-        InputStream again = b == null ? null : new ByteArrayInputStream(b);
-        if (length < 0) ps().setBinaryStream(i, again);
-        else ps().setBinaryStream(i, again, length);
-        record(i, b == null ? Value.nullOf("bytea") : Value.bytes(b), b == null ? Types.VARBINARY : 0);
+        byte[] b = readIfWrite(x, -1);
+        ps().setBinaryStream(i, b == null ? x : new ByteArrayInputStream(b));
+        recordBytes(i, b);
     }
 
     @Override
     public void setCharacterStream(int i, Reader x, int length) throws SQLException {
-        setChars(i, x, length, false);
+        String t = readIfWrite(x, length);
+        ps().setCharacterStream(i, t == null ? x : new StringReader(t), length);
+        recordChars(i, t);
     }
 
     @Override
     public void setCharacterStream(int i, Reader x, long length) throws SQLException {
-        setChars(i, x, length, false);
+        String t = readIfWrite(x, length);
+        ps().setCharacterStream(i, t == null ? x : new StringReader(t), length);
+        recordChars(i, t);
     }
 
     @Override
     public void setCharacterStream(int i, Reader x) throws SQLException {
-        setChars(i, x, -1, false);
+        String t = readIfWrite(x, -1);
+        ps().setCharacterStream(i, t == null ? x : new StringReader(t));
+        recordChars(i, t);
     }
 
     @Override
     public void setNCharacterStream(int i, Reader x, long length) throws SQLException {
-        setChars(i, x, length, true);
+        String t = readIfWrite(x, length);
+        ps().setNCharacterStream(i, t == null ? x : new StringReader(t), length);
+        recordChars(i, t);
     }
 
     @Override
     public void setNCharacterStream(int i, Reader x) throws SQLException {
-        setChars(i, x, -1, true);
+        String t = readIfWrite(x, -1);
+        ps().setNCharacterStream(i, t == null ? x : new StringReader(t));
+        recordChars(i, t);
     }
 
-    private void setChars(int i, Reader x, long length, boolean national) throws SQLException {
-        Reader r = x;
-        String s = null;
-        if (params != null) {
-            s = JdbcValues.readAll(x, length);
-            r = s == null ? null : new StringReader(s);
-        }
-        if (national) {
-            if (length < 0) ps().setNCharacterStream(i, r);
-            else ps().setNCharacterStream(i, r, length);
-        } else if (length < 0) {
-            ps().setCharacterStream(i, r);
-        } else {
-            ps().setCharacterStream(i, r, length);
-        }
-        if (params != null) record(i, s == null ? Value.nullOf("varchar") : Value.text(s), s == null ? Types.VARCHAR : 0);
+    private String readIfWrite(Reader x, long length) throws SQLException {
+        return params == null || x == null ? null : JdbcValues.readAll(x, length);
+    }
+
+    private void recordChars(int i, String t) {
+        if (params != null) record(i, t == null ? Value.nullOf("varchar") : Value.text(t), t == null ? Types.VARCHAR : 0);
     }
 
     @Override

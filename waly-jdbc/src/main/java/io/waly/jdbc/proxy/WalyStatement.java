@@ -58,14 +58,18 @@ public class WalyStatement extends DelegatingStatement {
         if (info.isRead()) return plain.run();
         if (info.kind().isTransactionControl()) return transactionControl(info, plain);
         StatementLog st = new StatementLog(info, text, params, types, null, -1);
-        String effectsOf = withKeys == null ? null
+        io.waly.jdbc.capture.EffectsCatalog.TableInfo effectsOf = withKeys == null ? null
                 : Effects.tableNeedingEffects(info, capture.connectionConfig(), capture.shared(), delegate.getConnection());
         Work<T> work = effectsOf == null ? plain : withKeys;
+        List<String> pin = effectsOf != null || "never".equals(capture.connectionConfig().captureEffects()) ? null
+                : Effects.sequencesToPin(info, capture.shared(), delegate.getConnection());
         return capture.write(st, () -> {
             T r = work.run();
             long[] c = counts.of(r);
             st.counts(c);
             if (effectsOf != null) readEffects(effectsOf, c, List.of(st), appWantsKeys);
+            long rows = pin == null ? 0 : Effects.rowsDrawn(info, c);
+            if (rows > 0) st.effects(Effects.readSequences(delegate.getConnection(), pin, rows));
             return r;
         });
     }
@@ -73,8 +77,9 @@ public class WalyStatement extends DelegatingStatement {
     @FunctionalInterface
     protected interface Work<T> extends ConnectionCapture.Work<T> {}
 
+
     /** Reads the generated keys into the statements' effects; keeps a copy for the application when it asked. */
-    protected final void readEffects(String table, long[] counts, List<StatementLog> statements, boolean appWantsKeys)
+    protected final void readEffects(io.waly.jdbc.capture.EffectsCatalog.TableInfo table, long[] counts, List<StatementLog> statements, boolean appWantsKeys)
             throws SQLException {
         ResultSet keys = delegate.getGeneratedKeys();
         if (appWantsKeys) {

@@ -23,11 +23,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.postgresql.PGConnection;
 
@@ -137,7 +135,18 @@ public final class JdbcReplayer {
                         tx = txs.next();
                         if (tx == null) break;
                     }
-                    if (applier != null) {
+                    if (applier != null && applier.isNonTransactional(tx)) {
+                        // VACUUM, SET, LOCK, … ran outside a transaction block on the source: so they do here, and the
+                        // cursor moves right after (a crash in between re-runs one statement that tolerates it)
+                        target.setAutoCommit(true);
+                        try {
+                            applier.apply(tx, summary);
+                        } finally {
+                            target.setAutoCommit(false);
+                        }
+                        cursor.advance(tx.commitSeq(), tx.restartSeq(), 1);
+                        target.commit();
+                    } else if (applier != null) {
                         applier.apply(tx, summary);
                         cursor.advance(tx.commitSeq(), tx.restartSeq(), 1);
                         target.commit();
@@ -190,9 +199,18 @@ public final class JdbcReplayer {
         private final TargetCatalog catalog;
         private final Map<String, PreparedStatement> prepared = new LinkedHashMap<>();
         private final Map<Integer, List<String>> sessionSets = new HashMap<>();
-        private final Set<String> imagedTables = new LinkedHashSet<>();
+        /** Sequence → the highest value row images put into a column it owns, not yet applied to the sequence. */
+        private final Map<String, Long> pendingSequences = new LinkedHashMap<>();
         private int currentConnection = -1;
         private Map<String, String> currentSession = Map.of();
+        private final io.waly.jdbc.sql.SqlClassifier classifier =
+                new io.waly.jdbc.sql.SqlClassifier(new io.waly.jdbc.sql.CommandParser());
+
+        /** An autocommitted statement PostgreSQL runs outside a transaction block (the driver did not wrap it). */
+        boolean isNonTransactional(Transaction tx) {
+            if (!tx.autocommit() || tx.steps().size() != 1 || !(tx.steps().get(0) instanceof Transaction.StatementStep st)) return false;
+            return classifier.classify(st.statement().sql()).kind() == io.waly.jdbc.sql.SqlKind.NON_TRANSACTIONAL;
+        }
 
         Applier(Connection target) {
             this.target = target;
@@ -233,6 +251,8 @@ public final class JdbcReplayer {
             if (cmd instanceof Command.Ddl) catalog.invalidate();
             Payloads.Effect rows = rowsEffect(st.outcome());
             if (rows != null && applyImages(st.seq(), s, cmd, rows, summary)) return;
+            syncSequences();
+            pinSequences(st.seq(), st.outcome());
             if (s.copyData() != null) {
                 run(st.seq(), s.sql(), st, () -> {
                     try {
@@ -309,7 +329,7 @@ public final class JdbcReplayer {
                     b.append(String.join(", ", sets));
                 }
                 sql = b.toString();
-                imagedTables.add(rows.target());
+                noteSequences(t, rows);
             } else {
                 StringBuilder b = new StringBuilder("UPDATE ").append(t.quotedName()).append(" SET ");
                 List<String> sets = new ArrayList<>();
@@ -401,21 +421,63 @@ public final class JdbcReplayer {
             }
         }
 
-        /** Moves every sequence owned by a table that received row images to at least the table's highest value. */
-        void syncSequences() throws SQLException {
-            for (String name : imagedTables) {
-                TargetCatalog.TableShape t = catalog.table(name);
-                if (t == null) continue;
-                for (Map.Entry<String, String> e : t.sequences().entrySet()) {
-                    String sql = "SELECT setval(?::regclass, m) FROM (SELECT max(" + TargetCatalog.quote(e.getKey()) + ") AS m FROM "
-                            + t.quotedName() + ") x, " + e.getValue() + " s WHERE m IS NOT NULL AND (m > s.last_value OR NOT s.is_called)";
+        /**
+         * A re-executed INSERT that drew serial values on the source: put each sequence where the source's stood
+         * before the statement (its last value then, less the values the statement drew), so that it draws the same.
+         */
+        private void pinSequences(long seq, Payloads.Outcome o) throws ReplayException, SQLException {
+            if (o == null || o.effects() == null) return;
+            for (Payloads.Effect e : o.effects()) {
+                if (!Payloads.Effect.SEQUENCE.equals(e.kind()) || e.rows().isEmpty()) continue;
+                long last = ((Number) e.rows().get(0).get(0).value()).longValue();
+                long drawn = e.rows().get(0).size() > 1 ? ((Number) e.rows().get(0).get(1).value()).longValue() : 1;
+                String sql = "SELECT CASE WHEN ? - ? * seqincrement >= seqmin THEN setval(seqrelid, ? - ? * seqincrement, true) "
+                        + "ELSE setval(seqrelid, seqmin, false) END FROM pg_sequence WHERE seqrelid = ?::regclass";
+                run(seq, sql, null, () -> {
                     try (PreparedStatement ps = target.prepareStatement(sql)) {
-                        ps.setString(1, e.getValue());
+                        ps.setLong(1, last);
+                        ps.setLong(2, drawn);
+                        ps.setLong(3, last);
+                        ps.setLong(4, drawn);
+                        ps.setString(5, e.target());
                         ps.executeQuery().close();
                     }
+                });
+                pendingSequences.remove(e.target());
+            }
+        }
+
+        /** Remembers, from the images themselves, how far the table's sequences must move. */
+        private void noteSequences(TargetCatalog.TableShape t, Payloads.Effect rows) {
+            for (Map.Entry<String, String> e : t.sequences().entrySet()) {
+                int col = rows.columns().indexOf(e.getKey());
+                if (col < 0) continue;
+                long max = Long.MIN_VALUE;
+                for (List<Value> row : rows.rows()) {
+                    Object v = row.get(col).value();
+                    if (v instanceof Number n) max = Math.max(max, n.longValue());
+                    else if (v instanceof String str && str.matches("-?\\d{1,18}")) max = Math.max(max, Long.parseLong(str));
+                }
+                if (max != Long.MIN_VALUE) pendingSequences.merge(e.getValue(), max, Math::max);
+            }
+        }
+
+        /**
+         * Moves sequences past the values row images put in, before anything that might draw from them runs (a
+         * re-executed statement, or the end of the replay): a restored database never hands out a colliding key.
+         */
+        void syncSequences() throws SQLException {
+            if (pendingSequences.isEmpty()) return;
+            for (Map.Entry<String, Long> e : pendingSequences.entrySet()) {
+                String sql = "SELECT setval(?::regclass, ?) FROM " + e.getKey() + " s WHERE s.last_value < ? OR NOT s.is_called";
+                try (PreparedStatement ps = target.prepareStatement(sql)) {
+                    ps.setString(1, e.getKey());
+                    ps.setLong(2, e.getValue());
+                    ps.setLong(3, e.getValue());
+                    ps.executeQuery().close();
                 }
             }
-            imagedTables.clear();
+            pendingSequences.clear();
         }
     }
 

@@ -52,6 +52,11 @@ public final class CommandParser {
             default -> { /* parse below */ }
         }
         if (sql.length() > MAX_PARSE_LENGTH) return fallback(tokens);
+        if (first.equals("create") || first.equals("alter") || first.equals("drop")) {
+            // DDL is rare and its literals are definitions (defaults, checks): parse it as written, uncached
+            Command ddl = parseWithJSqlParser(sql);
+            return ddl != null ? ddl : fallback(tokens);
+        }
         SqlLexer.Shape shape = SqlLexer.shape(sql, tokens);
         Optional<Command> template = shapes.get(shape.text());
         if (template == null) {

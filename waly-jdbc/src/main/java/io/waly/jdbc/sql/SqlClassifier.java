@@ -83,13 +83,16 @@ public final class SqlClassifier {
                 return SqlKind.BEGIN;
             }
             case "commit", "end" -> {
-                return w2.equals("prepared") ? SqlKind.WRITE : SqlKind.COMMIT;
+                return w2.equals("prepared") ? SqlKind.NON_TRANSACTIONAL : SqlKind.COMMIT;
+            }
+            case "prepare" -> {
+                return w2.equals("transaction") ? SqlKind.NON_TRANSACTIONAL : SqlKind.WRITE;
             }
             case "abort" -> {
                 return SqlKind.ROLLBACK;
             }
             case "rollback" -> {
-                if (w2.equals("prepared")) return SqlKind.WRITE;
+                if (w2.equals("prepared")) return SqlKind.NON_TRANSACTIONAL;
                 for (Token t : st) if (t.is("to")) return SqlKind.ROLLBACK_TO;
                 return SqlKind.ROLLBACK;
             }
@@ -99,7 +102,9 @@ public final class SqlClassifier {
             case "release" -> {
                 return SqlKind.RELEASE;
             }
-            case "vacuum" -> {
+            // Statements whose meaning in autocommit differs inside a transaction block (an error or warning
+            // outside one, or a session change the driver must see at once): they run as sent, never wrapped.
+            case "vacuum", "lock", "set", "reset", "discard" -> {
                 return SqlKind.NON_TRANSACTIONAL;
             }
             case "create", "drop", "reindex", "alter", "cluster" -> {

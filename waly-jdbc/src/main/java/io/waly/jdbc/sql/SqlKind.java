@@ -6,7 +6,11 @@ public enum SqlKind {
     READ,
     /** May change state: logged before it is sent. */
     WRITE,
-    /** A write PostgreSQL refuses inside a transaction block (VACUUM, CREATE DATABASE, … CONCURRENTLY). */
+    /**
+     * A write that must run as sent in autocommit, outside a transaction block: refused inside one (VACUUM, CREATE
+     * DATABASE, … CONCURRENTLY, COMMIT PREPARED), different inside one (LOCK, SET LOCAL), or a session change the
+     * driver must see at once (SET, RESET, DISCARD).
+     */
     NON_TRANSACTIONAL,
     BEGIN,
     COMMIT,

@@ -153,9 +153,7 @@ final class StatementConverter {
                 String specs = cd.getColumnSpecs() == null ? "" : String.join(" ", cd.getColumnSpecs());
                 String up = specs.toUpperCase(Locale.ROOT);
                 String name = name(cd.getColumnName());
-                String dflt = null;
-                int d = up.indexOf("DEFAULT ");
-                if (d >= 0) dflt = specs.substring(d + 8).trim();
+                String dflt = defaultOf(specs);
                 cols.add(new Command.ColumnDef(name, cd.getColDataType().toString(), up.contains("NOT NULL") || up.contains("PRIMARY KEY"), dflt));
                 if (up.contains("PRIMARY KEY")) pk.add(name);
                 else if (up.matches(".*\\bUNIQUE\\b.*")) unique.add(List.of(name));
@@ -174,6 +172,15 @@ final class StatementConverter {
         return new Command.Ddl("CREATE TABLE", objects, def, null, null, false, ct.isIfNotExists());
     }
 
+    private static final java.util.regex.Pattern DEFAULT = java.util.regex.Pattern.compile(
+            "(?i)\\bDEFAULT\\s+(.+?)(?=\\s+(?:NOT\\s+NULL|NULL|PRIMARY\\s+KEY|UNIQUE|CHECK|REFERENCES|CONSTRAINT|COLLATE|GENERATED)\\b|$)");
+
+    /** The default expression among a column's specs, without the constraints that follow it. */
+    static String defaultOf(String specs) {
+        java.util.regex.Matcher m = DEFAULT.matcher(specs);
+        return m.find() ? m.group(1).trim() : null;
+    }
+
     private static Command alter(Alter a) {
         List<Command.AlterAction> actions = new ArrayList<>();
         if (a.getAlterExpressions() != null) {
@@ -185,10 +192,9 @@ final class StatementConverter {
                             for (AlterExpression.ColumnDataType c : ae.getColDataTypeList()) {
                                 String specs = c.getColumnSpecs() == null ? "" : String.join(" ", c.getColumnSpecs());
                                 String up = specs.toUpperCase(Locale.ROOT);
-                                int d = up.indexOf("DEFAULT ");
                                 actions.add(new Command.AlterAction("ADD_COLUMN", name(c.getColumnName()), null,
                                         new Command.ColumnDef(name(c.getColumnName()), c.getColDataType().toString(),
-                                                up.contains("NOT NULL"), d >= 0 ? specs.substring(d + 8).trim() : null)));
+                                                up.contains("NOT NULL"), defaultOf(specs))));
                             }
                         } else {
                             actions.add(new Command.AlterAction("OTHER", null, null, null));

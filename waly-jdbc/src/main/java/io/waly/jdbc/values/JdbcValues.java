@@ -301,11 +301,14 @@ public final class JdbcValues {
         if (o == null || rs.wasNull()) return Value.nullOf(pgType);
         switch (pgType) {
             case "int2":
+            case "smallserial":
                 return new Value(Kind.INT2, ((Number) o).longValue(), null);
             case "int4":
+            case "serial":   // pgjdbc names a column with a nextval default by its serial type
             case "oid":
                 return Value.int4(((Number) o).longValue());
             case "int8":
+            case "bigserial":
                 return Value.int8(((Number) o).longValue());
             case "float4":
                 return new Value(Kind.FLOAT4, ((Number) o).doubleValue(), null);

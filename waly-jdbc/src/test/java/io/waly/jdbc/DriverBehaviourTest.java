@@ -1,0 +1,328 @@
+package io.waly.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.waly.jdbc.config.WalyConfig;
+import io.waly.jdbc.proxy.WalyConnection;
+import io.waly.jdbc.replay.JdbcReplayer;
+import io.waly.jdbc.replay.TableChecksums;
+import io.waly.log.LogRecord;
+import io.waly.log.format.RecordKind;
+import io.waly.log.payload.Payloads;
+import io.waly.log.read.LogReader;
+import io.waly.log.storage.FileLogStorage;
+import io.waly.log.storage.LogStorage;
+import io.waly.testing.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
+
+class DriverBehaviourTest {
+
+    @TempDir
+    Path logDir;
+
+    private static final EmbeddedPostgresServer PG = EmbeddedPostgresServer.shared();
+
+    private String walyUrl(String pgUrl) {
+        return pgUrl.replace("jdbc:postgresql:", "jdbc:waly:postgresql:") + "&walyLogDir=" + logDir;
+    }
+
+    private List<LogRecord> records() {
+        List<LogRecord> out = new ArrayList<>();
+        try (LogReader r = LogReader.open(logDir)) {
+            LogRecord rec;
+            while ((rec = r.next()) != null) out.add(rec);
+        }
+        return out;
+    }
+
+    private List<String> loggedSql() {
+        List<String> out = new ArrayList<>();
+        for (LogRecord r : records()) if (r.kind() == RecordKind.STATEMENT) out.add(Payloads.Statement.decode(r.payload()).sql());
+        return out;
+    }
+
+    @Test
+    void acceptsOnlyItsOwnUrlsAndStripsItsSettingsFromTheUrl() throws SQLException {
+        Driver d = new Driver();
+        assertThat(d.acceptsURL("jdbc:waly:postgresql://h/db")).isTrue();
+        assertThat(d.acceptsURL("jdbc:postgresql://h/db")).isFalse();
+        assertThat(d.acceptsURL("jdbc:waly:mysql://h/db")).isFalse();
+        assertThat(d.connect("jdbc:postgresql://h/db", new Properties())).isNull();
+        Properties waly = new Properties();
+        String url = Driver.stripWalyParameters("jdbc:postgresql://h/db?ssl=false&walyLogDir=%2Ftmp%2Fx&ApplicationName=a%20b&walyDurability=async", waly);
+        assertThat(url).isEqualTo("jdbc:postgresql://h/db?ssl=false&ApplicationName=a%20b");
+        assertThat(waly).containsEntry("walyLogDir", "/tmp/x").containsEntry("walyDurability", "async");
+        assertThat(java.util.Arrays.stream(d.getPropertyInfo("jdbc:waly:postgresql://h/db", new Properties())).map(p -> p.name))
+                .contains("walyLogDir", "walyDurability", "user", "ssl");
+    }
+
+    @Test
+    void pgjdbcSeesEverySettingButWalys() throws SQLException {
+        String url = PG.newDatabase("settings");
+        try (Connection c = DriverManager.getConnection(walyUrl(url) + "&ApplicationName=shop-frontend");
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW application_name")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("shop-frontend");
+        }
+    }
+
+    @Test
+    void badSettingIsRefusedWithTheKeyNamed() {
+        String url = PG.newDatabase("badsetting");
+        assertThatThrownBy(() -> DriverManager.getConnection(walyUrl(url) + "&walyDurability=sometimes"))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("walyDurability").hasMessageContaining("fsync, async, none")
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("22023");
+    }
+
+    @Test
+    void wrappersLeadBackToWalyAndUnwrapToPgjdbc() throws SQLException {
+        String url = PG.newDatabase("wrappers");
+        try (Connection c = DriverManager.getConnection(walyUrl(url))) {
+            assertThat(c.isWrapperFor(PGConnection.class)).isTrue();
+            assertThat(c.unwrap(PGConnection.class)).isSameAs(c);
+            assertThat(c.unwrap(BaseConnection.class)).isNotSameAs(c).isInstanceOf(BaseConnection.class);
+            assertThat(c.unwrap(WalyConnection.class)).isSameAs(c);
+            DatabaseMetaData md = c.getMetaData();
+            assertThat(md.getConnection()).isSameAs(c);
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+                assertThat(s.getConnection()).isSameAs(c);
+                assertThat(rs.getStatement()).isSameAs(s);
+                assertThat(s.getResultSet()).isSameAs(rs);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT ?")) {
+                ps.setInt(1, 5);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.getStatement()).isSameAs(ps);
+                }
+            }
+        }
+    }
+
+    @Test
+    void readsAreNotLoggedAndSecretsNeverAre() throws Exception {
+        String url = PG.newDatabase("secrets");
+        String secret = "s3cr3t-P4ssw0rd-" + System.nanoTime();
+        Properties p = new Properties();
+        p.setProperty("password", secret);
+        try (Connection c = DriverManager.getConnection(walyUrl(url) + "&password=" + secret + "x", p);
+             Statement s = c.createStatement()) {
+            s.executeQuery("SELECT 1").close();
+            s.execute("SHOW search_path");
+            s.executeQuery("SELECT count(*) FROM pg_class").close();
+            assertThat(loggedSql()).isEmpty();
+            s.execute("CREATE TABLE t (a int)");
+            s.execute("INSERT INTO t VALUES (1)");
+            s.execute("CREATE ROLE app_" + System.nanoTime() % 100000 + " LOGIN PASSWORD '" + secret + "'");
+            s.execute("DO $$ BEGIN PERFORM 'host=x password=" + secret + " dbname=y'; END $$");
+        }
+        assertThat(loggedSql()).startsWith("CREATE TABLE t (a int)", "INSERT INTO t VALUES (1)");
+        assertThat(loggedSql().get(2)).endsWith("LOGIN PASSWORD '********'");
+        assertThat(loggedSql().get(3)).contains("password=******** dbname=y");
+        for (Path f : Files.list(logDir).toList()) {
+            assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(secret);
+        }
+    }
+
+    @Test
+    void generatedKeysAreExactlyPgjdbcs() throws SQLException {
+        String a = PG.newDatabase("keys_plain");
+        String b = PG.newDatabase("keys_waly");
+        List<String> out = new ArrayList<>();
+        for (String url : List.of(a, walyUrl(b))) {
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE k (id serial PRIMARY KEY, at date DEFAULT '2024-01-01', v text)");
+                StringBuilder sb = new StringBuilder();
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO k (v) VALUES (?)", Statement.RETURN_GENERATED_KEYS)) {
+                    ps.setString(1, "x");
+                    sb.append(ps.executeUpdate()).append('|');
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        sb.append(keys.getMetaData().getColumnCount()).append('|');
+                        while (keys.next()) sb.append(keys.getInt("id")).append(',').append(keys.getString(2)).append(',').append(keys.getString("v"));
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO k (v) VALUES (?)", new String[] {"id"})) {
+                    ps.setString(1, "y");
+                    ps.executeUpdate();
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        sb.append('|').append(keys.getMetaData().getColumnCount());
+                        while (keys.next()) sb.append(',').append(keys.getLong(1));
+                    }
+                }
+                sb.append('|').append(s.executeUpdate("INSERT INTO k (v) VALUES ('z')", Statement.RETURN_GENERATED_KEYS));
+                try (ResultSet keys = s.getGeneratedKeys()) {
+                    while (keys.next()) sb.append(',').append(keys.getInt(1));
+                }
+                try (ResultSet rs = s.executeQuery("INSERT INTO k (v) VALUES ('r') RETURNING id, v")) {
+                    while (rs.next()) sb.append('|').append(rs.getInt(1)).append(rs.getString(2));
+                }
+                out.add(sb.toString());
+            }
+        }
+        assertThat(out.get(1)).isEqualTo(out.get(0));
+    }
+
+    @Test
+    void copyDataReachesTheLogAndReplays() throws Exception {
+        String src = PG.newDatabase("copy_src");
+        String dst = PG.newDatabase("copy_dst");
+        try (Connection c = DriverManager.getConnection(walyUrl(src)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE item (id int PRIMARY KEY, name text, price numeric)");
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            long n = copy.copyIn("COPY item FROM STDIN WITH (FORMAT csv)", new StringReader("1,apple,0.5\n2,\"pear, ripe\",1.25\n3,,\n"));
+            assertThat(n).isEqualTo(3);
+            var in = copy.copyIn("COPY item (id, name) FROM STDIN");
+            byte[] row = "4\tplum\n".getBytes();
+            in.writeToCopy(row, 0, row.length);
+            assertThat(in.endCopy()).isEqualTo(1);
+        }
+        List<LogRecord> recs = records();
+        assertThat(recs.stream().filter(r -> r.kind() == RecordKind.STATEMENT).map(r -> Payloads.Statement.decode(r.payload()))
+                .filter(st -> st.copyData() != null).map(st -> new String(st.copyData()))).containsExactly(
+                "1,apple,0.5\n2,\"pear, ripe\",1.25\n3,,\n", "4\tplum\n");
+        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        assertSameTables(src, dst);
+    }
+
+    @Test
+    void updatableResultSetsAreLoggedAsTheStatementsTheyAmountTo() throws Exception {
+        String src = PG.newDatabase("upd_src");
+        String dst = PG.newDatabase("upd_dst");
+        try (Connection c = DriverManager.getConnection(walyUrl(src))) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE acct (id serial PRIMARY KEY, owner text, balance numeric DEFAULT 0)");
+                s.execute("INSERT INTO acct (owner, balance) VALUES ('a', 1), ('b', 2), ('c', 3)");
+            }
+            try (Statement s = c.createStatement(ResultSet.TYPE_SCROLL_INSENSITIVE, ResultSet.CONCUR_UPDATABLE);
+                 ResultSet rs = s.executeQuery("SELECT id, owner, balance FROM acct ORDER BY id")) {
+                rs.next();
+                rs.updateString("owner", "alice");
+                rs.updateBigDecimal(3, new java.math.BigDecimal("10.5"));
+                rs.updateRow();
+                rs.next();
+                rs.deleteRow();
+                rs.moveToInsertRow();
+                rs.updateString("owner", "dora");
+                rs.insertRow();
+            }
+        }
+        assertThat(loggedSql()).anyMatch(q -> q.startsWith("UPDATE \"public\".\"acct\" SET \"owner\" = ?, \"balance\" = ? WHERE"))
+                .anyMatch(q -> q.startsWith("DELETE FROM \"public\".\"acct\" WHERE \"id\" = ?"))
+                .anyMatch(q -> q.startsWith("INSERT INTO \"public\".\"acct\" (\"owner\") VALUES (?)"));
+        if (System.getProperty("waly.dump") != null) for (LogRecord r : records()) {
+            java.io.StringWriter w = new java.io.StringWriter();
+            io.waly.log.payload.Cbor.toJson(r.payload(), w, false);
+            System.err.println(r.seq() + " " + r.kind() + " " + w);
+        }
+        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        assertSameTables(src, dst);
+    }
+
+    @Test
+    void whenTheLogCannotBeWrittenWritesAreRefusedBeforeTheDatabaseAndReadsGoOn() throws Exception {
+        String url = PG.newDatabase("logfail");
+        try (Connection plain = DriverManager.getConnection(url); Statement s = plain.createStatement()) {
+            s.execute("CREATE TABLE t (a int)");
+        }
+        AtomicBoolean full = new AtomicBoolean();
+        LogStorage failing = new FailingStorage(full);
+        Properties props = new Properties();
+        props.setProperty("walyLogDir", logDir.toString());
+        WalyConfig config = WalyConfig.from(props).withStorage(failing);
+        try (Connection c = Connections.open(config, () -> DriverManager.getConnection(url))) {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO t VALUES (1)");
+                full.set(true);
+                assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t VALUES (2)"))
+                        .isInstanceOf(SQLException.class).hasMessageContaining("No space left on device")
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("58030");
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).isEqualTo(1);
+                }
+            }
+        }
+        try (Connection plain = DriverManager.getConnection(url); Statement s = plain.createStatement();
+             ResultSet rs = s.executeQuery("SELECT a FROM t")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+            assertThat(rs.next()).isFalse();
+        }
+    }
+
+    /** Writes go to disk until told the disk is full. */
+    static final class FailingStorage implements LogStorage {
+        private final AtomicBoolean full;
+
+        FailingStorage(AtomicBoolean full) {
+            this.full = full;
+        }
+
+        @Override
+        public SegmentFile open(Path file) throws IOException {
+            SegmentFile real = FileLogStorage.INSTANCE.open(file);
+            return new SegmentFile() {
+                @Override
+                public void write(ByteBuffer bytes) throws IOException {
+                    if (full.get()) throw new IOException("No space left on device");
+                    real.write(bytes);
+                }
+
+                @Override
+                public void force() throws IOException {
+                    if (full.get()) throw new IOException("No space left on device");
+                    real.force();
+                }
+
+                @Override
+                public long size() throws IOException {
+                    return real.size();
+                }
+
+                @Override
+                public void truncate(long size) throws IOException {
+                    real.truncate(size);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    real.close();
+                }
+            };
+        }
+
+        @Override
+        public void syncDirectory(Path dir) throws IOException {
+            FileLogStorage.INSTANCE.syncDirectory(dir);
+        }
+    }
+
+    static void assertSameTables(String a, String b) throws SQLException {
+        try (Connection x = DriverManager.getConnection(a); Connection y = DriverManager.getConnection(b)) {
+            var sa = TableChecksums.of(x);
+            assertThat(sa).isNotEmpty();
+            assertThat(TableChecksums.of(y)).isEqualTo(sa);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.waly.jdbc.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.waly.command.Command;
+import io.waly.command.Expr;
+import io.waly.command.Value;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class ClassifyAndParseTest {
+
+    private final SqlClassifier classifier = new SqlClassifier(new CommandParser());
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT 1", "select * from t where a = 'x; DELETE FROM t'", "  -- comment\n SELECT now()",
+            "/* a /* nested */ comment */ SELECT count(*) FROM t", "WITH x AS (SELECT 1) SELECT * FROM x",
+            "SELECT * FROM t FOR UPDATE", "SELECT * FROM t FOR NO KEY UPDATE SKIP LOCKED", "SHOW search_path",
+            "EXPLAIN SELECT * FROM t", "VALUES (1), (2)", "TABLE t", "SELECT $$it's; DROP TABLE t$$",
+            "SELECT E'a\\'b; DELETE'", "SELECT \"update\" FROM t2", "SELECT coalesce(a, 0) + abs(b) FROM t",
+            "FETCH NEXT FROM c", "SELECT pg_advisory_lock(1)", "SELECT array_agg(x ORDER BY x) FILTER (WHERE x > 1) FROM t",
+            "(SELECT 1) UNION (SELECT 2)", "LISTEN chan", ""})
+    void readsAreNotLogged(String sql) {
+        assertThat(classifier.classify(sql).isRead()).as(sql).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "INSERT INTO t VALUES (1)", "update t set a = 1", "DELETE FROM t", "SELECT nextval('s')",
+            "SELECT setval('s', 10)", "SELECT my_function()", "SELECT public.f(1)", "SELECT * INTO new_t FROM t",
+            "WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d", "EXPLAIN ANALYZE DELETE FROM t",
+            "EXPLAIN (ANALYZE, BUFFERS) UPDATE t SET a = 1", "CREATE TABLE t (a int)", "COPY t FROM STDIN",
+            "DO $$BEGIN PERFORM 1; END$$", "CALL p(1)", "LOCK TABLE t", "SET search_path = s", "TRUNCATE t",
+            "GRANT SELECT ON t TO bob", "COMMENT ON TABLE t IS 'x'", "MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE",
+            "select 1; insert into t values (2)", "PREPARE p AS INSERT INTO t VALUES ($1)", "EXECUTE p(1)",
+            "SELECT set_config('search_path', 's', false)", "SELECT lo_unlink(42)"})
+    void writesAreLogged(String sql) {
+        SqlInfo info = classifier.classify(sql);
+        assertThat(info.kind()).as(sql).isIn(SqlKind.WRITE, SqlKind.NON_TRANSACTIONAL);
+        assertThat(info.command()).as(sql).isNotNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "BEGIN|BEGIN", "begin transaction isolation level serializable|BEGIN", "START TRANSACTION|BEGIN",
+            "COMMIT|COMMIT", "END|COMMIT", "commit work|COMMIT", "ROLLBACK|ROLLBACK", "ABORT|ROLLBACK",
+            "SAVEPOINT s1|SAVEPOINT", "RELEASE SAVEPOINT s1|RELEASE", "RELEASE s1|RELEASE",
+            "ROLLBACK TO SAVEPOINT s1|ROLLBACK_TO", "rollback to s1|ROLLBACK_TO",
+            "VACUUM t|NON_TRANSACTIONAL", "CREATE INDEX CONCURRENTLY i ON t (a)|NON_TRANSACTIONAL",
+            "CREATE DATABASE d|NON_TRANSACTIONAL", "ALTER SYSTEM SET work_mem = '1MB'|NON_TRANSACTIONAL",
+            "COMMIT PREPARED 'x'|NON_TRANSACTIONAL", "LOCK TABLE t|NON_TRANSACTIONAL", "SET search_path = a|NON_TRANSACTIONAL"})
+    void transactionControl(String sql, SqlKind kind) {
+        assertThat(classifier.classify(sql).kind()).as(sql).isEqualTo(kind);
+    }
+
+    @Test
+    void savepointNamesFoldLikePostgres() {
+        assertThat(classifier.classify("SAVEPOINT My_Point").savepointName()).isEqualTo("my_point");
+        assertThat(classifier.classify("ROLLBACK TO SAVEPOINT \"My Point\"").savepointName()).isEqualTo("My Point");
+    }
+
+    @Test
+    void insertWithLiteralsParsesOncePerShapeAndKeepsItsValues() {
+        Command a = classifier.classify("INSERT INTO shop.item (id, name, price) VALUES (1, 'it''s', 9.99)").command();
+        Command b = classifier.classify("INSERT INTO shop.item (id, name, price) VALUES (2, 'other', 10.5)").command();
+        assertThat(a).isInstanceOf(Command.Insert.class);
+        Command.Insert ia = (Command.Insert) a;
+        assertThat(ia.table()).isEqualTo(new Command.Table("shop", "item"));
+        assertThat(ia.columns()).containsExactly("id", "name", "price");
+        assertThat(ia.rows().get(0)).containsExactly(new Expr.Literal(Value.int4(1)), new Expr.Literal(Value.text("it's")),
+                new Expr.Literal(Value.numeric(new java.math.BigDecimal("9.99"))));
+        assertThat(((Command.Insert) b).rows().get(0).get(1)).isEqualTo(new Expr.Literal(Value.text("other")));
+    }
+
+    @Test
+    void multiRowInsertAndParametersAndDefault() {
+        Command.Insert i = (Command.Insert) classifier.classify("INSERT INTO t (a, b) VALUES (?, DEFAULT), (3, ?)").command();
+        assertThat(i.rows()).hasSize(2);
+        assertThat(i.rows().get(0)).containsExactly(new Expr.Param(1), new Expr.Default());
+        assertThat(i.rows().get(1)).containsExactly(new Expr.Literal(Value.int4(3)), new Expr.Param(2));
+    }
+
+    @Test
+    void upsertKeepsConflictTargetAndAction() {
+        Command c = classifier.classify("INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v + 1 WHERE kv.v < 10").command();
+        assertThat(c).isInstanceOf(Command.Upsert.class);
+        Command.Upsert u = (Command.Upsert) c;
+        assertThat(u.conflictColumns()).containsExactly("k");
+        assertThat(u.doNothing()).isFalse();
+        assertThat(u.set()).hasSize(1);
+        assertThat(u.where()).isNotNull();
+        Command.Upsert n = (Command.Upsert) classifier.classify("INSERT INTO kv VALUES (1, 2) ON CONFLICT DO NOTHING").command();
+        assertThat(n.doNothing()).isTrue();
+    }
+
+    @Test
+    void updateWithArithmeticAndWhere() {
+        Command.Update u = (Command.Update) classifier.classify(
+                "UPDATE account SET balance = balance + 5, name = 'x' WHERE id IN (1, 2) AND NOT closed AND note LIKE 'a%' AND d BETWEEN 1 AND 2 AND e IS NOT NULL").command();
+        assertThat(u.set().get(0).value()).isEqualTo(new Expr.Arith("+", new Expr.Column(null, "balance"), new Expr.Literal(Value.int4(5))));
+        assertThat(u.where()).isInstanceOf(Expr.And.class);
+        List<Expr> terms = ((Expr.And) u.where()).terms();
+        assertThat(terms).hasSize(5);
+        assertThat(terms.get(0)).isInstanceOf(Expr.In.class);
+        assertThat(terms.get(1)).isInstanceOf(Expr.Not.class);
+        assertThat(terms.get(2)).isInstanceOf(Expr.Like.class);
+        assertThat(terms.get(3)).isInstanceOf(Expr.Between.class);
+        assertThat(terms.get(4)).isEqualTo(new Expr.IsNull(new Expr.Column(null, "e"), true));
+    }
+
+    @Test
+    void updateFromAndDeleteUsingNameTheOtherTables() {
+        Command.Update u = (Command.Update) classifier.classify("UPDATE t SET a = s.a FROM s WHERE t.id = s.id").command();
+        assertThat(u.from()).isNotEmpty();
+        Command.Delete d = (Command.Delete) classifier.classify("DELETE FROM t USING s WHERE t.id = s.id").command();
+        assertThat(d.using()).isNotEmpty();
+    }
+
+    @Test
+    void ddlNamesItsKindAndObjects() {
+        Command.Ddl t = (Command.Ddl) classifier.classify(
+                "CREATE TABLE IF NOT EXISTS s.t (id bigserial PRIMARY KEY, code text UNIQUE, n int NOT NULL DEFAULT 0, UNIQUE (n, code))").command();
+        assertThat(t.kind()).isEqualTo("CREATE TABLE");
+        assertThat(t.table().primaryKey()).containsExactly("id");
+        assertThat(t.table().unique()).contains(List.of("code"), List.of("n", "code"));
+        assertThat(t.table().columns()).extracting(Command.ColumnDef::name).containsExactly("id", "code", "n");
+        Command.Ddl alter = (Command.Ddl) classifier.classify("ALTER TABLE t ADD COLUMN x int DEFAULT 5").command();
+        assertThat(alter.actions()).extracting(Command.AlterAction::action).containsExactly("ADD_COLUMN");
+        Command.Ddl rename = (Command.Ddl) classifier.classify("ALTER TABLE t RENAME COLUMN x TO y").command();
+        assertThat(rename.actions().get(0)).isEqualTo(new Command.AlterAction("RENAME_COLUMN", "x", "y", null));
+        assertThat(((Command.Ddl) classifier.classify("DROP TABLE IF EXISTS a, b CASCADE").command()).objects()).containsExactly("a", "b");
+        for (String sql : List.of("CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$",
+                "CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()", "CREATE TYPE mood AS ENUM ('a', 'b')",
+                "CREATE DOMAIN posint AS int CHECK (VALUE > 0)", "CREATE SCHEMA app", "CREATE SEQUENCE s START 10",
+                "ALTER SEQUENCE s RESTART WITH 5", "CREATE VIEW v AS SELECT 1", "CREATE MATERIALIZED VIEW mv AS SELECT 1",
+                "DROP FUNCTION f()", "CREATE UNIQUE INDEX i ON t (a, b)")) {
+            Command c = classifier.classify(sql).command();
+            assertThat(c).as(sql).isInstanceOf(Command.Ddl.class);
+            assertThat(((Command.Ddl) c).kind()).as(sql).startsWith(sql.split(" ")[0]);
+        }
+    }
+
+    @Test
+    void columnDefaultsAreKeptAsWrittenWithoutTheConstraintsAfterThem() {
+        Command.Ddl t = (Command.Ddl) classifier.classify(
+                "CREATE TABLE d (a int DEFAULT 0 NOT NULL, b text DEFAULT 'x y' CHECK (b <> ''), c timestamptz DEFAULT now())").command();
+        assertThat(t.table().columns()).extracting(Command.ColumnDef::defaultSql).containsExactly("0", "'x y'", "now()");
+        Command.Ddl t2 = (Command.Ddl) classifier.classify(
+                "CREATE TABLE d (a int DEFAULT 7 NOT NULL, b text DEFAULT 'other' CHECK (b <> ''), c timestamptz DEFAULT now())").command();
+        assertThat(t2.table().columns()).extracting(Command.ColumnDef::defaultSql).containsExactly("7", "'other'", "now()");
+    }
+
+    @Test
+    void copyIsReadFromTokens() {
+        Command.Copy c = (Command.Copy) classifier.classify("COPY public.t (a, \"B\") FROM STDIN WITH (FORMAT csv, HEADER true)").command();
+        assertThat(c.table()).isEqualTo(new Command.Table("public", "t"));
+        assertThat(c.columns()).containsExactly("a", "B");
+        assertThat(c.format()).isEqualTo("csv");
+    }
+
+    @Test
+    void unparsableWritesStillBecomeACommand() {
+        for (String sql : List.of("INSERT INTO t VALUES (1) ON CONFLICT ON CONSTRAINT c DO UPDATE SET x = (SELECT max(y) FROM z) ::: nonsense",
+                "ALTER TABLE t ALTER COLUMN a TYPE bigint USING a::bigint", "REFRESH MATERIALIZED VIEW CONCURRENTLY mv",
+                "SECURITY LABEL ON TABLE t IS 'x'", "CREATE EXTENSION IF NOT EXISTS pgcrypto", "x".repeat(200_000))) {
+            SqlInfo info = classifier.classify(sql);
+            assertThat(info.command()).as(sql.substring(0, Math.min(40, sql.length()))).isNotNull();
+        }
+    }
+
+    @Test
+    void jdbcEscapedQuestionMarkIsNotAParameter() {
+        List<SqlLexer.Token> t = SqlLexer.tokenize("SELECT '{\"a\":1}'::jsonb ?? 'a', ?");
+        assertThat(t.stream().filter(x -> x.type() == SqlLexer.Type.PARAM).count()).isEqualTo(1);
+    }
+
+    @Test
+    void statementsSplitOnlyAtTopLevelSemicolons() {
+        List<List<SqlLexer.Token>> parts = SqlLexer.statements(SqlLexer.tokenize(
+                "INSERT INTO t VALUES ('a;b'); /* ; */ UPDATE t SET a = $x$;$x$; -- ;\n DELETE FROM t;"));
+        assertThat(parts).hasSize(3);
+    }
+}

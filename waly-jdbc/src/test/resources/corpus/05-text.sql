@@ -1,0 +1,28 @@
+-- Text from every plane, quoting tricks and injection-shaped values.
+CREATE TABLE note (id serial PRIMARY KEY, body text, tag varchar(20));
+INSERT INTO note (body) VALUES ('plain ascii');
+INSERT INTO note (body) VALUES ('Latin-1: café naïve façade — “quotes” ‘single’');
+INSERT INTO note (body) VALUES ('CJK: 中文 日本語 한국어; Arabic: مرحبا; Hebrew: שלום; Devanagari: नमस्ते');
+INSERT INTO note (body) VALUES ('Astral: 😀 🚀 𝄞 𐍈 🏳️‍🌈 👩‍👩‍👧‍👦');
+INSERT INTO note (body) VALUES ('Combining: é = é; ZWJ‍; RTL‮override‬; BOM﻿');
+INSERT INTO note (body) VALUES ('Specials: 〹  ');
+INSERT INTO note (body) VALUES ('it''s a quote; DROP TABLE note; --');
+INSERT INTO note (body) VALUES (E'escapes: tab\tnewline\nbackslash\\ quote\' unicode\u00e9 \U0001F600');
+INSERT INTO note (body) VALUES ($$dollar 'quoted' text with ; and -- and /* */$$);
+INSERT INTO note (body) VALUES ($tag$nested $$ dollars $$ inside$tag$);
+INSERT INTO note (body) VALUES (U&'\0041\+01F600');
+INSERT INTO note (body) VALUES ('Robert''); DROP TABLE students;--');
+INSERT INTO note (body) VALUES ('1'' OR ''1''=''1');
+INSERT INTO note (body) VALUES ('?'), ('??'), ('$1'), ('{fn now()}'), ('{d ''2024-01-01''}');
+INSERT INTO note (body, tag) VALUES ('too long tag', 'abcdefghijklmnopqrstuvwxyz');
+INSERT INTO note (body) VALUES (repeat('x', 100000));
+INSERT INTO note (body) VALUES (E'nul \x00 byte');
+INSERT INTO note (body) VALUES (chr(0));
+INSERT INTO note (body) VALUES ('unterminated);
+SELECT id, body FROM note WHERE id < 15 ORDER BY id;
+UPDATE note SET body = upper(body) WHERE body LIKE 'plain%';
+UPDATE note SET tag = 'astral 😀' WHERE body LIKE 'Astral%';
+DELETE FROM note WHERE body = '??';
+INSERT INTO note (body) VALUES ('/* not a comment */'), ('-- not a comment either');
+INSERT INTO note (body) VALUES ('semi;colon'); INSERT INTO note (body) VALUES ('second of two');
+SELECT body FROM note WHERE body LIKE 'semi%' OR body LIKE 'second%' ORDER BY 1;

@@ -1,0 +1,28 @@
+-- Malformed and failing statements: each must give exactly pgjdbc's error and change nothing.
+SELEC 1;
+INSERT INTO;
+INSERT INTO nowhere VALUES (1);
+UPDATE ledger SET nocolumn = 1;
+DELETE FROM ledger WHERE;
+CREATE TABLE ledger (id int);
+DROP TABLE never_existed;
+ALTER TABLE ledger ADD COLUMN amount int;
+INSERT INTO ledger VALUES (1, 10);
+INSERT INTO ledger VALUES (NULL, 1);
+INSERT INTO ledger (id) VALUES (99);
+INSERT INTO shop.order_line (order_id, line_no, sku, qty) VALUES (12345, 1, 'nope', 1);
+UPDATE shop.customer SET credit = -5 WHERE id = 2;
+INSERT INTO ledger VALUES (13, 1e1000);
+SELECT * FROM ledger WHERE id = 'one';
+INSERT INTO ledger VALUES (14, 1) RETURNING nonexistent;
+CREATE INDEX ON nowhere (a);
+COPY nowhere FROM STDIN;
+TRUNCATE nowhere;
+CALL no_such_procedure();
+SELECT no_such_function();
+GRANT SELECT ON nowhere TO nobody_at_all;
+COMMENT ON TABLE nowhere IS 'x';
+DO $$ BEGIN PERFORM 1/0; END $$;
+VACUUM nowhere;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) INSERT INTO ledger VALUES (15, 150);
+SELECT * FROM ledger ORDER BY id;
