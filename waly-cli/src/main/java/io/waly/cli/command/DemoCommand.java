@@ -18,7 +18,9 @@ import io.waly.log.format.Segments;
 import io.waly.log.payload.Payloads;
 import io.waly.log.read.LogReader;
 import io.waly.log.read.LogVerifier;
+import io.waly.mongo.MongoReplayer;
 import io.waly.testing.EmbeddedPostgresServer;
+import io.waly.testing.MongoFixture;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -42,8 +44,9 @@ import picocli.CommandLine.Option;
             "Starts a private embedded PostgreSQL, runs a small multi-threaded shop through jdbc:waly:postgresql (HikariCP): "
                 + "accounts and transfers with savepoints and rollbacks, orders with generated keys, serial and identity "
                 + "keys, now() and gen_random_uuid(). Then a bad deploy deletes every order. The demo verifies the log, "
-                + "replays it into a second database and shows a checksum per table matching the source, then replays it "
-                + "up to just before the DELETE (--to-seq) and shows the orders back.",
+                + "replays it into a second database and shows a checksum per table matching the source, replays it "
+                + "up to just before the DELETE (--to-seq) and shows the orders back, and replays the same history into "
+                + "MongoDB (an in-memory MongoDB wire-protocol server, or the one WALY_TEST_MONGODB_URI names).",
             "",
             "Leaves nothing running. The log is removed at the end unless --keep DIR, after which it can be read with "
                 + "waly inspect / stats / verify."},
@@ -178,7 +181,7 @@ public final class DemoCommand extends WalyCommand {
                             Numbers.count(pitr.transactions), Numbers.count(ordersBack), beforeDelete.size())
                     : "point-in-time replay differs from the shop before the DELETE: " + String.join(", ", pitrDiffer));
 
-            story.step("Next: the same log into MongoDB (waly replay --target mongodb://…) once the MongoDB replayer is in this build");
+            pass &= mongo(story, logDir, deleteSeq - 1, restore);
 
             double total = (System.nanoTime() - t0) / 1e9;
             doc.put("ok", pass);
@@ -192,7 +195,8 @@ public final class DemoCommand extends WalyCommand {
             } else {
                 out.println();
                 out.printf(Locale.ROOT, "%s in %.1f s: %s%n", pass ? "PASS" : "FAIL", total, pass
-                        ? "the log reproduced every table exactly, and a point-in-time replay undid the bad DELETE."
+                        ? "the log reproduced every table exactly, a point-in-time replay undid the bad DELETE, "
+                        + "and the same history went into MongoDB."
                         : "a replay did not reproduce the source (see above).");
                 if (keep != null) {
                     out.println("The log is in " + logDir.toAbsolutePath() + ". Try:  ./waly inspect --log " + logDir + " --table orders | tail");
@@ -211,6 +215,37 @@ public final class DemoCommand extends WalyCommand {
                 }
             }
             if (keep == null) deleteRecursively(logDir);
+        }
+    }
+
+    /**
+     * The same log, up to just before the DELETE, into MongoDB (an in-memory MongoDB wire-protocol server, or the one
+     * {@code WALY_TEST_MONGODB_URI} names): one collection per table, one document per row.
+     */
+    private boolean mongo(Story story, Path logDir, long toSeq, String restore) throws SQLException {
+        try (MongoFixture mongo = MongoFixture.start()) {
+            String uri = mongo.newDatabaseUri("shop");
+            io.waly.mongo.ReplaySummary s = MongoReplayer.builder().log(logDir).target(uri).toSeq(toSeq).build().run();
+            List<String> differ = new ArrayList<>();
+            long documents = 0;
+            try (com.mongodb.client.MongoClient client = com.mongodb.client.MongoClients.create(uri);
+                 Connection pg = DriverManager.getConnection(restore); Statement st = pg.createStatement()) {
+                com.mongodb.client.MongoDatabase db = client.getDatabase(new com.mongodb.ConnectionString(uri).getDatabase());
+                for (String table : List.of("account", "transfer", "product", "orders", "order_line")) {
+                    long docs = db.getCollection(table).countDocuments();
+                    documents += docs;
+                    if (docs != count(st, "SELECT count(*) FROM " + table)) differ.add(table);
+                }
+            }
+            story.step(differ.isEmpty()
+                    ? String.format(Locale.ROOT, "waly replay --to-seq %d --target mongodb://…: %s transactions translated, "
+                            + "%s documents in 5 collections, one per row of the restored tables", toSeq,
+                            Numbers.count(s.transactions()), Numbers.count(documents))
+                    : "MongoDB replay: document counts differ from the rows for " + String.join(", ", differ));
+            return differ.isEmpty();
+        } catch (io.waly.mongo.ReplayException e) {
+            story.step("MongoDB replay stopped: " + Commands.oneLine(e.getMessage(), 200));
+            return false;
         }
     }
 

@@ -58,7 +58,7 @@ public final class ReplayCommand extends WalyCommand {
 
     @Option(names = "--target", paramLabel = "URL",
             description = "Where to replay: a pgjdbc URL, query parameters included (jdbc:postgresql://127.0.0.1:5432/db?user=postgres), "
-                    + "or mongodb://… (when the MongoDB replayer is in the build).")
+                    + "or a MongoDB connection string naming the database (mongodb://127.0.0.1:27017/shop).")
     String target;
 
     @Option(names = "--target-user", paramLabel = "USER", description = "Target user (else the URL's user=).")
@@ -107,18 +107,26 @@ public final class ReplayCommand extends WalyCommand {
     @Option(names = "--source-password", paramLabel = "PASSWORD", description = "Source password; default: PGPASSWORD.")
     String sourcePassword;
 
+    @Option(names = "--on-untranslatable", paramLabel = "fail|skip|log", defaultValue = "fail",
+            description = "MongoDB targets: a statement with no exact MongoDB translation stops replay (fail, default: "
+                    + "sequence, SQL and reason named), is left out (skip), or left out and reported on stderr (log).")
+    String onUntranslatable;
+
     /** Test hook (and a way to replay in slices): stop cleanly after this many applied transactions. */
     @Option(names = "--stop-after", hidden = true, paramLabel = "TRANSACTIONS")
     long stopAfter;
 
     private volatile JdbcReplayer running;
+    private volatile Runnable mongoStop;
     private volatile boolean stopRequested;
 
-    /** Stops a running replay after its current transaction, as SIGINT does. */
+    /** Stops a running replay after its current transaction (MongoDB: its current batch), as SIGINT does. */
     public void stop() {
         stopRequested = true;
         JdbcReplayer r = running;
         if (r != null) r.stop();
+        Runnable m = mongoStop;
+        if (m != null) m.run();
     }
 
     @Override
@@ -134,11 +142,11 @@ public final class ReplayCommand extends WalyCommand {
             throw CliException.usage("--in-doubt must be fail, commit or rollback, but was: " + inDoubt);
         }
         if (target == null && !dryRun) throw CliException.usage("--target URL is required (or --dry-run)");
-        if (target != null && Targets.kind(target) == Targets.Kind.MONGO) throw Targets.mongoUnavailable();
         if (source != null && !source.startsWith("jdbc:postgresql:")) {
             throw CliException.usage("--source must be a jdbc:postgresql://… URL, but was: " + Redactor.url(source));
         }
         if (dryRun && fromSeq > 1) return dryRunFrom(policy);
+        if (target != null && Targets.kind(target) == Targets.Kind.MONGO) return replayMongo(policy);
 
         String password = Targets.password(targetPassword);
         if (fromSeq > 1 && !dryRun) {
@@ -252,6 +260,106 @@ public final class ReplayCommand extends WalyCommand {
                 Numbers.count(s.transactions), Numbers.count(s.statements), Numbers.count(s.skippedStatements),
                 Numbers.count(s.rowsFromEffects), where, s.lastCommitSeq, limit, secs, rate,
                 s.resumed ? "; resumed from the target's cursor" : "", stopRequested ? "; stopped on request" : "");
+    }
+
+    /**
+     * A {@code mongodb://host:port/db} target: {@code io.waly.mongo.MongoReplayer} (module waly-translate-mongo) with
+     * the same options, the same exit codes and the same kind of summary. Its cursor lives in the target
+     * ({@code waly_cursor}); {@code --from-seq} is its read start on a target without a cursor (a transaction boundary).
+     */
+    private int replayMongo(JdbcReplayer.InDoubtPolicy policy) throws Exception {
+        if (dryRun) throw CliException.usage("--dry-run is for PostgreSQL targets; for MongoDB, waly stats tells what would be replayed");
+        io.waly.mongo.OnUntranslatable untranslatable;
+        try {
+            untranslatable = io.waly.mongo.OnUntranslatable.valueOf(onUntranslatable.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--on-untranslatable must be fail, skip or log, but was: " + onUntranslatable);
+        }
+        ReplayProgress progress = !json && ReplayProgress.wanted()
+                ? new ReplayProgress(err(), LogEnd.lastSeq(log), toSeq, follow) : null;
+        ReplaySummary soFar = new ReplaySummary();
+        io.waly.mongo.MongoReplayer[] self = new io.waly.mongo.MongoReplayer[1];
+        io.waly.mongo.ReplayListener listener = new io.waly.mongo.ReplayListener() {
+            @Override
+            public void applied(long txId, long commitSeq, int statements) {
+                soFar.transactions++;
+                soFar.statements += statements;
+                soFar.lastCommitSeq = commitSeq;
+                if (progress != null) progress.applied(null, soFar);
+                if (stopAfter > 0 && soFar.transactions >= stopAfter) self[0].stop();
+            }
+
+            @Override
+            public void untranslatable(io.waly.mongo.Untranslatable u) {
+                if (untranslatable == io.waly.mongo.OnUntranslatable.LOG) {
+                    err().println("waly replay: left out statement " + u.seq() + " (no exact MongoDB translation: " + u.reason() + ")");
+                }
+            }
+        };
+        try (SourceResolver resolver = new SourceResolver(source, sourceUser, Targets.password(sourcePassword), policy)) {
+            io.waly.mongo.MongoReplayer.Builder b = io.waly.mongo.MongoReplayer.builder().log(log).target(target).follow(follow)
+                    .onUntranslatable(untranslatable).inDoubtResolver(resolver).listener(listener);
+            if (fromSeq > 0) b.fromSeq(fromSeq);
+            if (toSeq > 0) b.toSeq(toSeq);
+            if (toTime != null) b.toTime(toTime);
+            io.waly.mongo.MongoReplayer replayer;
+            try {
+                replayer = b.build();
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage(Redactor.url(e.getMessage()));
+            }
+            self[0] = replayer;
+            Runnable stopper = replayer::stop;
+            mongoStop = stopper;
+            if (stopRequested) replayer.stop();
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                stop();
+                try {
+                    finished.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "waly-replay-sigint");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                io.waly.mongo.ReplaySummary s;
+                try {
+                    s = replayer.run();
+                } catch (io.waly.mongo.ReplayException e) {
+                    if (progress != null) progress.finish();
+                    return fail(ExitCode.CHECK_FAILED, e.getMessage(), Json.map("seq",
+                            e.untranslatable() != null ? e.untranslatable().seq() : 0, "transactionsApplied", soFar.transactions));
+                } catch (com.mongodb.MongoException e) {
+                    if (progress != null) progress.finish();
+                    return fail(ExitCode.USAGE, "MongoDB error: " + Redactor.url(e.getMessage()), Map.of());
+                }
+                if (progress != null) progress.finish();
+                String where = Redactor.url(target);
+                if (json) {
+                    Json.print(out(), Json.map("ok", true, "target", where, "transactions", s.transactions(), "statements", s.statements(),
+                            "documents", s.documents(), "skippedStatements", s.skipped().size(), "lastCommitSeq", s.commitSeq(),
+                            "transactional", s.transactional(), "stopped", s.stopped() || stopRequested,
+                            "seconds", s.elapsed().toMillis() / 1000.0));
+                } else {
+                    double secs = s.elapsed().toMillis() / 1000.0;
+                    out().printf(Locale.ROOT, "replayed %s transactions (%s statements, %s documents written%s) into %s up to "
+                                    + "sequence %d in %.1f s%s%s%n", Numbers.count(s.transactions()), Numbers.count(s.statements()),
+                            Numbers.count(s.documents()), s.skipped().isEmpty() ? "" : ", " + s.skipped().size() + " statements left out as untranslatable",
+                            where, s.commitSeq(), secs, s.transactional() ? "; MongoDB transactions" : "; idempotent writes (no MongoDB transactions)",
+                            s.stopped() || stopRequested ? "; stopped on request" : "");
+                }
+                return ExitCode.OK;
+            } finally {
+                mongoStop = null;
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // shutting down
+                }
+            }
+        }
     }
 
     /** {@code --dry-run --from-seq N}: counts what a replay from N would apply, without a target. */

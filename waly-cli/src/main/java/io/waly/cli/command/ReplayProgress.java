@@ -39,7 +39,7 @@ final class ReplayProgress implements ReplayListener {
 
     @Override
     public void applied(Transaction tx, ReplaySummary s) {
-        if (firstSeq < 0) firstSeq = tx.commitSeq();
+        if (firstSeq < 0) firstSeq = s.lastCommitSeq;
         draw(s, false);
     }
 

@@ -19,16 +19,6 @@ final class Targets {
         throw CliException.usage("--target must be a jdbc:postgresql://… URL (or mongodb://…), but was: " + Redactor.url(url));
     }
 
-    /**
-     * Replay into MongoDB is the job of {@code io.waly.mongo.MongoReplayer} (module waly-translate-mongo). Until it is
-     * part of this build, a mongodb:// target is refused with a message that says so, rather than half-supported.
-     */
-    static CliException mongoUnavailable() {
-        return new CliException(io.waly.cli.ExitCode.USAGE, "replay into MongoDB is not available in this build (the "
-                + "MongoDB replayer of module waly-translate-mongo is not integrated yet); replay into PostgreSQL with "
-                + "--target jdbc:postgresql://…");
-    }
-
     /** The password: the option, else {@code PGPASSWORD} (as psql and pg_dump read it), else none. */
     static String password(String option) {
         if (option != null) return option;

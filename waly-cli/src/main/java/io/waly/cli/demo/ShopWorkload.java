@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A small shop, written the way applications write: a bank of accounts with transfers (savepoints, a fee that is
  * sometimes undone, transfers refused for insufficient funds, cancelled ones), and an order shop (generated keys,
- * {@code INSERT … SELECT}, stock that runs out, a failing autocommit insert), with serial and identity keys,
+ * stock that runs out, a failing autocommit insert), with serial and identity keys,
  * {@code now()} and {@code gen_random_uuid()} defaults — every kind of non-determinism replay must pin. Several threads
  * at once, so that the log interleaves transactions as a real application's does. Used by {@code waly demo} and by the
  * CLI's tests.
@@ -206,10 +206,9 @@ public final class ShopWorkload {
             List<Long> placed = new ArrayList<>();
             try (PreparedStatement order = c.prepareStatement("INSERT INTO orders (customer) VALUES (?)", Statement.RETURN_GENERATED_KEYS);
                  PreparedStatement take = c.prepareStatement("UPDATE product SET stock = stock - ? WHERE id = ?");
-                 PreparedStatement line = c.prepareStatement("INSERT INTO order_line (order_id, product_id, qty, price) "
-                         + "SELECT ?, id, ?, price FROM product WHERE id = ?");
-                 PreparedStatement total = c.prepareStatement("UPDATE orders SET total = (SELECT sum(qty * price) FROM order_line "
-                         + "WHERE order_id = ?), status = 'paid' WHERE id = ?");
+                 PreparedStatement price = c.prepareStatement("SELECT price FROM product WHERE id = ?");
+                 PreparedStatement line = c.prepareStatement("INSERT INTO order_line (order_id, product_id, qty, price) VALUES (?, ?, ?, ?)");
+                 PreparedStatement total = c.prepareStatement("UPDATE orders SET total = ?, status = 'paid' WHERE id = ?");
                  PreparedStatement ship = c.prepareStatement("UPDATE orders SET status = 'shipped' WHERE id = ?");
                  PreparedStatement restock = c.prepareStatement("UPDATE product SET stock = stock + ? WHERE id = ?")) {
                 for (int i = 0; i < n; i++) {
@@ -224,17 +223,26 @@ public final class ShopWorkload {
                         TreeSet<Integer> products = new TreeSet<>();   // locked in id order: no deadlocks
                         int lines = 1 + rnd.nextInt(3);
                         while (products.size() < lines) products.add(1 + rnd.nextInt(PRODUCTS));
+                        BigDecimal sum = BigDecimal.ZERO;
                         for (int p : products) {
                             int qty = 1 + rnd.nextInt(4);
                             take.setInt(1, qty);
                             take.setInt(2, p);
                             take.executeUpdate();      // CHECK (stock >= 0) refuses an order that empties the shelf
+                            price.setInt(1, p);
+                            BigDecimal each;
+                            try (ResultSet rs = price.executeQuery()) {
+                                rs.next();
+                                each = rs.getBigDecimal(1);
+                            }
                             line.setLong(1, id);
-                            line.setInt(2, qty);
-                            line.setInt(3, p);
+                            line.setInt(2, p);
+                            line.setInt(3, qty);
+                            line.setBigDecimal(4, each);
                             line.executeUpdate();
+                            sum = sum.add(each.multiply(BigDecimal.valueOf(qty)));
                         }
-                        total.setLong(1, id);
+                        total.setBigDecimal(1, sum);
                         total.setLong(2, id);
                         total.executeUpdate();
                         c.commit();
