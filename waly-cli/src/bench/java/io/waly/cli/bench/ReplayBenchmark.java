@@ -82,15 +82,30 @@ public final class ReplayBenchmark {
                 load(c, tx, batch);
                 loader = secs(l0);
             }
+            // the same rows again, one executeUpdate (one round trip) per row: what replay does today
+            String singleTarget = pg.newDatabase("bench_single");
+            double single;
+            try (Connection c = DriverManager.getConnection(singleTarget)) {
+                try (Statement st = c.createStatement()) {
+                    st.execute(TABLE);
+                }
+                long l0 = System.nanoTime();
+                loadRowByRow(c, tx, batch);
+                single = secs(l0);
+            }
             String equal;
-            try (Connection a = DriverManager.getConnection(replayTarget); Connection b = DriverManager.getConnection(loaderTarget)) {
-                equal = TableChecksums.of(a).equals(TableChecksums.of(b)) ? "equal" : "DIFFERENT";
+            try (Connection a = DriverManager.getConnection(replayTarget); Connection b = DriverManager.getConnection(loaderTarget);
+                 Connection d = DriverManager.getConnection(singleTarget)) {
+                var ra = TableChecksums.of(a);
+                equal = ra.equals(TableChecksums.of(b)) && ra.equals(TableChecksums.of(d)) ? "equal" : "DIFFERENT";
             }
             System.out.printf(Locale.ROOT, "%nRows: %,d rows in %,d transactions (JDBC batches of %d), log %.1f MB (written through WAL-y in %.1f s)%n",
                     rows, tx, batch, bytes / 1e6, write);
             System.out.printf(Locale.ROOT, "  waly replay        %8.2f s  %,10.0f rows/s  %,8.0f tx/s%n", replay, rows / replay, s.transactions / replay);
             System.out.printf(Locale.ROOT, "  JDBC batch loader  %8.2f s  %,10.0f rows/s  %,8.0f tx/s%n", loader, rows / loader, tx / loader);
-            System.out.printf(Locale.ROOT, "  replay / loader    %8.2f×  (tables %s)%n", loader / replay, equal);
+            System.out.printf(Locale.ROOT, "  JDBC row by row    %8.2f s  %,10.0f rows/s  %,8.0f tx/s   (one executeUpdate per row)%n",
+                    single, rows / single, tx / single);
+            System.out.printf(Locale.ROOT, "  replay / loader    %8.2f×  (replay / row-by-row %.2f×; tables %s)%n", loader / replay, single / replay, equal);
             System.out.printf(Locale.ROOT, "  restore time       %8.1f s per GB of log, %.0f s per million transactions%n",
                     replay / (bytes / 1e9), replay / (s.transactions / 1e6));
         } finally {
@@ -116,6 +131,29 @@ public final class ReplayBenchmark {
                     ps.addBatch();
                 }
                 ps.executeBatch();
+                c.commit();
+            }
+        }
+        c.setAutoCommit(true);
+    }
+
+    /** The same rows as {@link #load}, one statement execution per row: a round trip each. */
+    static void loadRowByRow(Connection c, int tx, int batch) throws Exception {
+        Random rnd = new Random(1);
+        c.setAutoCommit(false);
+        long id = 0;
+        long base = 1_790_000_000_000L;
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            for (int t = 0; t < tx; t++) {
+                for (int i = 0; i < batch; i++) {
+                    id++;
+                    ps.setLong(1, id);
+                    ps.setInt(2, rnd.nextInt(10_000));
+                    ps.setBigDecimal(3, BigDecimal.valueOf(rnd.nextInt(1_000_000), 2));
+                    ps.setString(4, "payment " + Long.toHexString(rnd.nextLong()));
+                    ps.setTimestamp(5, new Timestamp(base + id * 1000));
+                    ps.executeUpdate();
+                }
                 c.commit();
             }
         }
