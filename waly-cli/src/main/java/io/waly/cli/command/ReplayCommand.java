@@ -107,6 +107,13 @@ public final class ReplayCommand extends WalyCommand {
     @Option(names = "--source-password", paramLabel = "PASSWORD", description = "Source password; default: PGPASSWORD.")
     String sourcePassword;
 
+    @Option(names = "--async-commit",
+            description = "PostgreSQL: commit replayed transactions with synchronous_commit=off (as PostgreSQL's logical "
+                    + "replication apply does) and flush the WAL once at the end: faster where fsync is slow (network "
+                    + "disks). Still exactly once: the cursor commits with each transaction, so a crash of the target "
+                    + "loses replayed transactions only together with their cursor, and the next run applies them again.")
+    boolean asyncCommit;
+
     @Option(names = "--on-untranslatable", paramLabel = "fail|skip|log", defaultValue = "fail",
             description = "MongoDB targets: a statement with no exact MongoDB translation stops replay (fail, default: "
                     + "sequence, SQL and reason named), is left out (skip), or left out and reported on stderr (log).")
@@ -149,12 +156,11 @@ public final class ReplayCommand extends WalyCommand {
         if (target != null && Targets.kind(target) == Targets.Kind.MONGO) return replayMongo(policy);
 
         String password = Targets.password(targetPassword);
-        if (fromSeq > 1 && !dryRun) {
-            Properties props = new Properties();
-            if (targetUser != null) props.setProperty("user", targetUser);
-            if (password != null) props.setProperty("password", password);
-            FromSeq.prepare(log, target, props, fromSeq, force, err());
-        }
+        Properties props = new Properties();
+        if (targetUser != null) props.setProperty("user", targetUser);
+        if (password != null) props.setProperty("password", password);
+        if (fromSeq > 1 && !dryRun) FromSeq.prepare(log, target, props, fromSeq, force, err());
+        String replayUrl = asyncCommit && !dryRun ? Targets.asyncCommit(target) : target;
 
         ReplayProgress progress = !json && ReplayProgress.wanted()
                 ? new ReplayProgress(err(), LogEnd.lastSeq(log), toSeq, follow) : null;
@@ -178,7 +184,7 @@ public final class ReplayCommand extends WalyCommand {
                 }
             }
         };
-        JdbcReplayer.Builder b = JdbcReplayer.builder().log(log).target(target).targetUser(targetUser).targetPassword(password)
+        JdbcReplayer.Builder b = JdbcReplayer.builder().log(log).target(replayUrl).targetUser(targetUser).targetPassword(password)
                 .follow(follow).dryRun(dryRun).force(force).inDoubt(policy).listener(listener);
         if (toSeq > 0) b.toSeq(toSeq);
         if (toTime != null) b.toTime(toTime);
@@ -204,10 +210,12 @@ public final class ReplayCommand extends WalyCommand {
                 summary = replayer.run();
             } catch (ReplayException e) {
                 if (progress != null) progress.finish();
+                flushQuietly(replayUrl, props);
                 return replayFailed(e, applied[0]);
             } finally {
                 if (followLimit != null) followLimit.close();
             }
+            if (!replayUrl.equals(target)) Targets.flush(target, props);
             if (progress != null) progress.finish();
             report(summary);
             return ExitCode.OK;
@@ -219,6 +227,16 @@ public final class ReplayCommand extends WalyCommand {
             } catch (IllegalStateException e) {
                 // the JVM is shutting down (SIGINT): the hook is running and waits for this
             }
+        }
+    }
+
+    /** After a stop on a failing statement, what was applied before it is made durable too (best effort). */
+    private void flushQuietly(String replayUrl, Properties props) {
+        if (replayUrl.equals(target)) return;
+        try {
+            Targets.flush(target, props);
+        } catch (java.sql.SQLException e) {
+            // the target is unreachable: the cursor tells the next run where to continue
         }
     }
 
