@@ -160,7 +160,8 @@ public final class ReplayCommand extends WalyCommand {
         if (targetUser != null) props.setProperty("user", targetUser);
         if (password != null) props.setProperty("password", password);
         if (fromSeq > 1 && !dryRun) FromSeq.prepare(log, target, props, fromSeq, force, err());
-        String replayUrl = asyncCommit && !dryRun ? Targets.asyncCommit(target) : target;
+        boolean flushAtEnd = asyncCommit && !dryRun;
+        String replayUrl = flushAtEnd ? Targets.asyncCommit(target) : target;
 
         ReplayProgress progress = !json && ReplayProgress.wanted()
                 ? new ReplayProgress(err(), LogEnd.lastSeq(log), toSeq, follow) : null;
@@ -210,12 +211,12 @@ public final class ReplayCommand extends WalyCommand {
                 summary = replayer.run();
             } catch (ReplayException e) {
                 if (progress != null) progress.finish();
-                flushQuietly(replayUrl, props);
+                if (flushAtEnd) flushQuietly(props);
                 return replayFailed(e, applied[0]);
             } finally {
                 if (followLimit != null) followLimit.close();
             }
-            if (!replayUrl.equals(target)) Targets.flush(target, props);
+            if (flushAtEnd) Targets.flush(target, props);
             if (progress != null) progress.finish();
             report(summary);
             return ExitCode.OK;
@@ -231,8 +232,7 @@ public final class ReplayCommand extends WalyCommand {
     }
 
     /** After a stop on a failing statement, what was applied before it is made durable too (best effort). */
-    private void flushQuietly(String replayUrl, Properties props) {
-        if (replayUrl.equals(target)) return;
+    private void flushQuietly(Properties props) {
         try {
             Targets.flush(target, props);
         } catch (java.sql.SQLException e) {
