@@ -65,6 +65,11 @@ public class GenerateDelegates {
         }
         emit(sb, methods.values(), "delegate");
         emit(sb, extraMethods.values(), "extraDelegate");
+        // a WAL-y wrapper answers for itself first, then for what it wraps
+        sb.append("\n    @Override\n    public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {\n")
+                .append("        if (iface.isInstance(this)) return iface.cast(this);\n        return delegate.unwrap(iface);\n    }\n");
+        sb.append("\n    @Override\n    public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {\n")
+                .append("        return iface.isInstance(this) || delegate.isWrapperFor(iface);\n    }\n");
         sb.append("}\n");
         Files.writeString(out.resolve(name + ".java"), sb.toString());
     }

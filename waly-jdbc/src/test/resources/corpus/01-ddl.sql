@@ -81,6 +81,7 @@ ALTER SEQUENCE invoice_seq RESTART WITH 2000;
 ALTER TYPE mood ADD VALUE 'ecstatic';
 ALTER DOMAIN posint SET DEFAULT 1;
 CREATE TABLE vol_events (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), at timestamptz NOT NULL DEFAULT now(), r double precision DEFAULT random(), what text);
+CREATE TABLE vol_orders (id serial PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp(), token uuid DEFAULT gen_random_uuid(), note text);
 CREATE TABLE to_drop (a int);
 DROP TABLE to_drop;
 DROP TABLE IF EXISTS to_drop;

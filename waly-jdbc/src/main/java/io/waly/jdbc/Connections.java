@@ -47,7 +47,7 @@ public final class Connections {
 
     /** Wraps a connection that is already open (the agent, {@link WalyDataSource}); it must reach PostgreSQL through pgjdbc. */
     public static Connection wrap(Connection physical, WalyConfig config) throws SQLException {
-        if (physical.isWrapperFor(WalyConnection.class)) return physical;   // never twice
+        if (isWaly(physical)) return physical;   // never twice
         SharedLog log;
         try {
             log = SharedLog.acquire(config);
@@ -60,7 +60,21 @@ public final class Connections {
         return wrap(physical, config, log);
     }
 
+    /**
+     * True when the connection is WAL-y's already — made by this copy of the driver, or by another one in another
+     * class loader (the agent's): a WAL-y connection answers {@code unwrap(PGConnection.class)} with itself.
+     */
+    static boolean isWaly(Connection c) throws SQLException {
+        if (c.isWrapperFor(WalyConnection.class)) return true;
+        if (!c.isWrapperFor(org.postgresql.PGConnection.class)) return false;
+        return c.unwrap(org.postgresql.PGConnection.class).getClass().getName().equals(WalyConnection.class.getName());
+    }
+
     private static Connection wrap(Connection physical, WalyConfig config, SharedLog log) throws SQLException {
+        if (isWaly(physical)) {
+            log.release();
+            return physical;
+        }
         try {
             if (!physical.isWrapperFor(BaseConnection.class)) {
                 throw new SQLException("WAL-y wraps PostgreSQL connections made by pgjdbc; this one is " + physical.getClass().getName(),

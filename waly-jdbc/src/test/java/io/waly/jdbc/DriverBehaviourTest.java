@@ -11,12 +11,9 @@ import io.waly.log.LogRecord;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
 import io.waly.log.read.LogReader;
-import io.waly.log.storage.FileLogStorage;
-import io.waly.log.storage.LogStorage;
+import io.waly.log.testing.FaultyStorage;
 import io.waly.testing.EmbeddedPostgresServer;
-import java.io.IOException;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,7 +26,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
@@ -240,20 +236,53 @@ class DriverBehaviourTest {
     }
 
     @Test
+    void transactionEndsAreLoggedAsTheyHappened() throws Exception {
+        String src = PG.newDatabase("ends_src");
+        String dst = PG.newDatabase("ends_dst");
+        try (Connection c = DriverManager.getConnection(walyUrl(src)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE e (a int PRIMARY KEY)");
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO e VALUES (1)");
+            c.setAutoCommit(true);                                    // commits, as JDBC says
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO e VALUES (2)");
+            assertThatThrownBy(() -> s.execute("INSERT INTO e VALUES (1)")).isInstanceOf(SQLException.class);
+            c.commit();   // PostgreSQL rolls the aborted transaction back; pgjdbc reports nothing by default
+            s.execute("INSERT INTO e VALUES (3)");
+            c.rollback();
+            s.execute("INSERT INTO e VALUES (4)");
+        }                                                             // closed with a transaction open: rolled back
+        List<String> ends = new ArrayList<>();
+        for (LogRecord r : records()) {
+            if (r.kind() == RecordKind.COMMITTED || r.kind() == RecordKind.ROLLBACK) {
+                ends.add(r.kind() + ":" + Payloads.End.decode(r.payload()).reason());
+            }
+        }
+        assertThat(ends).containsExactly("COMMITTED:commit", "COMMITTED:commit", "ROLLBACK:commit-failed", "ROLLBACK:rollback",
+                "ROLLBACK:connection-closed");
+        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        assertSameTables(src, dst);
+        try (Connection c = DriverManager.getConnection(dst); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT array_agg(a ORDER BY a)::text FROM e")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("{1}");
+        }
+    }
+
+    @Test
     void whenTheLogCannotBeWrittenWritesAreRefusedBeforeTheDatabaseAndReadsGoOn() throws Exception {
         String url = PG.newDatabase("logfail");
         try (Connection plain = DriverManager.getConnection(url); Statement s = plain.createStatement()) {
             s.execute("CREATE TABLE t (a int)");
         }
-        AtomicBoolean full = new AtomicBoolean();
-        LogStorage failing = new FailingStorage(full);
+        FaultyStorage failing = new FaultyStorage();
         Properties props = new Properties();
         props.setProperty("walyLogDir", logDir.toString());
         WalyConfig config = WalyConfig.from(props).withStorage(failing);
         try (Connection c = Connections.open(config, () -> DriverManager.getConnection(url))) {
             try (Statement s = c.createStatement()) {
                 s.executeUpdate("INSERT INTO t VALUES (1)");
-                full.set(true);
+                failing.diskFullAfter(0);
                 assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t VALUES (2)"))
                         .isInstanceOf(SQLException.class).hasMessageContaining("No space left on device")
                         .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("58030");
@@ -268,53 +297,6 @@ class DriverBehaviourTest {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(1);
             assertThat(rs.next()).isFalse();
-        }
-    }
-
-    /** Writes go to disk until told the disk is full. */
-    static final class FailingStorage implements LogStorage {
-        private final AtomicBoolean full;
-
-        FailingStorage(AtomicBoolean full) {
-            this.full = full;
-        }
-
-        @Override
-        public SegmentFile open(Path file) throws IOException {
-            SegmentFile real = FileLogStorage.INSTANCE.open(file);
-            return new SegmentFile() {
-                @Override
-                public void write(ByteBuffer bytes) throws IOException {
-                    if (full.get()) throw new IOException("No space left on device");
-                    real.write(bytes);
-                }
-
-                @Override
-                public void force() throws IOException {
-                    if (full.get()) throw new IOException("No space left on device");
-                    real.force();
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return real.size();
-                }
-
-                @Override
-                public void truncate(long size) throws IOException {
-                    real.truncate(size);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    real.close();
-                }
-            };
-        }
-
-        @Override
-        public void syncDirectory(Path dir) throws IOException {
-            FileLogStorage.INSTANCE.syncDirectory(dir);
         }
     }
 

@@ -129,6 +129,54 @@ class ParametersAndConcurrencyTest {
     }
 
     @Test
+    void stringsBoundUntypedUnderStringtypeUnspecifiedReplayUntyped() throws Exception {
+        String src = PG.newDatabase("strtype_src");
+        String dst = PG.newDatabase("strtype_dst");
+        try (Connection c = DriverManager.getConnection(walyUrl(src) + "&stringtype=unspecified"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id int PRIMARY KEY, u uuid, j jsonb, d date, n numeric)");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO t VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, "1");
+                ps.setString(2, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+                ps.setString(3, "{\"k\": [1, 2]}");
+                ps.setString(4, "2024-02-29");
+                ps.setObject(5, "3.14");
+                ps.executeUpdate();
+            }
+        }
+        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        assertThat(sums(dst)).isEqualTo(sums(src));
+    }
+
+    @Test
+    void rewrittenBatchesAnswerAsPgjdbcAndReplayTheirSerialKeys() throws Exception {
+        String plain = PG.newDatabase("rewrite_plain");
+        String src = PG.newDatabase("rewrite_src");
+        String dst = PG.newDatabase("rewrite_dst");
+        List<String> counts = new ArrayList<>();
+        for (String url : List.of(plain + "&reWriteBatchedInserts=true", walyUrl(src) + "&reWriteBatchedInserts=true")) {
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE r (id serial PRIMARY KEY, a int, b text)");
+                s.executeUpdate("INSERT INTO r (a, b) VALUES (0, 'burnt')");
+                s.executeUpdate("DELETE FROM r");
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO r (a, b) VALUES (?, ?)")) {
+                    for (int i = 0; i < 7; i++) {
+                        ps.setInt(1, i);
+                        ps.setString(2, "row " + i);
+                        ps.addBatch();
+                    }
+                    counts.add(java.util.Arrays.toString(ps.executeBatch()));
+                }
+                c.commit();
+            }
+        }
+        assertThat(counts.get(1)).isEqualTo(counts.get(0));
+        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        assertThat(sums(dst)).isEqualTo(sums(src));
+        assertThat(sums(src)).isEqualTo(sums(plain));
+    }
+
+    @Test
     void eightThreadsOnAPoolWritingOverlappingRowsReplayExactly() throws Exception {
         String src = PG.newDatabase("conc_src");
         String dst = PG.newDatabase("conc_dst");

@@ -214,7 +214,7 @@ class PayloadsTest {
         assertThat(out.toString()).isEqualTo("{\"schemaVersion\":1,\"conn\":1,\"sql\":\"INSERT INTO t(a,b) VALUES (?,?)\","
                 + "\"params\":[[\"int4\",1],[\"bytea\",\"" + Base64.getEncoder().encodeToString(new byte[] {1, 2}) + "\"]],"
                 + "\"jdbcTypes\":[4,-2],\"command\":{\"type\":\"insert\",\"table\":[null,\"t\"],\"columns\":[\"a\",\"b\"],"
-                + "\"rows\":[[[\"param\",1],[\"param\",2]]]}}");
+                + "\"rows\":[[[\"param\",1],[\"param\",2]]]},\"prepared\":true}");
         StringWriter pretty = new StringWriter();
         Cbor.toJson(new Commit(5).encode(), pretty, true);
         assertThat(pretty.toString()).isEqualTo("{\n  \"dbTxid\" : 5\n}");

@@ -52,6 +52,8 @@ public final class ConnectionCapture {
     private long dbTxid = -1;
     private boolean sqlTransaction;   // BEGIN sent as SQL while the application is in autocommit
     private PreparedStatement txidQuery;
+    private final boolean stringsUnspecified;
+    private final boolean rewritesBatches;
 
     public ConnectionCapture(SharedLog shared, WalyConfig config, Connection physical) throws SQLException {
         this.shared = shared;
@@ -60,6 +62,25 @@ public final class ConnectionCapture {
         this.physical = physical;
         this.base = physical.unwrap(BaseConnection.class);
         this.connection = shared.newConnectionId();
+        this.stringsUnspecified = !base.getStringVarcharFlag();
+        this.rewritesBatches = base.getQueryExecutor().isReWriteBatchedInsertsEnabled();
+    }
+
+    /**
+     * True with {@code reWriteBatchedInserts=true}: pgjdbc then sends a batch of INSERTs as multi-row INSERTs and
+     * answers SUCCESS_NO_INFO per row — unless generated keys are requested, so WAL-y must not request them for the
+     * application's batches on such a connection (it pins the sequences instead).
+     */
+    public boolean rewritesBatches() {
+        return rewritesBatches;
+    }
+
+    /**
+     * True when the connection has {@code stringtype=unspecified}: pgjdbc then binds strings with no type and the
+     * server infers one, so the log records them as bound with {@code Types.OTHER}, which replay binds the same way.
+     */
+    public boolean stringsUnspecified() {
+        return stringsUnspecified;
     }
 
     public WalyConfig connectionConfig() {

@@ -26,7 +26,7 @@ public final class Effects {
      * The table whose rows a write's effects are, when this write needs its effects recorded; null otherwise.
      */
     public static EffectsCatalog.TableInfo tableNeedingEffects(SqlInfo info, WalyConfig config, SharedLog shared, Connection physical) {
-        if (info.multiStatement() || "never".equals(config.captureEffects())) return null;
+        if (info.multiStatement() || info.withClause() || "never".equals(config.captureEffects())) return null;
         Command c = info.command();
         Command.Table table;
         boolean insert = false;
@@ -86,6 +86,17 @@ public final class Effects {
         }
     }
 
+    /** True when every row of the INSERT takes the column's default (the column is left out, or DEFAULT throughout). */
+    private static boolean drawsEveryRow(Command.Insert insert, String column) {
+        if (insert.columns() == null) return false;
+        int idx = insert.columns().indexOf(column);
+        if (idx < 0) return true;
+        for (List<io.waly.command.Expr> row : insert.rows()) {
+            if (idx >= row.size() || !(row.get(idx) instanceof io.waly.command.Expr.Default)) return false;
+        }
+        return true;
+    }
+
     private static boolean usesDefault(Command.Insert insert, String column) {
         int idx = insert.columns().indexOf(column);
         if (idx < 0 || insert.rows() == null) return false;
@@ -106,6 +117,35 @@ public final class Effects {
         Command.Insert insert = c instanceof Command.Insert i ? i : c instanceof Command.Upsert u ? u.insert() : null;
         if (insert != null && insert.rows() != null) return insert.rows().size();
         return counts.length > 0 && counts[0] > 0 && !(c instanceof Command.Upsert) ? counts[0] : 0;
+    }
+
+    /**
+     * For a plain INSERT … VALUES with its own RETURNING into a table keyed by a single sequence-drawn column: the rows
+     * it wrote, read back by their keys (this session's last value and the number drawn), so that even its volatile
+     * defaults replay exactly. Null when the rows read back are not exactly the statement's (another session drew
+     * values in between): the caller pins the sequences instead.
+     */
+    public static List<Payloads.Effect> readInsertedRows(Connection physical, SqlInfo info, SharedLog shared, long rows)
+            throws SQLException {
+        if (!(info.command() instanceof Command.Insert insert) || insert.table() == null || insert.rows() == null) return null;
+        EffectsCatalog.TableInfo t = shared.effects().lookup(physical, insert.table());
+        if (!t.plainTable() || t.primaryKey().size() != 1) return null;
+        String key = t.primaryKey().get(0);
+        String seq = t.sequences().get(key);
+        if (seq == null || !drawsEveryRow(insert, key)) return null;
+        String sql = "SELECT t.* FROM " + t.quotedName() + " t, (SELECT currval(?::regclass) AS last, seqincrement AS inc "
+                + "FROM pg_sequence WHERE seqrelid = ?::regclass AND seqincrement > 0) s WHERE t." + EffectsCatalog.quote(key)
+                + " > s.last - ? * s.inc AND t." + EffectsCatalog.quote(key) + " <= s.last ORDER BY t." + EffectsCatalog.quote(key);
+        try (java.sql.PreparedStatement ps = physical.prepareStatement(sql)) {
+            ps.setString(1, seq);
+            ps.setString(2, seq);
+            ps.setLong(3, rows);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<List<Payloads.Effect>> read = read(rs, t, new long[] {rows});
+                Payloads.Effect e = read.get(0).get(0);
+                return e.rows().size() == rows && !rs.next() ? List.of(e) : null;
+            }
+        }
     }
 
     /** The sequences' last values drawn by this session, with the number of rows the statement wrote. */

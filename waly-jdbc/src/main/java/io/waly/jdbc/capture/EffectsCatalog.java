@@ -23,14 +23,21 @@ public final class EffectsCatalog {
      * row effect's target names), {@code columnTypes} are PostgreSQL type names (int4, text, timestamptz, …).
      */
     public record TableInfo(String qualifiedName, boolean plainTable, boolean volatileDefaults, List<String> columns,
-                            List<String> columnTypes, java.util.Map<String, String> sequences) {
-        static final TableInfo UNKNOWN = new TableInfo(null, false, false, List.of(), List.of(), java.util.Map.of());
+                            List<String> columnTypes, java.util.Map<String, String> sequences, List<String> primaryKey) {
+        static final TableInfo UNKNOWN = new TableInfo(null, false, false, List.of(), List.of(), java.util.Map.of(), List.of());
+
+        /** The table as SQL names it: {@code "schema"."name"}. */
+        public String quotedName() {
+            int dot = qualifiedName.indexOf('.');
+            return quote(qualifiedName.substring(0, dot)) + "." + quote(qualifiedName.substring(dot + 1));
+        }
     }
 
     private static final String QUERY = """
             SELECT n.nspname, c.relname, c.relkind::text, a.attname, t.typname, a.attidentity::text, a.attgenerated::text,
                    pg_get_expr(d.adbin, d.adrelid),
-                   pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname)
+                   pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname),
+                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey))
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace
               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -64,6 +71,7 @@ public final class EffectsCatalog {
                 List<String> cols = new ArrayList<>();
                 List<String> types = new ArrayList<>();
                 java.util.Map<String, String> seqs = new java.util.LinkedHashMap<>();
+                List<String> pk = new ArrayList<>();
                 while (rs.next()) {
                     qualified = rs.getString(1) + "." + rs.getString(2);
                     String kind = rs.getString(3);
@@ -75,9 +83,10 @@ public final class EffectsCatalog {
                     if (identity != null && !identity.isEmpty()) vol = true;
                     if (dflt != null && isVolatileDefault(dflt)) vol = true;
                     if (rs.getString(9) != null) seqs.put(rs.getString(4), rs.getString(9));
+                    if (rs.getBoolean(10)) pk.add(rs.getString(4));
                 }
                 if (qualified == null) return TableInfo.UNKNOWN;
-                return new TableInfo(qualified, plain, vol, List.copyOf(cols), List.copyOf(types), java.util.Map.copyOf(seqs));
+                return new TableInfo(qualified, plain, vol, List.copyOf(cols), List.copyOf(types), java.util.Map.copyOf(seqs), List.copyOf(pk));
             }
         }
     }

@@ -442,4 +442,15 @@ public abstract class DelegatingConnection implements java.sql.Connection, org.p
     public void setQueryTimeout(int a0) throws java.sql.SQLException {
         extraDelegate.setQueryTimeout(a0);
     }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
+        if (iface.isInstance(this)) return iface.cast(this);
+        return delegate.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
+        return iface.isInstance(this) || delegate.isWrapperFor(iface);
+    }
 }

@@ -900,4 +900,15 @@ public abstract class DelegatingDatabaseMetaData implements java.sql.DatabaseMet
     public boolean usesLocalFiles() throws java.sql.SQLException {
         return delegate.usesLocalFiles();
     }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
+        if (iface.isInstance(this)) return iface.cast(this);
+        return delegate.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
+        return iface.isInstance(this) || delegate.isWrapperFor(iface);
+    }
 }

@@ -1070,4 +1070,15 @@ public abstract class DelegatingResultSet implements java.sql.ResultSet {
     public boolean wasNull() throws java.sql.SQLException {
         return delegate.wasNull();
     }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
+        if (iface.isInstance(this)) return iface.cast(this);
+        return delegate.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
+        return iface.isInstance(this) || delegate.isWrapperFor(iface);
+    }
 }

@@ -285,4 +285,15 @@ public abstract class DelegatingStatement implements java.sql.Statement {
     public void setQueryTimeout(int a0) throws java.sql.SQLException {
         delegate.setQueryTimeout(a0);
     }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
+        if (iface.isInstance(this)) return iface.cast(this);
+        return delegate.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
+        return iface.isInstance(this) || delegate.isWrapperFor(iface);
+    }
 }

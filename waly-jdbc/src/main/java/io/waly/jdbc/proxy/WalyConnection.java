@@ -67,7 +67,9 @@ public final class WalyConnection extends DelegatingConnection {
     private PreparedStatement prepare(String sql, Preparer plain, Preparer withKeys, boolean appWantsKeys) throws SQLException {
         SqlInfo info = classify(sql);
         io.waly.jdbc.capture.EffectsCatalog.TableInfo effects = null;
-        if (!info.isRead() && withKeys != null) {
+        boolean rewritable = capture.rewritesBatches() && !appWantsKeys
+                && (info.command() instanceof io.waly.command.Command.Insert || info.command() instanceof io.waly.command.Command.Upsert);
+        if (!info.isRead() && withKeys != null && !rewritable) {
             effects = io.waly.jdbc.capture.Effects.tableNeedingEffects(info, capture.connectionConfig(), capture.shared(), delegate);
         }
         PreparedStatement ps = effects == null ? plain.prepare() : withKeys.prepare();
@@ -234,16 +236,7 @@ public final class WalyConnection extends DelegatingConnection {
         }
     }
 
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) return iface.cast(this);
-        return delegate.unwrap(iface);
-    }
 
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || delegate.isWrapperFor(iface);
-    }
 
     @Override
     public String toString() {

@@ -140,11 +140,18 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         if (items.isEmpty() || info.kind().isTransactionControl()) return work.run();
         List<StatementLog> logs = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) logs.add(new StatementLog(info, sql, items.get(i).values(), items.get(i).types(), null, i));
+        List<String> pin = effectsTable != null || "never".equals(capture.connectionConfig().captureEffects()) ? null
+                : io.waly.jdbc.capture.Effects.sequencesToPin(info, capture.shared(), delegate.getConnection());
         return capture.writeAll(logs, () -> {
             T r = work.run();
             long[] c = counts.of(r);
             for (int i = 0; i < logs.size(); i++) logs.get(i).counts(i < c.length ? new long[] {c[i]} : new long[] {-1});
             if (effectsTable != null) readEffects(effectsTable, c, logs, appWantsKeys);
+            long perElement = pin == null ? 0 : io.waly.jdbc.capture.Effects.rowsDrawn(info, new long[] {-1});
+            if (perElement > 0) {
+                // the whole batch drew its values in one run: replay pins the sequences before its first element
+                logs.get(0).effects(io.waly.jdbc.capture.Effects.readSequences(delegate.getConnection(), pin, perElement * logs.size()));
+            }
             return r;
         });
     }
@@ -235,7 +242,12 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public void setString(int i, String x) throws SQLException {
         ps().setString(i, x);
-        record(i, x == null ? Value.nullOf("varchar") : Value.text(x), x == null ? Types.VARCHAR : 0);
+        record(i, x == null ? Value.nullOf("varchar") : Value.text(x), stringType(x == null ? Types.VARCHAR : 0));
+    }
+
+    /** How a string was bound: with {@code stringtype=unspecified}, as pgjdbc's untyped {@code Types.OTHER}. */
+    private int stringType(int usual) {
+        return capture.stringsUnspecified() ? Types.OTHER : usual;
     }
 
     @Override
@@ -294,7 +306,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         }
         Object y = materialize(x);
         ps().setObject(i, y);
-        record(i, JdbcValues.of(y), 0);
+        record(i, JdbcValues.of(y), y instanceof String ? stringType(0) : 0);
     }
 
     @Override

@@ -117,16 +117,19 @@ public final class JdbcReplayer {
             try (TransactionReader txs = TransactionReader.open(log, restart, skipThrough, resolver(source))) {
                 if (toSeq > 0) txs.toSeq(toSeq);
                 if (toTime != null) txs.toMicros(toTime.getEpochSecond() * 1_000_000L + toTime.getNano() / 1000);
+                Group group = new Group(target, cursor, applier);
                 while (!stop.get()) {
                     Transaction tx;
                     if (follow) {
                         try {
-                            tx = txs.next(500);
+                            // with applied transactions pending, look only briefly: they commit as soon as the log pauses
+                            tx = txs.next(group.isEmpty() ? 500 : 20);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                             break;
                         }
                         if (tx == null) {
+                            group.commit();
                             if (txs.reachedLimit()) break;
                             listener.waiting(summary);
                             continue;
@@ -135,28 +138,32 @@ public final class JdbcReplayer {
                         tx = txs.next();
                         if (tx == null) break;
                     }
-                    if (applier != null && applier.isNonTransactional(tx)) {
+                    if (applier == null) {
+                        summary.statements += tx.statementCount();
+                    } else if (applier.isNonTransactional(tx)) {
                         // VACUUM, SET, LOCK, … ran outside a transaction block on the source: so they do here, and the
                         // cursor moves right after (a crash in between re-runs one statement that tolerates it)
+                        group.commit();
                         target.setAutoCommit(true);
                         try {
                             applier.apply(tx, summary);
                         } finally {
                             target.setAutoCommit(false);
                         }
-                        cursor.advance(tx.commitSeq(), tx.restartSeq(), 1);
-                        target.commit();
-                    } else if (applier != null) {
-                        applier.apply(tx, summary);
-                        cursor.advance(tx.commitSeq(), tx.restartSeq(), 1);
-                        target.commit();
+                        group.add(tx);
+                        group.commit();
                     } else {
-                        summary.statements += tx.statementCount();
+                        applier.apply(tx, summary);
+                        group.add(tx);
+                        // DDL ends a group: some of it only takes effect for later statements once committed
+                        // (a new enum value, for one), so grouping past it could change the result
+                        if (group.isFull() || Applier.changesSchema(tx)) group.commit();
                     }
                     summary.transactions++;
                     summary.lastCommitSeq = tx.commitSeq();
                     listener.applied(tx, summary);
                 }
+                group.commit();
                 summary.records = txs.counts().records;
                 summary.rolledBack = txs.counts().rolledBack;
                 summary.inDoubtResolved = txs.counts().recovered;
@@ -164,11 +171,57 @@ public final class JdbcReplayer {
                 throw new ReplayException(e.getMessage(), e.commitSeq(), e);
             }
             if (applier != null) {
+                applier.flushBatch();
                 applier.syncSequences();
                 target.commit();
             }
         }
         return summary;
+    }
+
+    /**
+     * Source transactions applied in one target transaction, with one cursor update: the source's transaction
+     * boundaries only matter for what is in the log (committed ones, in order), so grouping changes no result, and
+     * saves a commit (an fsync on the target) per source transaction. Still exactly once: the cursor moves in the
+     * same target transaction as the group's writes.
+     */
+    private static final class Group {
+        private static final int MAX_TRANSACTIONS = 1000;
+        private static final long MAX_NANOS = 1_000_000_000L;
+        private final Connection target;
+        private final ReplayCursor cursor;
+        private final Applier applier;
+        private Transaction last;
+        private int size;
+        private long started;
+
+        Group(Connection target, ReplayCursor cursor, Applier applier) {
+            this.target = target;
+            this.cursor = cursor;
+            this.applier = applier;
+        }
+
+        void add(Transaction tx) {
+            if (size == 0) started = System.nanoTime();
+            last = tx;
+            size++;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        boolean isFull() {
+            return size >= MAX_TRANSACTIONS || System.nanoTime() - started > MAX_NANOS;
+        }
+
+        void commit() throws ReplayException, SQLException {
+            if (size == 0 || applier == null) return;
+            applier.flushBatch();
+            cursor.advance(last.commitSeq(), last.restartSeq(), size);
+            target.commit();
+            size = 0;
+        }
     }
 
     private InDoubtResolver resolver(Connection source) {
@@ -205,6 +258,53 @@ public final class JdbcReplayer {
         private Map<String, String> currentSession = Map.of();
         private final io.waly.jdbc.sql.SqlClassifier classifier =
                 new io.waly.jdbc.sql.SqlClassifier(new io.waly.jdbc.sql.CommandParser());
+        /**
+         * Consecutive executions of one prepared SQL (across statements and transactions) go to the server as one
+         * JDBC batch: replay's speed is a batch loader's. Anything else flushes the batch first, so order holds.
+         */
+        private PreparedStatement batch;
+        private String batchSql;
+        private final List<Long> batchSeqs = new ArrayList<>();
+        private final List<String> batchSourceSql = new ArrayList<>();
+        private static final int MAX_BATCH = 2000;
+
+        @FunctionalInterface
+        private interface Binder {
+            void bind(PreparedStatement ps) throws SQLException;
+        }
+
+        private void addToBatch(long seq, String sourceSql, String sql, Binder binder) throws ReplayException, SQLException {
+            if (!sql.equals(batchSql)) flushBatch();
+            if (batch == null) {
+                batch = prepared(sql);
+                batchSql = sql;
+            }
+            try {
+                binder.bind(batch);
+                batch.addBatch();
+            } catch (SQLException e) {
+                fail(seq, sourceSql, null, e);
+            }
+            batchSeqs.add(seq);
+            batchSourceSql.add(sourceSql);
+            if (batchSeqs.size() >= MAX_BATCH) flushBatch();
+        }
+
+        void flushBatch() throws ReplayException, SQLException {
+            if (batchSeqs.isEmpty()) return;
+            try {
+                batch.executeBatch();
+            } catch (SQLException e) {
+                int failed = e instanceof java.sql.BatchUpdateException b ? Math.min(b.getUpdateCounts().length, batchSeqs.size() - 1) : 0;
+                SQLException cause = e.getNextException() != null ? e.getNextException() : e;
+                fail(batchSeqs.get(failed), batchSourceSql.get(failed), null, cause);
+            } finally {
+                batchSeqs.clear();
+                batchSourceSql.clear();
+                batchSql = null;
+                batch = null;
+            }
+        }
 
         /** An autocommitted statement PostgreSQL runs outside a transaction block (the driver did not wrap it). */
         boolean isNonTransactional(Transaction tx) {
@@ -274,16 +374,46 @@ public final class JdbcReplayer {
                 });
                 return;
             }
-            run(st.seq(), s.sql(), st, () -> {
-                PreparedStatement ps = prepared(s.sql());
-                List<Value> params = s.params();
-                int[] types = s.jdbcTypes();
+            List<Value> params = s.params();
+            int[] types = s.jdbcTypes();
+            Binder binder = ps -> {
                 for (int i = 0; i < params.size(); i++) {
                     JdbcValues.bind(target, ps, i + 1, params.get(i), types != null && i < types.length ? types[i] : 0);
                 }
+            };
+            if (batchable(cmd)) {
+                addToBatch(st.seq(), s.sql(), s.sql(), binder);
+                return;
+            }
+            run(st.seq(), s.sql(), st, () -> {
+                PreparedStatement ps = prepared(s.sql());
+                binder.bind(ps);
                 ps.execute();
                 while (ps.getMoreResults() || ps.getUpdateCount() != -1) { /* drain */ }
             });
+        }
+
+        /** True when the transaction holds anything but plain DML (DDL, SET, DO, CALL, …). */
+        static boolean changesSchema(Transaction tx) {
+            for (Transaction.Step step : tx.steps()) {
+                if (step instanceof Transaction.StatementStep st) {
+                    Command c = st.statement().command();
+                    if (!(c instanceof Command.Insert || c instanceof Command.Upsert || c instanceof Command.Update
+                            || c instanceof Command.Delete || c instanceof Command.Merge || c instanceof Command.Copy)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** A write that returns no rows: it can go in a JDBC batch. */
+        private static boolean batchable(Command c) {
+            if (c instanceof Command.Insert i) return i.returning() == null;
+            if (c instanceof Command.Upsert u) return u.insert().returning() == null;
+            if (c instanceof Command.Update u) return u.returning() == null;
+            if (c instanceof Command.Delete d) return d.returning() == null;
+            return false;
         }
 
         private static Payloads.Effect rowsEffect(Payloads.Outcome o) {
@@ -339,15 +469,11 @@ public final class JdbcReplayer {
                 b.append(keyCondition(t, rows, bindOrder));
                 sql = b.toString();
             }
-            String finalSql = sql;
-            run(seq, s.sql(), null, () -> {
-                PreparedStatement ps = prepared(finalSql);
-                for (List<Value> row : rows.rows()) {
+            for (List<Value> row : rows.rows()) {
+                addToBatch(seq, s.sql(), sql, ps -> {
                     for (int p = 0; p < bindOrder.size(); p++) bindImage(ps, p + 1, row.get(bindOrder.get(p)));
-                    ps.addBatch();
-                }
-                if (!rows.rows().isEmpty()) ps.executeBatch();
-            });
+                });
+            }
             summary.rowsFromEffects += rows.rows().size();
             return true;
         }
@@ -374,8 +500,9 @@ public final class JdbcReplayer {
         }
 
         /** Every source connection has its own session: apply its settings when replay moves to its transactions. */
-        private void switchSession(Transaction tx) throws SQLException {
+        private void switchSession(Transaction tx) throws ReplayException, SQLException {
             if (tx.connection() == currentConnection && tx.session().equals(currentSession)) return;
+            flushBatch();
             try (Statement s = target.createStatement()) {
                 s.execute("RESET ALL");
                 for (Map.Entry<String, String> e : tx.session().entrySet()) {
@@ -408,17 +535,26 @@ public final class JdbcReplayer {
         }
 
         private void run(long seq, String sql, Transaction.StatementStep st, Action action) throws ReplayException, SQLException {
+            flushBatch();
             try {
                 action.run();
             } catch (SQLException e) {
-                target.rollback();
-                currentConnection = -1;
-                String source = st == null || st.outcome() == null ? "succeeded"
-                        : "succeeded" + (st.outcome().counts() != null ? " (counts " + java.util.Arrays.toString(st.outcome().counts()) + ")" : "");
-                throw new ReplayException("statement " + seq + " failed on the target although it " + source + " on the source: "
-                        + e.getMessage() + " [SQLState " + e.getSQLState() + "]\n  SQL: " + abbreviate(sql)
-                        + "\nNothing of its transaction was applied; the cursor stays before it.", seq, e);
+                fail(seq, sql, st, e);
             }
+        }
+
+        private void fail(long seq, String sql, Transaction.StatementStep st, SQLException e) throws ReplayException, SQLException {
+            batchSeqs.clear();
+            batchSourceSql.clear();
+            batchSql = null;
+            batch = null;
+            if (!target.getAutoCommit()) target.rollback();
+            currentConnection = -1;
+            String source = st == null || st.outcome() == null ? "succeeded"
+                    : "succeeded" + (st.outcome().counts() != null ? " (counts " + java.util.Arrays.toString(st.outcome().counts()) + ")" : "");
+            throw new ReplayException("statement " + seq + " failed on the target although it " + source + " on the source: "
+                    + e.getMessage() + " [SQLState " + e.getSQLState() + "]\n  SQL: " + abbreviate(sql)
+                    + "\nNothing of its transaction was applied; the cursor stays before it.", seq, e);
         }
 
         /**
@@ -466,8 +602,9 @@ public final class JdbcReplayer {
          * Moves sequences past the values row images put in, before anything that might draw from them runs (a
          * re-executed statement, or the end of the replay): a restored database never hands out a colliding key.
          */
-        void syncSequences() throws SQLException {
+        void syncSequences() throws ReplayException, SQLException {
             if (pendingSequences.isEmpty()) return;
+            flushBatch();
             for (Map.Entry<String, Long> e : pendingSequences.entrySet()) {
                 String sql = "SELECT setval(?::regclass, ?) FROM " + e.getKey() + " s WHERE s.last_value < ? OR NOT s.is_called";
                 try (PreparedStatement ps = target.prepareStatement(sql)) {

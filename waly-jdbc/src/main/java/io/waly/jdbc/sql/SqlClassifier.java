@@ -37,13 +37,13 @@ public final class SqlClassifier {
     private SqlInfo compute(String sql) {
         List<Token> tokens = SqlLexer.tokenize(sql);
         List<List<Token>> statements = SqlLexer.statements(tokens);
-        if (statements.isEmpty()) return new SqlInfo(SqlKind.EMPTY, null, null, false, false);
+        if (statements.isEmpty()) return new SqlInfo(SqlKind.EMPTY, null, null, false, false, false);
         if (statements.size() == 1) {
             List<Token> st = statements.get(0);
             SqlKind kind = kindOf(st);
             String savepoint = kind == SqlKind.SAVEPOINT || kind == SqlKind.RELEASE || kind == SqlKind.ROLLBACK_TO ? savepointName(st) : null;
             Command cmd = kind == SqlKind.WRITE || kind == SqlKind.NON_TRANSACTIONAL ? parser.parse(sql, tokens) : null;
-            return new SqlInfo(kind, savepoint, cmd, false, kind == SqlKind.WRITE && callsVolatile(st));
+            return new SqlInfo(kind, savepoint, cmd, false, kind == SqlKind.WRITE && callsVolatile(st), st.get(0).is("with"));
         }
         // Several statements in one string run as one implicit transaction: the string is one write if any part is.
         boolean write = false;
@@ -55,8 +55,8 @@ public final class SqlClassifier {
             if (k == SqlKind.NON_TRANSACTIONAL) nonTx = true;
             vol |= callsVolatile(st);
         }
-        if (!write) return new SqlInfo(SqlKind.READ, null, null, true, false);
-        return new SqlInfo(nonTx ? SqlKind.NON_TRANSACTIONAL : SqlKind.WRITE, null, new Command.Sql("MULTI"), true, vol);
+        if (!write) return new SqlInfo(SqlKind.READ, null, null, true, false, false);
+        return new SqlInfo(nonTx ? SqlKind.NON_TRANSACTIONAL : SqlKind.WRITE, null, new Command.Sql("MULTI"), true, vol, false);
     }
 
     static SqlKind kindOf(List<Token> st) {

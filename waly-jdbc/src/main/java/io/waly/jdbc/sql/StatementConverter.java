@@ -133,12 +133,8 @@ final class StatementConverter {
 
     private static Command delete(Delete d) {
         List<String> using = null;
-        if (d.getUsingList() != null && !d.getUsingList().isEmpty()) {
-            using = new ArrayList<>();
-            for (Table t : d.getUsingList()) using.add(t.toString());
-        }
         if (d.getUsingFromItemList() != null && !d.getUsingFromItemList().isEmpty()) {
-            if (using == null) using = new ArrayList<>();
+            using = new ArrayList<>();
             for (Object f : d.getUsingFromItemList()) using.add(f.toString());
         }
         return new Command.Delete(table(d.getTable()), expr(d.getWhere()), using, returning(d.getReturningClause()));
@@ -261,6 +257,7 @@ final class StatementConverter {
         return out;
     }
 
+    @SuppressWarnings("removal")   // JSqlParser 5 still produces Parenthesis for some inputs
     static Expr expr(Expression e) {
         if (e == null) return null;
         if (e instanceof JdbcParameter p) return new Expr.Param(p.getIndex());
@@ -329,6 +326,7 @@ final class StatementConverter {
         return new Expr.Compare(op, expr(b.getLeftExpression()), expr(b.getRightExpression()));
     }
 
+    @SuppressWarnings("removal")
     private static List<Expr> flatten(BinaryExpression b, Class<?> kind) {
         List<Expr> out = new ArrayList<>();
         for (Expression side : new Expression[] {b.getLeftExpression(), b.getRightExpression()}) {

@@ -1,0 +1,215 @@
+package io.waly.agent.tooling;
+
+import io.waly.jdbc.config.WalyConfig;
+import io.waly.jdbc.config.WalyProperty;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The agent's settings, resolved once at start. Each setting is looked up in this order, the first found wins:
+ * <ol>
+ *   <li>the agent argument string, {@code -javaagent:waly-agent.jar=walyLogDir=/x,walyDurability=async};</li>
+ *   <li>the properties file named by {@code walyConfig} (itself taken from the arguments, {@code -Dwaly.config} or
+ *       {@code WALY_CONFIG});</li>
+ *   <li>the system property ({@code -Dwaly.logDir});</li>
+ *   <li>the environment ({@code WALY_LOG_DIR});</li>
+ *   <li>the default of {@link WalyProperty}.</li>
+ * </ol>
+ * Keys are the driver's ({@link WalyProperty}) plus the agent's own {@value #CONFIG} and {@value #ON_ERROR}. Anything
+ * else in the arguments or the file is an error, so a misspelt key is reported instead of silently ignored.
+ */
+public final class AgentConfig {
+
+    public static final String CONFIG = "walyConfig";
+    public static final String ON_ERROR = "walyAgentOnError";
+    private static final List<String> ON_ERROR_CHOICES = List.of("start", "fail");
+
+    private final Properties driver;
+    private final Path logDir;
+
+    private AgentConfig(Properties driver, Path logDir) {
+        this.driver = driver;
+        this.logDir = logDir;
+    }
+
+    /** Every {@link WalyProperty}, resolved: what the agent's connections are configured with. */
+    public Properties driverProperties() {
+        Properties p = new Properties();
+        p.putAll(driver);
+        return p;
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    /**
+     * Resolves and checks every setting.
+     *
+     * @throws AgentConfigException naming the bad setting and where it came from
+     */
+    public static AgentConfig resolve(String args, Properties system, Map<String, String> env) {
+        Sources s = new Sources(parseArguments(args), system, env);
+        String file = s.get(CONFIG);
+        if (file != null) s.file = readFile(Path.of(file));
+        Properties driver = new Properties();
+        for (WalyProperty p : WalyProperty.values()) {
+            String v = s.get(p.getName());
+            driver.setProperty(p.getName(), v != null ? v : p.getDefaultValue());
+        }
+        WalyConfig config;
+        try {
+            config = WalyConfig.from(driver);
+        } catch (IllegalArgumentException e) {
+            throw new AgentConfigException(e.getMessage());
+        }
+        failOnError(s);   // a bad walyAgentOnError is an error of its own
+        return new AgentConfig(driver, config.logDir());
+    }
+
+    /**
+     * The failure policy, found without failing: a configuration too broken to resolve still says whether the
+     * application may start.
+     */
+    public static boolean failOnError(String args, Properties system, Map<String, String> env) {
+        Sources s;
+        try {
+            s = new Sources(parseArguments(args), system, env);
+        } catch (AgentConfigException e) {
+            s = new Sources(lenientArguments(args), system, env);
+        }
+        try {
+            String file = s.get(CONFIG);
+            if (file != null) {
+                Properties p = new Properties();
+                try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+                    p.load(r);
+                }
+                String v = p.getProperty(ON_ERROR);
+                if (v != null) s.file = Map.of(ON_ERROR, v);
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable file: its policy is unknown, the others still count
+        }
+        try {
+            return failOnError(s);
+        } catch (AgentConfigException e) {
+            return false;
+        }
+    }
+
+    private static boolean failOnError(Sources s) {
+        String v = s.get(ON_ERROR);
+        if (v == null) return false;
+        String lower = v.trim().toLowerCase(Locale.ROOT);
+        if (!ON_ERROR_CHOICES.contains(lower)) {
+            throw new AgentConfigException(ON_ERROR + " must be one of start, fail but was: " + v);
+        }
+        return lower.equals("fail");
+    }
+
+    /** {@code key=value,key=value}; blanks around keys and values are ignored. */
+    static Map<String, String> parseArguments(String args) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (args == null || args.isBlank()) return out;
+        for (String item : args.split(",")) {
+            if (item.isBlank()) continue;
+            int eq = item.indexOf('=');
+            if (eq <= 0) throw new AgentConfigException("agent option '" + item.trim() + "' is not key=value (options: "
+                    + knownKeys() + ")");
+            String key = item.substring(0, eq).trim();
+            checkKey(key, "agent option");
+            if (out.put(key, item.substring(eq + 1).trim()) != null) {
+                throw new AgentConfigException("agent option " + key + " is given twice");
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> lenientArguments(String args) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (args == null) return out;
+        for (String item : args.split(",")) {
+            int eq = item.indexOf('=');
+            if (eq > 0) out.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new AgentConfigException(CONFIG + " " + file.toAbsolutePath() + " cannot be read: " + e);
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : p.stringPropertyNames()) {
+            checkKey(k, "setting in " + file.toAbsolutePath() + ":");
+            if (k.equals(CONFIG)) throw new AgentConfigException(CONFIG + " cannot name another file (in " + file.toAbsolutePath() + ")");
+            out.put(k, p.getProperty(k).trim());
+        }
+        return out;
+    }
+
+    private static void checkKey(String key, String what) {
+        if (!key.equals(CONFIG) && !key.equals(ON_ERROR) && WalyProperty.forName(key) == null) {
+            throw new AgentConfigException("unknown " + what + " " + key + " (options: " + knownKeys() + ")");
+        }
+    }
+
+    static String knownKeys() {
+        List<String> keys = new ArrayList<>();
+        for (WalyProperty p : WalyProperty.values()) keys.add(p.getName());
+        keys.add(CONFIG);
+        keys.add(ON_ERROR);
+        return String.join(", ", keys);
+    }
+
+    /** {@code walyAgentOnError} → {@code waly.agentOnError}, as {@link WalyProperty#systemPropertyName()}. */
+    static String systemPropertyName(String key) {
+        return "waly." + Character.toLowerCase(key.charAt(4)) + key.substring(5);
+    }
+
+    /** {@code walyAgentOnError} → {@code WALY_AGENT_ON_ERROR}, as {@link WalyProperty#environmentName()}. */
+    static String environmentName(String key) {
+        StringBuilder b = new StringBuilder(key.length() + 4);
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (i > 0 && Character.isUpperCase(c) && Character.isLowerCase(key.charAt(i - 1))) b.append('_');
+            b.append(Character.toUpperCase(c));
+        }
+        return b.toString();   // no regex: this runs at every JVM start
+    }
+
+    /** The four places a setting can come from, in order. */
+    private static final class Sources {
+        final Map<String, String> args;
+        Map<String, String> file = Map.of();
+        final Properties system;
+        final Map<String, String> env;
+
+        Sources(Map<String, String> args, Properties system, Map<String, String> env) {
+            this.args = args;
+            this.system = system;
+            this.env = env;
+        }
+
+        String get(String key) {
+            String v = args.get(key);
+            if (v == null) v = file.get(key);
+            if (v == null) v = system.getProperty(systemPropertyName(key));
+            if (v == null) v = env.get(environmentName(key));
+            return v;
+        }
+    }
+}

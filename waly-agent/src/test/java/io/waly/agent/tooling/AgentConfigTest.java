@@ -1,0 +1,92 @@
+package io.waly.agent.tooling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentConfigTest {
+
+    @TempDir
+    Path dir;
+
+    static Properties sys(String... kv) {
+        Properties p = new Properties();
+        for (int i = 0; i < kv.length; i += 2) p.setProperty(kv[i], kv[i + 1]);
+        return p;
+    }
+
+    @Test
+    void precedenceIsArgumentsThenFileThenSystemPropertiesThenEnvironment() throws Exception {
+        Path file = Files.writeString(dir.resolve("waly.properties"), "walyLogDir=/from/file\nwalyDurability=async\n");
+        Properties system = sys("waly.logDir", "/from/sys", "waly.durability", "none", "waly.flushMillis", "50");
+        Map<String, String> env = Map.of("WALY_LOG_DIR", "/from/env", "WALY_FLUSH_MILLIS", "70", "WALY_SEGMENT_BYTES", "8192");
+
+        Properties p = AgentConfig.resolve("walyLogDir=/from/args,walyConfig=" + file, system, env).driverProperties();
+
+        assertThat(p.getProperty("walyLogDir")).isEqualTo("/from/args");
+        assertThat(p.getProperty("walyDurability")).isEqualTo("async");
+        assertThat(p.getProperty("walyFlushMillis")).isEqualTo("50");
+        assertThat(p.getProperty("walySegmentBytes")).isEqualTo("8192");
+        assertThat(p.getProperty("walyOnLogFailure")).isEqualTo("fail");
+        assertThat(p.getProperty("walyCaptureEffects")).isEqualTo("auto");
+    }
+
+    @Test
+    void theFileCanBeNamedBySystemPropertyOrEnvironment() throws Exception {
+        Path a = Files.writeString(dir.resolve("a.properties"), "walyLogDir=/a\n");
+        Path b = Files.writeString(dir.resolve("b.properties"), "walyLogDir=/b\n");
+        assertThat(AgentConfig.resolve(null, sys("waly.config", a.toString()), Map.of("WALY_CONFIG", b.toString())).logDir())
+                .isEqualTo(Path.of("/a"));
+        assertThat(AgentConfig.resolve("", sys(), Map.of("WALY_CONFIG", b.toString())).logDir()).isEqualTo(Path.of("/b"));
+    }
+
+    @Test
+    void defaults() {
+        assertThat(AgentConfig.resolve(null, sys(), Map.of()).logDir()).isEqualTo(Path.of("./waly-log"));
+    }
+
+    @Test
+    void badSettingsAreNamed() {
+        assertThatThrownBy(() -> AgentConfig.resolve("walyDurability=maybe", sys(), Map.of()))
+                .isInstanceOf(AgentConfigException.class).hasMessageContaining("walyDurability must be one of fsync, async, none but was: maybe");
+        assertThatThrownBy(() -> AgentConfig.resolve("walyLogdir=/x", sys(), Map.of()))
+                .hasMessageStartingWith("unknown agent option walyLogdir (options: walyLogDir, ");
+        assertThatThrownBy(() -> AgentConfig.resolve("walyLogDir=/x,walyLogDir=/y", sys(), Map.of()))
+                .hasMessage("agent option walyLogDir is given twice");
+        assertThatThrownBy(() -> AgentConfig.resolve("walyLogDir", sys(), Map.of()))
+                .hasMessageStartingWith("agent option 'walyLogDir' is not key=value");
+        assertThatThrownBy(() -> AgentConfig.resolve(null, sys(), Map.of("WALY_FLUSH_MILLIS", "0")))
+                .hasMessage("walyFlushMillis must be at least 1 but was: 0");
+        assertThatThrownBy(() -> AgentConfig.resolve("walyAgentOnError=sometimes", sys(), Map.of()))
+                .hasMessage("walyAgentOnError must be one of start, fail but was: sometimes");
+        assertThatThrownBy(() -> AgentConfig.resolve("walyConfig=" + dir.resolve("none"), sys(), Map.of()))
+                .hasMessageContaining("cannot be read");
+    }
+
+    @Test
+    void theFailurePolicyIsFoundEvenInABrokenConfiguration() throws Exception {
+        assertThat(AgentConfig.failOnError("walyLogdir=/x,walyAgentOnError=fail", sys(), Map.of())).isTrue();
+        assertThat(AgentConfig.failOnError("garbage,walyAgentOnError=fail", sys(), Map.of())).isTrue();
+        assertThat(AgentConfig.failOnError("walyDurability=maybe", sys("waly.agentOnError", "fail"), Map.of())).isTrue();
+        assertThat(AgentConfig.failOnError(null, sys(), Map.of("WALY_AGENT_ON_ERROR", "FAIL"))).isTrue();
+        Path file = Files.writeString(dir.resolve("f.properties"), "walyAgentOnError=fail\nbogus=1\n");
+        assertThat(AgentConfig.failOnError("walyConfig=" + file, sys(), Map.of())).isTrue();   // despite the bad key
+        assertThat(AgentConfig.failOnError("walyAgentOnError=start", sys("waly.agentOnError", "fail"), Map.of())).isFalse();
+        assertThat(AgentConfig.failOnError(null, sys(), Map.of())).isFalse();
+    }
+
+    @Test
+    void theLogDirectoryMustBeWritable() throws Exception {
+        AgentInstaller.checkWritable(dir.resolve("new/log"));
+        assertThat(dir.resolve("new/log")).isDirectory().isEmptyDirectory();
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertThatThrownBy(() -> AgentInstaller.checkWritable(file.resolve("log")))
+                .isInstanceOf(AgentConfigException.class).hasMessageContaining("is not a writable directory");
+    }
+}
