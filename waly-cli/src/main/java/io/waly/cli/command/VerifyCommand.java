@@ -117,8 +117,16 @@ public final class VerifyCommand extends WalyCommand {
                 }
             }
             anchorSeq = last == null ? 1 : last.seq() + 1;
-            anchorSegment = last == null ? null : last.segment();
-            anchorOffset = last == null ? LogFormat.SEGMENT_HEADER_LENGTH : last.offset() + last.size();
+            // where the next record should have been: after the last one, or at the start of a later, empty segment
+            List<Path> segs = LogOptions.requireLog(log);
+            Path lastSegment = segs.get(segs.size() - 1);
+            if (last == null || !lastSegment.getFileName().equals(last.segment().getFileName())) {
+                anchorSegment = lastSegment;
+                anchorOffset = LogFormat.SEGMENT_HEADER_LENGTH;
+            } else {
+                anchorSegment = last.segment();
+                anchorOffset = last.offset() + last.size();
+            }
             return "the log ends at sequence " + (last == null ? 0 : last.seq()) + " but the expected head is at " + seq
                     + ": records were cut off the end";
         } catch (LogCorruptException e) {
