@@ -33,7 +33,7 @@ class FollowCutoverTest {
     void followAppliesEachCommitWithinASecondAndTheCutOverAtNReproducesTheSource() throws Exception {
         String source = ShopLogs.newDatabase("follow_src");
         String target = ShopLogs.newDatabase("follow_dst");
-        Path log = Files.createTempDirectory("waly-cli-follow");
+        Path log = ShopLogs.tempDir("waly-cli-follow");
         String waly = walyUrl(source, log);
         try (Connection c = DriverManager.getConnection(waly)) {
             ShopWorkload.createSchema(c, 5);
@@ -46,7 +46,8 @@ class FollowCutoverTest {
              PreparedStatement ins = app.prepareStatement("INSERT INTO account (owner, balance) VALUES (?, ?)");
              Connection mirror = DriverManager.getConnection(target);
              PreparedStatement seen = mirror.prepareStatement("SELECT count(*) FROM account WHERE owner = ?")) {
-            waitFor(() -> count(seen, "customer-1") == 1, 20_000);   // caught up with the history
+            waitFor(() -> count(seen, "customer-1") == 1 || running.isDone(), 20_000);   // caught up with the history
+            assertThat(running).as(() -> "the follower ended: " + running.join()).isNotDone();
             long worst = 0;
             for (int i = 1; i <= 8; i++) {
                 ins.setString(1, "live-" + i);
@@ -54,7 +55,8 @@ class FollowCutoverTest {
                 ins.executeUpdate();                                  // autocommit: committed when it returns
                 long t0 = System.nanoTime();
                 String owner = "live-" + i;
-                waitFor(() -> count(seen, owner) == 1, 5_000);
+                waitFor(() -> count(seen, owner) == 1 || running.isDone(), 5_000);
+                assertThat(running).as(() -> "the follower ended: " + running.join()).isNotDone();
                 worst = Math.max(worst, (System.nanoTime() - t0) / 1_000_000);
             }
             assertThat(worst).as("slowest commit-to-replica latency in ms").isLessThan(1000);
@@ -88,7 +90,7 @@ class FollowCutoverTest {
     @Test
     void followToSeqStopsAtNWhetherTheLogGoesOnOrStops() throws Exception {
         String source = ShopLogs.newDatabase("cut_src");
-        Path log = Files.createTempDirectory("waly-cli-cut");
+        Path log = ShopLogs.tempDir("waly-cli-cut");
         String waly = walyUrl(source, log);
         try (Connection c = DriverManager.getConnection(waly)) {
             ShopWorkload.createSchema(c, 6);

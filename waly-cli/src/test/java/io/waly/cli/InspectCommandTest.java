@@ -120,7 +120,7 @@ class InspectCommandTest {
     @Test
     void secretsAreNeverShown() throws Exception {
         String source = ShopLogs.newDatabase("secrets");
-        Path log = Files.createTempDirectory("waly-cli-secrets");
+        Path log = ShopLogs.tempDir("waly-cli-secrets");
         String role = "waly_app_" + ProcessHandle.current().pid();
         try (Connection c = DriverManager.getConnection(ShopLogs.walyUrl(source, log)); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE users (id serial PRIMARY KEY, name text, password text, api_token text)");

@@ -50,7 +50,7 @@ class MongoReplayCommandTest {
     @Test
     void anUntranslatableStatementStopsWithExitOneUnlessSkipped() throws Exception {
         String source = ShopLogs.newDatabase("mongo_untranslatable");
-        Path log = Files.createTempDirectory("waly-cli-mongo");
+        Path log = ShopLogs.tempDir("waly-cli-mongo");
         try (Connection c = DriverManager.getConnection(ShopLogs.walyUrl(source, log)); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE item (id int PRIMARY KEY, n int)");
             s.execute("INSERT INTO item VALUES (1, 1), (2, 2)");

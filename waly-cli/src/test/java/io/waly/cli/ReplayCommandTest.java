@@ -87,7 +87,7 @@ class ReplayCommandTest {
     @Test
     void pointInTimeBySequenceAndByTime() throws Exception {
         String source = ShopLogs.newDatabase("pitr_src");
-        Path log = Files.createTempDirectory("waly-cli-pitr");
+        Path log = ShopLogs.tempDir("waly-cli-pitr");
         String waly = ShopLogs.walyUrl(source, log);
         try (Connection c = DriverManager.getConnection(waly)) {
             ShopWorkload.createSchema(c, 3);

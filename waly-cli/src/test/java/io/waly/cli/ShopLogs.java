@@ -32,13 +32,33 @@ public final class ShopLogs {
                                 String extraUrl) throws Exception {
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
         String source = pg.newDatabase(prefix);
-        Path log = Files.createTempDirectory("waly-cli-" + prefix);
+        Path log = tempDir("waly-cli-" + prefix);
         String waly = walyUrl(source, log) + extraUrl;
         try (Connection c = DriverManager.getConnection(waly)) {
             ShopWorkload.createSchema(c, seed);
         }
         ShopWorkload.Result r = ShopWorkload.run(() -> DriverManager.getConnection(waly), transferThreads, transfers, orderThreads, orders, seed);
         return new ShopLog(source, log, r);
+    }
+
+    private static final java.util.List<Path> TEMP = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Path dir : TEMP) {
+                try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+                    s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                } catch (java.io.IOException e) {
+                    // a temporary directory: best effort
+                }
+            }
+        }, "waly-cli-test-cleanup"));
+    }
+
+    /** A temporary directory removed when the test JVM exits. */
+    public static Path tempDir(String prefix) throws java.io.IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        TEMP.add(dir);
+        return dir;
     }
 
     public static String walyUrl(String pgUrl, Path log) {
