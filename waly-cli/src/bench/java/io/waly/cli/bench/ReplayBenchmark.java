@@ -68,16 +68,12 @@ public final class ReplayBenchmark {
             long rows = (long) tx * batch;
             long bytes = bytes(log);
 
-            // waly replay as it runs by default: every replayed transaction waits for the WAL flush, as the loader's do
+            // warm-up: one untimed replay, so that neither measured replay pays for the JIT
+            JdbcReplayer.builder().log(log).target(pg.newDatabase("bench_warmup")).build().run();
+            // waly replay as it runs by default: every target commit waits for the WAL flush, as the loader's do
             String replayTarget = pg.newDatabase("bench_replay");
             ReplaySummary s = JdbcReplayer.builder().log(log).target(replayTarget).build().run();
             double replay = s.seconds();
-            // waly replay --async-commit: synchronous_commit=off for the replay session, one flush at the end
-            String asyncTarget = pg.newDatabase("bench_replay_async");
-            long r0 = System.nanoTime();
-            ReplaySummary sa = JdbcReplayer.builder().log(log).target(asyncCommit(asyncTarget)).build().run();
-            flush(asyncTarget);
-            double replayAsync = secs(r0);
 
             String loaderTarget = pg.newDatabase("bench_loader");
             double loader;
@@ -109,12 +105,11 @@ public final class ReplayBenchmark {
             System.out.printf(Locale.ROOT, "%nRows: %,d rows in %,d transactions (JDBC batches of %d), log %.1f MB (written through WAL-y in %.1f s)%n",
                     rows, tx, batch, bytes / 1e6, write);
             System.out.printf(Locale.ROOT, "  waly replay        %8.2f s  %,10.0f rows/s  %,8.0f tx/s%n", replay, rows / replay, s.transactions / replay);
-            System.out.printf(Locale.ROOT, "  … --async-commit   %8.2f s  %,10.0f rows/s  %,8.0f tx/s%n", replayAsync, rows / replayAsync, sa.transactions / replayAsync);
             System.out.printf(Locale.ROOT, "  JDBC batch loader  %8.2f s  %,10.0f rows/s  %,8.0f tx/s%n", loader, rows / loader, tx / loader);
             System.out.printf(Locale.ROOT, "  JDBC row by row    %8.2f s  %,10.0f rows/s  %,8.0f tx/s   (one executeUpdate per row)%n",
                     single, rows / single, tx / single);
-            System.out.printf(Locale.ROOT, "  replay / loader    %8.2f×  (--async-commit %.2f×; replay / row-by-row %.2f×; tables %s)%n",
-                    loader / replay, loader / replayAsync, single / replay, equal);
+            System.out.printf(Locale.ROOT, "  replay / loader    %8.2f×  (replay / row-by-row %.2f×; tables %s)%n",
+                    loader / replay, single / replay, equal);
             System.out.printf(Locale.ROOT, "  restore time       %8.1f s per GB of log, %.0f s per million transactions%n",
                     replay / (bytes / 1e9), replay / (s.transactions / 1e6));
         } finally {
@@ -179,16 +174,10 @@ public final class ReplayBenchmark {
             }
             ShopWorkload.run(() -> DriverManager.getConnection(waly), 4, transfers, 2, transfers / 2, 1);
             long bytes = bytes(log);
+            JdbcReplayer.builder().log(log).target(pg.newDatabase("bench_shop_warmup")).build().run();
             String target = pg.newDatabase("bench_shop_replay");
             ReplaySummary s = JdbcReplayer.builder().log(log).target(target).build().run();
             double replay = s.seconds();
-            String asyncTarget = pg.newDatabase("bench_shop_async");
-            long r0 = System.nanoTime();
-            ReplaySummary sa = JdbcReplayer.builder().log(log).target(asyncCommit(asyncTarget)).build().run();
-            flush(asyncTarget);
-            double replayAsync = secs(r0);
-            System.out.printf(Locale.ROOT, "%nOLTP --async-commit: %.2f s, %,.0f tx/s; %.0f s per million transactions%n",
-                    replayAsync, sa.transactions / replayAsync, replayAsync / (sa.transactions / 1e6));
             String equal;
             try (Connection a = DriverManager.getConnection(source); Connection b = DriverManager.getConnection(target)) {
                 equal = TableChecksums.of(a).equals(TableChecksums.of(b)) ? "equal to the source" : "DIFFERENT from the source";
@@ -199,20 +188,6 @@ public final class ReplayBenchmark {
                     replay / (bytes / 1e9), replay / (s.transactions / 1e6));
         } finally {
             delete(log);
-        }
-    }
-
-    /** The same URL change as {@code waly replay} makes (io.waly.cli.command.Targets#asyncCommit). */
-    static String asyncCommit(String url) {
-        return url + (url.contains("?") ? "&" : "?") + "options=-c%20synchronous_commit%3Doff";
-    }
-
-    static void flush(String url) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-            c.setAutoCommit(false);
-            st.execute("SET LOCAL synchronous_commit = on");
-            st.execute("SELECT txid_current()");
-            c.commit();
         }
     }
 

@@ -104,7 +104,7 @@ public final class CheckCommand extends WalyCommand {
             }
             ReplaySummary replayed;
             try {
-                replayed = JdbcReplayer.builder().log(log).target(Targets.asyncCommit(scratchUrl)).source(source, sourceUser, sourcePw)
+                replayed = JdbcReplayer.builder().log(log).target(scratchUrl).source(source, sourceUser, sourcePw)
                         .inDoubt(policy).build().run();
             } catch (ReplayException e) {
                 return fail(e.seq() > 0 || e.getCause() != null ? ExitCode.CHECK_FAILED : ExitCode.USAGE,

@@ -27,9 +27,9 @@ import picocli.CommandLine.Option;
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Applies the log's committed transactions to a database: restore, point in time, follow, cut-over.",
         description = {
-            "Applies exactly the transactions the source committed, in commit order, each as one target transaction, "
-                + "with the values pinned at capture time, so that the target's tables equal the source's. Rolled-back "
-                + "transactions and failed statements are skipped.",
+            "Applies exactly the transactions the source committed, in commit order, with the values pinned at capture "
+                + "time, so that the target's tables equal the source's; a source transaction is never half-applied. "
+                + "Rolled-back transactions and failed statements are skipped.",
             "",
             "Resumable, exactly once: the target keeps a cursor (waly.replay_cursor), moved in the same transaction as each "
                 + "replayed one; killed at any point and started again, replay continues where it stopped. A target that "
@@ -107,13 +107,6 @@ public final class ReplayCommand extends WalyCommand {
     @Option(names = "--source-password", paramLabel = "PASSWORD", description = "Source password; default: PGPASSWORD.")
     String sourcePassword;
 
-    @Option(names = "--async-commit",
-            description = "PostgreSQL: commit replayed transactions with synchronous_commit=off (as PostgreSQL's logical "
-                    + "replication apply does) and flush the WAL once at the end: faster where fsync is slow (network "
-                    + "disks). Still exactly once: the cursor commits with each transaction, so a crash of the target "
-                    + "loses replayed transactions only together with their cursor, and the next run applies them again.")
-    boolean asyncCommit;
-
     @Option(names = "--on-untranslatable", paramLabel = "fail|skip|log", defaultValue = "fail",
             description = "MongoDB targets: a statement with no exact MongoDB translation stops replay (fail, default: "
                     + "sequence, SQL and reason named), is left out (skip), or left out and reported on stderr (log).")
@@ -160,8 +153,7 @@ public final class ReplayCommand extends WalyCommand {
         if (targetUser != null) props.setProperty("user", targetUser);
         if (password != null) props.setProperty("password", password);
         if (fromSeq > 1 && !dryRun) FromSeq.prepare(log, target, props, fromSeq, force, err());
-        boolean flushAtEnd = asyncCommit && !dryRun;
-        String replayUrl = flushAtEnd ? Targets.asyncCommit(target) : target;
+
 
         ReplayProgress progress = !json && ReplayProgress.wanted()
                 ? new ReplayProgress(err(), LogEnd.lastSeq(log), toSeq, follow) : null;
@@ -185,7 +177,7 @@ public final class ReplayCommand extends WalyCommand {
                 }
             }
         };
-        JdbcReplayer.Builder b = JdbcReplayer.builder().log(log).target(replayUrl).targetUser(targetUser).targetPassword(password)
+        JdbcReplayer.Builder b = JdbcReplayer.builder().log(log).target(target).targetUser(targetUser).targetPassword(password)
                 .follow(follow).dryRun(dryRun).force(force).inDoubt(policy).listener(listener);
         if (toSeq > 0) b.toSeq(toSeq);
         if (toTime != null) b.toTime(toTime);
@@ -211,12 +203,10 @@ public final class ReplayCommand extends WalyCommand {
                 summary = replayer.run();
             } catch (ReplayException e) {
                 if (progress != null) progress.finish();
-                if (flushAtEnd) flushQuietly(props);
                 return replayFailed(e, applied[0]);
             } finally {
                 if (followLimit != null) followLimit.close();
             }
-            if (flushAtEnd) Targets.flush(target, props);
             if (progress != null) progress.finish();
             report(summary);
             return ExitCode.OK;
@@ -228,15 +218,6 @@ public final class ReplayCommand extends WalyCommand {
             } catch (IllegalStateException e) {
                 // the JVM is shutting down (SIGINT): the hook is running and waits for this
             }
-        }
-    }
-
-    /** After a stop on a failing statement, what was applied before it is made durable too (best effort). */
-    private void flushQuietly(Properties props) {
-        try {
-            Targets.flush(target, props);
-        } catch (java.sql.SQLException e) {
-            // the target is unreachable: the cursor tells the next run where to continue
         }
     }
 

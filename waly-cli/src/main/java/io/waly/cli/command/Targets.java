@@ -25,26 +25,4 @@ final class Targets {
         String env = System.getenv("PGPASSWORD");
         return env == null || env.isEmpty() ? null : env;
     }
-
-    /**
-     * {@code --async-commit}: the replay's own connection commits with {@code synchronous_commit=off}, as PostgreSQL's
-     * logical replication apply workers do by default: each replayed transaction still commits atomically with the cursor, so a crash of
-     * the target loses only a suffix of replayed transactions together with their cursor position, and the next run
-     * applies them again. {@link #flush} makes everything durable once at the end. A URL that sets {@code options}
-     * itself is left alone.
-     */
-    static String asyncCommit(String url) {
-        if (url.matches("(?is).*[?&]options=.*")) return url;
-        return url + (url.contains("?") ? "&" : "?") + "options=-c%20synchronous_commit%3Doff";
-    }
-
-    /** One synchronous commit: PostgreSQL flushes the WAL up to it, and with it every asynchronous commit before it. */
-    static void flush(String url, java.util.Properties props) throws java.sql.SQLException {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, props); java.sql.Statement s = c.createStatement()) {
-            c.setAutoCommit(false);
-            s.execute("SET LOCAL synchronous_commit = on");
-            s.execute("SELECT txid_current()");
-            c.commit();
-        }
-    }
 }
