@@ -1,0 +1,173 @@
+package io.waly.cli.command;
+
+import io.waly.cli.CliException;
+import io.waly.cli.ExitCode;
+import io.waly.cli.support.Json;
+import io.waly.cli.support.Numbers;
+import io.waly.cli.support.Redactor;
+import io.waly.jdbc.replay.JdbcReplayer;
+import io.waly.jdbc.replay.ReplayException;
+import io.waly.jdbc.replay.ReplaySummary;
+import io.waly.jdbc.replay.TableChecksums;
+import io.waly.log.read.LogVerifier;
+import io.waly.testing.EmbeddedPostgresServer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "The proven backup: replays the log into a scratch database and compares every table with the source.",
+        description = {
+            "Verifies the log, replays it into a scratch database (a private embedded PostgreSQL unless --scratch is "
+                + "given; it must be empty), and compares a checksum of every table (row count and an MD5 over the rows) "
+                + "with the source database. Exits 1 naming each table that differs.",
+            "",
+            "The source must be quiescent at the log's end (no writes while the check runs): check names the log position "
+                + "it compared at, and says so when the log grew during the check.",
+            "",
+            "Example:  waly check --log /var/lib/shop/waly --source 'jdbc:postgresql://db.example/shop?user=app'"},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+            "0:every table of the replay equals the source",
+            "1:a table differs (each is named), the log is damaged, or replay stopped on a failing statement",
+            "2:usage or environment error: no log, source or scratch unreachable, scratch not empty"})
+public final class CheckCommand extends WalyCommand {
+
+    @Option(names = "--log", required = true, paramLabel = "DIR", description = "The log directory.")
+    Path log;
+
+    @Option(names = "--source", required = true, paramLabel = "URL",
+            description = "The source database (pgjdbc URL), quiescent at the log's end.")
+    String source;
+
+    @Option(names = "--source-user", paramLabel = "USER", description = "Source user (else the URL's user=).")
+    String sourceUser;
+
+    @Option(names = "--source-password", paramLabel = "PASSWORD", description = "Source password; default: PGPASSWORD.")
+    String sourcePassword;
+
+    @Option(names = "--scratch", paramLabel = "URL",
+            description = "An empty database to replay into (pgjdbc URL); default: a private embedded PostgreSQL, removed afterwards.")
+    String scratch;
+
+    @Option(names = "--in-doubt", paramLabel = "fail|commit|rollback", defaultValue = "fail",
+            description = "A transaction in doubt that neither the log nor the source's txid_status() decides: fail (default), commit, rollback.")
+    String inDoubt;
+
+    @Override
+    protected int execute() throws Exception {
+        LogOptions.requireLog(log);
+        if (!source.startsWith("jdbc:postgresql:")) {
+            throw CliException.usage("--source must be a jdbc:postgresql://… URL, but was: " + Redactor.url(source));
+        }
+        if (scratch != null && !scratch.startsWith("jdbc:postgresql:")) {
+            throw CliException.usage("--scratch must be a jdbc:postgresql://… URL, but was: " + Redactor.url(scratch));
+        }
+        JdbcReplayer.InDoubtPolicy policy;
+        try {
+            policy = JdbcReplayer.InDoubtPolicy.valueOf(inDoubt.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--in-doubt must be fail, commit or rollback, but was: " + inDoubt);
+        }
+        PrintWriter err = err();
+        Properties sourceProps = new Properties();
+        if (sourceUser != null) sourceProps.setProperty("user", sourceUser);
+        String sourcePw = Targets.password(sourcePassword);
+        if (sourcePw != null) sourceProps.setProperty("password", sourcePw);
+        // reach the source first: an unreachable source is an environment error, before any work
+        try (Connection c = DriverManager.getConnection(source, sourceProps)) {
+            c.isValid(5);
+        }
+
+        LogVerifier.Result verified = LogVerifier.verify(log);
+        if (!verified.ok()) {
+            return fail(ExitCode.CHECK_FAILED, "the log is damaged, so it is no backup: " + verified.problem() + " (sequence "
+                    + verified.problemSeq() + "; run waly verify for details)", Json.map("problemSeq", verified.problemSeq()));
+        }
+        long logEnd = verified.lastSeq();
+
+        EmbeddedPostgresServer server = null;
+        try {
+            String scratchUrl = scratch;
+            if (scratchUrl == null) {
+                err.println("waly check: starting a private PostgreSQL for the scratch replay…");
+                err.flush();
+                server = EmbeddedPostgresServer.start(false);
+                scratchUrl = server.newDatabase("waly_check");
+            }
+            ReplaySummary replayed;
+            try {
+                replayed = JdbcReplayer.builder().log(log).target(scratchUrl).source(source, sourceUser, sourcePw)
+                        .inDoubt(policy).build().run();
+            } catch (ReplayException e) {
+                return fail(e.seq() > 0 || e.getCause() != null ? ExitCode.CHECK_FAILED : ExitCode.USAGE,
+                        "the replay into the scratch database stopped: " + e.getMessage(), Json.map("seq", e.seq()));
+            }
+            Map<String, String> src;
+            try (Connection c = DriverManager.getConnection(source, sourceProps)) {
+                src = TableChecksums.of(c);
+            }
+            Map<String, String> rep;
+            try (Connection c = DriverManager.getConnection(scratchUrl)) {
+                rep = TableChecksums.of(c);
+            }
+            long logEndAfter = LogEnd.lastSeq(log);
+            boolean quiescent = logEndAfter == logEnd;
+            List<String> differ = TableChecksums.differences(src, rep);
+            return report(replayed, logEnd, logEndAfter, quiescent, src, rep, differ);
+        } finally {
+            if (server != null) server.close();
+        }
+    }
+
+    private int report(ReplaySummary replayed, long logEnd, long logEndAfter, boolean quiescent, Map<String, String> src,
+                       Map<String, String> rep, List<String> differ) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(src.keySet());
+        names.addAll(rep.keySet());
+        List<String> all = new ArrayList<>(names);
+        if (json) {
+            List<Object> tables = new ArrayList<>();
+            for (String t : all) {
+                tables.add(Json.map("table", t, "equal", !differ.contains(t), "source", src.get(t), "replayed", rep.get(t)));
+            }
+            Json.print(out(), Json.map("ok", differ.isEmpty(), "comparedAtSeq", logEnd, "lastCommitSeq", replayed.lastCommitSeq,
+                    "transactions", replayed.transactions, "quiescent", quiescent, "logEndAfter", logEndAfter,
+                    "differ", differ, "tables", tables));
+        } else {
+            PrintWriter o = out();
+            o.printf(Locale.ROOT, "replayed %s transactions into a scratch database up to sequence %d in %.1f s%n",
+                    Numbers.count(replayed.transactions), replayed.lastCommitSeq, replayed.seconds());
+            o.printf(Locale.ROOT, "compared at log position %d (the end of the log; the source must be quiescent there)%n", logEnd);
+            int w = all.stream().mapToInt(String::length).max().orElse(10);
+            for (String t : all) {
+                if (differ.contains(t)) {
+                    o.printf(Locale.ROOT, "  %-" + w + "s  DIFFERS  source %s / replayed %s%n", t, orNone(src.get(t)), orNone(rep.get(t)));
+                } else {
+                    o.printf(Locale.ROOT, "  %-" + w + "s  equal    %s%n", t, src.get(t));
+                }
+            }
+            if (differ.isEmpty()) {
+                o.printf(Locale.ROOT, "ok: all %d tables of the replay equal the source: the log is a proven backup at sequence %d%n",
+                        all.size(), logEnd);
+            } else {
+                o.printf(Locale.ROOT, "FAILED: %d of %d tables differ: %s%n", differ.size(), all.size(), String.join(", ", differ));
+            }
+        }
+        if (!quiescent) {
+            err().println("waly check: the log grew from sequence " + logEnd + " to " + logEndAfter + " during the check: the source "
+                    + "was not quiescent, and differences may be writes made after sequence " + logEnd);
+        }
+        return differ.isEmpty() ? ExitCode.OK : ExitCode.CHECK_FAILED;
+    }
+
+    private static String orNone(String s) {
+        return s == null ? "(no such table)" : s;
+    }
+}

@@ -1,0 +1,68 @@
+package io.waly.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code waly demo} is the README's first command: it has to work, tell its story, and leave nothing behind. */
+class DemoCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDemoTellsItsStoryPassesAndLeavesNothingRunning() throws Exception {
+        Path keep = dir.resolve("demo-log");
+        long t0 = System.nanoTime();
+        Cli.Run run = Cli.run("demo", "--keep", keep.toString(), "--scale", "0.5");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(seconds).isLessThan(60);
+        List<String> lines = run.out().lines().toList();
+        for (int step = 1; step <= 9; step++) {
+            String prefix = String.format("%2d. ", step);
+            assertThat(lines).as(run.out()).anySatisfy(l -> assertThat(l).startsWith(prefix));
+        }
+        assertThat(run.out()).contains("all 5 tables equal").contains("orders are back").contains("MongoDB").contains("PASS");
+        assertThat(run.err()).isEmpty();
+
+        // the embedded PostgreSQL is gone
+        Matcher m = Pattern.compile("127\\.0\\.0\\.1:(\\d+)").matcher(run.out());
+        assertThat(m.find()).isTrue();
+        int port = Integer.parseInt(m.group(1));
+        assertThat(canConnect(port)).as("PostgreSQL still listening on " + port).isFalse();
+
+        // the kept log is there for inspect, and verifies
+        Cli.Run verify = Cli.run("verify", "--log", keep.toString());
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        Cli.Run inspect = Cli.run("inspect", "--log", keep.toString(), "--table", "orders", "--kind", "STATEMENT");
+        assertThat(inspect.out()).contains("DELETE FROM orders");
+
+        // a directory that already holds a log is refused
+        assertThat(Cli.run("demo", "--keep", keep.toString()).exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void jsonTellsTheSameStory() throws Exception {
+        Cli.Run run = Cli.run("demo", "--json", "--scale", "0.2");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        var j = ReplayCommandTest.JSON.readTree(run.out());
+        assertThat(j.get("ok").asBoolean()).isTrue();
+        assertThat(j.get("steps").size()).isEqualTo(9);
+        assertThat(j.get("deleteSeq").asLong()).isPositive();
+    }
+
+    static boolean canConnect(int port) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
