@@ -319,22 +319,31 @@ public final class LogWriter implements AutoCloseable {
     }
 
     /**
+     * Hands the record {@code seq} and everything before it to the OS, without forcing the disk: readers of the log
+     * (a follower, another process) see it from then on, and a crash of this process no longer loses it. One write
+     * system call when there is something to write; nothing when a sync or a full buffer already wrote it.
+     */
+    public void publish(long seq) {
+        if (writtenSeq >= seq) return;
+        appendLock.lock();
+        try {
+            checkUsable();
+            writeBuffer();
+        } catch (IOException e) {
+            throw fail("write", e);
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
      * Makes the record {@code seq} and everything before it as durable as the log's durability mode promises:
      * on disk for {@code fsync}, handed to the OS for {@code async} and {@code none}.
      */
     public void sync(long seq) {
         if (durableSeq >= seq) return;
         if (config.durability() != Durability.FSYNC) {
-            if (writtenSeq >= seq) return;
-            appendLock.lock();
-            try {
-                checkUsable();
-                writeBuffer();
-            } catch (IOException e) {
-                throw fail("write", e);
-            } finally {
-                appendLock.unlock();
-            }
+            publish(seq);
             return;
         }
         // Group commit. One committer at a time is the leader and forces everything appended so far; the others wait

@@ -317,10 +317,11 @@ public final class ConnectionCapture {
         dbTxid = -1;
         appendQuietly(() -> {
             long s = log.append(kind, tx, end.encode());
-            // An outcome rides on the next sync (the next commit's, or the flusher's): if a crash loses it, the
-            // transaction is in doubt and its txid decides. Without a txid nothing could decide it later, so then the
-            // outcome is made durable at once.
+            // An outcome needs no fsync of its own: if a power cut loses it, the transaction is in doubt and its txid
+            // decides. It is handed to the OS at once, so that followers of the log see the transaction end (one write
+            // call, no force). Without a txid nothing could decide it later, so then the outcome is made durable.
             if (noDbTxid) log.sync(s);
+            else log.publish(s);
         });
     }
 
