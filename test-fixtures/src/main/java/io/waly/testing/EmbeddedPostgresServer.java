@@ -19,10 +19,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static EmbeddedPostgresServer shared;
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
-    private final EmbeddedPostgres pg;
+    private EmbeddedPostgres pg;
+    private final boolean durable;
+    private final java.nio.file.Path dataDir;   // non-null for a server that can be restarted
 
-    private EmbeddedPostgresServer(EmbeddedPostgres pg) {
+    private EmbeddedPostgresServer(EmbeddedPostgres pg, boolean durable, java.nio.file.Path dataDir) {
         this.pg = pg;
+        this.durable = durable;
+        this.dataDir = dataDir;
     }
 
     /**
@@ -33,7 +37,39 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      */
     public static EmbeddedPostgresServer start(boolean durable) {
         try {
-            EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
+            return new EmbeddedPostgresServer(builder(durable).start(), durable, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+        }
+    }
+
+    /**
+     * Starts a private server that {@link #restart()} can stop and start again on the same data directory and port,
+     * as a database that restarts under a running application. The caller closes it.
+     */
+    public static EmbeddedPostgresServer startRestartable() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("waly-pg-restartable");
+            return new EmbeddedPostgresServer(builder(false).setDataDirectory(dir).setCleanDataDirectory(false).start(), false, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+        }
+    }
+
+    /** Stops the server (every connection to it breaks) and starts it again, same data, same port. */
+    public synchronized void restart() {
+        if (dataDir == null) throw new IllegalStateException("this server was not started restartable");
+        int port = pg.getPort();
+        try {
+            pg.close();
+            pg = builder(durable).setDataDirectory(dataDir).setCleanDataDirectory(false).setPort(port).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart embedded PostgreSQL", e);
+        }
+    }
+
+    private static EmbeddedPostgres.Builder builder(boolean durable) {
+        return EmbeddedPostgres.builder()
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("max_prepared_transactions", "10")
@@ -44,10 +80,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("timezone", "UTC")
                     .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
                     .setErrorRedirector(ProcessBuilder.Redirect.DISCARD);
-            return new EmbeddedPostgresServer(b.start());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
-        }
     }
 
     /** The server shared by all tests of this JVM; stopped when the JVM exits. */

@@ -57,7 +57,12 @@ public final class Cbor {
         }
     }
 
-    private static Object readAny(JsonParser p) throws IOException {
+    /** A parser over a payload, for the readers that stream instead of decoding the whole tree. */
+    static JsonParser parser(byte[] payload) throws IOException {
+        return FACTORY.createParser(payload);
+    }
+
+    static Object readAny(JsonParser p) throws IOException {
         JsonToken t = p.currentToken();
         switch (t) {
             case START_OBJECT -> {
@@ -112,6 +117,23 @@ public final class Cbor {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Text as CBOR can hold it: a Java string may carry a lone UTF-16 surrogate, which UTF-8 cannot encode. pgjdbc
+     * sends such a string as Java's encoder makes it ('?' for the lone surrogate), so the log records exactly that.
+     */
+    public static String text(String s) {
+        if (s == null) return null;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return new String(s.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return s;
     }
 
     // ---- helpers for the payload readers ----

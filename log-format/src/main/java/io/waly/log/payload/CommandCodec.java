@@ -118,7 +118,7 @@ public final class CommandCodec {
             }
             g.writeEndArray();
         }
-        writeOptString(g, "query", i.query());
+        writeOptString(g, "query", Cbor.text(i.query()));
         writeStrings(g, "returning", i.returning());
     }
 

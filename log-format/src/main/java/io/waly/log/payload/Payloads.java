@@ -82,7 +82,7 @@ public final class Payloads {
                 g.writeStartObject();
                 g.writeNumberField("schemaVersion", schemaVersion);
                 g.writeNumberField("conn", connection);
-                g.writeStringField("sql", sql);
+                g.writeStringField("sql", Cbor.text(sql));
                 if (params != null && !params.isEmpty()) {
                     g.writeFieldName("params");
                     ValueCodec.writeList(g, params);
@@ -104,6 +104,59 @@ public final class Payloads {
                 }
                 g.writeEndObject();
             });
+        }
+
+        /**
+         * Decodes a statement, streaming; when it has the same SQL as {@code previous} (the rows of a batch, a replayed
+         * loop), the command is taken from {@code previous} instead of being decoded again — replay's hot path.
+         */
+        public static Statement decode(byte[] p, Statement previous) {
+            if (previous == null || p.length == 0) return decode(p);
+            try (com.fasterxml.jackson.core.JsonParser jp = Cbor.parser(p)) {
+                if (jp.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return decode(p);
+                String sql = null;
+                List<Value> params = List.of();
+                int[] jdbcTypes = new int[0];
+                Command cmd = null;
+                boolean autocommit = false;
+                Boolean prepared = null;
+                int batchIndex = -1;
+                byte[] copyData = null;
+                int conn = 0;
+                int schemaVersion = 1;
+                while (jp.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    String field = jp.currentName();
+                    jp.nextToken();
+                    switch (field) {
+                        case "sql" -> sql = jp.getText();
+                        case "params" -> params = ValueCodec.readList(Cbor.readAny(jp));
+                        case "jdbcTypes" -> {
+                            List<Object> t = list(Cbor.readAny(jp));
+                            jdbcTypes = new int[t.size()];
+                            for (int i = 0; i < jdbcTypes.length; i++) jdbcTypes[i] = (int) num(t.get(i), 0);
+                        }
+                        case "command" -> {
+                            if (sql != null && sql.equals(previous.sql())) {
+                                jp.skipChildren();
+                                cmd = previous.command();
+                            } else {
+                                cmd = CommandCodec.read(Cbor.readAny(jp));
+                            }
+                        }
+                        case "autocommit" -> autocommit = jp.getBooleanValue();
+                        case "prepared" -> prepared = jp.getBooleanValue();
+                        case "batchIndex" -> batchIndex = jp.getIntValue();
+                        case "copyData" -> copyData = jp.getBinaryValue();
+                        case "conn" -> conn = jp.getIntValue();
+                        case "schemaVersion" -> schemaVersion = jp.getIntValue();
+                        default -> jp.skipChildren();   // a field of a newer writer
+                    }
+                }
+                return new Statement(sql, params, jdbcTypes, cmd == null ? new Command.Sql("UNPARSED") : cmd, autocommit,
+                        batchIndex, copyData, conn, schemaVersion, prepared != null ? prepared : !params.isEmpty());
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("payload is not valid CBOR: " + e.getMessage(), e);
+            }
         }
 
         public static Statement decode(byte[] p) {

@@ -33,9 +33,9 @@ public final class ValueCodec {
                 for (Value e : els) write(g, e);
                 g.writeEndArray();
             }
-            default -> g.writeString(String.valueOf(o));
+            default -> g.writeString(Cbor.text(String.valueOf(o)));
         }
-        if (typed) g.writeString(v.typeName());
+        if (typed) g.writeString(Cbor.text(v.typeName()));
         g.writeEndArray();
     }
 

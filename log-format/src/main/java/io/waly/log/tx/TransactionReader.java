@@ -37,6 +37,7 @@ public final class TransactionReader implements AutoCloseable {
     private boolean reachedLimit;
     private boolean follow;
     private final Counts counts = new Counts();
+    private Payloads.Statement lastStatement;   // consecutive statements often share their SQL and command
 
     /** What was seen so far; for stats and summaries. */
     public static final class Counts {
@@ -168,7 +169,8 @@ public final class TransactionReader implements AutoCloseable {
                 if (p == null) return;
                 counts.statements++;
                 p.statementIndex.put(r.seq(), p.steps.size());
-                p.steps.add(new Transaction.StatementStep(r.seq(), Payloads.Statement.decode(r.payload()), null));
+                lastStatement = Payloads.Statement.decode(r.payload(), lastStatement);
+                p.steps.add(new Transaction.StatementStep(r.seq(), lastStatement, null));
             }
             case OUTCOME -> {
                 Pending p = open.get(r.txId());

@@ -161,7 +161,16 @@ public final class ConnectionCapture {
             else if (nonTx) endTransaction(RecordKind.COMMITTED, Payloads.End.COMMIT);
             return result;
         } finally {
-            if (wrap) physical.setAutoCommit(true);
+            if (wrap) restoreAutocommit();
+        }
+    }
+
+    /** Back to the application's autocommit; never hides the error a failed statement or commit is throwing. */
+    private void restoreAutocommit() {
+        try {
+            physical.setAutoCommit(true);
+        } catch (SQLException e) {
+            // only a closed connection refuses this, and the application learns that from its next call
         }
     }
 
@@ -308,9 +317,10 @@ public final class ConnectionCapture {
         dbTxid = -1;
         appendQuietly(() -> {
             long s = log.append(kind, tx, end.encode());
-            // A commit's outcome is durable at once; so is any outcome of a transaction the database cannot be asked
-            // about later (no txid), or its COMMIT record would leave it in doubt for ever.
-            if (kind == RecordKind.COMMITTED || noDbTxid) log.sync(s);
+            // An outcome rides on the next sync (the next commit's, or the flusher's): if a crash loses it, the
+            // transaction is in doubt and its txid decides. Without a txid nothing could decide it later, so then the
+            // outcome is made durable at once.
+            if (noDbTxid) log.sync(s);
         });
     }
 

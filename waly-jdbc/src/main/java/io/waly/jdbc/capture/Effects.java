@@ -148,6 +148,50 @@ public final class Effects {
         }
     }
 
+    /**
+     * For an upsert (INSERT … ON CONFLICT (cols) …) with its own RETURNING: the rows it left, read back by their
+     * conflict keys, whose values the statement names (literals or parameters). Null when a key is an expression, or a
+     * row is not found (the caller pins the sequences instead).
+     */
+    public static List<Payloads.Effect> readUpsertedRows(Connection physical, SqlInfo info, SharedLog shared, List<Value> params)
+            throws SQLException {
+        if (!(info.command() instanceof Command.Upsert u) || u.conflictColumns() == null || u.conflictColumns().isEmpty()) return null;
+        Command.Insert insert = u.insert();
+        if (insert.table() == null || insert.rows() == null || insert.columns() == null) return null;
+        EffectsCatalog.TableInfo t = shared.effects().lookup(physical, insert.table());
+        if (!t.plainTable()) return null;
+        StringBuilder sql = new StringBuilder("SELECT t.* FROM ").append(t.quotedName()).append(" t WHERE ");
+        List<Integer> keyIdx = new ArrayList<>();
+        for (String k : u.conflictColumns()) {
+            int idx = insert.columns().indexOf(k);
+            if (idx < 0) return null;
+            if (!keyIdx.isEmpty()) sql.append(" AND ");
+            sql.append("t.").append(EffectsCatalog.quote(k)).append(" = ?");
+            keyIdx.add(idx);
+        }
+        List<List<Value>> rows = new ArrayList<>();
+        List<String> columns = null;
+        try (java.sql.PreparedStatement ps = physical.prepareStatement(sql.toString())) {
+            for (List<io.waly.command.Expr> row : insert.rows()) {
+                for (int p = 0; p < keyIdx.size(); p++) {
+                    io.waly.command.Expr e = row.get(keyIdx.get(p));
+                    Value v;
+                    if (e instanceof io.waly.command.Expr.Literal l) v = l.value();
+                    else if (e instanceof io.waly.command.Expr.Param pr && pr.index() <= params.size()) v = params.get(pr.index() - 1);
+                    else return null;
+                    io.waly.jdbc.values.JdbcValues.bind(physical, ps, p + 1, v, 0);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    Payloads.Effect e = read(rs, t, new long[] {1}).get(0).get(0);
+                    if (e.rows().size() != 1) return null;
+                    columns = e.columns();
+                    rows.addAll(e.rows());
+                }
+            }
+        }
+        return List.of(new Payloads.Effect(Payloads.Effect.ROWS, t.qualifiedName(), columns, rows));
+    }
+
     /** The sequences' last values drawn by this session, with the number of rows the statement wrote. */
     public static List<Payloads.Effect> readSequences(Connection physical, List<String> sequences, long rows) throws SQLException {
         List<Payloads.Effect> out = new ArrayList<>();

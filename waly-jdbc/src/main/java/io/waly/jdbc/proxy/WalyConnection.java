@@ -206,6 +206,19 @@ public final class WalyConnection extends DelegatingConnection {
     }
 
     @Override
+    public org.postgresql.largeobject.LargeObjectManager getLargeObjectAPI() throws SQLException {
+        return largeObjects();
+    }
+
+    private WalyLargeObjects largeObjects;
+
+    /** One per connection, as pgjdbc's. */
+    WalyLargeObjects largeObjects() throws SQLException {
+        if (largeObjects == null) largeObjects = new WalyLargeObjects(this, delegate.unwrap(BaseConnection.class));
+        return largeObjects;
+    }
+
+    @Override
     public CopyManager getCopyAPI() throws SQLException {
         return new WalyCopyManager(this, delegate.unwrap(BaseConnection.class));
     }

@@ -149,8 +149,20 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
             if (effectsTable != null) readEffects(effectsTable, c, logs, appWantsKeys);
             long perElement = pin == null ? 0 : io.waly.jdbc.capture.Effects.rowsDrawn(info, new long[] {-1});
             if (perElement > 0) {
-                // the whole batch drew its values in one run: replay pins the sequences before its first element
-                logs.get(0).effects(io.waly.jdbc.capture.Effects.readSequences(delegate.getConnection(), pin, perElement * logs.size()));
+                // The batch's rows, read back by their keys, one per element in the order they drew them; failing
+                // that, replay pins the sequences before the batch's first element.
+                List<io.waly.log.payload.Payloads.Effect> images = perElement == 1
+                        ? io.waly.jdbc.capture.Effects.readInsertedRows(delegate.getConnection(), info, capture.shared(), logs.size())
+                        : null;
+                if (images != null) {
+                    io.waly.log.payload.Payloads.Effect all = images.get(0);
+                    for (int i = 0; i < logs.size(); i++) {
+                        logs.get(i).effects(List.of(new io.waly.log.payload.Payloads.Effect(all.kind(), all.target(), all.columns(),
+                                List.of(all.rows().get(i)))));
+                    }
+                } else {
+                    logs.get(0).effects(io.waly.jdbc.capture.Effects.readSequences(delegate.getConnection(), pin, perElement * logs.size()));
+                }
             }
             return r;
         });
@@ -478,38 +490,59 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         if (params != null) record(i, t == null ? Value.nullOf("varchar") : Value.text(t), t == null ? Types.VARCHAR : 0);
     }
 
+    // pgjdbc turns setBlob and setClob(Clob) into a large object created over its fastpath protocol, bound by its oid.
+    // For a write WAL-y creates that object itself through its logged large-object API (lo_create/lo_put in the log),
+    // then binds the oid as pgjdbc does (setLong), so replay recreates the object under the same oid.
+
     @Override
     public void setBlob(int i, Blob x) throws SQLException {
-        ps().setBlob(i, x);
-        if (params != null) record(i, x == null ? Value.nullOf("oid") : new Value(Value.Kind.BYTES, JdbcValues.bytes(x), "blob"), 0);
+        if (params == null || x == null) {
+            ps().setBlob(i, x);
+            if (params != null) record(i, Value.nullOf("oid"), Types.BLOB);
+            return;
+        }
+        bindLargeObject(i, JdbcValues.bytes(x));
     }
 
     @Override
     public void setBlob(int i, InputStream x, long length) throws SQLException {
-        if (params == null) {
+        if (params == null || x == null) {
             ps().setBlob(i, x, length);
+            if (params != null) record(i, Value.nullOf("oid"), Types.BLOB);
             return;
         }
-        byte[] b = JdbcValues.readAll(x, length);
-        ps().setBlob(i, b == null ? null : new ByteArrayInputStream(b), length);
-        record(i, b == null ? Value.nullOf("oid") : new Value(Value.Kind.BYTES, b, "blob"), 0);
+        bindLargeObject(i, JdbcValues.readAll(x, length));
     }
 
     @Override
     public void setBlob(int i, InputStream x) throws SQLException {
-        if (params == null) {
+        if (params == null || x == null) {
             ps().setBlob(i, x);
+            if (params != null) record(i, Value.nullOf("oid"), Types.BLOB);
             return;
         }
-        byte[] b = JdbcValues.readAll(x, -1);
-        ps().setBlob(i, b == null ? null : new ByteArrayInputStream(b));
-        record(i, b == null ? Value.nullOf("oid") : new Value(Value.Kind.BYTES, b, "blob"), 0);
+        bindLargeObject(i, JdbcValues.readAll(x, -1));
     }
 
     @Override
     public void setClob(int i, Clob x) throws SQLException {
-        ps().setClob(i, x);
-        if (params != null) record(i, x == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, JdbcValues.text(x), "clob"), 0);
+        if (params == null || x == null) {
+            ps().setClob(i, x);
+            if (params != null) record(i, Value.nullOf("oid"), Types.CLOB);
+            return;
+        }
+        org.postgresql.core.BaseConnection base = delegate.getConnection().unwrap(org.postgresql.core.BaseConnection.class);
+        try {
+            bindLargeObject(i, base.getEncoding().encode(JdbcValues.text(x)));
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot encode the Clob: " + e.getMessage(), "22021", e);
+        }
+    }
+
+    private void bindLargeObject(int i, byte[] data) throws SQLException {
+        long oid = connection.largeObjects().createWith(data);
+        ps().setLong(i, oid);
+        record(i, Value.int8(oid), 0);
     }
 
     @Override

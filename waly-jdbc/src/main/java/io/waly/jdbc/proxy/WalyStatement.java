@@ -71,6 +71,7 @@ public class WalyStatement extends DelegatingStatement {
             long rows = pin == null ? 0 : Effects.rowsDrawn(info, c);
             if (rows > 0) {
                 List<io.waly.log.payload.Payloads.Effect> images = Effects.readInsertedRows(delegate.getConnection(), info, capture.shared(), rows);
+                if (images == null) images = Effects.readUpsertedRows(delegate.getConnection(), info, capture.shared(), params);
                 st.effects(images != null ? images : Effects.readSequences(delegate.getConnection(), pin, rows));
             }
             return r;

@@ -43,7 +43,10 @@ public final class SqlClassifier {
             SqlKind kind = kindOf(st);
             String savepoint = kind == SqlKind.SAVEPOINT || kind == SqlKind.RELEASE || kind == SqlKind.ROLLBACK_TO ? savepointName(st) : null;
             Command cmd = kind == SqlKind.WRITE || kind == SqlKind.NON_TRANSACTIONAL ? parser.parse(sql, tokens) : null;
-            return new SqlInfo(kind, savepoint, cmd, false, kind == SqlKind.WRITE && callsVolatile(st), st.get(0).is("with"));
+            // a trailing ';' (and anything after it, even a comment) makes pgjdbc see several queries, and it would
+            // then answer generated keys with a result set: such a string is never given RETURNING by WAL-y
+            boolean semicolon = tokens.stream().anyMatch(t -> t.type() == Type.SEMICOLON);
+            return new SqlInfo(kind, savepoint, cmd, semicolon, kind == SqlKind.WRITE && callsVolatile(st), st.get(0).is("with"));
         }
         // Several statements in one string run as one implicit transaction: the string is one write if any part is.
         boolean write = false;

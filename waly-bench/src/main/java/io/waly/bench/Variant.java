@@ -1,0 +1,97 @@
+package io.waly.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * One way of reaching the database, each through HikariCP: raw pgjdbc, the two JDBC loggers WAL-y is compared
+ * with, and WAL-y in its three durability modes. Each logging variant writes to its own place under the run's
+ * directory, so that its bytes per operation can be read off the size of what it wrote.
+ */
+enum Variant {
+    RAW("raw"),
+    P6SPY("p6spy"),
+    DSPROXY("datasource-proxy"),
+    WALY_FSYNC("waly-fsync"),
+    WALY_ASYNC("waly-async"),
+    WALY_NONE("waly-none");
+
+    final String label;
+
+    Variant(String label) {
+        this.label = label;
+    }
+
+    boolean isWaly() {
+        return this == WALY_FSYNC || this == WALY_ASYNC || this == WALY_NONE;
+    }
+
+    /** Where this variant logs: a directory for WAL-y, a file for the loggers, nothing for raw. */
+    Path logPath(Path runDir) {
+        return switch (this) {
+            case RAW -> null;
+            case P6SPY -> runDir.resolve("p6spy.log");
+            case DSPROXY -> runDir.resolve("datasource-proxy.log");
+            default -> runDir.resolve(label);
+        };
+    }
+
+    /**
+     * A pool of {@code size} connections to {@code pgUrl} ({@code jdbc:postgresql://…?user=…}) through this variant.
+     * p6spy reads its configuration once per JVM, from system properties set by {@link Loggers#configureP6spy}.
+     */
+    HikariDataSource pool(String pgUrl, Path runDir, int size, boolean autoCommit) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("bench-" + label);
+        hc.setMaximumPoolSize(size);
+        hc.setMinimumIdle(size);
+        hc.setAutoCommit(autoCommit);
+        hc.setConnectionTimeout(60_000);
+        String rest = pgUrl.substring("jdbc:postgresql:".length());
+        switch (this) {
+            case RAW -> hc.setJdbcUrl(pgUrl);
+            case P6SPY -> hc.setJdbcUrl("jdbc:p6spy:postgresql:" + rest);
+            case DSPROXY -> {
+                PGSimpleDataSource pg = new PGSimpleDataSource();
+                pg.setUrl(pgUrl);
+                hc.setDataSource(ProxyDataSourceBuilder.create(pg).name("bench")
+                        .listener(Loggers.datasourceProxyListener(logPath(runDir))).build());
+            }
+            default -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyLogDir=" + logPath(runDir)
+                    + "&walyDurability=" + label.substring("waly-".length()));
+        }
+        return new HikariDataSource(hc);
+    }
+
+    /** Bytes this variant has logged so far. */
+    long logBytes(Path runDir) {
+        Path p = logPath(runDir);
+        if (p == null) return 0;
+        Loggers.flushDatasourceProxy();
+        try {
+            if (!Files.exists(p)) return 0;
+            if (Files.isRegularFile(p)) return Files.size(p);
+            try (Stream<Path> files = Files.walk(p)) {
+                return files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".lock"))
+                        .mapToLong(Variant::size).sum();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long size(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            return 0;   // a segment removed while walking
+        }
+    }
+}
