@@ -31,10 +31,23 @@ class FollowCutoverTest {
 
     @Test
     void followAppliesEachCommitWithinASecondAndTheCutOverAtNReproducesTheSource() throws Exception {
+        followAndCutOver("&walyDurability=async");
+    }
+
+    /**
+     * The same with the driver's default durability, where a transaction's COMMITTED record is handed to the OS at
+     * once (without a force of its own): the last transaction before the application pauses reaches the follower too.
+     */
+    @Test
+    void followWithFsyncDurability() throws Exception {
+        followAndCutOver("");
+    }
+
+    void followAndCutOver(String durability) throws Exception {
         String source = ShopLogs.newDatabase("follow_src");
         String target = ShopLogs.newDatabase("follow_dst");
         Path log = ShopLogs.tempDir("waly-cli-follow");
-        String waly = walyUrl(source, log);
+        String waly = walyUrl(source, log) + durability;
         try (Connection c = DriverManager.getConnection(waly)) {
             ShopWorkload.createSchema(c, 5);
         }
