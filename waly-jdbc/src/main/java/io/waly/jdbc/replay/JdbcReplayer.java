@@ -474,9 +474,12 @@ public final class JdbcReplayer {
             } else {
                 StringBuilder b = new StringBuilder("UPDATE ").append(t.quotedName()).append(" SET ");
                 List<String> sets = new ArrayList<>();
-                for (String c : cols) sets.add(TargetCatalog.quote(c) + " = ?");
+                for (int k = 0; k < cols.size(); k++) {
+                    if (t.alwaysIdentity().contains(cols.get(k))) continue;   // may not be set, and never changes
+                    sets.add(TargetCatalog.quote(cols.get(k)) + " = ?");
+                    bindOrder.add(idx.get(k));
+                }
                 b.append(String.join(", ", sets)).append(" WHERE ");
-                bindOrder.addAll(idx);
                 b.append(keyCondition(t, rows, bindOrder));
                 sql = b.toString();
             }

@@ -16,8 +16,9 @@ import java.util.Map;
  */
 final class TargetCatalog {
 
+    /** {@code alwaysIdentity}: GENERATED ALWAYS AS IDENTITY columns, which an UPDATE may not set. */
     record TableShape(String quotedName, List<String> writable, List<String> primaryKey, Map<String, String> sequences,
-                      boolean identity) {}
+                      boolean identity, List<String> alwaysIdentity) {}
 
     private static final String QUERY = """
             SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname, a.attgenerated::text,
@@ -54,6 +55,7 @@ final class TargetCatalog {
                 List<String> pk = new ArrayList<>();
                 Map<String, String> seqs = new HashMap<>();
                 boolean identity = false;
+                List<String> always = new ArrayList<>();
                 while (rs.next()) {
                     quoted = rs.getString(1);
                     String col = rs.getString(2);
@@ -61,10 +63,11 @@ final class TargetCatalog {
                     if (generated == null || generated.isEmpty()) writable.add(col);
                     String ident = rs.getString(4);
                     if (ident != null && !ident.isEmpty()) identity = true;
+                    if ("a".equals(ident)) always.add(col);
                     if (rs.getString(5) != null) seqs.put(col, rs.getString(5));
                     if (rs.getBoolean(6)) pk.add(col);
                 }
-                t = quoted == null ? null : new TableShape(quoted, writable, pk, seqs, identity);
+                t = quoted == null ? null : new TableShape(quoted, writable, pk, seqs, identity, always);
             }
         }
         if (t != null) tables.put(name, t);
