@@ -53,6 +53,13 @@ public final class ConnectionCapture {
     private boolean sqlTransaction;   // BEGIN sent as SQL while the application is in autocommit
     private PreparedStatement txidQuery;
     private final boolean stringsUnspecified;
+    /**
+     * Whether transactions carry the database's txid (fsync durability only). It costs a round trip per transaction;
+     * it buys the exact resolution of a transaction a crash left in doubt. In async and none durability a crash may
+     * lose committed transactions' records anyway, so the round trip is not spent: a transaction left in doubt there
+     * is reported by replay and decided by the operator (--in-doubt), as the log's specification says.
+     */
+    private final boolean txidRecorded;
     private final boolean rewritesBatches;
 
     public ConnectionCapture(SharedLog shared, WalyConfig config, Connection physical) throws SQLException {
@@ -63,6 +70,7 @@ public final class ConnectionCapture {
         this.base = physical.unwrap(BaseConnection.class);
         this.connection = shared.newConnectionId();
         this.stringsUnspecified = !base.getStringVarcharFlag();
+        this.txidRecorded = config.durability() == io.waly.log.Durability.FSYNC;
         this.rewritesBatches = base.getQueryExecutor().isReWriteBatchedInsertsEnabled();
     }
 
@@ -106,14 +114,30 @@ public final class ConnectionCapture {
      * whose COMMIT record is durable before the database commits.
      */
     public <T> T write(StatementLog st, Work<T> work) throws SQLException {
-        return writeAll(List.of(st), work);
+        return writeAll(List.of(st), work, false);
+    }
+
+    /**
+     * @param readsBack the statement's rows will be read back after it ran (an INSERT with its own RETURNING): that
+     *                  must happen inside its transaction, so in autocommit it always runs in one of WAL-y's making
+     */
+    public <T> T write(StatementLog st, Work<T> work, boolean readsBack) throws SQLException {
+        return writeAll(List.of(st), work, readsBack);
     }
 
     /** A batch: every element logged, in order, before the batch is sent; an outcome per element after. */
     public <T> T writeAll(List<StatementLog> statements, Work<T> work) throws SQLException {
+        return writeAll(statements, work, false);
+    }
+
+    public <T> T writeAll(List<StatementLog> statements, Work<T> work, boolean readsBack) throws SQLException {
         SqlInfo info = statements.get(0).info();
         boolean appAutocommit = physical.getAutoCommit() && !sqlTransaction;
-        boolean nonTx = info.kind() == SqlKind.NON_TRANSACTIONAL && appAutocommit;
+        // In fsync durability an autocommitted write runs in a transaction of WAL-y's making, so that its COMMIT record
+        // is on disk before the database commits and its txid decides it after a crash. In async and none durability
+        // nothing is forced before the commit anyway: the write runs as sent, in one round trip, its records handed
+        // to the OS first (see txidRecorded).
+        boolean nonTx = appAutocommit && (info.kind() == SqlKind.NON_TRANSACTIONAL || (!txidRecorded && !readsBack));
         boolean wrap = appAutocommit && !nonTx;
         for (StatementLog st : statements) {
             if (st.info().command() instanceof io.waly.command.Command.Ddl) shared.effects().invalidate();
@@ -184,7 +208,7 @@ public final class ConnectionCapture {
         resolveInDoubt();
         String searchPath = null;
         dbTxid = -1;
-        if (askTxid && base.getTransactionState() != TransactionState.FAILED && !physical.isReadOnly()) {
+        if (askTxid && txidRecorded && base.getTransactionState() != TransactionState.FAILED && !physical.isReadOnly()) {
             if (txidQuery == null) {
                 txidQuery = physical.prepareStatement("SELECT txid_current(), current_setting('search_path')");
             }
@@ -192,6 +216,13 @@ public final class ConnectionCapture {
                 rs.next();
                 dbTxid = rs.getLong(1);
                 searchPath = rs.getString(2);
+            }
+        }
+        if (!sessionLogged && searchPath == null && base.getTransactionState() != TransactionState.FAILED) {
+            try (java.sql.Statement s = physical.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT current_setting('search_path')")) {
+                rs.next();
+                searchPath = rs.getString(1);
             }
         }
         if (!sessionLogged) {

@@ -151,7 +151,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
             if (perElement > 0) {
                 // The batch's rows, read back by their keys, one per element in the order they drew them; failing
                 // that, replay pins the sequences before the batch's first element.
-                List<io.waly.log.payload.Payloads.Effect> images = perElement == 1
+                List<io.waly.log.payload.Payloads.Effect> images = perElement == 1 && !delegate.getConnection().getAutoCommit()
                         ? io.waly.jdbc.capture.Effects.readInsertedRows(delegate.getConnection(), info, capture.shared(), logs.size())
                         : null;
                 if (images != null) {

@@ -70,12 +70,16 @@ public class WalyStatement extends DelegatingStatement {
             if (effectsOf != null) readEffects(effectsOf, c, List.of(st), appWantsKeys);
             long rows = pin == null ? 0 : Effects.rowsDrawn(info, c);
             if (rows > 0) {
-                List<io.waly.log.payload.Payloads.Effect> images = Effects.readInsertedRows(delegate.getConnection(), info, capture.shared(), rows);
-                if (images == null) images = Effects.readUpsertedRows(delegate.getConnection(), info, capture.shared(), params);
+                // rows are read back inside the statement's transaction only (pin != null asked for one): once
+                // committed, another session may already have changed them
+                boolean inTransaction = !delegate.getConnection().getAutoCommit();
+                List<io.waly.log.payload.Payloads.Effect> images = inTransaction
+                        ? Effects.readInsertedRows(delegate.getConnection(), info, capture.shared(), rows) : null;
+                if (images == null && inTransaction) images = Effects.readUpsertedRows(delegate.getConnection(), info, capture.shared(), params);
                 st.effects(images != null ? images : Effects.readSequences(delegate.getConnection(), pin, rows));
             }
             return r;
-        });
+        }, pin != null);
     }
 
     @FunctionalInterface

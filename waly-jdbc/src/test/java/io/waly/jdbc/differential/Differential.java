@@ -34,13 +34,19 @@ public final class Differential implements AutoCloseable {
     public int statements;
 
     public Differential(String name, Path logDir) throws SQLException {
+        this(name, logDir, "");
+    }
+
+    /** @param walyParams extra settings for WAL-y's URL, e.g. {@code &walyDurability=async} */
+    public Differential(String name, Path logDir, String walyParams) throws SQLException {
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
         this.plainUrl = pg.newDatabase(name + "_plain");
         this.walyDbUrl = pg.newDatabase(name + "_waly");
         this.replayUrl = pg.newDatabase(name + "_replay");
         this.logDir = logDir;
         this.plain = DriverManager.getConnection(plainUrl);
-        this.waly = DriverManager.getConnection(walyDbUrl.replace("jdbc:postgresql:", "jdbc:waly:postgresql:") + "&walyLogDir=" + logDir);
+        this.waly = DriverManager.getConnection(walyDbUrl.replace("jdbc:postgresql:", "jdbc:waly:postgresql:") + "&walyLogDir=" + logDir
+                + walyParams);
     }
 
     /** Splits a script into statements (comments and quoting respected) and runs each through both connections. */
