@@ -143,11 +143,12 @@ public final class SqlClassifier {
                     return false;
                 }
                 default -> {
-                    if (i + 1 < st.size() && st.get(i + 1).type() == Type.OPEN_PAREN && !ReadOnlyFunctions.isReadOnly(t.text())) {
-                        if (i > 0 && st.get(i - 1).type() == Type.OTHER && st.get(i - 1).text().equals(".")) {
-                            return false;  // schema-qualified: a user function
-                        }
-                        return false;
+                    // a call of anything not known to change nothing; a name qualified by a schema other than
+                    // pg_catalog is a user function, whatever it is called
+                    if (i + 1 < st.size() && st.get(i + 1).type() == Type.OPEN_PAREN) {
+                        boolean qualified = i > 1 && st.get(i - 1).type() == Type.OTHER && st.get(i - 1).text().equals(".");
+                        boolean userSchema = qualified && !st.get(i - 2).is("pg_catalog");
+                        if (userSchema || !ReadOnlyFunctions.isReadOnly(t.text())) return false;
                     }
                 }
             }
