@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,8 +43,6 @@ class PgjdbcCornersTest {
     }
 
     @Test
-    @Disabled("WAL-y limitation: with reWriteBatchedInserts=true WAL-y leaves the batch as pgjdbc rewrites it (counts "
-            + "SUCCESS_NO_INFO, as plain pgjdbc) and pins its serial values, but the rows' DEFAULT now() is re-evaluated by replay")
     void reWriteBatchedInsertsWithPinnedDefaults() throws Exception {
         rewrittenBatch("pg_rewrite_pinned", "CREATE TABLE t (id serial PRIMARY KEY, a int, b text, at timestamptz DEFAULT now())");
     }

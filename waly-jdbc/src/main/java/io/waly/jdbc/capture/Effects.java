@@ -192,6 +192,53 @@ public final class Effects {
         return List.of(new Payloads.Effect(Payloads.Effect.ROWS, t.qualifiedName(), columns, rows));
     }
 
+    /**
+     * For a batch of single-row INSERTs that name their key (a connection with {@code reWriteBatchedInserts}, where
+     * WAL-y does not ask for generated keys) into a table with volatile defaults: each element's row, read back by its
+     * key inside the batch's transaction. Null when a key is not a literal or parameter, or a row is missing.
+     */
+    public static List<Payloads.Effect> readBatchRowsByKey(Connection physical, SqlInfo info, SharedLog shared,
+                                                           List<List<Value>> paramsPerElement) throws SQLException {
+        if (!(info.command() instanceof Command.Insert insert) || insert.table() == null || insert.columns() == null
+                || insert.rows() == null || insert.rows().size() != 1 || info.withClause() || info.multiStatement()) {
+            return null;
+        }
+        EffectsCatalog.TableInfo t = shared.effects().lookup(physical, insert.table());
+        if (!t.plainTable() || !t.volatileDefaults() || t.primaryKey().size() != 1) return null;
+        String key = t.primaryKey().get(0);
+        int idx = insert.columns().indexOf(key);
+        if (idx < 0) return null;
+        io.waly.command.Expr keyExpr = insert.rows().get(0).get(idx);
+        List<String> keys = new ArrayList<>();
+        for (List<Value> params : paramsPerElement) {
+            Value v;
+            if (keyExpr instanceof io.waly.command.Expr.Literal l) v = l.value();
+            else if (keyExpr instanceof io.waly.command.Expr.Param p && p.index() <= params.size()) v = params.get(p.index() - 1);
+            else return null;
+            if (v.value() == null) return null;
+            keys.add(String.valueOf(v.value()));
+        }
+        String sql = "SELECT t.* FROM " + t.quotedName() + " t WHERE t." + EffectsCatalog.quote(key) + "::text = ANY (?)";
+        java.util.Map<String, List<Value>> byKey = new java.util.HashMap<>();
+        List<String> columns;
+        try (java.sql.PreparedStatement ps = physical.prepareStatement(sql)) {
+            ps.setArray(1, physical.createArrayOf("text", keys.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                Payloads.Effect all = read(rs, t, new long[] {Long.MAX_VALUE}).get(0).get(0);
+                columns = all.columns();
+                int k = columns.indexOf(key);
+                for (List<Value> row : all.rows()) byKey.put(String.valueOf(row.get(k).value()), row);
+            }
+        }
+        List<Payloads.Effect> out = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            List<Value> row = byKey.get(k);
+            if (row == null) return null;
+            out.add(new Payloads.Effect(Payloads.Effect.ROWS, t.qualifiedName(), columns, List.of(row)));
+        }
+        return out;
+    }
+
     /** The sequences' last values drawn by this session, with the number of rows the statement wrote. */
     public static List<Payloads.Effect> readSequences(Connection physical, List<String> sequences, long rows) throws SQLException {
         List<Payloads.Effect> out = new ArrayList<>();

@@ -147,6 +147,13 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
             long[] c = counts.of(r);
             for (int i = 0; i < logs.size(); i++) logs.get(i).counts(i < c.length ? new long[] {c[i]} : new long[] {-1});
             if (effectsTable != null) readEffects(effectsTable, c, logs, appWantsKeys);
+            if (effectsTable == null && pin == null && !delegate.getConnection().getAutoCommit()) {
+                List<List<Value>> perElementParams = new ArrayList<>(items.size());
+                for (Parameters p : items) perElementParams.add(p.values());
+                List<io.waly.log.payload.Payloads.Effect> rows = io.waly.jdbc.capture.Effects.readBatchRowsByKey(
+                        delegate.getConnection(), info, capture.shared(), perElementParams);
+                if (rows != null) for (int i = 0; i < logs.size(); i++) logs.get(i).effects(List.of(rows.get(i)));
+            }
             long perElement = pin == null ? 0 : io.waly.jdbc.capture.Effects.rowsDrawn(info, new long[] {-1});
             if (perElement > 0) {
                 // The batch's rows, read back by their keys, one per element in the order they drew them; failing
