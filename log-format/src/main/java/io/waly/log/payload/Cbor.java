@@ -36,7 +36,7 @@ public final class Cbor {
     public static byte[] encode(Body body) {
         ByteArrayOutputStream out = BUFFERS.get();
         out.reset();
-        try (CBORGenerator g = (CBORGenerator) FACTORY.createGenerator(out)) {
+        try (CBORGenerator g = FACTORY.createGenerator(out)) {
             body.write(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -71,6 +71,7 @@ final class WalyLargeObjects extends LargeObjectManager {
     }
 
     @Override
+    @Deprecated
     public void unlink(int oid) throws SQLException {
         unlink((long) oid);
     }
@@ -81,6 +82,7 @@ final class WalyLargeObjects extends LargeObjectManager {
     }
 
     @Override
+    @Deprecated
     public void delete(int oid) throws SQLException {
         unlink((long) oid);
     }
