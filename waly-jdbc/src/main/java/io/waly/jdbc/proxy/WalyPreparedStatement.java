@@ -63,10 +63,19 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
     }
 
     private <T> T runPrepared(Work<T> work, Counts<T> counts) throws SQLException {
-        List<Value> values = params == null ? List.of() : params.values();
-        int[] types = params == null ? null : params.types();
-        return run(info, sql, values, types, work, effectsTable == null ? null : work, appWantsKeys, counts);
+        List<Value> values = params.values();
+        int[] types = params.types();
+        if (info.kind().isTransactionControl()) return run(info, sql, values, types, work, null, appWantsKeys, counts);
+        return runWrite(info, sql, values, types, work, plan(), appWantsKeys, counts);
     }
+
+    /** The effects plan of this statement's SQL, decided at its first execution and kept (it was prepared for it). */
+    private EffectsPlan plan() {
+        if (plan == null) plan = effectsTable != null ? new EffectsPlan(effectsTable, null) : plan(info, false);
+        return plan;
+    }
+
+    private EffectsPlan plan;
 
     // ---------------------------------------------------------------- execution
 
@@ -140,8 +149,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         if (items.isEmpty() || info.kind().isTransactionControl()) return work.run();
         List<StatementLog> logs = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) logs.add(new StatementLog(info, sql, items.get(i).values(), items.get(i).types(), null, i));
-        List<String> pin = effectsTable != null || "never".equals(capture.connectionConfig().captureEffects()) ? null
-                : io.waly.jdbc.capture.Effects.sequencesToPin(info, capture.shared(), delegate.getConnection());
+        List<String> pin = plan().pin();
         return capture.writeAll(logs, () -> {
             T r = work.run();
             long[] c = counts.of(r);

@@ -57,12 +57,36 @@ public class WalyStatement extends DelegatingStatement {
         keysRead = false;
         if (info.isRead()) return plain.run();
         if (info.kind().isTransactionControl()) return transactionControl(info, plain);
+        EffectsPlan plan = plan(info, withKeys != null);
+        return runWrite(info, text, params, types, plan.table() == null ? plain : withKeys, plan, appWantsKeys, counts);
+    }
+
+    /**
+     * How a write's effects get into the log: rows from generated keys ({@code table}), or rows read back and sequences
+     * pinned after it ran ({@code pin}). Decided per execution for a plain statement (its SQL changes), once for a
+     * prepared one.
+     */
+    protected record EffectsPlan(io.waly.jdbc.capture.EffectsCatalog.TableInfo table, List<String> pin) {}
+
+    protected final EffectsPlan plan(SqlInfo info, boolean keysPossible) {
+        io.waly.jdbc.capture.EffectsCatalog.TableInfo table = null;
+        try {
+            if (keysPossible) table = Effects.tableNeedingEffects(info, capture.connectionConfig(), capture.shared(), delegate.getConnection());
+            List<String> pin = table != null || "never".equals(capture.connectionConfig().captureEffects()) ? null
+                    : Effects.sequencesToPin(info, capture.shared(), delegate.getConnection());
+            return new EffectsPlan(table, pin);
+        } catch (SQLException closed) {
+            return new EffectsPlan(table, null);   // the statement itself reports the closed connection
+        }
+    }
+
+    /** A write through the capture, with its effects recorded as the plan says. */
+    protected final <T> T runWrite(SqlInfo info, String text, List<Value> params, int[] types, Work<T> work, EffectsPlan plan,
+                                   boolean appWantsKeys, Counts<T> counts) throws SQLException {
+        keysRead = false;
         StatementLog st = new StatementLog(info, text, params, types, null, -1);
-        io.waly.jdbc.capture.EffectsCatalog.TableInfo effectsOf = withKeys == null ? null
-                : Effects.tableNeedingEffects(info, capture.connectionConfig(), capture.shared(), delegate.getConnection());
-        Work<T> work = effectsOf == null ? plain : withKeys;
-        List<String> pin = effectsOf != null || "never".equals(capture.connectionConfig().captureEffects()) ? null
-                : Effects.sequencesToPin(info, capture.shared(), delegate.getConnection());
+        io.waly.jdbc.capture.EffectsCatalog.TableInfo effectsOf = plan.table();
+        List<String> pin = plan.pin();
         return capture.write(st, () -> {
             T r = work.run();
             long[] c = counts.of(r);
