@@ -1,14 +1,12 @@
 package io.waly.cli.command;
 
 import io.waly.cli.CliException;
+import io.waly.jdbc.replay.ReplayCursor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Properties;
 
 /**
@@ -24,33 +22,20 @@ import java.util.Properties;
  *   <li>the target's cursor is before N-1: refused, because the transactions committed in between would be skipped.</li>
  * </ul>
  *
- * <p>The cursor table is {@code JdbcReplayer}'s ({@code waly.replay_cursor}); its builder has no {@code fromSeq} yet, so
- * the cursor is set here with the same definition. When the builder gets one, this class shrinks to the checks.
+ * <p>The cursor is {@code JdbcReplayer}'s own ({@link ReplayCursor}, table {@code waly.replay_cursor}); this class only
+ * decides what {@code --from-seq} means for it.
  */
 final class FromSeq {
     private FromSeq() {}
-
-    private static final String TABLE = "waly.replay_cursor";
 
     static void prepare(Path log, String url, Properties props, long fromSeq, boolean force, PrintWriter err) throws SQLException {
         String logId = LogEnd.logId(log);
         if (logId == null) throw CliException.usage("the log at " + log.toAbsolutePath() + " has no records");
         try (Connection c = DriverManager.getConnection(url, props)) {
             c.setAutoCommit(false);
-            Long cursor = null;
-            boolean tableExists;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('" + TABLE + "') IS NOT NULL")) {
-                rs.next();
-                tableExists = rs.getBoolean(1);
-            }
-            if (tableExists) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT commit_seq FROM " + TABLE + " WHERE log_id = ?")) {
-                    ps.setString(1, logId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) cursor = rs.getLong(1);
-                    }
-                }
-            }
+            ReplayCursor replayCursor = new ReplayCursor(c, logId);
+            ReplayCursor.Position at = replayCursor.readIfPresent();
+            Long cursor = at == null ? null : at.commitSeq();
             if (cursor != null) {
                 c.rollback();
                 if (cursor >= fromSeq - 1) {
@@ -62,38 +47,20 @@ final class FromSeq {
                         + " would skip the transactions committed at " + (cursor + 1) + "…" + (fromSeq - 1)
                         + "; run without --from-seq to resume from the cursor");
             }
-            if (!hasUserTables(c) && !force) {
+            if (!ReplayCursor.targetHasUserTables(c) && !force) {
                 c.rollback();
                 throw CliException.usage("--from-seq " + fromSeq + " means the target already holds every transaction committed "
                         + "before sequence " + fromSeq + " (a snapshot restored up to " + (fromSeq - 1) + "), but it has no "
                         + "tables: restore the snapshot first, or use --force");
             }
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE SCHEMA IF NOT EXISTS waly");
-                s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (log_id text PRIMARY KEY, commit_seq bigint NOT NULL, "
-                        + "restart_seq bigint NOT NULL, transactions bigint NOT NULL DEFAULT 0, updated_at timestamptz NOT NULL DEFAULT now())");
-            }
+            replayCursor.ensureTable();
             // restart_seq 1: the reader starts at the beginning and skips every transaction committed at or before N-1,
             // so a transaction that began before N and committed after it is applied whole
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
-                    + " (log_id, commit_seq, restart_seq, transactions, updated_at) VALUES (?, ?, 1, 0, now())")) {
-                ps.setString(1, logId);
-                ps.setLong(2, fromSeq - 1);
-                ps.executeUpdate();
-            }
+            replayCursor.advance(fromSeq - 1, 1, 0);
             c.commit();
             err.println("waly replay: cursor set to sequence " + (fromSeq - 1) + ": transactions committed before " + fromSeq
                     + " are taken as already in the target");
         }
     }
 
-    static boolean hasUserTables(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                     + "WHERE c.relkind IN ('r','p','v','m','S','f') AND n.nspname NOT IN ('pg_catalog','information_schema','waly') "
-                     + "AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'")) {
-            rs.next();
-            return rs.getLong(1) > 0;
-        }
-    }
 }

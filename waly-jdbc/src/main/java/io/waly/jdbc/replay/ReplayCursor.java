@@ -11,22 +11,24 @@ import java.sql.Statement;
  * same transaction as each applied transaction: killed at any point and started again, replay neither applies
  * anything twice nor skips anything.
  */
-final class ReplayCursor {
+public final class ReplayCursor {
     static final String TABLE = "waly.replay_cursor";
 
-    record Position(long commitSeq, long restartSeq) {}
+    /** Where replay stands: every transaction committed at or before {@code commitSeq} is in the target. */
+    public record Position(long commitSeq, long restartSeq) {}
 
     private final Connection target;
     private final String logId;
     private PreparedStatement update;
 
-    ReplayCursor(Connection target, String logId) {
+    /** @param logId the log's id in hex, as {@code LogReader.logId()} gives it */
+    public ReplayCursor(Connection target, String logId) {
         this.target = target;
         this.logId = logId;
     }
 
     /** Creates the cursor table if needed; committed on its own, before any replayed transaction. */
-    void ensureTable() throws SQLException {
+    public void ensureTable() throws SQLException {
         try (Statement s = target.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS waly");
             s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (log_id text PRIMARY KEY, commit_seq bigint NOT NULL, "
@@ -35,8 +37,17 @@ final class ReplayCursor {
         target.commit();
     }
 
+    /** The stored position without creating anything: null when the table or this log's row is not there. */
+    public Position readIfPresent() throws SQLException {
+        try (Statement s = target.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('" + TABLE + "') IS NOT NULL")) {
+            rs.next();
+            if (!rs.getBoolean(1)) return null;
+        }
+        return read();
+    }
+
     /** The stored position, or null when this log was never replayed here. */
-    Position read() throws SQLException {
+    public Position read() throws SQLException {
         try (PreparedStatement ps = target.prepareStatement("SELECT commit_seq, restart_seq FROM " + TABLE + " WHERE log_id = ?")) {
             ps.setString(1, logId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -46,7 +57,7 @@ final class ReplayCursor {
     }
 
     /** Moves the cursor inside the current target transaction. */
-    void advance(long commitSeq, long restartSeq, long transactions) throws SQLException {
+    public void advance(long commitSeq, long restartSeq, long transactions) throws SQLException {
         if (update == null) {
             update = target.prepareStatement("INSERT INTO " + TABLE + " (log_id, commit_seq, restart_seq, transactions, updated_at) "
                     + "VALUES (?, ?, ?, ?, now()) ON CONFLICT (log_id) DO UPDATE SET commit_seq = EXCLUDED.commit_seq, "
@@ -61,7 +72,7 @@ final class ReplayCursor {
     }
 
     /** True when the target holds tables of its own outside WAL-y's schema (so it is not a fresh restore target). */
-    static boolean targetHasUserTables(Connection target) throws SQLException {
+    public static boolean targetHasUserTables(Connection target) throws SQLException {
         try (Statement s = target.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                      + "WHERE c.relkind IN ('r','p','v','m','S','f') AND n.nspname NOT IN ('pg_catalog','information_schema','waly') "
