@@ -19,8 +19,6 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -187,17 +185,7 @@ public final class ReplayCommand extends WalyCommand {
         running = replayer;
         if (stopRequested) replayer.stop();
 
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop();
-            try {
-                finished.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "waly-replay-sigint");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        try (StopOnSignal signal = new StopOnSignal(this::stop)) {
             ReplaySummary summary;
             try {
                 summary = replayer.run();
@@ -212,12 +200,6 @@ public final class ReplayCommand extends WalyCommand {
             return ExitCode.OK;
         } finally {
             running = null;
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // the JVM is shutting down (SIGINT): the hook is running and waits for this
-            }
         }
     }
 
@@ -311,17 +293,7 @@ public final class ReplayCommand extends WalyCommand {
             Runnable stopper = replayer::stop;
             mongoStop = stopper;
             if (stopRequested) replayer.stop();
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                stop();
-                try {
-                    finished.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "waly-replay-sigint");
-            Runtime.getRuntime().addShutdownHook(hook);
-            try {
+            try (StopOnSignal signal = new StopOnSignal(this::stop)) {
                 io.waly.mongo.ReplaySummary s;
                 try {
                     s = replayer.run();
@@ -351,12 +323,6 @@ public final class ReplayCommand extends WalyCommand {
                 return ExitCode.OK;
             } finally {
                 mongoStop = null;
-                finished.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // shutting down
-                }
             }
         }
     }
