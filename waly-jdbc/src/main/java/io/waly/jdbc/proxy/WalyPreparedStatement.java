@@ -58,8 +58,9 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         return (PreparedStatement) delegate;
     }
 
+    /** Callers check {@code params != null} first, so that a read's setters build no value at all. */
     private void record(int i, Value v, int jdbcType) {
-        if (params != null) params.set(i, v, jdbcType);
+        params.set(i, v, jdbcType);
     }
 
     private <T> T runPrepared(Work<T> work, Counts<T> counts) throws SQLException {
@@ -209,67 +210,67 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public void setNull(int i, int sqlType) throws SQLException {
         ps().setNull(i, sqlType);
-        record(i, Value.NULL, sqlType);
+        if (params != null) record(i, Value.NULL, sqlType);
     }
 
     @Override
     public void setNull(int i, int sqlType, String typeName) throws SQLException {
         ps().setNull(i, sqlType, typeName);
-        record(i, Value.nullOf(typeName), sqlType);
+        if (params != null) record(i, Value.nullOf(typeName), sqlType);
     }
 
     @Override
     public void setBoolean(int i, boolean x) throws SQLException {
         ps().setBoolean(i, x);
-        record(i, Value.bool(x), 0);
+        if (params != null) record(i, Value.bool(x), 0);
     }
 
     @Override
     public void setByte(int i, byte x) throws SQLException {
         ps().setByte(i, x);
-        record(i, new Value(Value.Kind.INT2, (long) x, null), 0);
+        if (params != null) record(i, new Value(Value.Kind.INT2, (long) x, null), 0);
     }
 
     @Override
     public void setShort(int i, short x) throws SQLException {
         ps().setShort(i, x);
-        record(i, new Value(Value.Kind.INT2, (long) x, null), 0);
+        if (params != null) record(i, new Value(Value.Kind.INT2, (long) x, null), 0);
     }
 
     @Override
     public void setInt(int i, int x) throws SQLException {
         ps().setInt(i, x);
-        record(i, Value.int4(x), 0);
+        if (params != null) record(i, Value.int4(x), 0);
     }
 
     @Override
     public void setLong(int i, long x) throws SQLException {
         ps().setLong(i, x);
-        record(i, Value.int8(x), 0);
+        if (params != null) record(i, Value.int8(x), 0);
     }
 
     @Override
     public void setFloat(int i, float x) throws SQLException {
         ps().setFloat(i, x);
-        record(i, new Value(Value.Kind.FLOAT4, (double) x, null), 0);
+        if (params != null) record(i, new Value(Value.Kind.FLOAT4, (double) x, null), 0);
     }
 
     @Override
     public void setDouble(int i, double x) throws SQLException {
         ps().setDouble(i, x);
-        record(i, Value.float8(x), 0);
+        if (params != null) record(i, Value.float8(x), 0);
     }
 
     @Override
     public void setBigDecimal(int i, BigDecimal x) throws SQLException {
         ps().setBigDecimal(i, x);
-        record(i, x == null ? Value.nullOf("numeric") : Value.numeric(x), x == null ? Types.NUMERIC : 0);
+        if (params != null) record(i, x == null ? Value.nullOf("numeric") : Value.numeric(x), x == null ? Types.NUMERIC : 0);
     }
 
     @Override
     public void setString(int i, String x) throws SQLException {
         ps().setString(i, x);
-        record(i, x == null ? Value.nullOf("varchar") : Value.text(x), stringType(x == null ? Types.VARCHAR : 0));
+        if (params != null) record(i, x == null ? Value.nullOf("varchar") : Value.text(x), stringType(x == null ? Types.VARCHAR : 0));
     }
 
     /** How a string was bound: with {@code stringtype=unspecified}, as pgjdbc's untyped {@code Types.OTHER}. */
@@ -280,49 +281,49 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public void setNString(int i, String x) throws SQLException {
         ps().setNString(i, x);
-        record(i, x == null ? Value.nullOf("varchar") : Value.text(x), x == null ? Types.VARCHAR : 0);
+        if (params != null) record(i, x == null ? Value.nullOf("varchar") : Value.text(x), x == null ? Types.VARCHAR : 0);
     }
 
     @Override
     public void setBytes(int i, byte[] x) throws SQLException {
         ps().setBytes(i, x);
-        record(i, x == null ? Value.nullOf("bytea") : Value.bytes(x.clone()), x == null ? Types.VARBINARY : 0);
+        if (params != null) record(i, x == null ? Value.nullOf("bytea") : Value.bytes(x.clone()), x == null ? Types.VARBINARY : 0);
     }
 
     @Override
     public void setDate(int i, Date x) throws SQLException {
         ps().setDate(i, x);
-        record(i, JdbcValues.date(x, null), x == null ? Types.DATE : 0);
+        if (params != null) record(i, JdbcValues.date(x, null), x == null ? Types.DATE : 0);
     }
 
     @Override
     public void setDate(int i, Date x, Calendar cal) throws SQLException {
         ps().setDate(i, x, cal);
-        record(i, JdbcValues.date(x, cal), x == null ? Types.DATE : 0);
+        if (params != null) record(i, JdbcValues.date(x, cal), x == null ? Types.DATE : 0);
     }
 
     @Override
     public void setTime(int i, Time x) throws SQLException {
         ps().setTime(i, x);
-        record(i, JdbcValues.time(x, null), x == null ? Types.TIME : 0);
+        if (params != null) record(i, JdbcValues.time(x, null), x == null ? Types.TIME : 0);
     }
 
     @Override
     public void setTime(int i, Time x, Calendar cal) throws SQLException {
         ps().setTime(i, x, cal);
-        record(i, JdbcValues.time(x, cal), x == null ? Types.TIME : 0);
+        if (params != null) record(i, JdbcValues.time(x, cal), x == null ? Types.TIME : 0);
     }
 
     @Override
     public void setTimestamp(int i, Timestamp x) throws SQLException {
         ps().setTimestamp(i, x);
-        record(i, JdbcValues.timestamp(x, null), x == null ? Types.TIMESTAMP : 0);
+        if (params != null) record(i, JdbcValues.timestamp(x, null), x == null ? Types.TIMESTAMP : 0);
     }
 
     @Override
     public void setTimestamp(int i, Timestamp x, Calendar cal) throws SQLException {
         ps().setTimestamp(i, x, cal);
-        record(i, JdbcValues.timestamp(x, cal), x == null ? Types.TIMESTAMP : 0);
+        if (params != null) record(i, JdbcValues.timestamp(x, cal), x == null ? Types.TIMESTAMP : 0);
     }
 
     @Override
@@ -333,7 +334,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         }
         Object y = materialize(x);
         ps().setObject(i, y);
-        record(i, JdbcValues.of(y), y instanceof String ? stringType(0) : 0);
+        if (params != null) record(i, JdbcValues.of(y), y instanceof String ? stringType(0) : 0);
     }
 
     @Override
@@ -344,7 +345,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         }
         Object y = materialize(x);
         ps().setObject(i, y, targetSqlType);
-        record(i, JdbcValues.of(y), targetSqlType);
+        if (params != null) record(i, JdbcValues.of(y), targetSqlType);
     }
 
     @Override
@@ -355,7 +356,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         }
         Object y = materialize(x);
         ps().setObject(i, y, targetSqlType, scale);
-        record(i, JdbcValues.of(y), targetSqlType);
+        if (params != null) record(i, JdbcValues.of(y), targetSqlType);
     }
 
     @Override
@@ -366,7 +367,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         }
         Object y = materialize(x);
         ps().setObject(i, y, targetSqlType);
-        record(i, JdbcValues.of(y), targetSqlType.getVendorTypeNumber() == null ? 0 : targetSqlType.getVendorTypeNumber());
+        if (params != null) record(i, JdbcValues.of(y), targetSqlType.getVendorTypeNumber() == null ? 0 : targetSqlType.getVendorTypeNumber());
     }
 
     @Override
@@ -377,7 +378,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         }
         Object y = materialize(x);
         ps().setObject(i, y, targetSqlType, scale);
-        record(i, JdbcValues.of(y), targetSqlType.getVendorTypeNumber() == null ? 0 : targetSqlType.getVendorTypeNumber());
+        if (params != null) record(i, JdbcValues.of(y), targetSqlType.getVendorTypeNumber() == null ? 0 : targetSqlType.getVendorTypeNumber());
     }
 
     /** Streams can be read once: read them for the log and hand pgjdbc the same content. */
@@ -438,7 +439,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         }
         byte[] b = JdbcValues.readAll(x, length);
         ps().setUnicodeStream(i, b == null ? null : new ByteArrayInputStream(b), length);
-        record(i, b == null ? Value.NULL : Value.text(new String(b, StandardCharsets.UTF_8)), 0);
+        if (params != null) record(i, b == null ? Value.NULL : Value.text(new String(b, StandardCharsets.UTF_8)), 0);
     }
 
     @Override
@@ -557,7 +558,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
     private void bindLargeObject(int i, byte[] data) throws SQLException {
         long oid = connection.largeObjects().createWith(data);
         ps().setLong(i, oid);
-        record(i, Value.int8(oid), 0);
+        if (params != null) record(i, Value.int8(oid), 0);
     }
 
     @Override
@@ -568,7 +569,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         }
         String s = JdbcValues.readAll(x, length);
         ps().setClob(i, s == null ? null : new StringReader(s), length);
-        record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
+        if (params != null) record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
     }
 
     @Override
@@ -579,7 +580,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         }
         String s = JdbcValues.readAll(x, -1);
         ps().setClob(i, s == null ? null : new StringReader(s));
-        record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
+        if (params != null) record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
     }
 
     @Override
@@ -596,7 +597,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         }
         String s = JdbcValues.readAll(x, length);
         ps().setNClob(i, s == null ? null : new StringReader(s), length);
-        record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
+        if (params != null) record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
     }
 
     @Override
@@ -607,7 +608,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         }
         String s = JdbcValues.readAll(x, -1);
         ps().setNClob(i, s == null ? null : new StringReader(s));
-        record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
+        if (params != null) record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
     }
 
     @Override
@@ -619,18 +620,18 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public void setRef(int i, Ref x) throws SQLException {
         ps().setRef(i, x);
-        record(i, x == null ? Value.NULL : new Value(Value.Kind.OTHER, String.valueOf(x), "ref"), 0);
+        if (params != null) record(i, x == null ? Value.NULL : new Value(Value.Kind.OTHER, String.valueOf(x), "ref"), 0);
     }
 
     @Override
     public void setURL(int i, java.net.URL x) throws SQLException {
         ps().setURL(i, x);
-        record(i, x == null ? Value.NULL : Value.text(x.toString()), 0);
+        if (params != null) record(i, x == null ? Value.NULL : Value.text(x.toString()), 0);
     }
 
     @Override
     public void setRowId(int i, RowId x) throws SQLException {
         ps().setRowId(i, x);
-        record(i, x == null ? Value.NULL : new Value(Value.Kind.OTHER, String.valueOf(x), "rowid"), 0);
+        if (params != null) record(i, x == null ? Value.NULL : new Value(Value.Kind.OTHER, String.valueOf(x), "rowid"), 0);
     }
 }
