@@ -91,13 +91,15 @@ public final class EffectsCatalog {
         }
     }
 
-    /** Defaults whose value a replay would compute differently; constants and immutable expressions are not. */
+    /**
+     * Defaults whose value a replay could compute differently: any function call (nextval, now(), random(),
+     * gen_random_uuid(), … — volatility is not known from the text, so every call counts) and the SQL value keywords
+     * that read the clock or the session (CURRENT_TIMESTAMP, LOCALTIME, CURRENT_USER, …). Constants and casts of them
+     * are not.
+     */
     static boolean isVolatileDefault(String expr) {
         String e = expr.toLowerCase(java.util.Locale.ROOT);
-        return e.contains("nextval(") || e.contains("now()") || e.contains("current_") || e.contains("clock_timestamp")
-                || e.contains("statement_timestamp") || e.contains("transaction_timestamp") || e.contains("random(")
-                || e.contains("uuid") || e.contains("localtime") || e.contains("timeofday") || e.contains("txid")
-                || e.contains("xact") || e.contains("(");   // any function call: unknown volatility, capture to be exact
+        return e.contains("(") || e.contains("current_") || e.contains("localtime") || e.contains("session_user");
     }
 
     private static String quoteName(Command.Table t) {
