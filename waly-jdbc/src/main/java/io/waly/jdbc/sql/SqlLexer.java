@@ -127,19 +127,15 @@ public final class SqlLexer {
         int n = sql.length();
         int i = quote + 1;
         StringBuilder sb = new StringBuilder();
+        boolean exact = true;
         while (i < n) {
             char d = sql.charAt(i);
             if (escapes && d == '\\' && i + 1 < n) {
-                char e = sql.charAt(i + 1);
-                switch (e) {
-                    case 'n' -> sb.append('\n');
-                    case 't' -> sb.append('\t');
-                    case 'r' -> sb.append('\r');
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    default -> sb.append(e);   // octal/hex/unicode escapes keep the text; such literals are not normalised
+                i = escape(sql, i + 1, sb);
+                if (i < 0) {
+                    exact = false;
+                    i = -i;
                 }
-                i += 2;
                 continue;
             }
             if (d == '\'') {
@@ -149,14 +145,85 @@ public final class SqlLexer {
                     continue;
                 }
                 i++;
-                out.add(new Token(Type.STRING, start, i, sb.toString()));
+                out.add(stringToken(sql, start, i, sb, exact));
                 return i;
             }
             sb.append(d);
             i++;
         }
-        out.add(new Token(Type.STRING, start, n, sb.toString()));
+        out.add(stringToken(sql, start, n, sb, exact));
         return n;
+    }
+
+    /**
+     * A string literal whose value the lexer could not decode exactly is passed on as an opaque token of its source
+     * text: it is then never replaced by a placeholder, and PostgreSQL alone judges it.
+     */
+    private static Token stringToken(String sql, int start, int end, StringBuilder value, boolean exact) {
+        return exact ? new Token(Type.STRING, start, end, value.toString()) : new Token(Type.OTHER, start, end, sql.substring(start, end));
+    }
+
+    /**
+     * Decodes the escape after a backslash at {@code i - 1} of an {@code E'…'} string into {@code sb}, as PostgreSQL's
+     * scanner does (documentation, 4.1.2.2). Returns the index after the escape, negated when the value cannot be known
+     * here: an octal or hex escape beyond ASCII (a byte of the server's encoding, which the client does not know), a
+     * NUL, or a Unicode escape that is no valid code point (PostgreSQL rejects those).
+     */
+    private static int escape(String sql, int i, StringBuilder sb) {
+        char e = sql.charAt(i);
+        switch (e) {
+            case 'b' -> sb.append('\b');
+            case 'f' -> sb.append('\f');
+            case 'n' -> sb.append('\n');
+            case 'r' -> sb.append('\r');
+            case 't' -> sb.append('\t');
+            case '0', '1', '2', '3', '4', '5', '6', '7' -> {
+                int end = digits(sql, i, 3, 8);
+                int v = Integer.parseInt(sql, i, end, 8);
+                return ascii(v, sb) ? end : -end;
+            }
+            case 'x' -> {
+                int end = digits(sql, i + 1, 2, 16);
+                if (end == i + 1) {   // "\x" without hex digits is an x
+                    sb.append('x');
+                    return i + 1;
+                }
+                int v = Integer.parseInt(sql, i + 1, end, 16);
+                return ascii(v, sb) ? end : -end;
+            }
+            case 'u', 'U' -> {
+                int len = e == 'u' ? 4 : 8;
+                int end = digits(sql, i + 1, len, 16);
+                if (end != i + 1 + len) return -end;   // PostgreSQL: invalid Unicode escape
+                long cp = Long.parseLong(sql, i + 1, end, 16);
+                if (cp >= Character.MIN_HIGH_SURROGATE && cp <= Character.MAX_HIGH_SURROGATE) {
+                    // a surrogate pair is written as two escapes
+                    int lowEnd = sql.startsWith("\\u", end) ? digits(sql, end + 2, 4, 16) : -1;
+                    if (lowEnd != end + 6) return -end;
+                    char low = (char) Integer.parseInt(sql, end + 2, lowEnd, 16);
+                    if (!Character.isLowSurrogate(low)) return -lowEnd;
+                    sb.append((char) cp).append(low);
+                    return lowEnd;
+                }
+                if (cp == 0 || cp > Character.MAX_CODE_POINT || (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE)) return -end;
+                sb.appendCodePoint((int) cp);
+                return end;
+            }
+            default -> sb.append(e);   // any other character after a backslash stands for itself (\\, \', …)
+        }
+        return i + 1;
+    }
+
+    private static int digits(String sql, int from, int max, int radix) {
+        int i = from;
+        while (i < sql.length() && i - from < max && Character.digit(sql.charAt(i), radix) >= 0 && sql.charAt(i) < 128) i++;
+        return i;
+    }
+
+    private static boolean ascii(int v, StringBuilder sb) {
+        if (v == 0 || v > 0x7F) return false;
+        sb.append((char) v);
+        return true;
     }
 
     /** End of a {@code $tag$} opening at {@code i}, or -1 ({@code $1} is a positional parameter, not a tag). */
@@ -209,10 +276,6 @@ public final class SqlLexer {
         for (Token t : tokens) {
             boolean literal = (t.type == Type.STRING || t.type == Type.NUMBER) && !typedLiteralPrefix(prev)
                     && !(t.type == Type.STRING && sql.charAt(t.start) == '$');
-            if (t.type == Type.STRING && (sql.charAt(t.start) == 'E' || sql.charAt(t.start) == 'e')
-                    && sql.substring(t.start, t.end).contains("\\")) {
-                literal = false;   // escapes beyond the common ones are kept verbatim
-            }
             if (t.type == Type.PARAM) {
                 placeholders.add(++ownParams);
             } else if (literal) {
