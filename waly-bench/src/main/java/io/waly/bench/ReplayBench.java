@@ -46,7 +46,7 @@ final class ReplayBench {
         Path log = runDir.resolve("replay-log");
         String source = server.newDatabase("bench_replay_source");
         capture(source, log, rows);
-        long logBytes = sizeOf(log);
+        long logBytes = Variant.walyLogBytes(log);
         out.printf("replay: captured %,d rows through WAL-y into %s (%,d bytes of log)%n", rows, log, logBytes);
 
         List<Round> pg = new ArrayList<>();
@@ -166,11 +166,5 @@ final class ReplayBench {
     private static void dropDatabase(EmbeddedPostgresServer server, String url) {
         String db = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
         server.execute("DROP DATABASE " + db);
-    }
-
-    private static long sizeOf(Path dir) throws java.io.IOException {
-        try (var files = java.nio.file.Files.walk(dir)) {
-            return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-        }
     }
 }

@@ -2,10 +2,13 @@ package io.waly.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.waly.log.format.Segments;
+import io.waly.log.read.SegmentReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -78,6 +81,7 @@ enum Variant {
         try {
             if (!Files.exists(p)) return 0;
             if (Files.isRegularFile(p)) return Files.size(p);
+            if (label.startsWith("waly-")) return walyLogBytes(p);
             try (Stream<Path> files = Files.walk(p)) {
                 return files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".lock"))
                         .mapToLong(Variant::size).sum();
@@ -85,6 +89,16 @@ enum Variant {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The bytes of a WAL-y log: its last segment's file also holds the zeros preallocated after its records. */
+    static long walyLogBytes(Path dir) throws IOException {
+        List<Path> segments = Segments.list(dir);
+        long n = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            n += i < segments.size() - 1 ? size(segments.get(i)) : SegmentReader.recordsEnd(segments.get(i));
+        }
+        return n;
     }
 
     private static long size(Path f) {

@@ -6,6 +6,7 @@ import io.waly.log.LogCorruptException;
 import io.waly.log.LogRecord;
 import io.waly.log.format.RecordKind;
 import io.waly.log.format.SegmentHeader;
+import io.waly.log.format.Zeros;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -27,7 +28,7 @@ public final class SegmentReader implements AutoCloseable {
     public enum Step {
         /** A valid record; see {@link #record()}. */
         RECORD,
-        /** The file ends exactly at a record boundary. */
+        /** The records end here: the file ends, or nothing but preallocated zeros follows. */
         END,
         /** The file ends inside a record (being written, or torn). */
         PARTIAL,
@@ -92,6 +93,17 @@ public final class SegmentReader implements AutoCloseable {
         }
     }
 
+    /**
+     * The offset where a segment's readable records end: its size, less the zeros a writer preallocated and any torn
+     * or damaged tail (what a segment holds of the log, for size reports).
+     */
+    public static long recordsEnd(Path file) throws IOException {
+        try (SegmentReader r = open(file)) {
+            while (r.next() == Step.RECORD) { /* read on */ }
+            return r.position();
+        }
+    }
+
     public SegmentHeader header() {
         return header;
     }
@@ -133,6 +145,13 @@ public final class SegmentReader implements AutoCloseable {
         checksumValid = false;
         long size = ch.size();
         if (position == size) return Step.END;
+        if (size - position < PAYLOAD_OFFSET || zeroHeader()) {
+            // zeros after the last record are space the writer preallocated (FORMAT.md §5.1); zeros followed by
+            // anything else are not, and neither is a window of this reader's that a writer has since overwritten
+            boolean end = Zeros.toEnd(ch, position);
+            refresh();
+            if (end) return Step.END;
+        }
         if (size - position < PAYLOAD_OFFSET) {
             problem = "incomplete record header (" + (size - position) + " bytes before end of file)";
             return Step.PARTIAL;
@@ -182,6 +201,12 @@ public final class SegmentReader implements AutoCloseable {
         expectedSeq = seq + 1;
         prevHash = hash;
         return Step.RECORD;
+    }
+
+    /** Whether the bytes at the current position, as last read, start like zeros rather than a record. */
+    private boolean zeroHeader() throws IOException {
+        ByteBuffer head = bytes(position, PAYLOAD_OFFSET);
+        return head.getLong(head.position() + LENGTH_OFFSET) == 0 && head.getLong(head.position() + SEQ_OFFSET) == 0;   // seq is never 0
     }
 
     /** A corruption error for the problem found at the current position. */

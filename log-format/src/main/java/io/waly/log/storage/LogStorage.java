@@ -18,14 +18,19 @@ public interface LogStorage {
 
     /** A segment file open for appending. Driver-internal. */
     interface SegmentFile extends AutoCloseable {
-        /** Writes all remaining bytes at the end of the file. */
+        /**
+         * Writes all remaining bytes after the last bytes written (the file's end when opened or truncated); the file
+         * may hold preallocated zeros beyond them (FORMAT.md §7).
+         */
         void write(ByteBuffer bytes) throws IOException;
 
         /** Forces written bytes to the device (fdatasync). */
         void force() throws IOException;
 
+        /** The file's size, preallocated zeros included. */
         long size() throws IOException;
 
+        /** Cuts the file at {@code size}; the next write goes there. */
         void truncate(long size) throws IOException;
 
         @Override

@@ -9,6 +9,7 @@ import io.waly.log.LogException;
 import io.waly.log.format.RecordKind;
 import io.waly.log.format.SegmentHeader;
 import io.waly.log.format.Segments;
+import io.waly.log.format.Zeros;
 import io.waly.log.read.SegmentReader;
 import io.waly.log.storage.LogStorage;
 import java.io.IOException;
@@ -171,8 +172,8 @@ public final class LogWriter implements AutoCloseable {
         long tornOffset = 0, tornBytes = 0;
         String tornReason = null;
         boolean removedEmpty = false;
-        // A crash while a segment was being created can leave it shorter than its header, or with a header of zeros
-        // (a file system that extends the file before the data lands): it never held a record, so it goes.
+        // A crash while a segment was being created can leave its header short or unwritten (a file system that extends
+        // the file before the data lands) with nothing but zeros after it: it never held a record, so it goes.
         if (!segments.isEmpty() && unfinishedSegment(segments.get(segments.size() - 1))) {
             Files.delete(segments.remove(segments.size() - 1));
             storage.syncDirectory(dir);
@@ -209,7 +210,8 @@ public final class LogWriter implements AutoCloseable {
             System.arraycopy(r.chainHash(), 0, lastHash, 0, HASH_LENGTH);
         }
         segment = storage.open(last);
-        if (torn != null) {
+        if (torn != null || segment.size() > validEnd) {
+            // a torn tail, or the zeros preallocated after the last record: appending continues right after it
             segment.truncate(validEnd);
             segment.force();
         }
@@ -220,9 +222,17 @@ public final class LogWriter implements AutoCloseable {
     private static boolean unfinishedSegment(Path file) throws IOException {
         long size = Files.size(file);
         if (size < SEGMENT_HEADER_LENGTH) return true;
-        if (size > SEGMENT_HEADER_LENGTH) return false;
-        for (byte b : Files.readAllBytes(file)) if (b != 0) return false;
-        return true;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (size > SEGMENT_HEADER_LENGTH && !Zeros.toEnd(ch, SEGMENT_HEADER_LENGTH)) return false;
+            ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER_LENGTH);
+            while (header.hasRemaining() && ch.read(header, header.position()) > 0) { /* fill */ }
+            try {
+                SegmentHeader.decode(header.array());
+                return false;   // a whole header and no record yet: an empty segment, kept
+            } catch (IllegalArgumentException e) {
+                return true;
+            }
+        }
     }
 
     /**
@@ -436,6 +446,7 @@ public final class LogWriter implements AutoCloseable {
     /** Closes the current segment (forced, so that a later fsync of the new one covers it) and starts the next. */
     private void roll() throws IOException {
         writeBuffer();
+        segment.truncate(segmentBytes);   // a closed segment ends with its last record, without preallocated zeros
         segment.force();
         // A leader may be forcing this segment right now outside appendLock, so it is closed by the next forceAll,
         // not here. In NONE mode nothing forces, so nothing can race and nothing would drain the list: close now.
@@ -527,6 +538,7 @@ public final class LogWriter implements AutoCloseable {
                 if (failure == null) {
                     try {
                         writeBuffer();
+                        segment.truncate(segmentBytes);
                         if (config.durability() != Durability.NONE) segment.force();
                         durableSeq = lastSeq;
                     } catch (IOException e) {

@@ -49,18 +49,76 @@ class RecoveryTest {
     }
 
     @Test
-    void zeroFilledTailIsATornTail() throws Exception {
-        long end = Files.size(last);
-        append(last, new byte[4096]);
-        assertTornTailCut(end, 4096, "checksum mismatch");
+    void zerosAfterTheLastRecordAreItsEnd() throws Exception {
+        // what the writer preallocates, and what a crash leaves of it
+        append(last, new byte[100_000]);
+        assertZerosAreTheEnd(10);
     }
 
     @Test
-    void zeroFilledRecordIsATornTail() throws Exception {
-        // the file system extended the file for the last record but its data never landed
+    void zeroFilledLastRecordIsTheEnd() throws Exception {
+        // the file system extended the file for the last record but its data never landed: never durable, not there
         LogRecord r10 = written.get(9);
         write(last, r10.offset(), new byte[r10.size()]);
-        assertTornTailCut(r10.offset(), r10.size(), "checksum mismatch");
+        assertZerosAreTheEnd(9);
+    }
+
+    @Test
+    void zerosFollowedByAnythingAreCorruptionNotTheEnd() throws Exception {
+        LogRecord r5 = written.get(4);
+        write(last, r5.offset(), new byte[r5.size()]);
+        try (LogReader r = LogReader.open(dir)) {
+            assertThatThrownBy(() -> {
+                while (r.next() != null) { /* read on */ }
+            }).isInstanceOf(LogCorruptException.class);
+        }
+        assertThat(LogVerifier.verify(dir).ok()).isFalse();
+        assertThatThrownBy(() -> LogWriter.open(LogConfig.at(dir))).isInstanceOf(LogCorruptException.class);
+    }
+
+    @Test
+    void whatALiveWriterLeavesOnDiskReadsAndReopensWithoutATornTail(@TempDir Path crashed) throws Exception {
+        Path live = dir.resolve("live");
+        try (LogWriter w = LogWriter.open(LogConfig.at(live))) {
+            long s = 0;
+            for (int i = 1; i <= 10; i++) s = w.append(RecordKind.STATEMENT, 1, payload(100, i));
+            w.sync(s);
+            // the files as a power cut would find them: forced records, then the preallocated zeros
+            for (Path p : segments(live)) Files.copy(p, crashed.resolve(p.getFileName()));
+            assertThat(Files.size(segments(crashed).get(0))).isGreaterThan(written.get(9).offset() + written.get(9).size());
+        }
+        assertThat(readAll(crashed)).hasSize(10);
+        assertThat(LogVerifier.verify(crashed).ok()).isTrue();
+        try (LogWriter w = LogWriter.open(LogConfig.at(crashed))) {
+            assertThat(w.recovery().cutTornTail()).isFalse();
+            assertThat(w.append(RecordKind.STATEMENT, 1, payload(100, 11))).isEqualTo(11);
+        }
+        assertThat(readAll(crashed)).hasSize(11);
+        // a closed segment ends with its last record
+        Path segment = segments(crashed).get(0);
+        List<LogRecord> all = readAll(crashed);
+        assertThat(Files.size(segment)).isEqualTo(all.get(10).offset() + all.get(10).size());
+    }
+
+    private void assertZerosAreTheEnd(int records) throws Exception {
+        try (LogReader r = LogReader.open(dir)) {
+            int n = 0;
+            while (r.next() != null) n++;
+            assertThat(n).isEqualTo(records);
+            assertThat(r.tornTail()).isNull();
+        }
+        assertThat(LogVerifier.verify(dir).ok()).isTrue();
+        try (LogWriter w = LogWriter.open(LogConfig.at(dir))) {
+            assertThat(w.recovery().cutTornTail()).isFalse();
+            assertThat(w.recovery().lastSeq()).isEqualTo(records);
+            assertThat(w.append(RecordKind.STATEMENT, 1, new byte[] {1})).isEqualTo(records + 1);
+        }
+        try (LogReader r = LogReader.open(dir)) {
+            int n = 0;
+            while (r.next() != null) n++;
+            assertThat(n).isEqualTo(records + 1);
+        }
+        assertThat(LogVerifier.verify(dir).ok()).isTrue();
     }
 
     @Test
