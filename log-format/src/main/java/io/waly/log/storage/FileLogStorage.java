@@ -56,16 +56,25 @@ public final class FileLogStorage implements LogStorage {
             if (end > allocated) preallocate(end);
         }
 
-        /** Zeros after {@code end}; data first, so that a crash in between leaves no zeros before written records. */
+        /**
+         * Zeros after {@code end}; data first, so that a crash in between leaves no zeros before written records.
+         * Best effort: on a full disk whatever zeros landed are overwritten by the next records, and the write that
+         * really finds no space fails as it would without preallocation — a log must not refuse a record for want of
+         * room for zeros.
+         */
         private void preallocate(long end) throws IOException {
             long target = end + Math.min(MAX_PREALLOCATION, Math.max(MIN_PREALLOCATION, end));
             long at = end;
-            while (at < target) {
-                ByteBuffer z = ZEROS.duplicate();
-                z.limit((int) Math.min(z.capacity(), target - at));
-                at += ch.write(z, at);
+            try {
+                while (at < target) {
+                    ByteBuffer z = ZEROS.duplicate();
+                    z.limit((int) Math.min(z.capacity(), target - at));
+                    at += ch.write(z, at);
+                }
+            } catch (IOException e) {
+                // tried again at the next write that passes the end of the file
             }
-            allocated = target;
+            allocated = ch.size();
         }
 
         @Override
