@@ -3,6 +3,7 @@ package io.waly.agent;
 import io.waly.agent.bridge.AgentClassLoader;
 import io.waly.agent.bridge.AgentRefusedException;
 import io.waly.agent.bridge.Installer;
+import io.waly.agent.bridge.Pack;
 import io.waly.agent.bridge.Report;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
@@ -44,11 +45,11 @@ public final class WalyAgent {
         boolean active = false;
         try {
             File jarFile = agentJar();
-            JarFile jar = new JarFile(jarFile, false);
-            AgentClassLoader tooling = new AgentClassLoader("waly-agent", jar, jarFile, ClassLoader.getPlatformClassLoader());
+            Pack pack = new Pack(new JarFile(jarFile, false), jarFile);
+            AgentClassLoader tooling = new AgentClassLoader("waly-agent", pack, ClassLoader.getPlatformClassLoader());
             Class.forName("io.waly.agent.tooling.AgentInstaller", true, tooling);   // registers itself
             // the installer reports its failures itself and throws only when the application must not start
-            active = Installer.registered().install(args, inst, dynamic, jarFile, jar);
+            active = Installer.registered().install(args, inst, dynamic, pack);
         } catch (AgentRefusedException e) {
             throw e;
         } catch (RuntimeException e) {

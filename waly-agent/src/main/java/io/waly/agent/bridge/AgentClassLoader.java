@@ -1,24 +1,21 @@
 package io.waly.agent.bridge;
 
-import java.io.File;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.MalformedURLException;
 import java.net.URL;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 
 /**
- * Loads the agent's hidden classes: {@code io/waly/agent/inst/<name>.classdata} in the agent jar (no other class loader
- * finds them there, although the jar is on the system class path). Child-first for what the jar holds; the bridge package
- * from the loader of the agent's entry points (one {@link Bridge} per JVM); everything else from the parent. Two kinds
- * of instance:
+ * Loads the agent's hidden classes and resources from the jar's {@link Pack} (no other class loader finds them there,
+ * although the jar is on the system class path). Child-first for what the pack holds; the bridge package from the
+ * loader of the agent's entry points (one {@link Bridge} per JVM); everything else from the parent. Two kinds of
+ * instance:
  * <ul>
  *   <li>one over the platform class loader for the agent's tooling (Byte Buddy, the configuration): the application's
  *       classes are invisible to it;</li>
@@ -28,29 +25,19 @@ import java.util.jar.JarFile;
  */
 public final class AgentClassLoader extends ClassLoader {
 
-    /** Where the build (waly-agent/pom.xml) puts the hidden part of the jar. */
-    public static final String PREFIX = "io/waly/agent/inst/";
     private static final String BRIDGE_PACKAGE = "io.waly.agent.bridge.";
-    private static final String CLASS_SUFFIX = ".classdata";
 
     static {
         registerAsParallelCapable();
     }
 
-    private final JarFile jar;
-    private final String jarUrl;
+    private final Pack pack;
     private final ProtectionDomain domain;
 
-    public AgentClassLoader(String name, JarFile jar, File jarFile, ClassLoader parent) {
+    public AgentClassLoader(String name, Pack pack, ClassLoader parent) {
         super(name, parent);
-        this.jar = jar;
-        try {
-            URL location = jarFile.toURI().toURL();
-            this.jarUrl = "jar:" + location + "!/";
-            this.domain = new ProtectionDomain(new CodeSource(location, (Certificate[]) null), null, this, null);
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException(e);
-        }
+        this.pack = pack;
+        this.domain = new ProtectionDomain(new CodeSource(pack.location(), (Certificate[]) null), null, this, null);
     }
 
     @Override
@@ -61,10 +48,8 @@ public final class AgentClassLoader extends ClassLoader {
                 c = Class.forName(name, false, AgentClassLoader.class.getClassLoader());
             }
             if (c == null) {
-                JarEntry e = jar.getJarEntry(PREFIX + name.replace('.', '/') + CLASS_SUFFIX);
-                if (e != null) {
-                    c = define(name, e);
-                } else {
+                c = define(name);
+                if (c == null) {
                     ClassLoader parent = getParent();
                     c = parent == null ? Class.forName(name, false, null) : parent.loadClass(name);
                 }
@@ -76,25 +61,23 @@ public final class AgentClassLoader extends ClassLoader {
 
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-        JarEntry e = jar.getJarEntry(PREFIX + name.replace('.', '/') + CLASS_SUFFIX);
-        if (e == null) throw new ClassNotFoundException(name);
-        return define(name, e);
+        Class<?> c = define(name);
+        if (c == null) throw new ClassNotFoundException(name);
+        return c;
     }
 
-    private Class<?> define(String name, JarEntry e) throws ClassNotFoundException {
-        try (InputStream in = jar.getInputStream(e)) {
-            byte[] bytes = in.readAllBytes();
-            return defineClass(name, bytes, 0, bytes.length, domain);
-        } catch (IOException ex) {
-            throw new ClassNotFoundException(name, ex);
+    /** @return the packed class {@code name}, defined, or null if the pack has none */
+    private Class<?> define(String name) throws ClassNotFoundException {
+        try {
+            byte[] bytes = pack.read(name.replace('.', '/') + ".class");
+            return bytes == null ? null : defineClass(name, bytes, 0, bytes.length, domain);
+        } catch (IOException e) {
+            throw new ClassNotFoundException(name, e);
         }
     }
 
-    /** {@code a/B.class} is stored as {@code io/waly/agent/inst/a/B.classdata}, other resources under the prefix. */
-    private JarEntry entry(String resource) {
-        String n = resource.startsWith("/") ? resource.substring(1) : resource;
-        if (n.endsWith(".class")) n = n.substring(0, n.length() - ".class".length()) + CLASS_SUFFIX;
-        return jar.getJarEntry(PREFIX + n);
+    private static String resourceName(String name) {
+        return name.startsWith("/") ? name.substring(1) : name;
     }
 
     @Override
@@ -105,11 +88,9 @@ public final class AgentClassLoader extends ClassLoader {
 
     @Override
     protected URL findResource(String name) {
-        JarEntry e = entry(name);
-        if (e == null) return null;
         try {
-            return new URL(jarUrl + e.getName());
-        } catch (MalformedURLException ex) {
+            return pack.url(resourceName(name));
+        } catch (IOException e) {
             return null;
         }
     }
@@ -120,15 +101,15 @@ public final class AgentClassLoader extends ClassLoader {
         return url == null ? Collections.emptyEnumeration() : Collections.enumeration(Collections.singletonList(url));
     }
 
-    /** Straight from the open jar (Byte Buddy reads advice classes this way), without URL connection caches. */
+    /** Straight from the pack (Byte Buddy reads advice classes this way), without URL connections. */
     @Override
     public InputStream getResourceAsStream(String name) {
-        JarEntry e = entry(name);
-        if (e == null) return super.getResourceAsStream(name);
+        byte[] bytes;
         try {
-            return jar.getInputStream(e);
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
+            bytes = pack.read(resourceName(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+        return bytes != null ? new ByteArrayInputStream(bytes) : super.getResourceAsStream(name);
     }
 }

@@ -1,8 +1,6 @@
 package io.waly.agent.bridge;
 
-import java.io.File;
 import java.lang.instrument.Instrumentation;
-import java.util.jar.JarFile;
 
 /**
  * The agent's installer ({@code io.waly.agent.tooling.AgentInstaller}, hidden), which registers itself here from its
@@ -30,5 +28,5 @@ public abstract class Installer {
      * @return whether WAL-y is active
      * @throws RuntimeException when the application must not start (walyAgentOnError=fail), or a dynamic attach failed
      */
-    public abstract boolean install(String args, Instrumentation inst, boolean dynamic, File jarFile, JarFile jar);
+    public abstract boolean install(String args, Instrumentation inst, boolean dynamic, Pack pack);
 }

@@ -4,11 +4,11 @@ import io.waly.agent.bridge.AgentRefusedException;
 import io.waly.agent.bridge.Bridge;
 import io.waly.agent.bridge.Installer;
 import io.waly.agent.bridge.LazyTransformer;
+import io.waly.agent.bridge.Pack;
 import io.waly.agent.bridge.Report;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
-import java.util.jar.JarFile;
 
 /**
  * Starts the agent, in the order OpenTelemetry's {@code AgentInstaller} uses: configuration first (a bad one stops
@@ -31,7 +31,7 @@ public final class AgentInstaller extends Installer {
      *                               failed (the attaching tool reports it; the running application is not affected)
      */
     @Override
-    public boolean install(String args, Instrumentation inst, boolean dynamic, File jarFile, JarFile jar) {
+    public boolean install(String args, Instrumentation inst, boolean dynamic, Pack pack) {
         AgentConfig config;
         try {
             config = AgentConfig.resolve(args, System.getProperties(), System.getenv());
@@ -44,7 +44,7 @@ public final class AgentInstaller extends Installer {
             return refuse("unexpected error in its configuration: " + e, fail, dynamic);
         }
         try {
-            Bridge.install(new DriverLoaders(jar, jarFile, config.driverProperties()));
+            Bridge.install(new DriverLoaders(pack, config.driverProperties()));
             // by name: loading the class here would load Byte Buddy in every JVM, pgjdbc or not
             inst.addTransformer(new LazyTransformer(AgentInstaller.class.getClassLoader(), TRANSFORMER), true);
         } catch (RuntimeException | LinkageError e) {

@@ -2,10 +2,9 @@ package io.waly.agent.tooling;
 
 import io.waly.agent.bridge.AgentClassLoader;
 import io.waly.agent.bridge.Bridge;
+import io.waly.agent.bridge.Pack;
 import io.waly.agent.bridge.Report;
-import java.io.File;
 import java.util.Properties;
-import java.util.jar.JarFile;
 
 /**
  * One copy of WAL-y's driver code per class loader that defines pgjdbc, made at its first connection: an
@@ -20,8 +19,7 @@ final class DriverLoaders implements Bridge.Handler {
     private static final String RUNTIME = "io.waly.agent.runtime.AgentConnections";
     private static final String PG_DRIVER = "org.postgresql.Driver";
 
-    private final JarFile jar;
-    private final File jarFile;
+    private final Pack pack;
     private final Properties config;
 
     private final ClassValue<Bridge.Wrapper> perPgjdbc = new ClassValue<>() {
@@ -31,9 +29,8 @@ final class DriverLoaders implements Bridge.Handler {
         }
     };
 
-    DriverLoaders(JarFile jar, File jarFile, Properties config) {
-        this.jar = jar;
-        this.jarFile = jarFile;
+    DriverLoaders(Pack pack, Properties config) {
+        this.pack = pack;
         this.config = config;
     }
 
@@ -50,7 +47,7 @@ final class DriverLoaders implements Bridge.Handler {
 
     private Bridge.Wrapper load(ClassLoader pgjdbc) {
         try {
-            AgentClassLoader loader = new AgentClassLoader("waly-driver", jar, jarFile, pgjdbc);
+            AgentClassLoader loader = new AgentClassLoader("waly-driver", pack, pgjdbc);
             Class<?> runtime = loader.loadClass(RUNTIME);
             return (Bridge.Wrapper) runtime.getConstructor(Properties.class).newInstance(config);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

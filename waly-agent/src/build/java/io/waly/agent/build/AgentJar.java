@@ -1,0 +1,146 @@
+package io.waly.agent.build;
+
+import io.waly.agent.bridge.Pack;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The build's last step (waly-agent/pom.xml): {@code AgentJar <flat.jar> <waly-agent.jar>} writes the agent jar from
+ * the shaded flat jar. The manifest, the entry points ({@code io/waly/agent/*.class}) and the bridge package stay
+ * ordinary entries; every other file goes into the {@link Pack}, one stored entry that only the agent's class loaders
+ * read. The licence and notice files of the bundled libraries are also kept readable, under {@value #LEGAL}.
+ */
+public final class AgentJar {
+
+    private static final String MANIFEST = "META-INF/MANIFEST.MF";
+    private static final String ENTRY_POINTS = "io/waly/agent/";
+    private static final String BRIDGE = "io/waly/agent/bridge/";
+    private static final String LEGAL = "io/waly/agent/inst/";
+
+    private AgentJar() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) throw new IllegalArgumentException("usage: AgentJar <flat.jar> <waly-agent.jar>");
+        try (ZipFile flat = new ZipFile(args[0]);
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(Path.of(args[1])))) {
+            ZipEntry manifest = flat.getEntry(MANIFEST);
+            if (manifest == null) throw new IOException(args[0] + " has no " + MANIFEST);
+            copy(flat, manifest, MANIFEST, out);   // first, where JarInputStream looks for it
+            List<ZipEntry> hidden = new ArrayList<>();
+            for (ZipEntry e : Collections.list(flat.entries())) {
+                String name = e.getName();
+                if (e.isDirectory() || name.equals(MANIFEST)) continue;
+                if (isVisible(name)) {
+                    copy(flat, e, name, out);
+                } else {
+                    hidden.add(e);
+                    if (isLegal(name)) copy(flat, e, LEGAL + name, out);
+                }
+            }
+            byte[] pack = pack(flat, hidden);
+            ZipEntry entry = new ZipEntry(Pack.ENTRY);
+            entry.setMethod(ZipEntry.STORED);   // so that a reader can skip to any packed entry without inflating
+            entry.setSize(pack.length);
+            entry.setCompressedSize(pack.length);
+            CRC32 crc = new CRC32();
+            crc.update(pack);
+            entry.setCrc(crc.getValue());
+            entry.setTime(manifest.getTime());
+            out.putNextEntry(entry);
+            out.write(pack);
+            out.closeEntry();
+        }
+    }
+
+    private static boolean isVisible(String name) {
+        return name.startsWith(BRIDGE)
+                || name.startsWith(ENTRY_POINTS) && name.endsWith(".class") && name.indexOf('/', ENTRY_POINTS.length()) < 0;
+    }
+
+    private static boolean isLegal(String name) {
+        return name.startsWith("META-INF/") && !name.startsWith("META-INF/services/")
+                && (name.contains("LICENSE") || name.contains("NOTICE") || name.startsWith("META-INF/licenses/"));
+    }
+
+    private static void copy(ZipFile from, ZipEntry e, String name, ZipOutputStream to) throws IOException {
+        ZipEntry copy = new ZipEntry(name);
+        copy.setTime(e.getTime());
+        to.putNextEntry(copy);
+        try (InputStream in = from.getInputStream(e)) {
+            in.transferTo(to);
+        }
+        to.closeEntry();
+    }
+
+    /** The pack of {@code entries}, laid out as {@link Pack} describes. */
+    static byte[] pack(ZipFile flat, List<ZipEntry> entries) throws IOException {
+        int slots = Integer.highestOneBit(Math.max(1, entries.size()) * 2 - 1) << 1;   // at most half full
+        int[] table = new int[slots];
+        ByteArrayOutputStream records = new ByteArrayOutputStream();
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
+        List<byte[]> names = new ArrayList<>();
+        for (ZipEntry e : entries) names.add(e.getName().getBytes(StandardCharsets.UTF_8));
+        int recordsStart = Pack.HEADER + 4 * slots;
+        int dataStart = recordsStart;
+        for (byte[] n : names) dataStart += 2 + n.length + Pack.RECORD_TAIL;
+        DataOutputStream r = new DataOutputStream(records);
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+        try {
+            for (int i = 0; i < entries.size(); i++) {
+                ZipEntry e = entries.get(i);
+                byte[] name = names.get(i);
+                if (name.length > 0xffff) throw new IOException("name too long: " + e.getName());
+                int s = Pack.slot(e.getName(), slots);
+                while (table[s] != 0) s = (s + 1) & (slots - 1);
+                table[s] = recordsStart + r.size();
+                byte[] bytes;
+                try (InputStream in = flat.getInputStream(e)) {
+                    bytes = in.readAllBytes();
+                }
+                byte[] deflated = deflate(deflater, bytes);
+                r.writeShort(name.length);
+                r.write(name);
+                r.writeInt(dataStart + data.size());
+                r.writeInt(deflated.length);
+                r.writeInt(bytes.length);
+                data.write(deflated);
+            }
+        } finally {
+            deflater.end();
+        }
+        ByteArrayOutputStream pack = new ByteArrayOutputStream(dataStart + data.size());
+        DataOutputStream p = new DataOutputStream(pack);
+        p.writeInt(Pack.MAGIC);
+        p.writeInt(slots);
+        p.writeInt(dataStart);
+        for (int t : table) p.writeInt(t);
+        records.writeTo(p);
+        data.writeTo(p);
+        p.flush();
+        if (pack.size() - data.size() != dataStart) throw new IllegalStateException("index size miscounted");
+        return pack.toByteArray();
+    }
+
+    private static byte[] deflate(Deflater deflater, byte[] bytes) {
+        deflater.reset();
+        deflater.setInput(bytes);
+        deflater.finish();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 2 + 64);
+        byte[] buf = new byte[8192];
+        while (!deflater.finished()) out.write(buf, 0, deflater.deflate(buf));
+        return out.toByteArray();
+    }
+}
