@@ -7,7 +7,7 @@ import io.waly.agent.bridge.Pack;
 import io.waly.agent.bridge.Report;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
-import java.net.URISyntaxException;
+import java.net.URL;
 import java.security.CodeSource;
 import java.util.jar.JarFile;
 
@@ -44,8 +44,8 @@ public final class WalyAgent {
         }
         boolean active = false;
         try {
-            File jarFile = agentJar();
-            Pack pack = new Pack(new JarFile(jarFile, false), jarFile);
+            URL location = agentJar();
+            Pack pack = new Pack(new JarFile(new File(location.toURI()), false), location);
             AgentClassLoader tooling = new AgentClassLoader("waly-agent", pack, ClassLoader.getPlatformClassLoader());
             Class.forName("io.waly.agent.tooling.AgentInstaller", true, tooling);   // registers itself
             // the installer reports its failures itself and throws only when the application must not start
@@ -65,11 +65,9 @@ public final class WalyAgent {
         }
     }
 
-    private static File agentJar() throws URISyntaxException {
+    private static URL agentJar() {
         CodeSource source = WalyAgent.class.getProtectionDomain().getCodeSource();
         if (source == null || source.getLocation() == null) throw new IllegalStateException("no code source");
-        File f = new File(source.getLocation().toURI());
-        if (!f.isFile()) throw new IllegalStateException(f + " is not the agent jar");
-        return f;
+        return source.getLocation();
     }
 }

@@ -5,10 +5,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -87,50 +87,43 @@ public final class AgentJar {
 
     /** The pack of {@code entries}, laid out as {@link Pack} describes. */
     static byte[] pack(ZipFile flat, List<ZipEntry> entries) throws IOException {
-        int slots = Integer.highestOneBit(Math.max(1, entries.size()) * 2 - 1) << 1;   // at most half full
-        int[] table = new int[slots];
-        ByteArrayOutputStream records = new ByteArrayOutputStream();
+        int n = entries.size();
+        long[] table = new long[n];   // hash in the high half, position in the low: sorted by hash as the reader's ints
+        int start = Pack.HEADER + 8 * n;
         ByteArrayOutputStream data = new ByteArrayOutputStream();
-        List<byte[]> names = new ArrayList<>();
-        for (ZipEntry e : entries) names.add(e.getName().getBytes(StandardCharsets.UTF_8));
-        int recordsStart = Pack.HEADER + 4 * slots;
-        int dataStart = recordsStart;
-        for (byte[] n : names) dataStart += 2 + n.length + Pack.RECORD_TAIL;
-        DataOutputStream r = new DataOutputStream(records);
+        DataOutputStream d = new DataOutputStream(data);
         Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
         try {
-            for (int i = 0; i < entries.size(); i++) {
+            for (int i = 0; i < n; i++) {
                 ZipEntry e = entries.get(i);
-                byte[] name = names.get(i);
-                if (name.length > 0xffff) throw new IOException("name too long: " + e.getName());
-                int s = Pack.slot(e.getName(), slots);
-                while (table[s] != 0) s = (s + 1) & (slots - 1);
-                table[s] = recordsStart + r.size();
+                String name = e.getName();
+                if (!name.chars().allMatch(c -> c < 0x80) || name.length() > 0xffff) {
+                    throw new IOException("the pack holds short ASCII names only (its reader compares chars): " + name);
+                }
+                table[i] = (long) name.hashCode() << 32 | (start + d.size());
                 byte[] bytes;
                 try (InputStream in = flat.getInputStream(e)) {
                     bytes = in.readAllBytes();
                 }
                 byte[] deflated = deflate(deflater, bytes);
-                r.writeShort(name.length);
-                r.write(name);
-                r.writeInt(dataStart + data.size());
-                r.writeInt(deflated.length);
-                r.writeInt(bytes.length);
-                data.write(deflated);
+                d.writeShort(name.length());
+                d.writeBytes(name);
+                d.writeInt(bytes.length);
+                d.writeInt(deflated.length);
+                d.write(deflated);
             }
         } finally {
             deflater.end();
         }
-        ByteArrayOutputStream pack = new ByteArrayOutputStream(dataStart + data.size());
+        if (start + (long) d.size() > Integer.MAX_VALUE) throw new IOException("the pack outgrew int positions");
+        Arrays.sort(table);
+        ByteArrayOutputStream pack = new ByteArrayOutputStream(start + d.size());
         DataOutputStream p = new DataOutputStream(pack);
         p.writeInt(Pack.MAGIC);
-        p.writeInt(slots);
-        p.writeInt(dataStart);
-        for (int t : table) p.writeInt(t);
-        records.writeTo(p);
+        p.writeInt(n);
+        for (long t : table) p.writeLong(t);
         data.writeTo(p);
         p.flush();
-        if (pack.size() - data.size() != dataStart) throw new IllegalStateException("index size miscounted");
         return pack.toByteArray();
     }
 

@@ -2,13 +2,14 @@ package io.waly.agent.bridge;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.Properties;
 import java.util.Set;
 
 /**
  * The transformer the JVM calls for every class it loads. It compares the name with the few classes the agent
  * instruments and returns at once for all others, so that an application that never loads pgjdbc never loads Byte
  * Buddy either: the agent's start costs nothing measurable. The Byte Buddy transformer behind it is made at the first
- * match.
+ * match, from the jar's pack and the settings resolved at start.
  */
 public final class LazyTransformer implements ClassFileTransformer {
 
@@ -21,12 +22,17 @@ public final class LazyTransformer implements ClassFileTransformer {
 
     private final ClassLoader tooling;
     private final String delegateClass;
+    private final Pack pack;
+    private final Properties config;
     private volatile ClassFileTransformer delegate;
     private volatile boolean broken;
 
-    public LazyTransformer(ClassLoader tooling, String delegateClass) {
+    /** @param delegateClass a {@link ClassFileTransformer} of {@code tooling} with a (Pack, Properties) constructor */
+    public LazyTransformer(ClassLoader tooling, String delegateClass, Pack pack, Properties config) {
         this.tooling = tooling;
         this.delegateClass = delegateClass;
+        this.pack = pack;
+        this.config = config;
     }
 
     /** Whether the agent instruments this class of this loader (never its own, nor the bootstrap loader's). */
@@ -55,7 +61,8 @@ public final class LazyTransformer implements ClassFileTransformer {
         synchronized (this) {
             if (delegate == null && !broken) {
                 try {
-                    delegate = (ClassFileTransformer) Class.forName(delegateClass, true, tooling).getConstructor().newInstance();
+                    delegate = (ClassFileTransformer) Class.forName(delegateClass, true, tooling)
+                            .getConstructor(Pack.class, Properties.class).newInstance(pack, config);
                 } catch (Throwable t) {
                     broken = true;
                     Report.once("tooling", "WAL-y cannot load its instrumentation (" + t + "); connections are not logged");

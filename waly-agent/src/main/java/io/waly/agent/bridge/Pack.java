@@ -2,15 +2,13 @@ package io.waly.agent.bridge;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
-import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLConnection;
 import java.net.URLStreamHandler;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.jar.JarFile;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -18,68 +16,89 @@ import java.util.zip.ZipEntry;
 
 /**
  * The hidden part of the agent jar: one stored entry, {@value #ENTRY}, that holds every hidden class and resource
- * (README "Class loading and isolation"). The JVM opens the agent jar to load the entry points, and a jar's central
- * directory is read and hashed entry by entry, in interpreted code at start; packed, the jar has about twenty entries
- * instead of thousands. The build ({@code src/build/java}) writes the pack with the constants and {@link #slot} below.
+ * (README "Class loading and isolation"). The JVM reads and hashes the whole central directory of the agent jar at
+ * every start, in interpreted code; packed, the jar has a few entries instead of thousands. The build
+ * ({@code src/build/java}) writes the pack with the constants below.
  *
  * <p>Layout, big-endian:
  * <pre>
- * header   int MAGIC, int slots (a power of two), int data (where the data starts: the index is bytes 0..data)
- * table    slots × int: the position of a record, 0 if empty; a name's slot is slot(name, slots), then the next ones
- * records  per entry: unsigned short name length, the name (UTF-8), int position, int deflated length, int length
- * data     each entry deflated on its own (raw deflate, no zlib header), at its position
+ * header   int MAGIC, int n
+ * table    n × (int hash, int position): hash is the name's String.hashCode(); sorted by hash
+ * entries  at each position: unsigned short name length, name (ASCII), int length, int deflated length, the entry
+ *          deflated on its own (raw deflate, no zlib header)
  * </pre>
- * The index is read once, at the first lookup, and searched in place: nothing is parsed or allocated per entry.
- * A lookup reads one entry through a new stream over the stored pack: {@code ZipFile}'s stream of a stored entry skips
- * without reading (JDK 17 and 25), so reading an entry costs one positional read of its bytes.
+ * The table (8 bytes an entry) is read once, at the first lookup, and binary-searched in place; an entry's name is read
+ * with its bytes, to tell a hash collision. Each lookup opens a new stream over the stored pack and skips to the entry:
+ * {@code ZipFile}'s stream of a stored entry skips without reading (JDK 17 and 25), so reading an entry costs a
+ * positional read of its own bytes.
  */
 public final class Pack {
 
     public static final String ENTRY = "io/waly/agent/inst.pack";
     public static final int MAGIC = 0x57414C59;   // "WALY"
-    public static final int HEADER = 12;
-    /** The fixed part of a record after the name: position, deflated length, length. */
-    public static final int RECORD_TAIL = 12;
-    /** The scheme of the URLs of packed resources: {@code waly-agent:/path/waly-agent.jar!/META-INF/services/x}. */
-    private static final String PROTOCOL = "waly-agent";
+    public static final int HEADER = 8;
 
     private final JarFile jar;
     private final URL location;
     private final ZipEntry entry;
-    private volatile byte[] index;
-    private volatile Resources resources;
+    private volatile byte[] table;
 
-    /** @throws IOException when the jar has no pack (a jar not built by this module's build) */
-    public Pack(JarFile jar, File file) throws IOException {
+    /**
+     * @param location the jar's URL, the code source of every packed class
+     * @throws IOException when the jar has no pack (a jar not built by this module's build)
+     */
+    public Pack(JarFile jar, URL location) throws IOException {
         this.jar = jar;
-        this.location = file.toURI().toURL();
+        this.location = location;
         this.entry = jar.getEntry(ENTRY);
-        if (entry == null || entry.getMethod() != ZipEntry.STORED) throw new IOException(file + " has no stored " + ENTRY);
+        if (entry == null || entry.getMethod() != ZipEntry.STORED) throw new IOException(location + " has no stored " + ENTRY);
     }
 
-    /** The slot of {@code name} in a table of {@code slots} (a power of two); the writer and the reader use this. */
-    public static int slot(String name, int slots) {
-        return name.hashCode() & (slots - 1);
-    }
-
-    /** The agent jar, the code source of every packed class. */
     URL location() {
         return location;
     }
 
     /** @return the bytes of the packed entry {@code name} (a/B.class, META-INF/services/x), or null if there is none */
     byte[] read(String name) throws IOException {
-        byte[] idx = index();
-        int r = record(idx, name);
-        if (r < 0) return null;
-        int at = r + 2 + (((idx[r] & 0xff) << 8) | (idx[r + 1] & 0xff));
-        int position = getInt(idx, at);
-        byte[] deflated = new byte[getInt(idx, at + 4)];
-        byte[] bytes = new byte[getInt(idx, at + 8)];
+        byte[] t = table();
+        int n = getInt(t, 4);
+        int hash = name.hashCode();
+        int lo = 0;
+        for (int hi = n; lo < hi; ) {   // the first entry whose hash is not below
+            int mid = (lo + hi) >>> 1;
+            if (getInt(t, HEADER + 8 * mid) < hash) lo = mid + 1;
+            else hi = mid;
+        }
+        for (int i = lo; i < n && getInt(t, HEADER + 8 * i) == hash; i++) {
+            byte[] bytes = read(name, getInt(t, HEADER + 8 * i + 4));
+            if (bytes != null) return bytes;
+        }
+        return null;
+    }
+
+    /** @return a URL whose stream reads the packed entry {@code name}, or null if there is none */
+    URL url(String name) throws IOException {
+        return read(name) == null ? null : Resources.url(this, name);
+    }
+
+    /** @return the entry at {@code position} if it is {@code name}, else null (the same hash) */
+    private byte[] read(String name, int position) throws IOException {
+        int len = name.length();
+        byte[] deflated;
+        byte[] bytes;
         try (InputStream in = jar.getInputStream(entry)) {
-            if (in.skip(position) != position || in.readNBytes(deflated, 0, deflated.length) != deflated.length) {
-                throw new EOFException(ENTRY + " is truncated at " + name);
+            byte[] head = new byte[2 + len + 8];
+            if (in.skip(position) != position) throw truncated();
+            int got = in.readNBytes(head, 0, head.length);
+            if (got < 2) throw truncated();
+            if ((((head[0] & 0xff) << 8) | (head[1] & 0xff)) != len) return null;
+            if (got != head.length) throw truncated();
+            for (int i = 0; i < len; i++) {
+                if (head[2 + i] != name.charAt(i)) return null;
             }
+            bytes = new byte[getInt(head, 2 + len)];
+            deflated = new byte[getInt(head, 6 + len)];
+            if (in.readNBytes(deflated, 0, deflated.length) != deflated.length) throw truncated();
         }
         Inflater inflater = new Inflater(true);
         try {
@@ -92,73 +111,57 @@ public final class Pack {
                 n += k;
             }
         } catch (DataFormatException e) {
-            throw new IOException(ENTRY + ": " + name + " is corrupt", e);
+            throw new IOException(location + "!/" + ENTRY + ": " + name + " is corrupt", e);
         } finally {
             inflater.end();
         }
         return bytes;
     }
 
-    /** @return a URL whose stream reads the packed entry {@code name}, or null if there is none */
-    URL url(String name) throws IOException {
-        if (record(index(), name) < 0) return null;
-        return new URL(null, PROTOCOL + ':' + resources().prefix + name, resources());
-    }
-
-    /** The position of the record of {@code name} in the index, or -1. */
-    private static int record(byte[] idx, String name) {
-        byte[] key = name.getBytes(StandardCharsets.UTF_8);
-        int slots = getInt(idx, 4);
-        for (int s = slot(name, slots); ; s = (s + 1) & (slots - 1)) {
-            int r = getInt(idx, HEADER + 4 * s);
-            if (r == 0) return -1;
-            int len = ((idx[r] & 0xff) << 8) | (idx[r + 1] & 0xff);
-            if (Arrays.equals(idx, r + 2, r + 2 + len, key, 0, key.length)) return r;
-        }
-    }
-
-    private byte[] index() throws IOException {
-        byte[] idx = index;
-        if (idx != null) return idx;
+    private byte[] table() throws IOException {
+        byte[] t = table;
+        if (t != null) return t;
         synchronized (this) {
-            if (index == null) {
+            if (table == null) {
                 try (InputStream in = jar.getInputStream(entry)) {
                     byte[] header = in.readNBytes(HEADER);
-                    if (header.length != HEADER || getInt(header, 0) != MAGIC) throw new IOException(ENTRY + " is not a pack");
-                    idx = Arrays.copyOf(header, getInt(header, 8));
-                    if (in.readNBytes(idx, HEADER, idx.length - HEADER) != idx.length - HEADER) {
-                        throw new EOFException(ENTRY + " is truncated");
-                    }
+                    if (header.length != HEADER || getInt(header, 0) != MAGIC) throw new IOException(location + "!/" + ENTRY + " is not a pack");
+                    t = new byte[HEADER + 8 * getInt(header, 4)];
+                    System.arraycopy(header, 0, t, 0, HEADER);
+                    if (in.readNBytes(t, HEADER, t.length - HEADER) != t.length - HEADER) throw truncated();
                 }
-                index = idx;
+                table = t;
             }
-            return index;
+            return table;
         }
+    }
+
+    private EOFException truncated() {
+        return new EOFException(location + "!/" + ENTRY + " is truncated");
     }
 
     private static int getInt(byte[] b, int at) {
         return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
     }
 
-    private Resources resources() {
-        Resources r = resources;
-        if (r == null) resources = r = new Resources(this);
-        return r;
-    }
-
     /**
-     * Serves the URLs of packed resources (a {@code META-INF/services} file, say) from the pack; made at the first
-     * such URL. Not the {@code jar:} scheme: code that sees {@code jar:} may cast the connection to
-     * {@code JarURLConnection}.
+     * Serves the URLs of packed resources (a {@code META-INF/services} file, say): {@code waly-agent:<the jar's path>!/name}.
+     * Not the {@code jar:} scheme: code that sees {@code jar:} may cast the connection to {@code JarURLConnection}.
+     * Only {@link #url} refers to this class, so that verifying {@link Pack} at start does not load it.
      */
     private static final class Resources extends URLStreamHandler {
-        final Pack pack;
-        /** The path of a URL up to the entry name: the jar's (URL-encoded, so without '#' or '?') and "!/". */
-        final String prefix;
+        private final Pack pack;
+        /** A URL's path up to the entry name: the jar's path (URL-encoded: no '#' or '?') and "!/". */
+        private final String prefix;
 
-        Resources(Pack pack) {
+        private Resources(Pack pack) {
             this.pack = pack;
             this.prefix = pack.location.getPath() + "!/";
+        }
+
+        static URL url(Pack pack, String name) throws MalformedURLException {
+            Resources handler = new Resources(pack);
+            return new URL(null, "waly-agent:" + handler.prefix + name, handler);
         }
 
         @Override

@@ -1,7 +1,7 @@
 package io.waly.agent.tooling;
 
-import io.waly.jdbc.config.WalyConfig;
 import io.waly.jdbc.config.WalyProperty;
+import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +26,8 @@ import java.util.Properties;
  * </ol>
  * Keys are the driver's ({@link WalyProperty}) plus the agent's own {@value #CONFIG} and {@value #ON_ERROR}. Anything
  * else in the arguments or the file is an error, so a misspelt key is reported instead of silently ignored.
+ *
+ * <p>This runs in every host JVM's start: it loads no class beyond {@link WalyProperty} and the JDK's most common ones.
  */
 public final class AgentConfig {
 
@@ -34,9 +36,9 @@ public final class AgentConfig {
     private static final List<String> ON_ERROR_CHOICES = List.of("start", "fail");
 
     private final Properties driver;
-    private final Path logDir;
+    private final File logDir;
 
-    private AgentConfig(Properties driver, Path logDir) {
+    private AgentConfig(Properties driver, File logDir) {
         this.driver = driver;
         this.logDir = logDir;
     }
@@ -48,7 +50,7 @@ public final class AgentConfig {
         return p;
     }
 
-    public Path logDir() {
+    public File logDir() {
         return logDir;
     }
 
@@ -66,14 +68,26 @@ public final class AgentConfig {
             String v = s.get(p.getName());
             driver.setProperty(p.getName(), v != null ? v : p.getDefaultValue());
         }
-        WalyConfig config;
+        check(driver);
+        failOnError(s);   // a bad walyAgentOnError is an error of its own
+        return new AgentConfig(driver, new File(driver.getProperty(WalyProperty.LOG_DIR.getName())));
+    }
+
+    /**
+     * The checks of waly-jdbc's {@code WalyConfig.from}, in its order and with its messages (AgentConfigTest keeps the
+     * two in step), made without loading {@code WalyConfig}: that loads the log's storage classes too, a millisecond
+     * of every host JVM's start. The agent's connections are configured by {@code WalyConfig.from} itself.
+     */
+    private static void check(Properties driver) {
         try {
-            config = WalyConfig.from(driver);
+            long flush = WalyProperty.FLUSH_MILLIS.getLong(driver);
+            if (flush < 1) throw new AgentConfigException("walyFlushMillis must be at least 1 but was: " + flush);
+            long segment = WalyProperty.SEGMENT_BYTES.getLong(driver);
+            if (segment < 4096) throw new AgentConfigException("walySegmentBytes must be at least 4096 but was: " + segment);
+            for (WalyProperty p : WalyProperty.values()) p.get(driver);   // the choices
         } catch (IllegalArgumentException e) {
             throw new AgentConfigException(e.getMessage());
         }
-        failOnError(s);   // a bad walyAgentOnError is an error of its own
-        return new AgentConfig(driver, config.logDir());
     }
 
     /**

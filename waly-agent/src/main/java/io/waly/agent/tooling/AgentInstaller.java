@@ -1,18 +1,17 @@
 package io.waly.agent.tooling;
 
 import io.waly.agent.bridge.AgentRefusedException;
-import io.waly.agent.bridge.Bridge;
 import io.waly.agent.bridge.Installer;
 import io.waly.agent.bridge.LazyTransformer;
 import io.waly.agent.bridge.Pack;
 import io.waly.agent.bridge.Report;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
-import java.nio.file.Path;
 
 /**
  * Starts the agent, in the order OpenTelemetry's {@code AgentInstaller} uses: configuration first (a bad one stops
- * here, before anything is instrumented), then the bridge, then the transformer, then the classes already loaded.
+ * here, before anything is instrumented), then the transformer, then the classes already loaded. The bridge to WAL-y's
+ * driver is installed with the Byte Buddy transformer, when the first pgjdbc class is loaded.
  * Loaded by the tooling {@code AgentClassLoader}, invisible to the application.
  */
 public final class AgentInstaller extends Installer {
@@ -44,9 +43,9 @@ public final class AgentInstaller extends Installer {
             return refuse("unexpected error in its configuration: " + e, fail, dynamic);
         }
         try {
-            Bridge.install(new DriverLoaders(pack, config.driverProperties()));
             // by name: loading the class here would load Byte Buddy in every JVM, pgjdbc or not
-            inst.addTransformer(new LazyTransformer(AgentInstaller.class.getClassLoader(), TRANSFORMER), true);
+            inst.addTransformer(new LazyTransformer(AgentInstaller.class.getClassLoader(), TRANSFORMER, pack,
+                    config.driverProperties()), true);
         } catch (RuntimeException | LinkageError e) {
             return refuse("cannot install its instrumentation: " + e, AgentConfig.failOnError(args, System.getProperties(), System.getenv()), dynamic);
         }
@@ -74,10 +73,10 @@ public final class AgentInstaller extends Installer {
      * The log directory must be writable now, not at the first connection, so that the application is told at start.
      * It is created if missing, as the first connection would.
      */
-    static void checkWritable(Path dir) {
+    static void checkWritable(File dir) {
         // java.io.File, not NIO: its few classes are already loaded at start (startup cost, see README); canWrite is
         // access(2), which also knows read-only mounts and ACLs
-        File abs = dir.toAbsolutePath().toFile();
+        File abs = dir.getAbsoluteFile();
         String problem;
         try {
             abs.mkdirs();

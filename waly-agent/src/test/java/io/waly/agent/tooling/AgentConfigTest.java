@@ -3,6 +3,8 @@ package io.waly.agent.tooling;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.waly.jdbc.config.WalyConfig;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,13 +44,13 @@ class AgentConfigTest {
         Path a = Files.writeString(dir.resolve("a.properties"), "walyLogDir=/a\n");
         Path b = Files.writeString(dir.resolve("b.properties"), "walyLogDir=/b\n");
         assertThat(AgentConfig.resolve(null, sys("waly.config", a.toString()), Map.of("WALY_CONFIG", b.toString())).logDir())
-                .isEqualTo(Path.of("/a"));
-        assertThat(AgentConfig.resolve("", sys(), Map.of("WALY_CONFIG", b.toString())).logDir()).isEqualTo(Path.of("/b"));
+                .isEqualTo(new File("/a"));
+        assertThat(AgentConfig.resolve("", sys(), Map.of("WALY_CONFIG", b.toString())).logDir()).isEqualTo(new File("/b"));
     }
 
     @Test
     void defaults() {
-        assertThat(AgentConfig.resolve(null, sys(), Map.of()).logDir()).isEqualTo(Path.of("./waly-log"));
+        assertThat(AgentConfig.resolve(null, sys(), Map.of()).logDir()).isEqualTo(new File("./waly-log"));
     }
 
     @Test
@@ -69,6 +71,34 @@ class AgentConfigTest {
                 .hasMessageContaining("cannot be read");
     }
 
+    /** The agent checks the driver's settings without WalyConfig (startup cost): it must accept and refuse the same. */
+    @Test
+    void checksAsTheDriverDoes() {
+        String[][] cases = {
+                {"walyFlushMillis", "0"}, {"walyFlushMillis", "1"}, {"walyFlushMillis", "-3"}, {"walyFlushMillis", " 20 "},
+                {"walyFlushMillis", "soon"}, {"walySegmentBytes", "4095"}, {"walySegmentBytes", "4096"},
+                {"walySegmentBytes", "1e6"}, {"walyDurability", "ASYNC"}, {"walyDurability", " none "},
+                {"walyDurability", "maybe"}, {"walyOnLogFailure", "continue"}, {"walyOnLogFailure", "ignore"},
+                {"walyCaptureEffects", "Always"}, {"walyCaptureEffects", "sometimes"}, {"walyLogDir", "relative/dir"}};
+        for (String[] c : cases) {
+            Properties driver = AgentConfig.resolve(null, sys(), Map.of()).driverProperties();
+            driver.setProperty(c[0], c[1]);
+            String driverSays = null;
+            try {
+                WalyConfig.from(driver);
+            } catch (IllegalArgumentException e) {
+                driverSays = e.getMessage();
+            }
+            String agentSays = null;
+            try {
+                AgentConfig.resolve(c[0] + "=" + c[1], sys(), Map.of());
+            } catch (AgentConfigException e) {
+                agentSays = e.getMessage();
+            }
+            assertThat(agentSays).as(c[0] + "=" + c[1]).isEqualTo(driverSays);
+        }
+    }
+
     @Test
     void theFailurePolicyIsFoundEvenInABrokenConfiguration() throws Exception {
         assertThat(AgentConfig.failOnError("walyLogdir=/x,walyAgentOnError=fail", sys(), Map.of())).isTrue();
@@ -83,10 +113,10 @@ class AgentConfigTest {
 
     @Test
     void theLogDirectoryMustBeWritable() throws Exception {
-        AgentInstaller.checkWritable(dir.resolve("new/log"));
+        AgentInstaller.checkWritable(dir.resolve("new/log").toFile());
         assertThat(dir.resolve("new/log")).isDirectory().isEmptyDirectory();
         Path file = Files.writeString(dir.resolve("file"), "x");
-        assertThatThrownBy(() -> AgentInstaller.checkWritable(file.resolve("log")))
+        assertThatThrownBy(() -> AgentInstaller.checkWritable(file.resolve("log").toFile()))
                 .isInstanceOf(AgentConfigException.class).hasMessageContaining("is not a writable directory");
     }
 }
