@@ -3,9 +3,6 @@ package io.waly.agent.tooling;
 import io.waly.jdbc.config.WalyProperty;
 import java.io.File;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +24,8 @@ import java.util.Properties;
  * Keys are the driver's ({@link WalyProperty}) plus the agent's own {@value #CONFIG} and {@value #ON_ERROR}. Anything
  * else in the arguments or the file is an error, so a misspelt key is reported instead of silently ignored.
  *
- * <p>This runs in every host JVM's start: it loads no class beyond {@link WalyProperty} and the JDK's most common ones.
+ * <p>This runs in every host JVM's start, where each class loaded costs a fraction of a millisecond: it loads
+ * {@link WalyProperty} and the exception, nothing else of WAL-y's ({@link ConfigFile} only for a {@value #CONFIG}).
  */
 public final class AgentConfig {
 
@@ -35,23 +33,27 @@ public final class AgentConfig {
     public static final String ON_ERROR = "walyAgentOnError";
     private static final List<String> ON_ERROR_CHOICES = List.of("start", "fail");
 
-    private final Properties driver;
-    private final File logDir;
+    // the four places a setting can come from, in order
+    private final Map<String, String> args;
+    private Map<String, String> file = Map.of();
+    private final Properties system;
+    private final Map<String, String> env;
+    /** Every {@link WalyProperty}, resolved. */
+    private final Properties driver = new Properties();
 
-    private AgentConfig(Properties driver, File logDir) {
-        this.driver = driver;
-        this.logDir = logDir;
+    private AgentConfig(Map<String, String> args, Properties system, Map<String, String> env) {
+        this.args = args;
+        this.system = system;
+        this.env = env;
     }
 
-    /** Every {@link WalyProperty}, resolved: what the agent's connections are configured with. */
+    /** Every {@link WalyProperty}, resolved: what the agent's connections are configured with (read only). */
     public Properties driverProperties() {
-        Properties p = new Properties();
-        p.putAll(driver);
-        return p;
+        return driver;
     }
 
     public File logDir() {
-        return logDir;
+        return new File(driver.getProperty(WalyProperty.LOG_DIR.getName()));
     }
 
     /**
@@ -60,17 +62,16 @@ public final class AgentConfig {
      * @throws AgentConfigException naming the bad setting and where it came from
      */
     public static AgentConfig resolve(String args, Properties system, Map<String, String> env) {
-        Sources s = new Sources(parseArguments(args), system, env);
-        String file = s.get(CONFIG);
-        if (file != null) s.file = readFile(Path.of(file));
-        Properties driver = new Properties();
+        AgentConfig c = new AgentConfig(parseArguments(args), system, env);
+        String file = c.get(CONFIG);
+        if (file != null) c.file = readFile(Path.of(file));
         for (WalyProperty p : WalyProperty.values()) {
-            String v = s.get(p.getName());
-            driver.setProperty(p.getName(), v != null ? v : p.getDefaultValue());
+            String v = c.get(p.getName());
+            c.driver.setProperty(p.getName(), v != null ? v : p.getDefaultValue());
         }
-        check(driver);
-        failOnError(s);   // a bad walyAgentOnError is an error of its own
-        return new AgentConfig(driver, new File(driver.getProperty(WalyProperty.LOG_DIR.getName())));
+        check(c.driver);
+        c.failOnError();   // a bad walyAgentOnError is an error of its own
+        return c;
     }
 
     /**
@@ -95,40 +96,44 @@ public final class AgentConfig {
      * application may start.
      */
     public static boolean failOnError(String args, Properties system, Map<String, String> env) {
-        Sources s;
+        AgentConfig c;
         try {
-            s = new Sources(parseArguments(args), system, env);
+            c = new AgentConfig(parseArguments(args), system, env);
         } catch (AgentConfigException e) {
-            s = new Sources(lenientArguments(args), system, env);
+            c = new AgentConfig(lenientArguments(args), system, env);
         }
         try {
-            String file = s.get(CONFIG);
+            String file = c.get(CONFIG);
             if (file != null) {
-                Properties p = new Properties();
-                try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-                    p.load(r);
-                }
-                String v = p.getProperty(ON_ERROR);
-                if (v != null) s.file = Map.of(ON_ERROR, v);
+                String v = ConfigFile.read(Path.of(file)).getProperty(ON_ERROR);
+                if (v != null) c.file = Map.of(ON_ERROR, v);
             }
         } catch (IOException | RuntimeException e) {
             // unreadable file: its policy is unknown, the others still count
         }
         try {
-            return failOnError(s);
+            return c.failOnError();
         } catch (AgentConfigException e) {
             return false;
         }
     }
 
-    private static boolean failOnError(Sources s) {
-        String v = s.get(ON_ERROR);
+    private boolean failOnError() {
+        String v = get(ON_ERROR);
         if (v == null) return false;
         String lower = v.trim().toLowerCase(Locale.ROOT);
         if (!ON_ERROR_CHOICES.contains(lower)) {
             throw new AgentConfigException(ON_ERROR + " must be one of start, fail but was: " + v);
         }
         return lower.equals("fail");
+    }
+
+    private String get(String key) {
+        String v = args.get(key);
+        if (v == null) v = file.get(key);
+        if (v == null) v = system.getProperty(systemPropertyName(key));
+        if (v == null) v = env.get(environmentName(key));
+        return v;
     }
 
     /** {@code key=value,key=value}; blanks around keys and values are ignored. */
@@ -160,9 +165,9 @@ public final class AgentConfig {
     }
 
     private static Map<String, String> readFile(Path file) {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            p.load(r);
+        Properties p;
+        try {
+            p = ConfigFile.read(file);
         } catch (IOException | IllegalArgumentException e) {
             throw new AgentConfigException(CONFIG + " " + file.toAbsolutePath() + " cannot be read: " + e);
         }
@@ -203,27 +208,5 @@ public final class AgentConfig {
             b.append(Character.toUpperCase(c));
         }
         return b.toString();   // no regex: this runs at every JVM start
-    }
-
-    /** The four places a setting can come from, in order. */
-    private static final class Sources {
-        final Map<String, String> args;
-        Map<String, String> file = Map.of();
-        final Properties system;
-        final Map<String, String> env;
-
-        Sources(Map<String, String> args, Properties system, Map<String, String> env) {
-            this.args = args;
-            this.system = system;
-            this.env = env;
-        }
-
-        String get(String key) {
-            String v = args.get(key);
-            if (v == null) v = file.get(key);
-            if (v == null) v = system.getProperty(systemPropertyName(key));
-            if (v == null) v = env.get(environmentName(key));
-            return v;
-        }
     }
 }
