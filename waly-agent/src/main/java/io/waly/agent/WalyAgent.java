@@ -3,13 +3,11 @@ package io.waly.agent;
 import io.waly.agent.bridge.AgentClassLoader;
 import io.waly.agent.bridge.AgentRefusedException;
 import io.waly.agent.bridge.Installer;
-import io.waly.agent.bridge.Pack;
 import io.waly.agent.bridge.Report;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.net.URL;
 import java.security.CodeSource;
-import java.util.jar.JarFile;
 
 /**
  * The agent's entry points: {@code -javaagent:waly-agent.jar[=options]} ({@link #premain}) and dynamic attach
@@ -45,11 +43,11 @@ public final class WalyAgent {
         boolean active = false;
         try {
             URL location = agentJar();
-            Pack pack = new Pack(new JarFile(new File(location.toURI()), false), location);
-            AgentClassLoader tooling = new AgentClassLoader("waly-agent", pack, ClassLoader.getPlatformClassLoader());
+            AgentClassLoader tooling = new AgentClassLoader("waly-agent", new File(location.toURI()), location,
+                    ClassLoader.getPlatformClassLoader());
             Class.forName("io.waly.agent.tooling.AgentInstaller", true, tooling);   // registers itself
             // the installer reports its failures itself and throws only when the application must not start
-            active = Installer.registered().install(args, inst, dynamic, pack);
+            active = Installer.registered().install(args, inst, dynamic);
         } catch (AgentRefusedException e) {
             throw e;
         } catch (RuntimeException e) {

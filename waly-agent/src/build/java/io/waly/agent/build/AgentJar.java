@@ -25,7 +25,6 @@ import java.util.zip.ZipOutputStream;
  */
 public final class AgentJar {
 
-    private static final String MANIFEST = "META-INF/MANIFEST.MF";
     private static final String ENTRY_POINTS = "io/waly/agent/";
     private static final String BRIDGE = "io/waly/agent/bridge/";
     private static final String LEGAL = "io/waly/agent/inst/";
@@ -36,32 +35,21 @@ public final class AgentJar {
         if (args.length != 2) throw new IllegalArgumentException("usage: AgentJar <flat.jar> <waly-agent.jar>");
         try (ZipFile flat = new ZipFile(args[0]);
              ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(Path.of(args[1])))) {
-            ZipEntry manifest = flat.getEntry(MANIFEST);
-            if (manifest == null) throw new IOException(args[0] + " has no " + MANIFEST);
-            copy(flat, manifest, MANIFEST, out);   // first, where JarInputStream looks for it
+            ZipEntry manifest = flat.getEntry(Pack.MANIFEST);
+            if (manifest == null) throw new IOException(args[0] + " has no " + Pack.MANIFEST);
+            List<ZipEntry> visible = new ArrayList<>();
             List<ZipEntry> hidden = new ArrayList<>();
             for (ZipEntry e : Collections.list(flat.entries())) {
-                String name = e.getName();
-                if (e.isDirectory() || name.equals(MANIFEST)) continue;
-                if (isVisible(name)) {
-                    copy(flat, e, name, out);
-                } else {
-                    hidden.add(e);
-                    if (isLegal(name)) copy(flat, e, LEGAL + name, out);
-                }
+                if (e.isDirectory() || e.getName().equals(Pack.MANIFEST)) continue;
+                (isVisible(e.getName()) ? visible : hidden).add(e);
             }
-            byte[] pack = pack(flat, hidden);
-            ZipEntry entry = new ZipEntry(Pack.ENTRY);
-            entry.setMethod(ZipEntry.STORED);   // so that a reader can skip to any packed entry without inflating
-            entry.setSize(pack.length);
-            entry.setCompressedSize(pack.length);
-            CRC32 crc = new CRC32();
-            crc.update(pack);
-            entry.setCrc(crc.getValue());
-            entry.setTime(manifest.getTime());
-            out.putNextEntry(entry);
-            out.write(pack);
-            out.closeEntry();
+            // the reader finds the pack after the manifest from their local headers: both first, both stored
+            stored(out, Pack.MANIFEST, read(flat, manifest), manifest.getTime());
+            stored(out, Pack.ENTRY, pack(flat, hidden), manifest.getTime());
+            for (ZipEntry e : visible) copy(flat, e, e.getName(), out);
+            for (ZipEntry e : hidden) {
+                if (isLegal(e.getName())) copy(flat, e, LEGAL + e.getName(), out);
+            }
         }
     }
 
@@ -73,6 +61,26 @@ public final class AgentJar {
     private static boolean isLegal(String name) {
         return name.startsWith("META-INF/") && !name.startsWith("META-INF/services/")
                 && (name.contains("LICENSE") || name.contains("NOTICE") || name.startsWith("META-INF/licenses/"));
+    }
+
+    private static void stored(ZipOutputStream out, String name, byte[] bytes, long time) throws IOException {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setMethod(ZipEntry.STORED);
+        entry.setSize(bytes.length);
+        entry.setCompressedSize(bytes.length);
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        entry.setCrc(crc.getValue());
+        entry.setTime(time);
+        out.putNextEntry(entry);
+        out.write(bytes);
+        out.closeEntry();
+    }
+
+    private static byte[] read(ZipFile from, ZipEntry e) throws IOException {
+        try (InputStream in = from.getInputStream(e)) {
+            return in.readAllBytes();
+        }
     }
 
     private static void copy(ZipFile from, ZipEntry e, String name, ZipOutputStream to) throws IOException {
@@ -89,7 +97,7 @@ public final class AgentJar {
     static byte[] pack(ZipFile flat, List<ZipEntry> entries) throws IOException {
         int n = entries.size();
         long[] table = new long[n];   // hash in the high half, position in the low: sorted by hash as the reader's ints
-        int start = Pack.HEADER + 8 * n;
+        int start = Pack.HEADER + Pack.ROW * n;
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         DataOutputStream d = new DataOutputStream(data);
         Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
@@ -101,10 +109,7 @@ public final class AgentJar {
                     throw new IOException("the pack holds short ASCII names only (its reader compares chars): " + name);
                 }
                 table[i] = (long) name.hashCode() << 32 | (start + d.size());
-                byte[] bytes;
-                try (InputStream in = flat.getInputStream(e)) {
-                    bytes = in.readAllBytes();
-                }
+                byte[] bytes = read(flat, e);
                 byte[] deflated = deflate(deflater, bytes);
                 d.writeShort(name.length());
                 d.writeBytes(name);

@@ -28,5 +28,5 @@ public abstract class Installer {
      * @return whether WAL-y is active
      * @throws RuntimeException when the application must not start (walyAgentOnError=fail), or a dynamic attach failed
      */
-    public abstract boolean install(String args, Instrumentation inst, boolean dynamic, Pack pack);
+    public abstract boolean install(String args, Instrumentation inst, boolean dynamic);
 }

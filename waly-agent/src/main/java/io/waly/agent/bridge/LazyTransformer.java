@@ -9,7 +9,7 @@ import java.util.Set;
  * The transformer the JVM calls for every class it loads. It compares the name with the few classes the agent
  * instruments and returns at once for all others, so that an application that never loads pgjdbc never loads Byte
  * Buddy either: the agent's start costs nothing measurable. The Byte Buddy transformer behind it is made at the first
- * match, from the jar's pack and the settings resolved at start.
+ * match, with the tooling class loader and the settings resolved at start.
  */
 public final class LazyTransformer implements ClassFileTransformer {
 
@@ -20,18 +20,19 @@ public final class LazyTransformer implements ClassFileTransformer {
             "org/postgresql/xa/PGXAConnection",
             "io/waly/jdbc/Connections");
 
-    private final ClassLoader tooling;
+    private final AgentClassLoader tooling;
     private final String delegateClass;
-    private final Pack pack;
     private final Properties config;
     private volatile ClassFileTransformer delegate;
     private volatile boolean broken;
 
-    /** @param delegateClass a {@link ClassFileTransformer} of {@code tooling} with a (Pack, Properties) constructor */
-    public LazyTransformer(ClassLoader tooling, String delegateClass, Pack pack, Properties config) {
+    /**
+     * @param delegateClass a {@link ClassFileTransformer} of {@code tooling} with an (AgentClassLoader tooling,
+     *                      Properties config) constructor
+     */
+    public LazyTransformer(AgentClassLoader tooling, String delegateClass, Properties config) {
         this.tooling = tooling;
         this.delegateClass = delegateClass;
-        this.pack = pack;
         this.config = config;
     }
 
@@ -62,7 +63,7 @@ public final class LazyTransformer implements ClassFileTransformer {
             if (delegate == null && !broken) {
                 try {
                     delegate = (ClassFileTransformer) Class.forName(delegateClass, true, tooling)
-                            .getConstructor(Pack.class, Properties.class).newInstance(pack, config);
+                            .getConstructor(AgentClassLoader.class, Properties.class).newInstance(tooling, config);
                 } catch (Throwable t) {
                     broken = true;
                     Report.once("tooling", "WAL-y cannot load its instrumentation (" + t + "); connections are not logged");

@@ -3,7 +3,7 @@ package io.waly.agent.tooling;
 import io.waly.agent.bridge.AgentRefusedException;
 import io.waly.agent.bridge.Installer;
 import io.waly.agent.bridge.LazyTransformer;
-import io.waly.agent.bridge.Pack;
+import io.waly.agent.bridge.AgentClassLoader;
 import io.waly.agent.bridge.Report;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
@@ -30,7 +30,7 @@ public final class AgentInstaller extends Installer {
      *                               failed (the attaching tool reports it; the running application is not affected)
      */
     @Override
-    public boolean install(String args, Instrumentation inst, boolean dynamic, Pack pack) {
+    public boolean install(String args, Instrumentation inst, boolean dynamic) {
         AgentConfig config;
         try {
             config = AgentConfig.resolve(args, System.getProperties(), System.getenv());
@@ -44,7 +44,7 @@ public final class AgentInstaller extends Installer {
         }
         try {
             // by name: loading the class here would load Byte Buddy in every JVM, pgjdbc or not
-            inst.addTransformer(new LazyTransformer(AgentInstaller.class.getClassLoader(), TRANSFORMER, pack,
+            inst.addTransformer(new LazyTransformer((AgentClassLoader) AgentInstaller.class.getClassLoader(), TRANSFORMER,
                     config.driverProperties()), true);
         } catch (RuntimeException | LinkageError e) {
             return refuse("cannot install its instrumentation: " + e, AgentConfig.failOnError(args, System.getProperties(), System.getenv()), dynamic);

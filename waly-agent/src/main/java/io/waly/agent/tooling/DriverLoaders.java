@@ -2,7 +2,6 @@ package io.waly.agent.tooling;
 
 import io.waly.agent.bridge.AgentClassLoader;
 import io.waly.agent.bridge.Bridge;
-import io.waly.agent.bridge.Pack;
 import io.waly.agent.bridge.Report;
 import java.util.Properties;
 
@@ -19,7 +18,7 @@ final class DriverLoaders implements Bridge.Handler {
     private static final String RUNTIME = "io.waly.agent.runtime.AgentConnections";
     private static final String PG_DRIVER = "org.postgresql.Driver";
 
-    private final Pack pack;
+    private final AgentClassLoader tooling;
     private final Properties config;
 
     private final ClassValue<Bridge.Wrapper> perPgjdbc = new ClassValue<>() {
@@ -29,8 +28,9 @@ final class DriverLoaders implements Bridge.Handler {
         }
     };
 
-    DriverLoaders(Pack pack, Properties config) {
-        this.pack = pack;
+    /** @param tooling the agent's tooling loader, over the pack the driver loaders read too */
+    DriverLoaders(AgentClassLoader tooling, Properties config) {
+        this.tooling = tooling;
         this.config = config;
     }
 
@@ -47,7 +47,7 @@ final class DriverLoaders implements Bridge.Handler {
 
     private Bridge.Wrapper load(ClassLoader pgjdbc) {
         try {
-            AgentClassLoader loader = new AgentClassLoader("waly-driver", pack, pgjdbc);
+            AgentClassLoader loader = new AgentClassLoader("waly-driver", tooling, pgjdbc);
             Class<?> runtime = loader.loadClass(RUNTIME);
             return (Bridge.Wrapper) runtime.getConstructor(Properties.class).newInstance(config);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

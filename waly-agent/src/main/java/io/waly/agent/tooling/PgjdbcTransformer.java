@@ -5,9 +5,9 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.waly.agent.bridge.AgentClassLoader;
 import io.waly.agent.bridge.Bridge;
 import io.waly.agent.bridge.LazyTransformer;
-import io.waly.agent.bridge.Pack;
 import io.waly.agent.tooling.advice.DepthAdvice;
 import io.waly.agent.tooling.advice.WrapAdvice;
 import java.lang.instrument.ClassFileTransformer;
@@ -48,10 +48,10 @@ public final class PgjdbcTransformer implements ClassFileTransformer {
     private final Map<String, AsmVisitorWrapper> advice;
 
     /** Made by {@link LazyTransformer} at the first pgjdbc class, with the settings resolved at start. */
-    public PgjdbcTransformer(Pack pack, Properties config) {
+    public PgjdbcTransformer(AgentClassLoader tooling, Properties config) {
         // the advice calls the bridge, so its handler must be there before the first instrumented class runs; here
         // rather than at start, where its classes would cost every host JVM's start
-        Bridge.install(new DriverLoaders(pack, config));
+        Bridge.install(new DriverLoaders(tooling, config));
         Advice wrap = Advice.to(WrapAdvice.class);
         Advice depth = Advice.to(DepthAdvice.class);
         advice = Map.of(
