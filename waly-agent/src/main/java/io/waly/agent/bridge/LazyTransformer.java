@@ -1,6 +1,9 @@
 package io.waly.agent.bridge;
 
+import java.io.File;
 import java.lang.instrument.ClassFileTransformer;
+import java.net.URL;
+import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.Properties;
 import java.util.Set;
@@ -8,8 +11,8 @@ import java.util.Set;
 /**
  * The transformer the JVM calls for every class it loads. It compares the name with the few classes the agent
  * instruments and returns at once for all others, so that an application that never loads pgjdbc never loads Byte
- * Buddy either: the agent's start costs nothing measurable. The Byte Buddy transformer behind it is made at the first
- * match, with the tooling class loader and the settings resolved at start.
+ * Buddy, nor anything else of the agent jar's pack. At the first match it makes the tooling class loader over the pack
+ * and, in it, the Byte Buddy transformer that does the work, with the settings resolved at start.
  */
 public final class LazyTransformer implements ClassFileTransformer {
 
@@ -19,20 +22,14 @@ public final class LazyTransformer implements ClassFileTransformer {
             "org/postgresql/xa/PGXADataSource",
             "org/postgresql/xa/PGXAConnection",
             "io/waly/jdbc/Connections");
+    /** A ClassFileTransformer with an (AgentClassLoader tooling, Properties config) constructor. */
+    private static final String DELEGATE = "io.waly.agent.tooling.PgjdbcTransformer";
 
-    private final AgentClassLoader tooling;
-    private final String delegateClass;
     private final Properties config;
     private volatile ClassFileTransformer delegate;
     private volatile boolean broken;
 
-    /**
-     * @param delegateClass a {@link ClassFileTransformer} of {@code tooling} with an (AgentClassLoader tooling,
-     *                      Properties config) constructor
-     */
-    public LazyTransformer(AgentClassLoader tooling, String delegateClass, Properties config) {
-        this.tooling = tooling;
-        this.delegateClass = delegateClass;
+    public LazyTransformer(Properties config) {
         this.config = config;
     }
 
@@ -62,7 +59,13 @@ public final class LazyTransformer implements ClassFileTransformer {
         synchronized (this) {
             if (delegate == null && !broken) {
                 try {
-                    delegate = (ClassFileTransformer) Class.forName(delegateClass, true, tooling)
+                    // the agent jar holds this class (on the system class path, for -javaagent and attach alike)
+                    CodeSource source = LazyTransformer.class.getProtectionDomain().getCodeSource();
+                    if (source == null || source.getLocation() == null) throw new IllegalStateException("no code source");
+                    URL jar = source.getLocation();
+                    AgentClassLoader tooling = new AgentClassLoader("waly-agent", new File(jar.toURI()), jar,
+                            ClassLoader.getPlatformClassLoader());
+                    delegate = (ClassFileTransformer) Class.forName(DELEGATE, true, tooling)
                             .getConstructor(AgentClassLoader.class, Properties.class).newInstance(tooling, config);
                 } catch (Throwable t) {
                     broken = true;

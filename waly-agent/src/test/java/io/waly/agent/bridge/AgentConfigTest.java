@@ -1,12 +1,14 @@
-package io.waly.agent.tooling;
+package io.waly.agent.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.waly.jdbc.config.WalyConfig;
+import io.waly.jdbc.config.WalyProperty;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,19 @@ class AgentConfigTest {
                 .hasMessageContaining("cannot be read");
     }
 
+    /** The agent's copy of the driver's settings (startup cost, see AgentConfig) is waly-jdbc's. */
+    @Test
+    void driverSettingsAreWalyProperty() {
+        WalyProperty[] properties = WalyProperty.values();
+        assertThat(AgentConfig.DRIVER.length).isEqualTo(properties.length);
+        for (int i = 0; i < properties.length; i++) {
+            String[] setting = AgentConfig.DRIVER[i];
+            assertThat(setting[0]).isEqualTo(properties[i].getName());
+            assertThat(setting[1]).as(setting[0]).isEqualTo(properties[i].getDefaultValue());
+            assertThat(Arrays.copyOfRange(setting, 2, setting.length)).as(setting[0]).containsExactly(properties[i].getChoices());
+        }
+    }
+
     /** The agent checks the driver's settings without WalyConfig (startup cost): it must accept and refuse the same. */
     @Test
     void checksAsTheDriverDoes() {
@@ -113,10 +128,10 @@ class AgentConfigTest {
 
     @Test
     void theLogDirectoryMustBeWritable() throws Exception {
-        AgentInstaller.checkWritable(dir.resolve("new/log").toFile());
+        AgentConfig.checkWritable(dir.resolve("new/log").toFile());
         assertThat(dir.resolve("new/log")).isDirectory().isEmptyDirectory();
         Path file = Files.writeString(dir.resolve("file"), "x");
-        assertThatThrownBy(() -> AgentInstaller.checkWritable(file.resolve("log").toFile()))
+        assertThatThrownBy(() -> AgentConfig.checkWritable(file.resolve("log").toFile()))
                 .isInstanceOf(AgentConfigException.class).hasMessageContaining("is not a writable directory");
     }
 }

@@ -1,4 +1,4 @@
-package io.waly.agent.tooling;
+package io.waly.agent.bridge;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -1,4 +1,4 @@
-package io.waly.agent.tooling;
+package io.waly.agent.bridge;
 
 /** A setting the agent cannot start with; the message names it and says what was expected. */
 public final class AgentConfigException extends RuntimeException {

@@ -1,12 +1,9 @@
-package io.waly.agent.tooling;
+package io.waly.agent.bridge;
 
-import io.waly.jdbc.config.WalyProperty;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -19,26 +16,37 @@ import java.util.Properties;
  *       {@code WALY_CONFIG});</li>
  *   <li>the system property ({@code -Dwaly.logDir});</li>
  *   <li>the environment ({@code WALY_LOG_DIR});</li>
- *   <li>the default of {@link WalyProperty}.</li>
+ *   <li>the default.</li>
  * </ol>
- * Keys are the driver's ({@link WalyProperty}) plus the agent's own {@value #CONFIG} and {@value #ON_ERROR}. Anything
- * else in the arguments or the file is an error, so a misspelt key is reported instead of silently ignored.
+ * Keys are the driver's ({@link #DRIVER}) plus the agent's own {@value #CONFIG} and {@value #ON_ERROR}. Anything else
+ * in the arguments or the file is an error, so a misspelt key is reported instead of silently ignored.
  *
- * <p>This runs in every host JVM's start, where each class loaded costs a fraction of a millisecond: it loads
- * {@link WalyProperty} and the exception, nothing else of WAL-y's ({@link ConfigFile} only for a {@value #CONFIG}).
+ * <p>This runs in every host JVM's start, before its main class, where each class loaded and each new code path costs
+ * (README "Overhead"); so it stands alone. The driver's settings and their checks are those of waly-jdbc's
+ * {@code WalyProperty} and {@code WalyConfig.from} (same order, same messages), written out here: those classes are in
+ * the agent's pack, and reading them would cost the pack's class loader at every start. AgentConfigTest holds the two
+ * in step. The agent's connections are configured by {@code WalyConfig.from} itself, with the values resolved here.
  */
 public final class AgentConfig {
 
     public static final String CONFIG = "walyConfig";
     public static final String ON_ERROR = "walyAgentOnError";
-    private static final List<String> ON_ERROR_CHOICES = List.of("start", "fail");
+    /** waly-jdbc's settings, in {@code WalyProperty}'s order: the name, the default, then the values allowed if few. */
+    static final String[][] DRIVER = {
+            {"walyLogDir", "./waly-log"},
+            {"walyDurability", "fsync", "fsync", "async", "none"},
+            {"walyFlushMillis", "200"},
+            {"walyOnLogFailure", "fail", "fail", "continue"},
+            {"walySegmentBytes", "67108864"},
+            {"walyCaptureEffects", "auto", "auto", "always", "never"}};
+    private static final String[] ON_ERROR_CHOICES = {ON_ERROR, "start", "start", "fail"};
 
     // the four places a setting can come from, in order
     private final Map<String, String> args;
     private Map<String, String> file = Map.of();
     private final Properties system;
     private final Map<String, String> env;
-    /** Every {@link WalyProperty}, resolved. */
+    /** Every driver setting, resolved. */
     private final Properties driver = new Properties();
 
     private AgentConfig(Map<String, String> args, Properties system, Map<String, String> env) {
@@ -47,13 +55,13 @@ public final class AgentConfig {
         this.env = env;
     }
 
-    /** Every {@link WalyProperty}, resolved: what the agent's connections are configured with (read only). */
+    /** Every driver setting, resolved: what the agent's connections are configured with (read only). */
     public Properties driverProperties() {
         return driver;
     }
 
     public File logDir() {
-        return new File(driver.getProperty(WalyProperty.LOG_DIR.getName()));
+        return new File(driver.getProperty(DRIVER[0][0]));
     }
 
     /**
@@ -65,30 +73,45 @@ public final class AgentConfig {
         AgentConfig c = new AgentConfig(parseArguments(args), system, env);
         String file = c.get(CONFIG);
         if (file != null) c.file = readFile(Path.of(file));
-        for (WalyProperty p : WalyProperty.values()) {
-            String v = c.get(p.getName());
-            c.driver.setProperty(p.getName(), v != null ? v : p.getDefaultValue());
+        for (String[] setting : DRIVER) {
+            String v = c.get(setting[0]);
+            c.driver.setProperty(setting[0], v != null ? v : setting[1]);
         }
-        check(c.driver);
+        c.check();
         c.failOnError();   // a bad walyAgentOnError is an error of its own
         return c;
     }
 
-    /**
-     * The checks of waly-jdbc's {@code WalyConfig.from}, in its order and with its messages (AgentConfigTest keeps the
-     * two in step), made without loading {@code WalyConfig}: that loads the log's storage classes too, a millisecond
-     * of every host JVM's start. The agent's connections are configured by {@code WalyConfig.from} itself.
-     */
-    private static void check(Properties driver) {
-        try {
-            long flush = WalyProperty.FLUSH_MILLIS.getLong(driver);
-            if (flush < 1) throw new AgentConfigException("walyFlushMillis must be at least 1 but was: " + flush);
-            long segment = WalyProperty.SEGMENT_BYTES.getLong(driver);
-            if (segment < 4096) throw new AgentConfigException("walySegmentBytes must be at least 4096 but was: " + segment);
-            for (WalyProperty p : WalyProperty.values()) p.get(driver);   // the choices
-        } catch (IllegalArgumentException e) {
-            throw new AgentConfigException(e.getMessage());
+    /** {@code WalyConfig.from}'s checks, in its order. */
+    private void check() {
+        long flush = integer("walyFlushMillis");
+        if (flush < 1) throw new AgentConfigException("walyFlushMillis must be at least 1 but was: " + flush);
+        long segment = integer("walySegmentBytes");
+        if (segment < 4096) throw new AgentConfigException("walySegmentBytes must be at least 4096 but was: " + segment);
+        for (String[] setting : DRIVER) {
+            if (setting.length > 2) choice(setting, driver.getProperty(setting[0]));
         }
+    }
+
+    /** {@code WalyProperty.getLong}. */
+    private long integer(String key) {
+        String v = driver.getProperty(key);
+        try {
+            return Long.parseLong(v.trim());
+        } catch (IllegalArgumentException e) {   // NumberFormatException, not named: that would load it at every start
+            throw new AgentConfigException(key + " must be an integer but was: " + v);
+        }
+    }
+
+    /** {@code WalyProperty.get}: one of {@code setting[2..]}, case and blanks aside. */
+    private static String choice(String[] setting, String v) {
+        String lower = v.trim().toLowerCase(Locale.ROOT);
+        for (int i = 2; i < setting.length; i++) {
+            if (setting[i].equals(lower)) return lower;
+        }
+        StringBuilder allowed = new StringBuilder();
+        for (int i = 2; i < setting.length; i++) allowed.append(i > 2 ? ", " : "").append(setting[i]);
+        throw new AgentConfigException(setting[0] + " must be one of " + allowed + " but was: " + v);
     }
 
     /**
@@ -120,12 +143,7 @@ public final class AgentConfig {
 
     private boolean failOnError() {
         String v = get(ON_ERROR);
-        if (v == null) return false;
-        String lower = v.trim().toLowerCase(Locale.ROOT);
-        if (!ON_ERROR_CHOICES.contains(lower)) {
-            throw new AgentConfigException(ON_ERROR + " must be one of start, fail but was: " + v);
-        }
-        return lower.equals("fail");
+        return v != null && choice(ON_ERROR_CHOICES, v).equals("fail");
     }
 
     private String get(String key) {
@@ -134,6 +152,27 @@ public final class AgentConfig {
         if (v == null) v = system.getProperty(systemPropertyName(key));
         if (v == null) v = env.get(environmentName(key));
         return v;
+    }
+
+    /**
+     * The log directory must be writable now, not at the first connection, so that the application is told at start.
+     * It is created if missing, as the first connection would.
+     *
+     * @throws AgentConfigException if it is not
+     */
+    public static void checkWritable(File dir) {
+        // java.io.File, not NIO: its few classes are already loaded at start; canWrite is access(2), which also knows
+        // read-only mounts and ACLs
+        File abs = dir.getAbsoluteFile();
+        String problem;
+        try {
+            abs.mkdirs();
+            problem = !abs.isDirectory() ? "it is not a directory and cannot be created"
+                    : !abs.canWrite() ? "permission denied" : null;
+        } catch (SecurityException e) {
+            problem = e.toString();
+        }
+        if (problem != null) throw new AgentConfigException("walyLogDir " + abs + " is not a writable directory (" + problem + ")");
     }
 
     /** {@code key=value,key=value}; blanks around keys and values are ignored. */
@@ -181,25 +220,25 @@ public final class AgentConfig {
     }
 
     private static void checkKey(String key, String what) {
-        if (!key.equals(CONFIG) && !key.equals(ON_ERROR) && WalyProperty.forName(key) == null) {
-            throw new AgentConfigException("unknown " + what + " " + key + " (options: " + knownKeys() + ")");
+        if (key.equals(CONFIG) || key.equals(ON_ERROR)) return;
+        for (String[] setting : DRIVER) {
+            if (setting[0].equals(key)) return;
         }
+        throw new AgentConfigException("unknown " + what + " " + key + " (options: " + knownKeys() + ")");
     }
 
     static String knownKeys() {
-        List<String> keys = new ArrayList<>();
-        for (WalyProperty p : WalyProperty.values()) keys.add(p.getName());
-        keys.add(CONFIG);
-        keys.add(ON_ERROR);
-        return String.join(", ", keys);
+        StringBuilder keys = new StringBuilder();
+        for (String[] setting : DRIVER) keys.append(setting[0]).append(", ");
+        return keys.append(CONFIG).append(", ").append(ON_ERROR).toString();
     }
 
-    /** {@code walyAgentOnError} → {@code waly.agentOnError}, as {@link WalyProperty#systemPropertyName()}. */
+    /** {@code walyAgentOnError} → {@code waly.agentOnError}, as {@code WalyProperty.systemPropertyName()}. */
     static String systemPropertyName(String key) {
         return "waly." + Character.toLowerCase(key.charAt(4)) + key.substring(5);
     }
 
-    /** {@code walyAgentOnError} → {@code WALY_AGENT_ON_ERROR}, as {@link WalyProperty#environmentName()}. */
+    /** {@code walyAgentOnError} → {@code WALY_AGENT_ON_ERROR}, as {@code WalyProperty.environmentName()}. */
     static String environmentName(String key) {
         StringBuilder b = new StringBuilder(key.length() + 4);
         for (int i = 0; i < key.length(); i++) {
