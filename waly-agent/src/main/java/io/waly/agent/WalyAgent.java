@@ -1,8 +1,6 @@
 package io.waly.agent;
 
 import io.waly.agent.bridge.AgentConfig;
-import io.waly.agent.bridge.AgentConfigException;
-import io.waly.agent.bridge.AgentRefusedException;
 import io.waly.agent.bridge.LazyTransformer;
 import io.waly.agent.bridge.Report;
 import java.lang.instrument.Instrumentation;
@@ -32,8 +30,9 @@ public final class WalyAgent {
     }
 
     /**
-     * @throws AgentRefusedException only when the agent must refuse to start (walyAgentOnError=fail, or a failed dynamic
-     *                               attach, which the attaching tool reports); everything else is reported and swallowed
+     * @throws IllegalStateException only when the agent must refuse to start (walyAgentOnError=fail: the JVM then
+     *                               exits; or a failed dynamic attach, which the attaching tool reports); everything
+     *                               else is reported and swallowed
      */
     private static void start(String args, Instrumentation inst, boolean dynamic) {
         synchronized (WalyAgent.class) {
@@ -61,7 +60,7 @@ public final class WalyAgent {
         try {
             config = AgentConfig.resolve(args, System.getProperties(), System.getenv());
             AgentConfig.checkWritable(config.logDir());
-        } catch (AgentConfigException e) {
+        } catch (IllegalArgumentException e) {   // a bad setting, named by the message
             return refuse(e.getMessage(), args, dynamic);
         } catch (RuntimeException | LinkageError e) {
             return refuse("unexpected error in its configuration: " + e, args, dynamic);
@@ -91,15 +90,18 @@ public final class WalyAgent {
         }
     }
 
-    /** @return false, when the application may start without WAL-y; otherwise throws AgentRefusedException */
+    /**
+     * @return false, when the application may start without WAL-y; otherwise throws. (A JDK exception: one of the
+     *         agent's own would be loaded to verify this class, at every start.)
+     */
     private static boolean refuse(String reason, String args, boolean dynamic) {
         if (dynamic) {
             Report.once("config", "WAL-y was not attached: " + reason + ".");
-            throw new AgentRefusedException("WAL-y was not attached: " + reason);
+            throw new IllegalStateException("WAL-y was not attached: " + reason);
         }
         if (AgentConfig.failOnError(args, System.getProperties(), System.getenv())) {
             Report.once("config", "WAL-y cannot start: " + reason + ". walyAgentOnError=fail: the application is not started.");
-            throw new AgentRefusedException("WAL-y cannot start: " + reason);
+            throw new IllegalStateException("WAL-y cannot start: " + reason);
         }
         Report.once("config", "WAL-y is NOT active: " + reason + ". The application starts without WAL-y and its writes"
                 + " are not logged (walyAgentOnError=fail refuses to start instead).");

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.lang.instrument.ClassFileTransformer;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLConnection;
@@ -16,6 +17,7 @@ import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.Properties;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -48,11 +50,26 @@ public final class AgentClassLoader extends ClassLoader {
     private final ProtectionDomain domain;
 
     /**
+     * Makes the tooling loader, over the pack of the agent jar (the jar that holds this class, on the system class path
+     * for {@code -javaagent} and attach alike) with the platform class loader as parent, and in it the transformer
+     * {@code className}, with its (AgentClassLoader tooling, Properties config) constructor. A factory here, not in its
+     * caller {@link LazyTransformer}: verifying that one at start would then load this class.
+     */
+    static ClassFileTransformer tooling(String className, Properties config) throws Exception {
+        CodeSource source = AgentClassLoader.class.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) throw new IOException("the agent jar has no code source");
+        URL jar = source.getLocation();
+        AgentClassLoader tooling = new AgentClassLoader("waly-agent", new File(jar.toURI()), jar, ClassLoader.getPlatformClassLoader());
+        return (ClassFileTransformer) Class.forName(className, true, tooling).getConstructor(AgentClassLoader.class, Properties.class)
+                .newInstance(tooling, config);
+    }
+
+    /**
      * The first loader over the pack of {@code jarFile}, whose URL is {@code location}; reads the pack's table.
      *
      * @throws IOException when the jar has no pack where the build puts it (a jar not built by this module's build)
      */
-    public AgentClassLoader(String name, File jarFile, URL location, ClassLoader parent) throws IOException {
+    private AgentClassLoader(String name, File jarFile, URL location, ClassLoader parent) throws IOException {
         super(name, parent);
         this.jar = new RandomAccessFile(jarFile, "r");
         this.location = location;

@@ -1,8 +1,6 @@
 package io.waly.agent.bridge;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -67,12 +65,12 @@ public final class AgentConfig {
     /**
      * Resolves and checks every setting.
      *
-     * @throws AgentConfigException naming the bad setting and where it came from
+     * @throws IllegalArgumentException naming the bad setting and where it came from
      */
     public static AgentConfig resolve(String args, Properties system, Map<String, String> env) {
         AgentConfig c = new AgentConfig(parseArguments(args), system, env);
         String file = c.get(CONFIG);
-        if (file != null) c.file = readFile(Path.of(file));
+        if (file != null) c.file = readFile(file);
         for (String[] setting : DRIVER) {
             String v = c.get(setting[0]);
             c.driver.setProperty(setting[0], v != null ? v : setting[1]);
@@ -85,9 +83,9 @@ public final class AgentConfig {
     /** {@code WalyConfig.from}'s checks, in its order. */
     private void check() {
         long flush = integer("walyFlushMillis");
-        if (flush < 1) throw new AgentConfigException("walyFlushMillis must be at least 1 but was: " + flush);
+        if (flush < 1) throw new IllegalArgumentException("walyFlushMillis must be at least 1 but was: " + flush);
         long segment = integer("walySegmentBytes");
-        if (segment < 4096) throw new AgentConfigException("walySegmentBytes must be at least 4096 but was: " + segment);
+        if (segment < 4096) throw new IllegalArgumentException("walySegmentBytes must be at least 4096 but was: " + segment);
         for (String[] setting : DRIVER) {
             if (setting.length > 2) choice(setting, driver.getProperty(setting[0]));
         }
@@ -98,8 +96,8 @@ public final class AgentConfig {
         String v = driver.getProperty(key);
         try {
             return Long.parseLong(v.trim());
-        } catch (IllegalArgumentException e) {   // NumberFormatException, not named: that would load it at every start
-            throw new AgentConfigException(key + " must be an integer but was: " + v);
+        } catch (IllegalArgumentException e) {   // NumberFormatException, not named: verifying would load it at every start
+            throw new IllegalArgumentException(key + " must be an integer but was: " + v);
         }
     }
 
@@ -111,7 +109,7 @@ public final class AgentConfig {
         }
         StringBuilder allowed = new StringBuilder();
         for (int i = 2; i < setting.length; i++) allowed.append(i > 2 ? ", " : "").append(setting[i]);
-        throw new AgentConfigException(setting[0] + " must be one of " + allowed + " but was: " + v);
+        throw new IllegalArgumentException(setting[0] + " must be one of " + allowed + " but was: " + v);
     }
 
     /**
@@ -122,21 +120,21 @@ public final class AgentConfig {
         AgentConfig c;
         try {
             c = new AgentConfig(parseArguments(args), system, env);
-        } catch (AgentConfigException e) {
+        } catch (IllegalArgumentException e) {
             c = new AgentConfig(lenientArguments(args), system, env);
         }
         try {
             String file = c.get(CONFIG);
             if (file != null) {
-                String v = ConfigFile.read(Path.of(file)).getProperty(ON_ERROR);
+                String v = ConfigFile.read(file, file).getProperty(ON_ERROR);
                 if (v != null) c.file = Map.of(ON_ERROR, v);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // unreadable file: its policy is unknown, the others still count
         }
         try {
             return c.failOnError();
-        } catch (AgentConfigException e) {
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }
@@ -158,7 +156,7 @@ public final class AgentConfig {
      * The log directory must be writable now, not at the first connection, so that the application is told at start.
      * It is created if missing, as the first connection would.
      *
-     * @throws AgentConfigException if it is not
+     * @throws IllegalArgumentException if it is not
      */
     public static void checkWritable(File dir) {
         // java.io.File, not NIO: its few classes are already loaded at start; canWrite is access(2), which also knows
@@ -169,10 +167,10 @@ public final class AgentConfig {
             abs.mkdirs();
             problem = !abs.isDirectory() ? "it is not a directory and cannot be created"
                     : !abs.canWrite() ? "permission denied" : null;
-        } catch (SecurityException e) {
+        } catch (RuntimeException e) {   // a SecurityException, say (not named: verifying would load it at every start)
             problem = e.toString();
         }
-        if (problem != null) throw new AgentConfigException("walyLogDir " + abs + " is not a writable directory (" + problem + ")");
+        if (problem != null) throw new IllegalArgumentException("walyLogDir " + abs + " is not a writable directory (" + problem + ")");
     }
 
     /** {@code key=value,key=value}; blanks around keys and values are ignored. */
@@ -182,12 +180,12 @@ public final class AgentConfig {
         for (String item : args.split(",")) {
             if (item.isBlank()) continue;
             int eq = item.indexOf('=');
-            if (eq <= 0) throw new AgentConfigException("agent option '" + item.trim() + "' is not key=value (options: "
+            if (eq <= 0) throw new IllegalArgumentException("agent option '" + item.trim() + "' is not key=value (options: "
                     + knownKeys() + ")");
             String key = item.substring(0, eq).trim();
             checkKey(key, "agent option");
             if (out.put(key, item.substring(eq + 1).trim()) != null) {
-                throw new AgentConfigException("agent option " + key + " is given twice");
+                throw new IllegalArgumentException("agent option " + key + " is given twice");
             }
         }
         return out;
@@ -203,17 +201,13 @@ public final class AgentConfig {
         return out;
     }
 
-    private static Map<String, String> readFile(Path file) {
-        Properties p;
-        try {
-            p = ConfigFile.read(file);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new AgentConfigException(CONFIG + " " + file.toAbsolutePath() + " cannot be read: " + e);
-        }
+    private static Map<String, String> readFile(String file) {
+        String absolute = new File(file).getAbsolutePath();
+        Properties p = ConfigFile.read(file, absolute);
         Map<String, String> out = new LinkedHashMap<>();
         for (String k : p.stringPropertyNames()) {
-            checkKey(k, "setting in " + file.toAbsolutePath() + ":");
-            if (k.equals(CONFIG)) throw new AgentConfigException(CONFIG + " cannot name another file (in " + file.toAbsolutePath() + ")");
+            checkKey(k, "setting in " + absolute + ":");
+            if (k.equals(CONFIG)) throw new IllegalArgumentException(CONFIG + " cannot name another file (in " + absolute + ")");
             out.put(k, p.getProperty(k).trim());
         }
         return out;
@@ -224,7 +218,7 @@ public final class AgentConfig {
         for (String[] setting : DRIVER) {
             if (setting[0].equals(key)) return;
         }
-        throw new AgentConfigException("unknown " + what + " " + key + " (options: " + knownKeys() + ")");
+        throw new IllegalArgumentException("unknown " + what + " " + key + " (options: " + knownKeys() + ")");
     }
 
     static String knownKeys() {
@@ -238,14 +232,20 @@ public final class AgentConfig {
         return "waly." + Character.toLowerCase(key.charAt(4)) + key.substring(5);
     }
 
-    /** {@code walyAgentOnError} → {@code WALY_AGENT_ON_ERROR}, as {@code WalyProperty.environmentName()}. */
+    /**
+     * {@code walyAgentOnError} → {@code WALY_AGENT_ON_ERROR}, as {@code WalyProperty.environmentName()}'s regular
+     * expression {@code ([a-z])([A-Z])} does for these ASCII keys; char arithmetic, as this runs at every JVM start.
+     */
     static String environmentName(String key) {
         StringBuilder b = new StringBuilder(key.length() + 4);
+        char previous = 0;
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
-            if (i > 0 && Character.isUpperCase(c) && Character.isLowerCase(key.charAt(i - 1))) b.append('_');
-            b.append(Character.toUpperCase(c));
+            boolean upper = c >= 'A' && c <= 'Z';
+            if (upper && previous >= 'a' && previous <= 'z') b.append('_');
+            b.append(c >= 'a' && c <= 'z' ? (char) (c - ('a' - 'A')) : c);
+            previous = c;
         }
-        return b.toString();   // no regex: this runs at every JVM start
+        return b.toString();
     }
 }

@@ -8,18 +8,23 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 /**
- * Reads a {@code walyConfig} file. A class of its own so that the readers it needs are loaded only when there is such a
- * file, not in every host JVM's start (see {@link AgentConfig}).
+ * Reads a {@code walyConfig} file. A class of its own so that the classes it needs are loaded only when there is such
+ * a file, not in every host JVM's start (see {@link AgentConfig}).
  */
 final class ConfigFile {
 
     private ConfigFile() {}
 
-    /** @throws IllegalArgumentException for a malformed Unicode escape */
-    static Properties read(Path file) throws IOException {
+    /**
+     * @param shown the file's name in the message
+     * @throws IllegalArgumentException if it cannot be read, or has a malformed Unicode escape
+     */
+    static Properties read(String file, String shown) {
         Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
             p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(AgentConfig.CONFIG + " " + shown + " cannot be read: " + e);
         }
         return p;
     }

@@ -1,9 +1,6 @@
 package io.waly.agent.bridge;
 
-import java.io.File;
 import java.lang.instrument.ClassFileTransformer;
-import java.net.URL;
-import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.util.Properties;
 import java.util.Set;
@@ -22,7 +19,6 @@ public final class LazyTransformer implements ClassFileTransformer {
             "org/postgresql/xa/PGXADataSource",
             "org/postgresql/xa/PGXAConnection",
             "io/waly/jdbc/Connections");
-    /** A ClassFileTransformer with an (AgentClassLoader tooling, Properties config) constructor. */
     private static final String DELEGATE = "io.waly.agent.tooling.PgjdbcTransformer";
 
     private final Properties config;
@@ -59,14 +55,7 @@ public final class LazyTransformer implements ClassFileTransformer {
         synchronized (this) {
             if (delegate == null && !broken) {
                 try {
-                    // the agent jar holds this class (on the system class path, for -javaagent and attach alike)
-                    CodeSource source = LazyTransformer.class.getProtectionDomain().getCodeSource();
-                    if (source == null || source.getLocation() == null) throw new IllegalStateException("no code source");
-                    URL jar = source.getLocation();
-                    AgentClassLoader tooling = new AgentClassLoader("waly-agent", new File(jar.toURI()), jar,
-                            ClassLoader.getPlatformClassLoader());
-                    delegate = (ClassFileTransformer) Class.forName(DELEGATE, true, tooling)
-                            .getConstructor(AgentClassLoader.class, Properties.class).newInstance(tooling, config);
+                    delegate = AgentClassLoader.tooling(DELEGATE, config);
                 } catch (Throwable t) {
                     broken = true;
                     Report.once("tooling", "WAL-y cannot load its instrumentation (" + t + "); connections are not logged");
