@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.lang.instrument.ClassFileTransformer;
-import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLConnection;
 import java.net.URLStreamHandler;
@@ -146,7 +145,9 @@ public final class AgentClassLoader extends ClassLoader {
     protected URL findResource(String name) {
         String n = resourceName(name);
         try {
-            return read(n) == null ? null : Resources.url(this, n);
+            if (read(n) == null) return null;
+            Resources handler = new Resources(this);
+            return new URL(null, "waly-agent:" + handler.prefix + n, handler);
         } catch (IOException e) {
             return null;
         }
@@ -267,8 +268,7 @@ public final class AgentClassLoader extends ClassLoader {
     /**
      * Serves the URLs of packed resources (a {@code META-INF/services} file, say):
      * {@code waly-agent:<the jar's path>!/name}. Not the {@code jar:} scheme: code that sees {@code jar:} may cast
-     * the connection to {@code JarURLConnection}. Only {@link #findResource} refers to this class, so that verifying
-     * {@link AgentClassLoader} at start does not load it.
+     * the connection to {@code JarURLConnection}.
      */
     private static final class Resources extends URLStreamHandler {
         private final AgentClassLoader loader;
@@ -278,11 +278,6 @@ public final class AgentClassLoader extends ClassLoader {
         private Resources(AgentClassLoader loader) {
             this.loader = loader;
             this.prefix = loader.location.getPath() + "!/";
-        }
-
-        static URL url(AgentClassLoader loader, String name) throws MalformedURLException {
-            Resources handler = new Resources(loader);
-            return new URL(null, "waly-agent:" + handler.prefix + name, handler);
         }
 
         @Override
