@@ -27,7 +27,7 @@ public final class AgentJar {
 
     private static final String ENTRY_POINTS = "io/waly/agent/";
     private static final String BRIDGE = "io/waly/agent/bridge/";
-    private static final String LEGAL = "io/waly/agent/inst/";
+    private static final String LEGAL = "io/waly/agent/licenses/";
 
     private AgentJar() {}
 
@@ -46,7 +46,8 @@ public final class AgentJar {
             // the reader finds the pack after the manifest from their local headers: both first, both stored
             stored(out, Pack.MANIFEST, read(flat, manifest), manifest.getTime());
             stored(out, Pack.ENTRY, pack(flat, hidden), manifest.getTime());
-            for (ZipEntry e : visible) copy(flat, e, e.getName(), out);
+            // stored too: the system class loader loads a few of them in every host JVM's start, and need not inflate
+            for (ZipEntry e : visible) stored(out, e.getName(), read(flat, e), e.getTime());
             for (ZipEntry e : hidden) {
                 if (isLegal(e.getName())) copy(flat, e, LEGAL + e.getName(), out);
             }
