@@ -26,8 +26,8 @@ import java.util.zip.Inflater;
  * the loader of the agent's entry points (one {@link Bridge} per JVM); everything else from the parent. Two kinds of
  * instance, over one pack:
  * <ul>
- *   <li>one over the platform class loader for the agent's tooling (Byte Buddy, the configuration): the application's
- *       classes are invisible to it;</li>
+ *   <li>one over the platform class loader for the agent's tooling (the Byte Buddy transformer, Byte Buddy, the
+ *       advice), made at the first pgjdbc class: the application's classes are invisible to it;</li>
  *   <li>one per class loader that defines pgjdbc, with that loader as parent, for WAL-y's driver code: its classes
  *       implement and extend pgjdbc's, so they must resolve {@code org.postgresql.*} exactly as pgjdbc does.</li>
  * </ul>
@@ -58,19 +58,26 @@ public final class AgentClassLoader extends ClassLoader {
         CodeSource source = AgentClassLoader.class.getProtectionDomain().getCodeSource();
         if (source == null || source.getLocation() == null) throw new IOException("the agent jar has no code source");
         URL jar = source.getLocation();
-        AgentClassLoader tooling = new AgentClassLoader("waly-agent", new File(jar.toURI()), jar, ClassLoader.getPlatformClassLoader());
+        RandomAccessFile file = new RandomAccessFile(new File(jar.toURI()), "r");
+        AgentClassLoader tooling;
+        try {
+            tooling = new AgentClassLoader("waly-agent", file, jar, ClassLoader.getPlatformClassLoader());
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
         return (ClassFileTransformer) Class.forName(className, true, tooling).getConstructor(AgentClassLoader.class, Properties.class)
                 .newInstance(tooling, config);
     }
 
     /**
-     * The first loader over the pack of {@code jarFile}, whose URL is {@code location}; reads the pack's table.
+     * The first loader over the pack of the agent jar {@code jar}, whose URL is {@code location}; reads the pack's table.
      *
      * @throws IOException when the jar has no pack where the build puts it (a jar not built by this module's build)
      */
-    private AgentClassLoader(String name, File jarFile, URL location, ClassLoader parent) throws IOException {
+    private AgentClassLoader(String name, RandomAccessFile jar, URL location, ClassLoader parent) throws IOException {
         super(name, parent);
-        this.jar = new RandomAccessFile(jarFile, "r");
+        this.jar = jar;
         this.location = location;
         this.packAt = packAt(jar, location);
         byte[] header = new byte[Pack.HEADER];

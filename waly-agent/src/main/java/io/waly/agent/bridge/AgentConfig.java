@@ -37,7 +37,7 @@ public final class AgentConfig {
             {"walyOnLogFailure", "fail", "fail", "continue"},
             {"walySegmentBytes", "67108864"},
             {"walyCaptureEffects", "auto", "auto", "always", "never"}};
-    private static final String[] ON_ERROR_CHOICES = {ON_ERROR, "start", "start", "fail"};
+    private static final String[] ON_ERROR_SETTING = {ON_ERROR, "start", "start", "fail"};   // as a DRIVER row
 
     // the four places a setting can come from, in order
     private final Map<String, String> args;
@@ -141,7 +141,7 @@ public final class AgentConfig {
 
     private boolean failOnError() {
         String v = get(ON_ERROR);
-        return v != null && choice(ON_ERROR_CHOICES, v).equals("fail");
+        return v != null && choice(ON_ERROR_SETTING, v).equals("fail");
     }
 
     private String get(String key) {
