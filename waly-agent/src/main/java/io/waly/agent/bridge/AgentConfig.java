@@ -29,9 +29,10 @@ public final class AgentConfig {
 
     public static final String CONFIG = "walyConfig";
     public static final String ON_ERROR = "walyAgentOnError";
+    private static final String LOG_DIR = "walyLogDir";
     /** waly-jdbc's settings, in {@code WalyProperty}'s order: the name, the default, then the values allowed if few. */
     static final String[][] DRIVER = {
-            {"walyLogDir", "./waly-log"},
+            {LOG_DIR, "./waly-log"},
             {"walyDurability", "fsync", "fsync", "async", "none"},
             {"walyFlushMillis", "200"},
             {"walyOnLogFailure", "fail", "fail", "continue"},
@@ -59,7 +60,7 @@ public final class AgentConfig {
     }
 
     public File logDir() {
-        return new File(driver.getProperty(DRIVER[0][0]));
+        return new File(driver.getProperty(LOG_DIR));
     }
 
     /**

@@ -83,7 +83,10 @@ class AgentConfigTest {
             assertThat(setting[0]).isEqualTo(properties[i].getName());
             assertThat(setting[1]).as(setting[0]).isEqualTo(properties[i].getDefaultValue());
             assertThat(Arrays.copyOfRange(setting, 2, setting.length)).as(setting[0]).containsExactly(properties[i].getChoices());
+            assertThat(AgentConfig.systemPropertyName(setting[0])).isEqualTo(properties[i].systemPropertyName());
+            assertThat(AgentConfig.environmentName(setting[0])).isEqualTo(properties[i].environmentName());
         }
+        assertThat(AgentConfig.environmentName(AgentConfig.ON_ERROR)).isEqualTo("WALY_AGENT_ON_ERROR");
     }
 
     /** The agent checks the driver's settings without WalyConfig (startup cost): it must accept and refuse the same. */
