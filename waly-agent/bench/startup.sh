@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Startup cost of the agent for an application that never connects to PostgreSQL: a hello-world main, run in turn
 # without an agent, with a no-op agent (premain returns at once: what any -javaagent costs the JVM) and with WAL-y's,
-# N times each; prints the median wall time of each.
+# N times each; prints the median wall time of each, and the median of the differences between WAL-y's run and the
+# no-op agent's just before it (steadier than the difference of the medians on a machine whose speed drifts).
 # Usage: waly-agent/bench/startup.sh [N] [java]   (after mvn verify has built waly-agent/target/waly-agent.jar)
 set -euo pipefail
 N=${1:-31}
@@ -36,4 +37,5 @@ done
 a=$(median < "$work/none"); b=$(median < "$work/noop"); c=$(median < "$work/waly")
 "$JAVA" -version 2>&1 | head -1
 echo "runs: $N each; median wall time: no agent $(ms "$a") ms, no-op agent $(ms "$b") ms, WAL-y agent $(ms "$c") ms"
-echo "WAL-y over no agent: $(ms $((c - a))) ms; over a no-op agent: $(ms $((c - b))) ms"
+d=$(paste "$work/noop" "$work/waly" | awk '{print $2 - $1}' | median)
+echo "WAL-y over no agent: $(ms $((c - a))) ms; over a no-op agent: $(ms $((c - b))) ms (median of the differences per round: $(ms "$d") ms)"
