@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Startup cost of the agent for an application that never connects to PostgreSQL: a hello-world main, run in turn
 # without an agent, with a no-op agent (premain returns at once: what any -javaagent costs the JVM) and with WAL-y's,
-# N times each; prints the median wall time of each.
+# N times each; prints the median wall time of each, and the median of the differences between WAL-y's run and the
+# no-op agent's just before it (steadier than the difference of the medians on a machine whose speed drifts).
 # Usage: waly-agent/bench/startup.sh [N] [java]   (after mvn verify has built waly-agent/target/waly-agent.jar)
 set -euo pipefail
 N=${1:-31}
@@ -26,6 +27,7 @@ run() {   # prints the wall time of one run in microseconds
   echo $(( (t1 - t0) / 1000 ))
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ms() { awk -v us="$1" 'BEGIN {printf "%.1f", us / 1000}'; }   # microseconds as milliseconds, one decimal
 for _ in 1 2 3; do run > /dev/null; run "-javaagent:$jar=walyLogDir=$work/log" > /dev/null; done   # warm the page cache
 for _ in $(seq "$N"); do
   run >> "$work/none"
@@ -34,5 +36,6 @@ for _ in $(seq "$N"); do
 done
 a=$(median < "$work/none"); b=$(median < "$work/noop"); c=$(median < "$work/waly")
 "$JAVA" -version 2>&1 | head -1
-echo "runs: $N each; median wall time: no agent $((a / 1000)) ms, no-op agent $((b / 1000)) ms, WAL-y agent $((c / 1000)) ms"
-echo "WAL-y over no agent: $(( (c - a) / 1000 )) ms; over a no-op agent: $(( (c - b) / 1000 )) ms"
+echo "runs: $N each; median wall time: no agent $(ms "$a") ms, no-op agent $(ms "$b") ms, WAL-y agent $(ms "$c") ms"
+d=$(paste "$work/noop" "$work/waly" | awk '{print $2 - $1}' | median)
+echo "WAL-y over no agent: $(ms $((c - a))) ms; over a no-op agent: $(ms $((c - b))) ms (median of the differences per round: $(ms "$d") ms)"

@@ -2,13 +2,14 @@ package io.waly.agent.bridge;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.Properties;
 import java.util.Set;
 
 /**
  * The transformer the JVM calls for every class it loads. It compares the name with the few classes the agent
  * instruments and returns at once for all others, so that an application that never loads pgjdbc never loads Byte
- * Buddy either: the agent's start costs nothing measurable. The Byte Buddy transformer behind it is made at the first
- * match.
+ * Buddy, nor anything else of the agent jar's pack. At the first match it makes the tooling class loader over the pack
+ * and, in it, the Byte Buddy transformer that does the work, with the settings resolved at start.
  */
 public final class LazyTransformer implements ClassFileTransformer {
 
@@ -18,15 +19,14 @@ public final class LazyTransformer implements ClassFileTransformer {
             "org/postgresql/xa/PGXADataSource",
             "org/postgresql/xa/PGXAConnection",
             "io/waly/jdbc/Connections");
+    private static final String DELEGATE = "io.waly.agent.tooling.PgjdbcTransformer";
 
-    private final ClassLoader tooling;
-    private final String delegateClass;
+    private final Properties config;
     private volatile ClassFileTransformer delegate;
     private volatile boolean broken;
 
-    public LazyTransformer(ClassLoader tooling, String delegateClass) {
-        this.tooling = tooling;
-        this.delegateClass = delegateClass;
+    public LazyTransformer(Properties config) {
+        this.config = config;
     }
 
     /** Whether the agent instruments this class of this loader (never its own, nor the bootstrap loader's). */
@@ -55,7 +55,7 @@ public final class LazyTransformer implements ClassFileTransformer {
         synchronized (this) {
             if (delegate == null && !broken) {
                 try {
-                    delegate = (ClassFileTransformer) Class.forName(delegateClass, true, tooling).getConstructor().newInstance();
+                    delegate = AgentClassLoader.tooling(DELEGATE, config);
                 } catch (Throwable t) {
                     broken = true;
                     Report.once("tooling", "WAL-y cannot load its instrumentation (" + t + "); connections are not logged");

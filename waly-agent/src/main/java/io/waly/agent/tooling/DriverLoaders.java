@@ -3,9 +3,7 @@ package io.waly.agent.tooling;
 import io.waly.agent.bridge.AgentClassLoader;
 import io.waly.agent.bridge.Bridge;
 import io.waly.agent.bridge.Report;
-import java.io.File;
 import java.util.Properties;
-import java.util.jar.JarFile;
 
 /**
  * One copy of WAL-y's driver code per class loader that defines pgjdbc, made at its first connection: an
@@ -20,8 +18,7 @@ final class DriverLoaders implements Bridge.Handler {
     private static final String RUNTIME = "io.waly.agent.runtime.AgentConnections";
     private static final String PG_DRIVER = "org.postgresql.Driver";
 
-    private final JarFile jar;
-    private final File jarFile;
+    private final AgentClassLoader tooling;
     private final Properties config;
 
     private final ClassValue<Bridge.Wrapper> perPgjdbc = new ClassValue<>() {
@@ -31,9 +28,9 @@ final class DriverLoaders implements Bridge.Handler {
         }
     };
 
-    DriverLoaders(JarFile jar, File jarFile, Properties config) {
-        this.jar = jar;
-        this.jarFile = jarFile;
+    /** @param tooling the agent's tooling loader, over the pack the driver loaders read too */
+    DriverLoaders(AgentClassLoader tooling, Properties config) {
+        this.tooling = tooling;
         this.config = config;
     }
 
@@ -50,7 +47,7 @@ final class DriverLoaders implements Bridge.Handler {
 
     private Bridge.Wrapper load(ClassLoader pgjdbc) {
         try {
-            AgentClassLoader loader = new AgentClassLoader("waly-driver", jar, jarFile, pgjdbc);
+            AgentClassLoader loader = new AgentClassLoader("waly-driver", tooling, pgjdbc);
             Class<?> runtime = loader.loadClass(RUNTIME);
             return (Bridge.Wrapper) runtime.getConstructor(Properties.class).newInstance(config);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

@@ -5,12 +5,15 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.waly.agent.bridge.AgentClassLoader;
+import io.waly.agent.bridge.Bridge;
 import io.waly.agent.bridge.LazyTransformer;
 import io.waly.agent.tooling.advice.DepthAdvice;
 import io.waly.agent.tooling.advice.WrapAdvice;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.Map;
+import java.util.Properties;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -44,7 +47,11 @@ public final class PgjdbcTransformer implements ClassFileTransformer {
             .with(Implementation.Context.Disabled.Factory.INSTANCE);
     private final Map<String, AsmVisitorWrapper> advice;
 
-    public PgjdbcTransformer() {
+    /** Made by {@link LazyTransformer} at the first pgjdbc class, with the settings resolved at start. */
+    public PgjdbcTransformer(AgentClassLoader tooling, Properties config) {
+        // the advice calls the bridge, so its handler must be there before the first instrumented class runs; here
+        // rather than at start, where its classes would cost every host JVM's start
+        Bridge.install(new DriverLoaders(tooling, config));
         Advice wrap = Advice.to(WrapAdvice.class);
         Advice depth = Advice.to(DepthAdvice.class);
         advice = Map.of(

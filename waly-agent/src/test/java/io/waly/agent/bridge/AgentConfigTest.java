@@ -1,10 +1,14 @@
-package io.waly.agent.tooling;
+package io.waly.agent.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.waly.jdbc.config.WalyConfig;
+import io.waly.jdbc.config.WalyProperty;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -42,19 +46,19 @@ class AgentConfigTest {
         Path a = Files.writeString(dir.resolve("a.properties"), "walyLogDir=/a\n");
         Path b = Files.writeString(dir.resolve("b.properties"), "walyLogDir=/b\n");
         assertThat(AgentConfig.resolve(null, sys("waly.config", a.toString()), Map.of("WALY_CONFIG", b.toString())).logDir())
-                .isEqualTo(Path.of("/a"));
-        assertThat(AgentConfig.resolve("", sys(), Map.of("WALY_CONFIG", b.toString())).logDir()).isEqualTo(Path.of("/b"));
+                .isEqualTo(new File("/a"));
+        assertThat(AgentConfig.resolve("", sys(), Map.of("WALY_CONFIG", b.toString())).logDir()).isEqualTo(new File("/b"));
     }
 
     @Test
     void defaults() {
-        assertThat(AgentConfig.resolve(null, sys(), Map.of()).logDir()).isEqualTo(Path.of("./waly-log"));
+        assertThat(AgentConfig.resolve(null, sys(), Map.of()).logDir()).isEqualTo(new File("./waly-log"));
     }
 
     @Test
     void badSettingsAreNamed() {
         assertThatThrownBy(() -> AgentConfig.resolve("walyDurability=maybe", sys(), Map.of()))
-                .isInstanceOf(AgentConfigException.class).hasMessageContaining("walyDurability must be one of fsync, async, none but was: maybe");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("walyDurability must be one of fsync, async, none but was: maybe");
         assertThatThrownBy(() -> AgentConfig.resolve("walyLogdir=/x", sys(), Map.of()))
                 .hasMessageStartingWith("unknown agent option walyLogdir (options: walyLogDir, ");
         assertThatThrownBy(() -> AgentConfig.resolve("walyLogDir=/x,walyLogDir=/y", sys(), Map.of()))
@@ -67,6 +71,50 @@ class AgentConfigTest {
                 .hasMessage("walyAgentOnError must be one of start, fail but was: sometimes");
         assertThatThrownBy(() -> AgentConfig.resolve("walyConfig=" + dir.resolve("none"), sys(), Map.of()))
                 .hasMessageContaining("cannot be read");
+    }
+
+    /** The agent's copy of the driver's settings (startup cost, see AgentConfig) is waly-jdbc's. */
+    @Test
+    void driverSettingsAreWalyProperty() {
+        WalyProperty[] properties = WalyProperty.values();
+        assertThat(AgentConfig.DRIVER.length).isEqualTo(properties.length);
+        for (int i = 0; i < properties.length; i++) {
+            String[] setting = AgentConfig.DRIVER[i];
+            assertThat(setting[0]).isEqualTo(properties[i].getName());
+            assertThat(setting[1]).as(setting[0]).isEqualTo(properties[i].getDefaultValue());
+            assertThat(Arrays.copyOfRange(setting, 2, setting.length)).as(setting[0]).containsExactly(properties[i].getChoices());
+            assertThat(AgentConfig.systemPropertyName(setting[0])).isEqualTo(properties[i].systemPropertyName());
+            assertThat(AgentConfig.environmentName(setting[0])).isEqualTo(properties[i].environmentName());
+        }
+        assertThat(AgentConfig.environmentName(AgentConfig.ON_ERROR)).isEqualTo("WALY_AGENT_ON_ERROR");
+    }
+
+    /** The agent checks the driver's settings without WalyConfig (startup cost): it must accept and refuse the same. */
+    @Test
+    void checksAsTheDriverDoes() {
+        String[][] cases = {
+                {"walyFlushMillis", "0"}, {"walyFlushMillis", "1"}, {"walyFlushMillis", "-3"}, {"walyFlushMillis", " 20 "},
+                {"walyFlushMillis", "soon"}, {"walySegmentBytes", "4095"}, {"walySegmentBytes", "4096"},
+                {"walySegmentBytes", "1e6"}, {"walyDurability", "ASYNC"}, {"walyDurability", " none "},
+                {"walyDurability", "maybe"}, {"walyOnLogFailure", "continue"}, {"walyOnLogFailure", "ignore"},
+                {"walyCaptureEffects", "Always"}, {"walyCaptureEffects", "sometimes"}, {"walyLogDir", "relative/dir"}};
+        for (String[] c : cases) {
+            Properties driver = AgentConfig.resolve(null, sys(), Map.of()).driverProperties();
+            driver.setProperty(c[0], c[1]);
+            String driverSays = null;
+            try {
+                WalyConfig.from(driver);
+            } catch (IllegalArgumentException e) {
+                driverSays = e.getMessage();
+            }
+            String agentSays = null;
+            try {
+                AgentConfig.resolve(c[0] + "=" + c[1], sys(), Map.of());
+            } catch (IllegalArgumentException e) {
+                agentSays = e.getMessage();
+            }
+            assertThat(agentSays).as(c[0] + "=" + c[1]).isEqualTo(driverSays);
+        }
     }
 
     @Test
@@ -83,10 +131,10 @@ class AgentConfigTest {
 
     @Test
     void theLogDirectoryMustBeWritable() throws Exception {
-        AgentInstaller.checkWritable(dir.resolve("new/log"));
+        AgentConfig.checkWritable(dir.resolve("new/log").toFile());
         assertThat(dir.resolve("new/log")).isDirectory().isEmptyDirectory();
         Path file = Files.writeString(dir.resolve("file"), "x");
-        assertThatThrownBy(() -> AgentInstaller.checkWritable(file.resolve("log")))
-                .isInstanceOf(AgentConfigException.class).hasMessageContaining("is not a writable directory");
+        assertThatThrownBy(() -> AgentConfig.checkWritable(file.resolve("log").toFile()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a writable directory");
     }
 }
