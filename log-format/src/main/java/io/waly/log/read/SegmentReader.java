@@ -54,6 +54,10 @@ public final class SegmentReader implements AutoCloseable {
 
     private ByteBuffer window = ByteBuffer.allocate(READ_AHEAD);
     private long windowStart = -1;
+    // where next() last found preallocated zeros running to the end of the file, and the file's size then
+    private long zerosCheckedAt = -1;
+    private long zerosCheckedSize;
+    private final ByteBuffer probe = ByteBuffer.allocate(SEQ_OFFSET + Long.BYTES);
 
     private SegmentReader(Path file, FileChannel ch, SegmentHeader header) {
         this.file = file;
@@ -145,12 +149,19 @@ public final class SegmentReader implements AutoCloseable {
         checksumValid = false;
         long size = ch.size();
         if (position == size) return Step.END;
+        // a follower at the tail: nothing was written since the zeros were checked (a record starts with its seq ≥ 1)
+        if (position == zerosCheckedAt && size == zerosCheckedSize && stillZero(size)) return Step.END;
+        zerosCheckedAt = -1;
         if (size - position < PAYLOAD_OFFSET || zeroHeader()) {
             // zeros after the last record are space the writer preallocated (FORMAT.md §5.1); zeros followed by
             // anything else are not, and neither is a window of this reader's that a writer has since overwritten
             boolean end = Zeros.toEnd(ch, position);
             refresh();
-            if (end) return Step.END;
+            if (end) {
+                zerosCheckedAt = position;
+                zerosCheckedSize = size;
+                return Step.END;
+            }
         }
         if (size - position < PAYLOAD_OFFSET) {
             problem = "incomplete record header (" + (size - position) + " bytes before end of file)";
@@ -201,6 +212,14 @@ public final class SegmentReader implements AutoCloseable {
         expectedSeq = seq + 1;
         prevHash = hash;
         return Step.RECORD;
+    }
+
+    /** Whether the record header's place at the current position still reads as zeros (one small read, no window). */
+    private boolean stillZero(long size) throws IOException {
+        probe.clear().limit((int) Math.min(probe.capacity(), size - position));
+        while (probe.hasRemaining() && ch.read(probe, position + probe.position()) > 0) { /* fill */ }
+        for (int i = 0; i < probe.position(); i++) if (probe.get(i) != 0) return false;
+        return true;
     }
 
     /** Whether the bytes at the current position, as last read, start like zeros rather than a record. */
