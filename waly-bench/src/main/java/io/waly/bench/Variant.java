@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -93,12 +92,7 @@ enum Variant {
 
     /** The bytes of a WAL-y log: its last segment's file also holds the zeros preallocated after its records. */
     static long walyLogBytes(Path dir) throws IOException {
-        List<Path> segments = Segments.list(dir);
-        long n = 0;
-        for (int i = 0; i < segments.size(); i++) {
-            n += i < segments.size() - 1 ? size(segments.get(i)) : SegmentReader.recordsEnd(segments.get(i));
-        }
-        return n;
+        return SegmentReader.logBytes(Segments.list(dir));
     }
 
     private static long size(Path f) {

@@ -10,7 +10,10 @@ import io.waly.log.format.Zeros;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -98,13 +101,29 @@ public final class SegmentReader implements AutoCloseable {
     }
 
     /**
-     * The offset where a segment's readable records end: its size, less the zeros a writer preallocated and any torn
-     * or damaged tail (what a segment holds of the log, for size reports).
+     * The bytes the segments hold of the log: every file's size, except that the last counts up to its last readable
+     * record, without the zeros a live or crashed writer preallocated after it (for size reports; a last segment whose
+     * header cannot be read counts whole).
      */
-    public static long recordsEnd(Path file) throws IOException {
+    public static long logBytes(List<Path> segments) throws IOException {
+        long n = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            Path f = segments.get(i);
+            try {
+                n += i < segments.size() - 1 ? Files.size(f) : recordsEnd(f);
+            } catch (NoSuchFileException e) {
+                // removed while we look: counted as empty
+            }
+        }
+        return n;
+    }
+
+    private static long recordsEnd(Path file) throws IOException {
         try (SegmentReader r = open(file)) {
             while (r.next() == Step.RECORD) { /* read on */ }
             return r.position();
+        } catch (LogCorruptException e) {
+            return Files.size(file);
         }
     }
 

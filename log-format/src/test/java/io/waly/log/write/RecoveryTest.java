@@ -11,6 +11,7 @@ import io.waly.log.LogRecord;
 import io.waly.log.format.RecordKind;
 import io.waly.log.read.LogReader;
 import io.waly.log.read.LogVerifier;
+import io.waly.log.read.SegmentReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -88,6 +89,7 @@ class RecoveryTest {
             assertThat(Files.size(segments(crashed).get(0))).isGreaterThan(written.get(9).offset() + written.get(9).size());
         }
         assertThat(readAll(crashed)).hasSize(10);
+        assertThat(SegmentReader.logBytes(segments(crashed))).isEqualTo(written.get(9).offset() + written.get(9).size());
         assertThat(LogVerifier.verify(crashed).ok()).isTrue();
         try (LogWriter w = LogWriter.open(LogConfig.at(crashed))) {
             assertThat(w.recovery().cutTornTail()).isFalse();

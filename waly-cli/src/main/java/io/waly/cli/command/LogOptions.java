@@ -2,6 +2,7 @@ package io.waly.cli.command;
 
 import io.waly.cli.CliException;
 import io.waly.log.format.Segments;
+import io.waly.log.read.SegmentReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,15 +28,12 @@ final class LogOptions {
         }
     }
 
+    /** The bytes the log holds (a live or crashed log's last segment also holds preallocated zeros, not counted). */
     static long bytes(List<Path> segments) {
-        long n = 0;
-        for (Path p : segments) {
-            try {
-                n += Files.size(p);
-            } catch (IOException e) {
-                // a segment removed while we look: counted as empty
-            }
+        try {
+            return SegmentReader.logBytes(segments);
+        } catch (IOException e) {
+            return 0;   // unreadable: the command reports the reason itself
         }
-        return n;
     }
 }
