@@ -3,6 +3,7 @@ package io.waly.compat.crash;
 import io.waly.jdbc.Connections;
 import io.waly.jdbc.config.WalyConfig;
 import io.waly.log.storage.FileLogStorage;
+import io.waly.log.storage.ForwardingSegmentFile;
 import io.waly.log.storage.LogStorage;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -197,16 +198,16 @@ public final class CrashApp {
             if (point.equals("rollover-before") && k == at) halt();
             SegmentFile f = real.open(file);
             if (point.equals("rollover-after") && k == at) halt();
-            return new SegmentFile() {
+            return new ForwardingSegmentFile(f) {
                 @Override
                 public void write(ByteBuffer bytes) throws IOException {
                     if (point.equals("mid-append") && writes.incrementAndGet() == at && bytes.remaining() > 1) {
                         ByteBuffer half = bytes.duplicate();
                         half.limit(half.position() + bytes.remaining() / 2);
-                        f.write(half);
+                        super.write(half);
                         halt();
                     }
-                    f.write(bytes);
+                    super.write(bytes);
                 }
 
                 @Override
@@ -215,22 +216,7 @@ public final class CrashApp {
                         Thread h = new Thread(CrashApp::halt);
                         h.start();
                     }
-                    f.force();
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return f.size();
-                }
-
-                @Override
-                public void truncate(long size) throws IOException {
-                    f.truncate(size);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    f.close();
+                    super.force();
                 }
             };
         }

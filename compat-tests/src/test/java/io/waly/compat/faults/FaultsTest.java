@@ -9,6 +9,7 @@ import io.waly.jdbc.Connections;
 import io.waly.jdbc.WalyState;
 import io.waly.jdbc.config.WalyConfig;
 import io.waly.log.storage.FileLogStorage;
+import io.waly.log.storage.ForwardingSegmentFile;
 import io.waly.log.storage.LogStorage;
 import io.waly.testing.EmbeddedPostgresServer;
 import java.io.IOException;
@@ -137,32 +138,17 @@ class FaultsTest {
         @Override
         public SegmentFile open(Path file) throws IOException {
             SegmentFile f = FileLogStorage.INSTANCE.open(file);
-            return new SegmentFile() {
+            return new ForwardingSegmentFile(f) {
                 @Override
                 public void write(ByteBuffer bytes) throws IOException {
                     if (failWrites.get()) throw new IOException("No space left on device");
-                    f.write(bytes);
+                    super.write(bytes);
                 }
 
                 @Override
                 public void force() throws IOException {
                     if (failForce.get()) throw new IOException("Input/output error");
-                    f.force();
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return f.size();
-                }
-
-                @Override
-                public void truncate(long size) throws IOException {
-                    f.truncate(size);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    f.close();
+                    super.force();
                 }
             };
         }

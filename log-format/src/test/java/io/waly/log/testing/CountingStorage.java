@@ -1,6 +1,7 @@
 package io.waly.log.testing;
 
 import io.waly.log.storage.FileLogStorage;
+import io.waly.log.storage.ForwardingSegmentFile;
 import io.waly.log.storage.LogStorage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,32 +17,17 @@ public final class CountingStorage implements LogStorage {
     @Override
     public SegmentFile open(Path file) throws IOException {
         SegmentFile f = FileLogStorage.INSTANCE.open(file);
-        return new SegmentFile() {
+        return new ForwardingSegmentFile(f) {
             @Override
             public void write(ByteBuffer bytes) throws IOException {
                 writes.incrementAndGet();
-                f.write(bytes);
+                super.write(bytes);
             }
 
             @Override
             public void force() throws IOException {
                 forces.incrementAndGet();
-                f.force();
-            }
-
-            @Override
-            public long size() throws IOException {
-                return f.size();
-            }
-
-            @Override
-            public void truncate(long size) throws IOException {
-                f.truncate(size);
-            }
-
-            @Override
-            public void close() throws IOException {
-                f.close();
+                super.force();
             }
         };
     }

@@ -1,6 +1,7 @@
 package io.waly.log.testing;
 
 import io.waly.log.storage.FileLogStorage;
+import io.waly.log.storage.ForwardingSegmentFile;
 import io.waly.log.storage.LogStorage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,42 +27,27 @@ public final class FaultyStorage implements LogStorage {
     @Override
     public SegmentFile open(Path file) throws IOException {
         SegmentFile f = FileLogStorage.INSTANCE.open(file);
-        return new SegmentFile() {
+        return new ForwardingSegmentFile(f) {
             @Override
             public void write(ByteBuffer bytes) throws IOException {
                 long left = spaceLeft.get();
                 if (left >= 0 && bytes.remaining() > left) {
                     ByteBuffer part = bytes.duplicate();
                     part.limit(part.position() + (int) left);
-                    f.write(part);
+                    super.write(part);
                     bytes.position(bytes.position() + (int) left);
                     spaceLeft.set(0);
                     throw new IOException("No space left on device");
                 }
                 if (left >= 0) spaceLeft.addAndGet(-bytes.remaining());
-                f.write(bytes);
+                super.write(bytes);
             }
 
             @Override
             public void force() throws IOException {
                 forces.incrementAndGet();
                 if (failForce) throw new IOException("Input/output error (fsync)");
-                f.force();
-            }
-
-            @Override
-            public long size() throws IOException {
-                return f.size();
-            }
-
-            @Override
-            public void truncate(long size) throws IOException {
-                f.truncate(size);
-            }
-
-            @Override
-            public void close() throws IOException {
-                f.close();
+                super.force();
             }
         };
     }
