@@ -119,30 +119,15 @@ public final class ReplayBenchmark {
 
     /** The same rows every time: a seeded generator, one batch and one commit per transaction. */
     static void load(Connection c, int tx, int batch) throws Exception {
-        Random rnd = new Random(1);
-        c.setAutoCommit(false);
-        long id = 0;
-        long base = 1_790_000_000_000L;
-        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-            for (int t = 0; t < tx; t++) {
-                for (int i = 0; i < batch; i++) {
-                    id++;
-                    ps.setLong(1, id);
-                    ps.setInt(2, rnd.nextInt(10_000));
-                    ps.setBigDecimal(3, BigDecimal.valueOf(rnd.nextInt(1_000_000), 2));
-                    ps.setString(4, "payment " + Long.toHexString(rnd.nextLong()));
-                    ps.setTimestamp(5, new Timestamp(base + id * 1000));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                c.commit();
-            }
-        }
-        c.setAutoCommit(true);
+        load(c, tx, batch, true);
     }
 
     /** The same rows as {@link #load}, one statement execution per row: a round trip each. */
     static void loadRowByRow(Connection c, int tx, int batch) throws Exception {
+        load(c, tx, batch, false);
+    }
+
+    private static void load(Connection c, int tx, int batch, boolean batched) throws Exception {
         Random rnd = new Random(1);
         c.setAutoCommit(false);
         long id = 0;
@@ -156,8 +141,10 @@ public final class ReplayBenchmark {
                     ps.setBigDecimal(3, BigDecimal.valueOf(rnd.nextInt(1_000_000), 2));
                     ps.setString(4, "payment " + Long.toHexString(rnd.nextLong()));
                     ps.setTimestamp(5, new Timestamp(base + id * 1000));
-                    ps.executeUpdate();
+                    if (batched) ps.addBatch();
+                    else ps.executeUpdate();
                 }
+                if (batched) ps.executeBatch();
                 c.commit();
             }
         }
