@@ -30,20 +30,54 @@ public final class Cbor {
         void write(CBORGenerator g) throws IOException;
     }
 
-    /** Reused per thread: encoding runs on the application's threads, and one buffer each keeps it allocation-light. */
-    private static final ThreadLocal<ByteArrayOutputStream> BUFFERS = ThreadLocal.withInitial(() -> new ByteArrayOutputStream(512));
+    /**
+     * One generator per thread, kept from record to record: encoding runs on the application's threads, and making a
+     * generator (its context, its recycled buffers, a thread-local lookup) cost as much as encoding a small payload.
+     * CBOR values follow each other at the root with nothing in between, so each record's bytes are what the stream
+     * received since the last one.
+     */
+    private static final class Encoder {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        final CBORGenerator generator;
+
+        Encoder() {
+            try {
+                generator = FACTORY.createGenerator(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static final ThreadLocal<Encoder> ENCODERS = ThreadLocal.withInitial(Encoder::new);
 
     public static byte[] encode(Body body) {
-        ByteArrayOutputStream out = BUFFERS.get();
-        out.reset();
-        try (CBORGenerator g = FACTORY.createGenerator(out)) {
-            body.write(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Encoder e = ENCODERS.get();
+        try {
+            body.write(e.generator);
+            e.generator.flush();
+        } catch (IOException x) {
+            ENCODERS.remove();   // a value left half written: this generator is never used again
+            throw new UncheckedIOException(x);
+        } catch (RuntimeException | Error x) {
+            ENCODERS.remove();
+            throw x;
         }
-        byte[] bytes = out.toByteArray();
-        if (out.size() > 1 << 20) BUFFERS.remove();  // do not keep a huge statement's buffer alive
+        byte[] bytes = e.out.toByteArray();
+        e.out.reset();
+        if (bytes.length > 1 << 20) ENCODERS.remove();  // do not keep a huge statement's buffer alive
         return bytes;
+    }
+
+    /**
+     * Writes {@code encoded}, one complete CBOR value encoded earlier by {@link #encode}, as the value of the field just
+     * named in a map begun with {@code writeStartObject()} (indefinite length: no count of entries to keep): the bytes are
+     * those writing the value itself would give, without the work. The generator is told a value was written, so that
+     * the fields after it are accepted.
+     */
+    static void writeEncoded(CBORGenerator g, byte[] encoded) throws IOException {
+        g.writeBytes(encoded, 0, encoded.length);
+        ((com.fasterxml.jackson.dataformat.cbor.CBORWriteContext) g.getOutputContext()).writeValue();
     }
 
     /** Decodes a payload into maps (insertion-ordered), lists, String, Long/BigInteger, Double, BigDecimal, byte[], Boolean, null. */

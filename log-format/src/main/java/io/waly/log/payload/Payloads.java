@@ -78,11 +78,26 @@ public final class Payloads {
         }
 
         public byte[] encode() {
+            return encode(null);
+        }
+
+        /**
+         * The same bytes as {@link #encode()}, with the SQL text and the command taken from {@code repeated} when they
+         * are its own (the same text, the same command object) instead of being encoded again: a prepared statement
+         * executed many times then encodes only its parameters. Null, or parts of another statement, are ignored.
+         */
+        public byte[] encode(Repeated repeated) {
+            boolean spliced = repeated != null && repeated.command == command && repeated.sql.equals(sql);
             return Cbor.encode(g -> {
                 g.writeStartObject();
                 g.writeNumberField("schemaVersion", schemaVersion);
                 g.writeNumberField("conn", connection);
-                g.writeStringField("sql", Cbor.text(sql));
+                if (spliced) {
+                    g.writeFieldName("sql");
+                    Cbor.writeEncoded(g, repeated.sqlBytes);
+                } else {
+                    g.writeStringField("sql", Cbor.text(sql));
+                }
                 if (params != null && !params.isEmpty()) {
                     g.writeFieldName("params");
                     ValueCodec.writeList(g, params);
@@ -93,7 +108,8 @@ public final class Payloads {
                 }
                 if (command != null) {
                     g.writeFieldName("command");
-                    CommandCodec.write(g, command);
+                    if (spliced) Cbor.writeEncoded(g, repeated.commandBytes);
+                    else CommandCodec.write(g, command);
                 }
                 if (autocommit) g.writeBooleanField("autocommit", true);
                 if (prepared) g.writeBooleanField("prepared", true);
@@ -104,6 +120,29 @@ public final class Payloads {
                 }
                 g.writeEndObject();
             });
+        }
+
+        /**
+         * What every execution of one statement repeats in its STATEMENT record — the SQL text and the parsed command
+         * — encoded once, for {@link #encode(Repeated)} to copy into each record. Immutable; share it across threads.
+         */
+        public static final class Repeated {
+            private final String sql;
+            private final Command command;
+            private final byte[] sqlBytes;
+            private final byte[] commandBytes;
+
+            public Repeated(String sql, Command command) {
+                this.sql = java.util.Objects.requireNonNull(sql);
+                this.command = command;
+                this.sqlBytes = Cbor.encode(g -> g.writeString(Cbor.text(sql)));
+                this.commandBytes = command == null ? null : Cbor.encode(g -> CommandCodec.write(g, command));
+            }
+
+            /** The SQL text as logged. */
+            public String sql() {
+                return sql;
+            }
         }
 
         /**

@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Encoding the payloads the driver appends for each write (CBOR, {@link Payloads}): the STATEMENT of a prepared
  * TPC-B UPDATE with its two parameters, of a five-parameter INSERT (the batch workload's row), of a literal-heavy
- * INSERT (its command carries every literal), and the OUTCOME that follows each. Appending the bytes to the log per
+ * INSERT (its command carries every literal), and the OUTCOME that follows each; the {@code …Repeated} variants splice
+ * the SQL text and command encoded once, as the driver does from a text's second execution on. Appending the bytes to the log per
  * durability mode is log-format's {@code AppendBench}/{@code FsyncCommitBench}.
  *
  * <pre>java -cp waly-bench/target/waly-bench.jar org.openjdk.jmh.Main EncodeBench</pre>
@@ -42,6 +43,8 @@ public class EncodeBench {
     private String heavySql;
     private List<Value> updateParams;
     private List<Value> insertParams;
+    private Payloads.Statement.Repeated updateParts;
+    private Payloads.Statement.Repeated insertParts;
 
     @Setup
     public void setup() {
@@ -54,6 +57,19 @@ public class EncodeBench {
         insertParams = List.of(Value.int8(123_456), Value.text("item number 123456"),
                 Value.numeric(new java.math.BigDecimal("234.56")), Value.int4(72),
                 Value.of(Value.Kind.TIMESTAMPTZ, "2024-05-02T20:17:36.123456+00:00"));
+        updateParts = new Payloads.Statement.Repeated(ParseBench.UPDATE, update);
+        insertParts = new Payloads.Statement.Repeated(INSERT, insert);
+    }
+
+    /** The same record, its SQL text and command spliced in already encoded (every execution after a text's first). */
+    @Benchmark
+    public byte[] statementUpdateRepeated() {
+        return new Payloads.Statement(ParseBench.UPDATE, updateParams, new int[2], update, false, -1, null, 1, true).encode(updateParts);
+    }
+
+    @Benchmark
+    public byte[] statementInsertRowRepeated() {
+        return new Payloads.Statement(INSERT, insertParams, new int[5], insert, false, 17, null, 1, true).encode(insertParts);
     }
 
     @Benchmark

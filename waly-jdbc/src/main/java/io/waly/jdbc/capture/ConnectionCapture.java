@@ -199,8 +199,24 @@ public final class ConnectionCapture {
     }
 
     private long appendStatement(StatementLog st, boolean autocommit) {
-        return log.append(RecordKind.STATEMENT, txId, new Payloads.Statement(Secrets.redact(st.sql), st.params, st.jdbcTypes, st.info().command(),
-                autocommit, st.batchIndex, st.copyData, connection, st.jdbcTypes != null).encode());
+        Payloads.Statement.Repeated parts = repeatedParts(st);
+        String sql = parts != null ? parts.sql() : Secrets.redact(st.sql);
+        return log.append(RecordKind.STATEMENT, txId, new Payloads.Statement(sql, st.params, st.jdbcTypes, st.info().command(),
+                autocommit, st.batchIndex, st.copyData, connection, st.jdbcTypes != null).encode(parts));
+    }
+
+    /**
+     * A text logged a second time keeps its redacted SQL and its command encoded ({@link SqlInfo#logged}), so that every
+     * execution after encodes only its parameters: the TPC-B statements' records then cost a third of their encoding.
+     */
+    private static Payloads.Statement.Repeated repeatedParts(StatementLog st) {
+        SqlInfo info = st.info();
+        SqlInfo.Logged kept = info.logged();
+        if (kept != null) return kept.sql().equals(st.sql) ? kept.parts() : null;
+        if (!info.loggedAgain() || st.copyData != null) return null;
+        Payloads.Statement.Repeated parts = new Payloads.Statement.Repeated(Secrets.redact(st.sql), info.command());
+        info.keepLogged(new SqlInfo.Logged(st.sql, parts));
+        return parts;
     }
 
     /** Starts the log's transaction: SESSION once per connection, then BEGIN with the database's transaction id. */

@@ -1,17 +1,91 @@
 package io.waly.jdbc.sql;
 
 import io.waly.command.Command;
+import io.waly.log.payload.Payloads;
 
 /**
  * What the driver needs to know about one SQL string, computed once and cached: its kind, for savepoint statements
  * the savepoint's name, for writes the parsed command (with the statement's own literals in it), and whether it
  * opens with a WITH clause — whose sub-statements may write other tables than the command's, so that the rows the
  * main statement wrote never stand for all it did.
+ *
+ * <p>It also keeps, for a text that is logged again and again (a prepared statement in a loop), the parts of its
+ * STATEMENT record that never change, encoded once ({@link #logged}).
  */
-public record SqlInfo(SqlKind kind, String savepointName, Command command, boolean multiStatement, boolean volatileCall,
-                      boolean withClause) {
+public final class SqlInfo {
+    private final SqlKind kind;
+    private final String savepointName;
+    private final Command command;
+    private final boolean multiStatement;
+    private final boolean volatileCall;
+    private final boolean withClause;
+
+    /** The text's STATEMENT parts as logged, and the text they were made from. */
+    public record Logged(String sql, Payloads.Statement.Repeated parts) {}
+
+    private volatile Logged logged;
+    private boolean loggedBefore;   // racy on purpose: a lost update costs one more plain encoding
+
+    public SqlInfo(SqlKind kind, String savepointName, Command command, boolean multiStatement, boolean volatileCall,
+                   boolean withClause) {
+        this.kind = kind;
+        this.savepointName = savepointName;
+        this.command = command;
+        this.multiStatement = multiStatement;
+        this.volatileCall = volatileCall;
+        this.withClause = withClause;
+    }
+
+    public SqlKind kind() {
+        return kind;
+    }
+
+    public String savepointName() {
+        return savepointName;
+    }
+
+    public Command command() {
+        return command;
+    }
+
+    public boolean multiStatement() {
+        return multiStatement;
+    }
+
+    public boolean volatileCall() {
+        return volatileCall;
+    }
+
+    public boolean withClause() {
+        return withClause;
+    }
 
     public boolean isRead() {
         return kind == SqlKind.READ || kind == SqlKind.EMPTY;
+    }
+
+    /**
+     * The encoded parts kept for this text; null until it is logged a second time ({@link #keepLogged}), so that a text
+     * logged once — a statement with its literals inline — keeps no copy.
+     */
+    public Logged logged() {
+        return logged;
+    }
+
+    /** Called at each logging while {@link #logged()} is null: true from the second call on, when parts are worth keeping. */
+    public boolean loggedAgain() {
+        if (loggedBefore) return true;
+        loggedBefore = true;
+        return false;
+    }
+
+    public void keepLogged(Logged parts) {
+        logged = parts;
+    }
+
+    @Override
+    public String toString() {
+        return "SqlInfo[kind=" + kind + ", savepointName=" + savepointName + ", command=" + command + ", multiStatement="
+                + multiStatement + ", volatileCall=" + volatileCall + ", withClause=" + withClause + "]";
     }
 }
