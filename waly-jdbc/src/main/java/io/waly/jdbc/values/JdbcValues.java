@@ -297,6 +297,32 @@ public final class JdbcValues {
 
     /** A cell of a row the database returned (a RETURNING image), typed by its column's database type. */
     public static Value fromResultSet(ResultSet rs, int col, String pgType) throws SQLException {
+        // Types recorded as their text are read as text only: pgjdbc's object for a timestamp would go through a
+        // Calendar, which cost more than the rest of reading an effects row.
+        switch (pgType) {
+            case "date":
+                return text(rs, col, pgType, Kind.DATE, "date");
+            case "timestamp":
+                return text(rs, col, pgType, Kind.TIMESTAMP, "timestamp");
+            case "timestamptz":
+                return text(rs, col, pgType, Kind.TIMESTAMPTZ, "timestamptz");
+            case "time":
+                return text(rs, col, pgType, Kind.TIME, "time");
+            case "timetz":
+                return text(rs, col, pgType, Kind.TIMETZ, "timetz");
+            case "json":
+            case "jsonb":
+                return text(rs, col, pgType, Kind.JSON, pgType);
+            case "interval":
+                return text(rs, col, pgType, Kind.INTERVAL, "interval");
+            case "text":
+            case "varchar":
+            case "bpchar":
+            case "name":
+                return text(rs, col, pgType, Kind.TEXT, pgType.equals("text") ? null : pgType);
+            default:
+                break;
+        }
         Object o = rs.getObject(col);
         if (o == null || rs.wasNull()) return Value.nullOf(pgType);
         switch (pgType) {
@@ -320,32 +346,17 @@ public final class JdbcValues {
                 return Value.bool((Boolean) o);
             case "bytea":
                 return Value.bytes(rs.getBytes(col));
-            case "date":
-                return new Value(Kind.DATE, rs.getString(col), "date");
-            case "timestamp":
-                return new Value(Kind.TIMESTAMP, rs.getString(col), "timestamp");
-            case "timestamptz":
-                return new Value(Kind.TIMESTAMPTZ, rs.getString(col), "timestamptz");
-            case "time":
-                return new Value(Kind.TIME, rs.getString(col), "time");
-            case "timetz":
-                return new Value(Kind.TIMETZ, rs.getString(col), "timetz");
             case "uuid":
                 return new Value(Kind.UUID, o.toString(), null);
-            case "json":
-            case "jsonb":
-                return new Value(Kind.JSON, rs.getString(col), pgType);
-            case "interval":
-                return new Value(Kind.INTERVAL, rs.getString(col), "interval");
-            case "text":
-            case "varchar":
-            case "bpchar":
-            case "name":
-                return new Value(Kind.TEXT, rs.getString(col), pgType.equals("text") ? null : pgType);
             default:
                 if (o instanceof Array a) return array(a);
                 return new Value(Kind.OTHER, rs.getString(col), pgType);
         }
+    }
+
+    private static Value text(ResultSet rs, int col, String pgType, Kind kind, String typeName) throws SQLException {
+        String s = rs.getString(col);
+        return s == null ? Value.nullOf(pgType) : new Value(kind, s, typeName);
     }
 
     /** A value as SQL text for a literal: used where the server parses the text (row images read back as strings). */
