@@ -15,10 +15,15 @@ import java.util.List;
 public final class ValueCodec {
     private ValueCodec() {}
 
+    /** The kinds' tags with their UTF-8 kept, written as bytes rather than encoded again at every value. */
+    private static final com.fasterxml.jackson.core.io.SerializedString[] TAGS = java.util.Arrays.stream(Value.Kind.values())
+            .map(k -> new com.fasterxml.jackson.core.io.SerializedString(k.tag))
+            .toArray(com.fasterxml.jackson.core.io.SerializedString[]::new);
+
     public static void write(CBORGenerator g, Value v) throws IOException {
         boolean typed = v.typeName() != null;
         g.writeStartArray(v, typed ? 3 : 2);
-        g.writeString(v.kind().tag);
+        g.writeString(TAGS[v.kind().ordinal()]);
         Object o = v.value();
         switch (v.kind()) {
             case NULL -> g.writeNull();

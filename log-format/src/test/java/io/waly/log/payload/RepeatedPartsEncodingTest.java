@@ -61,4 +61,26 @@ class RepeatedPartsEncodingTest {
         assertThat(statement("UPDATE a SET x = ?", UPDATE).encode()).isEqualTo(before);
         assertThat(Payloads.Commit.decode(new Payloads.Commit(42).encode()).dbTxid()).isEqualTo(42);
     }
+
+    @Test
+    void everyValueOpensWithItsTagAsADefiniteTextString() {
+        for (Value.Kind kind : Value.Kind.values()) {
+            Object sample = switch (kind) {
+                case NULL -> null;
+                case BOOL -> true;
+                case INT2, INT4, INT8 -> 1L;
+                case FLOAT4, FLOAT8 -> 1.5;
+                case NUMERIC -> java.math.BigDecimal.ONE;
+                case BYTES -> new byte[] {1};
+                case ARRAY -> List.of(Value.int4(1));
+                default -> "x";
+            };
+            byte[] bytes = Cbor.encode(g -> ValueCodec.write(g, new Value(kind, sample, null)));
+            byte[] tag = kind.tag.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(bytes[0]).as(kind.tag).isEqualTo((byte) 0x82);              // array of 2 (RFC 8949 major type 4)
+            assertThat(bytes[1]).as(kind.tag).isEqualTo((byte) (0x60 + tag.length)); // text string of the tag's length
+            assertThat(java.util.Arrays.copyOfRange(bytes, 2, 2 + tag.length)).as(kind.tag).isEqualTo(tag);
+            assertThat(ValueCodec.read(Cbor.decode(bytes)).kind()).isEqualTo(kind);
+        }
+    }
 }
