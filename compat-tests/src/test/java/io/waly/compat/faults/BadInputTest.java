@@ -111,6 +111,11 @@ class BadInputTest {
             }
             try (Statement s = c.createStatement()) {
                 out.add(Twin.outcome(s, "INSERT INTO t (s) VALUES ('lone surrogate: \uDC00 in a literal')"));
+                // in identifiers too: the table is created as "t?" (what pgjdbc sends), and the log names it so
+                out.add(Twin.outcome(s, "CREATE TABLE \"t\uD800\" (a int)"));
+                out.add(Twin.outcome(s, "INSERT INTO \"t\uDBFF\" (a) VALUES (1)"));
+                out.add(Twin.outcome(s, "UPDATE \"t\uDFFF\" SET a = a + 1"));
+                out.add(Twin.outcome(s, "DELETE FROM \"no such \uD800 table\""));
                 out.add(Twin.outcome(s, "SELECT id, s FROM t ORDER BY id"));
             }
         });

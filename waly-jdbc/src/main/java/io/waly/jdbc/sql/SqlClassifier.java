@@ -34,7 +34,10 @@ public final class SqlClassifier {
         return info;
     }
 
-    private SqlInfo compute(String sql) {
+    private SqlInfo compute(String text) {
+        // What pgjdbc sends: a lone UTF-16 surrogate (no character at all) goes out as '?', so the command is made of
+        // that text — the one the database sees, and the only one the log's UTF-8 can hold.
+        String sql = io.waly.log.payload.Cbor.text(text);
         List<Token> tokens = SqlLexer.tokenize(sql);
         List<List<Token>> statements = SqlLexer.statements(tokens);
         if (statements.isEmpty()) return new SqlInfo(SqlKind.EMPTY, null, null, false, false, false);
