@@ -116,6 +116,18 @@ class BadInputTest {
                 out.add(Twin.outcome(s, "INSERT INTO \"t\uDBFF\" (a) VALUES (1)"));
                 out.add(Twin.outcome(s, "UPDATE \"t\uDFFF\" SET a = a + 1"));
                 out.add(Twin.outcome(s, "DELETE FROM \"no such \uD800 table\""));
+            }
+            // and in a savepoint's name given through the API
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO t (s) VALUES ('kept')");
+                java.sql.Savepoint sp = c.setSavepoint("sp \uDC00");
+                s.execute("INSERT INTO t (s) VALUES ('undone')");
+                c.rollback(sp);
+                c.commit();
+            }
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
                 out.add(Twin.outcome(s, "SELECT id, s FROM t ORDER BY id"));
             }
         });

@@ -308,7 +308,7 @@ public final class Payloads {
         public byte[] encode() {
             return Cbor.encode(g -> {
                 g.writeStartObject();
-                g.writeStringField("name", name);
+                g.writeStringField("name", Cbor.text(name));
                 g.writeEndObject();
             });
         }
