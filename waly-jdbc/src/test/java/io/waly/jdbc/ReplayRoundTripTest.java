@@ -27,6 +27,50 @@ class ReplayRoundTripTest {
         return pgUrl.replace("jdbc:postgresql:", "jdbc:waly:postgresql:") + "&walyLogDir=" + logDir;
     }
 
+    /**
+     * A procedure that commits inside, called through a prepared statement and a CallableStatement in autocommit:
+     * it runs as pgjdbc runs it (outside a transaction block, where its COMMIT is allowed), and when it fails after
+     * committing part of its work, replay keeps exactly that part.
+     */
+    @Test
+    void proceduresThatCommitInsideRunAsSentAndReplayWhatTheyCommitted() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_proc_src");
+        String target = pg.newDatabase("rt_proc_dst");
+        try (Connection c = DriverManager.getConnection(waly(source, logDir))) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE steps (n int PRIMARY KEY)");
+                s.execute("CREATE PROCEDURE count_to(k int, fail_at int) LANGUAGE plpgsql AS $$ BEGIN "
+                        + "FOR i IN 1..k LOOP INSERT INTO steps VALUES (i) ON CONFLICT DO NOTHING; COMMIT; "
+                        + "IF i = fail_at THEN RAISE EXCEPTION 'stopped at %', i USING ERRCODE = 'WX001'; END IF; END LOOP; END $$");
+            }
+            try (PreparedStatement ps = c.prepareStatement("CALL count_to(?, ?)")) {
+                ps.setInt(1, 3);
+                ps.setInt(2, 0);
+                ps.execute();
+            }
+            try (java.sql.CallableStatement cs = c.prepareCall("CALL count_to(?, ?)")) {
+                cs.setInt(1, 9);
+                cs.setInt(2, 5);   // 4 and 5 committed, then the error
+                assertThatThrownBy(cs::execute).isInstanceOf(SQLException.class)
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("WX001");
+            }
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                // inside the application's transaction the procedure may not commit: pgjdbc's error, unchanged
+                assertThatThrownBy(() -> s.execute("CALL count_to(20, 0)")).isInstanceOf(SQLException.class)
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("2D000");
+            }
+            c.rollback();
+        }
+        JdbcReplayer.builder().log(logDir).target(target).build().run();
+        try (Connection src = DriverManager.getConnection(source); Connection dst = DriverManager.getConnection(target)) {
+            Map<String, String> expected = TableChecksums.of(src);
+            assertThat(expected.get("public.steps")).startsWith("rows=5 ");
+            assertThat(TableChecksums.of(dst)).isEqualTo(expected);
+        }
+    }
+
     @Test
     void replayReproducesEveryTableOfAMixedWorkload() throws Exception {
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();

@@ -339,12 +339,14 @@ public final class Payloads {
 
     /**
      * How a transaction ended. {@code reason}: "commit", "rollback", "commit-failed", "connection-closed",
-     * "statement-failed" (an autocommit statement), or "recovered" when a later writer resolved an in-doubt
-     * transaction by asking the database ({@code txid_status}).
+     * "statement-failed" (an autocommit statement), "routine-failed" (COMMITTED: an autocommitted CALL or DO that
+     * failed, keeping what it committed inside before it did; replay runs it again and expects the same error), or
+     * "recovered" when a later writer resolved an in-doubt transaction by asking the database ({@code txid_status}).
      */
     public record End(String reason, String sqlState, String message) {
         public static final End COMMIT = new End("commit", null, null);
         public static final End ROLLBACK = new End("rollback", null, null);
+        public static final String ROUTINE_FAILED = "routine-failed";
 
         public byte[] encode() {
             return Cbor.encode(g -> {

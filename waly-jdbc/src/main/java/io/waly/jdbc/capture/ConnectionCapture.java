@@ -166,8 +166,11 @@ public final class ConnectionCapture {
                 appendQuietly(() -> {
                     for (long s : seqs) log.append(RecordKind.OUTCOME, txId, Payloads.Outcome.error(s, e.getSQLState(), e.getMessage()).encode());
                 });
-                if (wrap || nonTx) {
-                    if (wrap) quietRollback();
+                if (wrap) quietRollback();
+                if (nonTx && info.routine()) {
+                    // what the procedure committed before it failed stays in the database: replay runs it again
+                    endTransaction(RecordKind.COMMITTED, new Payloads.End(Payloads.End.ROUTINE_FAILED, e.getSQLState(), null));
+                } else if (wrap || nonTx) {
                     endTransaction(RecordKind.ROLLBACK, new Payloads.End("statement-failed", e.getSQLState(), null));
                 }
                 throw e;

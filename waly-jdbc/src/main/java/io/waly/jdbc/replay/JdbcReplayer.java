@@ -347,7 +347,12 @@ public final class JdbcReplayer {
                 }
                 Transaction.StatementStep st = (Transaction.StatementStep) step;
                 if (!st.succeeded()) {
-                    summary.skippedStatements++;
+                    if (isNonTransactional(tx) && classifier.classify(st.statement().sql()).routine()) {
+                        rerunFailedRoutine(st);
+                        summary.statements++;
+                    } else {
+                        summary.skippedStatements++;
+                    }
                     continue;
                 }
                 applyStatement(tx, st, summary);
@@ -402,6 +407,38 @@ public final class JdbcReplayer {
                 ps.execute();
                 while (ps.getMoreResults() || ps.getUpdateCount() != -1) { /* drain */ }
             });
+        }
+
+        /**
+         * An autocommitted CALL or DO that failed on the source after committing part of its work (the log ends it
+         * committed, reason "routine-failed"): run again, it must commit the same part and fail the same way.
+         */
+        private void rerunFailedRoutine(Transaction.StatementStep st) throws ReplayException, SQLException {
+            flushBatch();
+            Payloads.Statement s = st.statement();
+            String expected = st.outcome() == null ? null : st.outcome().sqlState();
+            try {
+                if (s.prepared()) {
+                    PreparedStatement ps = prepared(s.sql());
+                    for (int i = 0; i < s.params().size(); i++) {
+                        int type = s.jdbcTypes() != null && i < s.jdbcTypes().length ? s.jdbcTypes()[i] : 0;
+                        JdbcValues.bind(target, ps, i + 1, s.params().get(i), type);
+                    }
+                    ps.execute();
+                } else {
+                    try (Statement stmt = target.createStatement()) {
+                        stmt.execute(s.sql());
+                    }
+                }
+            } catch (SQLException e) {
+                if (java.util.Objects.equals(e.getSQLState(), expected)) return;
+                throw new ReplayException("statement " + st.seq() + " failed on the source (SQLState " + expected + ") and on the "
+                        + "target otherwise: " + e.getMessage() + " [SQLState " + e.getSQLState() + "]\n  SQL: " + abbreviate(s.sql())
+                        + "\nWhat it committed inside before failing stays on the target; compare the tables before going on.",
+                        st.seq(), e);
+            }
+            throw new ReplayException("statement " + st.seq() + " failed on the source (SQLState " + expected + ") but succeeded "
+                    + "on the target, which now holds what the source's run did not commit\n  SQL: " + abbreviate(s.sql()), st.seq(), null);
         }
 
         /** True when the transaction holds anything but plain DML (DDL, SET, DO, CALL, …). */

@@ -113,6 +113,11 @@ public final class SqlClassifier {
             case "vacuum", "lock", "set", "reset", "discard" -> {
                 return SqlKind.NON_TRANSACTIONAL;
             }
+            // A procedure or DO block may COMMIT and ROLLBACK inside, which PostgreSQL allows only outside a
+            // transaction block (else: 2D000 invalid transaction termination).
+            case "call", "do" -> {
+                return SqlKind.NON_TRANSACTIONAL;
+            }
             case "create", "drop", "reindex", "alter", "cluster" -> {
                 for (Token t : st) {
                     if (t.is("concurrently")) return SqlKind.NON_TRANSACTIONAL;

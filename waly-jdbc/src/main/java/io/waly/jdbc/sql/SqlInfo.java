@@ -65,6 +65,15 @@ public final class SqlInfo {
     }
 
     /**
+     * CALL or DO: run outside a transaction block, it may commit part of its work and then fail, and what it
+     * committed stays — so its failure ends its transaction in the log as committed, and replay runs it again.
+     */
+    public boolean routine() {
+        return kind == SqlKind.NON_TRANSACTIONAL && !multiStatement
+                && (command instanceof Command.Call || command instanceof Command.Sql s && "DO".equals(s.kind()));
+    }
+
+    /**
      * The encoded parts kept for this text; null until it is logged a second time ({@link #keepLogged}), so that a text
      * logged once — a statement with its literals inline — keeps no copy.
      */

@@ -72,6 +72,9 @@ final class StatementConverter {
             objects.add(ci.getTable().getFullyQualifiedName());
             return new Command.Ddl("CREATE INDEX", objects, null, null, idx.getColumnsNames(), unique, false);
         }
+        if (st instanceof net.sf.jsqlparser.statement.execute.Execute ex && ex.getExecType() == net.sf.jsqlparser.statement.execute.Execute.ExecType.CALL) {
+            return new Command.Call(ex.getName(), ex.getExprList() == null ? List.of() : exprs(ex.getExprList()));
+        }
         String simple = st.getClass().getSimpleName();
         if (simple.startsWith("Create") || simple.startsWith("Alter") || simple.startsWith("Drop")) {
             return CommandParser.fallback(SqlLexer.tokenize(st.toString()));
