@@ -144,7 +144,7 @@ public final class RoundTrip {
 
     private static List<String> rows(Connection c, String table) {
         List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT r::text FROM " + table + " r ORDER BY 1")) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT ROW(r.*)::text FROM " + table + " r ORDER BY 1")) {
             while (rs.next()) out.add(rs.getString(1));
         } catch (SQLException e) {
             out.add("<" + e.getMessage() + ">");

@@ -30,8 +30,9 @@ public final class TableChecksums {
         }
         for (String t : tables) {
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT count(*), coalesce(md5(string_agg(r::text, E'\\n' ORDER BY r::text)), '') FROM "
-                         + t + " r")) {
+                 // ROW(r.*), not r: a bare r would name the table's own column r, if it has one, instead of the row
+                 ResultSet rs = s.executeQuery("SELECT count(*), coalesce(md5(string_agg(ROW(r.*)::text, E'\\n' ORDER BY ROW(r.*)::text)), '') "
+                         + "FROM " + t + " r")) {
                 rs.next();
                 out.put(t, "rows=" + rs.getLong(1) + " md5=" + rs.getString(2));
             }

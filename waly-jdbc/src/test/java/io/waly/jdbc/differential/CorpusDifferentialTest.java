@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CorpusDifferentialTest {
 
     static final List<String> FILES = List.of("01-ddl.sql", "02-dml.sql", "03-types.sql", "04-transactions.sql",
-            "05-text.sql", "06-errors.sql", "08-corners.sql", "07-last.sql");
+            "05-text.sql", "06-errors.sql", "08-corners.sql", "09-more.sql", "07-last.sql");
 
     @TempDir
     Path logDir;
