@@ -390,13 +390,7 @@ public final class JdbcReplayer {
                 });
                 return;
             }
-            List<Value> params = s.params();
-            int[] types = s.jdbcTypes();
-            Binder binder = ps -> {
-                for (int i = 0; i < params.size(); i++) {
-                    JdbcValues.bind(target, ps, i + 1, params.get(i), types != null && i < types.length ? types[i] : 0);
-                }
-            };
+            Binder binder = ps -> bind(ps, s);
             if (batchable(cmd)) {
                 addToBatch(st.seq(), s.sql(), s.sql(), binder);
                 return;
@@ -420,10 +414,7 @@ public final class JdbcReplayer {
             try {
                 if (s.prepared()) {
                     PreparedStatement ps = prepared(s.sql());
-                    for (int i = 0; i < s.params().size(); i++) {
-                        int type = s.jdbcTypes() != null && i < s.jdbcTypes().length ? s.jdbcTypes()[i] : 0;
-                        JdbcValues.bind(target, ps, i + 1, s.params().get(i), type);
-                    }
+                    bind(ps, s);
                     ps.execute();
                 } else {
                     try (Statement stmt = target.createStatement()) {
@@ -439,6 +430,15 @@ public final class JdbcReplayer {
             }
             throw new ReplayException("statement " + st.seq() + " failed on the source (SQLState " + expected + ") but succeeded "
                     + "on the target, which now holds what the source's run did not commit\n  SQL: " + abbreviate(s.sql()), st.seq(), null);
+        }
+
+        /** Binds a logged statement's parameters with the JDBC types they were bound with on the source. */
+        private void bind(PreparedStatement ps, Payloads.Statement s) throws SQLException {
+            List<Value> params = s.params();
+            int[] types = s.jdbcTypes();
+            for (int i = 0; i < params.size(); i++) {
+                JdbcValues.bind(target, ps, i + 1, params.get(i), types != null && i < types.length ? types[i] : 0);
+            }
         }
 
         /** True when the transaction holds anything but plain DML (DDL, SET, DO, CALL, …). */
