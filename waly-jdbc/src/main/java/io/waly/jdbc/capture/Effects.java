@@ -86,6 +86,26 @@ public final class Effects {
         }
     }
 
+    /**
+     * For {@code COPY … FROM}: the sequences of the serial and identity columns its column list leaves out, which it
+     * draws from once per row. COPY cannot return rows, and replay runs it again: it must find each such sequence where
+     * the source's stood. Null when nothing needs pinning (no column list: every column comes from the data).
+     */
+    public static List<String> copySequencesToPin(SqlInfo info, SharedLog shared, Connection physical) {
+        if (!(info.command() instanceof Command.Copy copy) || copy.table() == null || copy.columns() == null || info.multiStatement()) {
+            return null;
+        }
+        try {
+            List<String> out = new ArrayList<>();
+            for (java.util.Map.Entry<String, String> e : shared.effects().lookup(physical, copy.table()).sequences().entrySet()) {
+                if (!copy.columns().contains(e.getKey())) out.add(e.getValue());
+            }
+            return out.isEmpty() ? null : out;
+        } catch (SQLException e) {
+            return null;   // unknown table: COPY fails on its own
+        }
+    }
+
     /** True when every row of the INSERT takes the column's default (the column is left out, or DEFAULT throughout). */
     private static boolean drawsEveryRow(Command.Insert insert, String column) {
         if (insert.columns() == null) return false;

@@ -1,5 +1,6 @@
 package io.waly.jdbc.proxy;
 
+import io.waly.jdbc.capture.Effects;
 import io.waly.jdbc.capture.StatementLog;
 import io.waly.jdbc.sql.SqlInfo;
 import io.waly.jdbc.values.JdbcValues;
@@ -74,11 +75,16 @@ final class WalyCopyManager extends CopyManager {
     private long logged(String sql, byte[] data, CopyWork work) throws SQLException, IOException {
         SqlInfo info = connection.classify(sql);
         StatementLog st = new StatementLog(info, sql, List.of(), null, data, -1);
+        java.sql.Connection physical = connection.delegate();
+        List<String> pin = "never".equals(connection.capture().connectionConfig().captureEffects()) ? null
+                : Effects.copySequencesToPin(info, connection.capture().shared(), physical);
         IOException[] io = new IOException[1];
         Long n = connection.capture().write(st, () -> {
             try {
                 long rows = work.run();
                 st.counts(rows);
+                // where the sequences the rows drew from stood: replay puts them there before copying again
+                if (pin != null && rows > 0) st.effects(Effects.readSequences(physical, pin, rows));
                 return rows;
             } catch (IOException e) {
                 io[0] = e;
