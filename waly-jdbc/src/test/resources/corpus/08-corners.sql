@@ -172,3 +172,48 @@ SELECT * INTO vol_corner_copy FROM vol_corner;
 CREATE TABLE vol_corner_ctas AS SELECT id, r, u FROM vol_corner;
 INSERT INTO vol_corner (s) VALUES ('returning') RETURNING id, s;
 UPDATE vol_corner SET r = random() WHERE id % 2 = 0;
+
+-- Transaction control corners: COMMIT/ROLLBACK AND CHAIN open the next transaction at once (its writes belong
+-- together until it ends), READ ONLY refusing a write, BEGIN inside BEGIN, savepoint names reused, transaction
+-- control inside multi-statement strings.
+CREATE TABLE chain_t (id int PRIMARY KEY, v text);
+BEGIN;
+INSERT INTO chain_t VALUES (1, 'a');
+COMMIT AND CHAIN;
+INSERT INTO chain_t VALUES (2, 'chained');
+ROLLBACK;
+SELECT id, v FROM chain_t ORDER BY id;
+BEGIN;
+INSERT INTO chain_t VALUES (3, 'b');
+ROLLBACK AND CHAIN;
+INSERT INTO chain_t VALUES (4, 'chained after rollback');
+COMMIT;
+SELECT id, v FROM chain_t ORDER BY id;
+START TRANSACTION READ ONLY;
+INSERT INTO chain_t VALUES (5, 'refused');
+ROLLBACK;
+BEGIN ISOLATION LEVEL SERIALIZABLE, READ WRITE;
+INSERT INTO chain_t VALUES (6, 'serializable');
+END;
+BEGIN;
+BEGIN;
+INSERT INTO chain_t VALUES (7, 'nested begin warns');
+COMMIT;
+COMMIT;
+SAVEPOINT outside;
+BEGIN;
+SAVEPOINT s1;
+INSERT INTO chain_t VALUES (8, 's1');
+SAVEPOINT s1;
+INSERT INTO chain_t VALUES (9, 's1 again');
+ROLLBACK TO SAVEPOINT s1;
+RELEASE SAVEPOINT s1;
+INSERT INTO chain_t VALUES (10, 'after release');
+ROLLBACK TO s1;
+COMMIT;
+SELECT id, v FROM chain_t ORDER BY id;
+BEGIN; INSERT INTO chain_t VALUES (11, 'multi'); COMMIT;
+INSERT INTO chain_t VALUES (12, 'then rollback'); ROLLBACK;
+BEGIN; INSERT INTO chain_t VALUES (13, 'multi rolled back'); ROLLBACK;
+INSERT INTO chain_t VALUES (14, 'x'); INSERT INTO chain_t VALUES (14, 'dup');
+SELECT id, v FROM chain_t ORDER BY id;

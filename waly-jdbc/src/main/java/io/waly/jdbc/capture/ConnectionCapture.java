@@ -273,13 +273,24 @@ public final class ConnectionCapture {
 
     /** The application commits (API, SQL COMMIT/END, or setAutoCommit(true)): the COMMIT record is durable first. */
     public void commit(Work<?> commitWork) throws SQLException {
-        if (txId == 0) {
-            commitWork.run();
-            sqlTransaction = false;
-            return;
+        try {
+            if (txId == 0) commitWork.run();
+            else commitInternal(commitWork);
+        } finally {
+            sqlTransaction = chained();
         }
-        commitInternal(commitWork);
-        sqlTransaction = false;
+    }
+
+    /**
+     * After COMMIT or ROLLBACK sent as SQL in autocommit: true when the database opened the next transaction at once
+     * ({@code … AND CHAIN}), whose writes then belong together until the application ends it, as after a BEGIN.
+     */
+    private boolean chained() {
+        try {
+            return physical.getAutoCommit() && base.getTransactionState() != TransactionState.IDLE;
+        } catch (SQLException closed) {
+            return false;   // the connection is gone; the error the application gets is the statement's
+        }
     }
 
     private void commitInternal(Work<?> commitWork) throws SQLException {
@@ -327,8 +338,8 @@ public final class ConnectionCapture {
         try {
             rollbackWork.run();
         } finally {
-            sqlTransaction = false;
             if (txId != 0) endTransaction(RecordKind.ROLLBACK, Payloads.End.ROLLBACK);
+            sqlTransaction = chained();
         }
     }
 
