@@ -69,6 +69,78 @@ class ReplayRoundTripTest {
     }
 
     /**
+     * Two-phase commit as SQL: a prepared transaction stays open in the log until COMMIT PREPARED or ROLLBACK PREPARED
+     * — from any connection — decides it; replay applies it at its COMMIT PREPARED, as an ordinary commit. A failed
+     * PREPARE rolls back; the session's writes after a PREPARE are transactions of their own.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"fsync", "async"})
+    void preparedTransactionsReplayWhereTheyWereCommitted(String durability) throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_2pc_src_" + durability);
+        String target = pg.newDatabase("rt_2pc_dst_" + durability);
+        String url = waly(source, logDir) + "&walyDurability=" + durability;
+        try (Connection c = DriverManager.getConnection(url); Connection other = DriverManager.getConnection(url);
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE p (id int PRIMARY KEY)");
+            s.execute("BEGIN");
+            s.execute("INSERT INTO p VALUES (1)");
+            s.execute("PREPARE TRANSACTION 'rt_" + durability + "_a'");
+            s.execute("INSERT INTO p VALUES (2)");                       // autocommit again: its own transaction
+            try (Statement o = other.createStatement()) {
+                o.execute("COMMIT PREPARED 'rt_" + durability + "_a'");  // decided by another connection
+            }
+            s.execute("BEGIN");
+            s.execute("INSERT INTO p VALUES (3)");
+            s.execute("PREPARE TRANSACTION 'rt_" + durability + "_b'");
+            s.execute("ROLLBACK PREPARED 'rt_" + durability + "_b'");
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO p VALUES (4)");
+            s.execute("PREPARE TRANSACTION 'rt_" + durability + "_c'");
+            c.setAutoCommit(true);
+            s.execute("BEGIN");
+            s.execute("INSERT INTO p VALUES (5)");
+            // the identifier is taken: PREPARE fails and PostgreSQL rolls the transaction back
+            assertThatThrownBy(() -> s.execute("PREPARE TRANSACTION 'rt_" + durability + "_c'")).isInstanceOf(SQLException.class)
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("42710");
+            s.execute("COMMIT PREPARED 'rt_" + durability + "_c'");
+            s.execute("INSERT INTO p VALUES (6)");
+        }
+        JdbcReplayer.builder().log(logDir).target(target).build().run();
+        try (Connection src = DriverManager.getConnection(source); Connection dst = DriverManager.getConnection(target);
+             Statement s = dst.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT string_agg(id::text, ',' ORDER BY id) FROM p")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("1,2,4,6");
+            assertThat(TableChecksums.of(dst)).isEqualTo(TableChecksums.of(src));
+        }
+    }
+
+    /** A transaction prepared outside WAL-y's view and committed through it: replay stops and says why, never guesses. */
+    @Test
+    void commitPreparedOfATransactionTheLogNeverSawStopsReplay() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_2pc_foreign_src");
+        String target = pg.newDatabase("rt_2pc_foreign_dst");
+        try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE p (id int PRIMARY KEY)");
+            try (Connection plain = DriverManager.getConnection(source); Statement ps = plain.createStatement()) {
+                ps.execute("BEGIN");
+                ps.execute("INSERT INTO p VALUES (1)");
+                ps.execute("PREPARE TRANSACTION 'rt_foreign_a'");
+                ps.execute("BEGIN");
+                ps.execute("INSERT INTO p VALUES (2)");
+                ps.execute("PREPARE TRANSACTION 'rt_foreign_b'");
+            }
+            s.execute("ROLLBACK PREPARED 'rt_foreign_b'");
+            s.execute("COMMIT PREPARED 'rt_foreign_a'");
+        }
+        assertThatThrownBy(() -> JdbcReplayer.builder().log(logDir).target(target).build().run())
+                .isInstanceOf(io.waly.jdbc.replay.ReplayException.class)
+                .hasMessageContaining("commits a transaction prepared outside this log's view")
+                .hasMessageContaining("COMMIT PREPARED 'rt_foreign_a'");
+    }
+
+    /**
      * A procedure that commits inside, called through a prepared statement and a CallableStatement in autocommit:
      * it runs as pgjdbc runs it (outside a transaction block, where its COMMIT is allowed), and when it fails after
      * committing part of its work, replay keeps exactly that part.

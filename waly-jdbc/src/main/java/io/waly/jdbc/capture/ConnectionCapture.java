@@ -137,7 +137,7 @@ public final class ConnectionCapture {
         // is on disk before the database commits and its txid decides it after a crash. In async and none durability
         // nothing is forced before the commit anyway: the write runs as sent, in one round trip, its records handed
         // to the OS first (see txidRecorded).
-        boolean nonTx = appAutocommit && (info.kind() == SqlKind.NON_TRANSACTIONAL || (!txidRecorded && !readsBack));
+        boolean nonTx = appAutocommit && (info.kind().runsOutsideTransaction() || (!txidRecorded && !readsBack));
         boolean wrap = appAutocommit && !nonTx;
         for (StatementLog st : statements) {
             if (st.info().command() instanceof io.waly.command.Command.Ddl) shared.effects().invalidate();
@@ -356,6 +356,80 @@ public final class ConnectionCapture {
 
     public boolean inSqlTransaction() {
         return sqlTransaction;
+    }
+
+    // ------------------------------------------------------------------ two-phase commit
+
+    /**
+     * PREPARE TRANSACTION: the session's transaction leaves the session, prepared under {@code gid}; in the log it stays
+     * open (nothing of it is committed yet) until COMMIT PREPARED or ROLLBACK PREPARED decides it ({@link #endPrepared}).
+     * If PREPARE fails, PostgreSQL rolls the transaction back, and so does the log.
+     */
+    public void prepareTransaction(String gid, Work<?> work) throws SQLException {
+        boolean done = false;
+        try {
+            work.run();
+            done = true;
+        } finally {
+            if (txId != 0) {
+                if (done && gid != null && base.getTransactionState() == TransactionState.IDLE) {
+                    shared.addPrepared(gid, txId, dbTxid);
+                    txId = 0;
+                    dbTxid = -1;
+                } else {
+                    endTransaction(RecordKind.ROLLBACK, new Payloads.End("prepare-failed", null, null));
+                }
+            }
+            sqlTransaction = chained();
+        }
+    }
+
+    /** True when COMMIT/ROLLBACK PREPARED {@code gid} decides a transaction this JVM logged and can end in the log. */
+    public boolean decidesPrepared(String gid) throws SQLException {
+        return shared.isPrepared(gid) && physical.getAutoCommit() && !sqlTransaction
+                && base.getTransactionState() == TransactionState.IDLE;
+    }
+
+    /**
+     * COMMIT PREPARED / ROLLBACK PREPARED of a transaction prepared in this JVM: its COMMIT record, durable first, then
+     * the database's decision, then the outcome — the commit protocol of any transaction, with the prepared one's ids.
+     * The statement itself is not logged: replay applies the transaction at this point, as an ordinary commit.
+     */
+    public void endPrepared(boolean commit, String gid, Work<?> work) throws SQLException {
+        SharedLog.InDoubt p = shared.takePrepared(gid);
+        if (p == null) {
+            work.run();
+            return;
+        }
+        if (!commit) {
+            try {
+                work.run();
+            } catch (SQLException e) {
+                shared.addPrepared(gid, p.txId(), p.dbTxid());   // still prepared: decided later
+                throw e;
+            }
+            appendQuietly(() -> log.sync(log.append(RecordKind.ROLLBACK, p.txId(), Payloads.End.ROLLBACK.encode())));
+            return;
+        }
+        try {
+            log.sync(log.append(RecordKind.COMMIT, p.txId(), new Payloads.Commit(p.dbTxid()).encode()));
+        } catch (LogException e) {
+            shared.addPrepared(gid, p.txId(), p.dbTxid());
+            if (config.failOnLogFailure()) {
+                throw new WalySQLException("WAL-y could not make the commit durable in its log, so COMMIT PREPARED was not "
+                        + "sent: " + e.getMessage(), WalyState.LOG_FAILURE, e);
+            }
+            work.run();
+            return;
+        }
+        try {
+            work.run();
+        } catch (SQLException e) {
+            // the COMMIT record is in the log: the database decides (txid_status), as for a commit whose answer was lost
+            shared.addInDoubt(p.txId(), p.dbTxid());
+            throw e;
+        }
+        appendQuietly(() -> log.sync(log.append(RecordKind.COMMITTED, p.txId(), Payloads.End.COMMIT.encode())));
     }
 
     // ------------------------------------------------------------------ savepoints

@@ -43,6 +43,24 @@ public final class SharedLog {
 
     record InDoubt(long txId, long dbTxid) {}
 
+    /**
+     * Transactions prepared for two-phase commit by a connection of this JVM (PREPARE TRANSACTION), by identifier: the
+     * log's transaction stays open until COMMIT PREPARED or ROLLBACK PREPARED, from any connection, decides it.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, InDoubt> prepared = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void addPrepared(String gid, long txId, long dbTxid) {
+        prepared.put(gid, new InDoubt(txId, dbTxid));
+    }
+
+    InDoubt takePrepared(String gid) {
+        return gid == null ? null : prepared.remove(gid);
+    }
+
+    boolean isPrepared(String gid) {
+        return gid != null && prepared.containsKey(gid);
+    }
+
     private SharedLog(Path dir, SharedLogs.LogHandle handle) {
         this.dir = dir;
         this.handle = handle;

@@ -6,6 +6,7 @@ import io.waly.jdbc.capture.ConnectionCapture;
 import io.waly.jdbc.capture.Effects;
 import io.waly.jdbc.capture.StatementLog;
 import io.waly.jdbc.sql.SqlInfo;
+import io.waly.jdbc.sql.SqlKind;
 import io.waly.log.format.RecordKind;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -57,6 +58,11 @@ public class WalyStatement extends DelegatingStatement {
         keysRead = false;
         if (info.isRead()) return plain.run();
         if (info.kind().isTransactionControl()) return transactionControl(info, plain);
+        if ((info.kind() == SqlKind.COMMIT_PREPARED || info.kind() == SqlKind.ROLLBACK_PREPARED) && capture.decidesPrepared(info.name())) {
+            T[] out = newHolder();
+            capture.endPrepared(info.kind() == SqlKind.COMMIT_PREPARED, info.name(), () -> out[0] = plain.run());
+            return out[0];
+        }
         EffectsPlan plan = plan(info, withKeys != null);
         return runWrite(info, text, params, types, plan.table() == null ? plain : withKeys, plan, appWantsKeys, counts);
     }
@@ -155,13 +161,18 @@ public class WalyStatement extends DelegatingStatement {
             case SAVEPOINT -> {
                 if (!delegate.getConnection().getAutoCommit() || capture.inSqlTransaction()) capture.ensureTransaction();
                 T r = work.run();
-                capture.savepoint(RecordKind.SAVEPOINT, info.savepointName());
+                capture.savepoint(RecordKind.SAVEPOINT, info.name());
                 return r;
+            }
+            case PREPARE_TRANSACTION -> {
+                T[] out = newHolder();
+                capture.prepareTransaction(info.name(), () -> out[0] = work.run());
+                return out[0];
             }
             case RELEASE, ROLLBACK_TO -> {
                 T r = work.run();
-                capture.savepoint(info.kind() == io.waly.jdbc.sql.SqlKind.RELEASE ? RecordKind.RELEASE : RecordKind.ROLLBACK_TO,
-                        info.savepointName());
+                capture.savepoint(info.kind() == SqlKind.RELEASE ? RecordKind.RELEASE : RecordKind.ROLLBACK_TO,
+                        info.name());
                 return r;
             }
             default -> {

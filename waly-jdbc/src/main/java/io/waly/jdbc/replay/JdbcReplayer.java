@@ -320,7 +320,7 @@ public final class JdbcReplayer {
         /** An autocommitted statement PostgreSQL runs outside a transaction block (the driver did not wrap it). */
         boolean isNonTransactional(Transaction tx) {
             if (!tx.autocommit() || tx.steps().size() != 1 || !(tx.steps().get(0) instanceof Transaction.StatementStep st)) return false;
-            return classifier.classify(st.statement().sql()).kind() == io.waly.jdbc.sql.SqlKind.NON_TRANSACTIONAL;
+            return classifier.classify(st.statement().sql()).kind().runsOutsideTransaction();
         }
 
         Applier(Connection target) {
@@ -364,6 +364,13 @@ public final class JdbcReplayer {
                 throws ReplayException, SQLException {
             Payloads.Statement s = st.statement();
             Command cmd = s.command();
+            io.waly.jdbc.sql.SqlKind kind = classifier.classify(s.sql()).kind();
+            if (kind == io.waly.jdbc.sql.SqlKind.ROLLBACK_PREPARED) return;   // its transaction never reached this log as committed
+            if (kind == io.waly.jdbc.sql.SqlKind.COMMIT_PREPARED) {
+                throw new ReplayException("statement " + st.seq() + " commits a transaction prepared outside this log's view (by "
+                        + "another process, or before the application restarted): its writes are not in the log as that "
+                        + "transaction's, so replay cannot apply them\n  SQL: " + abbreviate(s.sql()), st.seq(), null);
+            }
             if (cmd instanceof Command.Ddl) catalog.invalidate();
             Payloads.Effect rows = rowsEffect(st.outcome());
             if (rows != null && applyImages(st.seq(), s, cmd, rows, summary)) return;

@@ -44,12 +44,16 @@ public final class SqlClassifier {
         if (statements.size() == 1) {
             List<Token> st = statements.get(0);
             SqlKind kind = kindOf(st);
-            String savepoint = kind == SqlKind.SAVEPOINT || kind == SqlKind.RELEASE || kind == SqlKind.ROLLBACK_TO ? savepointName(st) : null;
-            Command cmd = kind == SqlKind.WRITE || kind == SqlKind.NON_TRANSACTIONAL ? parser.parse(sql, tokens) : null;
+            String name = switch (kind) {
+                case SAVEPOINT, RELEASE, ROLLBACK_TO -> savepointName(st);
+                case PREPARE_TRANSACTION, COMMIT_PREPARED, ROLLBACK_PREPARED -> transactionIdentifier(st);
+                default -> null;
+            };
+            Command cmd = kind == SqlKind.WRITE || kind.runsOutsideTransaction() ? parser.parse(sql, tokens) : null;
             // a trailing ';' (and anything after it, even a comment) makes pgjdbc see several queries, and it would
             // then answer generated keys with a result set: such a string is never given RETURNING by WAL-y
             boolean semicolon = tokens.stream().anyMatch(t -> t.type() == Type.SEMICOLON);
-            return new SqlInfo(kind, savepoint, cmd, semicolon, kind == SqlKind.WRITE && callsVolatile(st), st.get(0).is("with"));
+            return new SqlInfo(kind, name, cmd, semicolon, kind == SqlKind.WRITE && callsVolatile(st), st.get(0).is("with"));
         }
         // Several statements in one string run as one implicit transaction: the string is one write if any part is.
         boolean write = false;
@@ -58,7 +62,7 @@ public final class SqlClassifier {
         for (List<Token> st : statements) {
             SqlKind k = kindOf(st);
             if (k != SqlKind.READ && k != SqlKind.EMPTY) write = true;
-            if (k == SqlKind.NON_TRANSACTIONAL) nonTx = true;
+            if (k.runsOutsideTransaction()) nonTx = true;
             vol |= callsVolatile(st);
         }
         if (!write) return new SqlInfo(SqlKind.READ, null, null, true, false, false);
@@ -89,16 +93,16 @@ public final class SqlClassifier {
                 return SqlKind.BEGIN;
             }
             case "commit", "end" -> {
-                return w2.equals("prepared") ? SqlKind.NON_TRANSACTIONAL : SqlKind.COMMIT;
+                return w.equals("commit") && w2.equals("prepared") ? SqlKind.COMMIT_PREPARED : SqlKind.COMMIT;
             }
             case "prepare" -> {
-                return w2.equals("transaction") ? SqlKind.NON_TRANSACTIONAL : SqlKind.WRITE;
+                return w2.equals("transaction") ? SqlKind.PREPARE_TRANSACTION : SqlKind.WRITE;
             }
             case "abort" -> {
                 return SqlKind.ROLLBACK;
             }
             case "rollback" -> {
-                if (w2.equals("prepared")) return SqlKind.NON_TRANSACTIONAL;
+                if (w2.equals("prepared")) return SqlKind.ROLLBACK_PREPARED;
                 for (Token t : st) if (t.is("to")) return SqlKind.ROLLBACK_TO;
                 return SqlKind.ROLLBACK;
             }
@@ -173,6 +177,12 @@ public final class SqlClassifier {
     static boolean callsVolatile(List<Token> st) {
         for (Token t : st) if (t.type() == Type.WORD && VOLATILE.contains(t.text())) return true;
         return false;
+    }
+
+    /** The string literal of PREPARE TRANSACTION 'id' / COMMIT PREPARED 'id' / ROLLBACK PREPARED 'id'. */
+    private static String transactionIdentifier(List<Token> st) {
+        for (Token t : st) if (t.type() == Type.STRING) return t.text();
+        return null;
     }
 
     private static String savepointName(List<Token> st) {

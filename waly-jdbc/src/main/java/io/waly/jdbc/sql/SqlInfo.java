@@ -5,7 +5,7 @@ import io.waly.log.payload.Payloads;
 
 /**
  * What the driver needs to know about one SQL string, computed once and cached: its kind, for savepoint statements
- * the savepoint's name, for writes the parsed command (with the statement's own literals in it), and whether it
+ * the savepoint's name and for two-phase commit statements the transaction's identifier ({@link #name}), for writes the parsed command (with the statement's own literals in it), and whether it
  * opens with a WITH clause — whose sub-statements may write other tables than the command's, so that the rows the
  * main statement wrote never stand for all it did.
  *
@@ -14,7 +14,7 @@ import io.waly.log.payload.Payloads;
  */
 public final class SqlInfo {
     private final SqlKind kind;
-    private final String savepointName;
+    private final String name;
     private final Command command;
     private final boolean multiStatement;
     private final boolean volatileCall;
@@ -26,10 +26,10 @@ public final class SqlInfo {
     private volatile Logged logged;
     private boolean loggedBefore;   // racy on purpose: a lost update costs one more plain encoding
 
-    public SqlInfo(SqlKind kind, String savepointName, Command command, boolean multiStatement, boolean volatileCall,
+    public SqlInfo(SqlKind kind, String name, Command command, boolean multiStatement, boolean volatileCall,
                    boolean withClause) {
         this.kind = kind;
-        this.savepointName = savepointName;
+        this.name = name;
         this.command = command;
         this.multiStatement = multiStatement;
         this.volatileCall = volatileCall;
@@ -40,8 +40,9 @@ public final class SqlInfo {
         return kind;
     }
 
-    public String savepointName() {
-        return savepointName;
+    /** SAVEPOINT, RELEASE, ROLLBACK TO: the savepoint; PREPARE TRANSACTION, COMMIT/ROLLBACK PREPARED: the identifier. */
+    public String name() {
+        return name;
     }
 
     public Command command() {
@@ -94,7 +95,7 @@ public final class SqlInfo {
 
     @Override
     public String toString() {
-        return "SqlInfo[kind=" + kind + ", savepointName=" + savepointName + ", command=" + command + ", multiStatement="
+        return "SqlInfo[kind=" + kind + ", name=" + name + ", command=" + command + ", multiStatement="
                 + multiStatement + ", volatileCall=" + volatileCall + ", withClause=" + withClause + "]";
     }
 }

@@ -18,10 +18,22 @@ public enum SqlKind {
     SAVEPOINT,
     RELEASE,
     ROLLBACK_TO,
+    /** PREPARE TRANSACTION: ends the session's transaction, leaving it for COMMIT/ROLLBACK PREPARED to decide. */
+    PREPARE_TRANSACTION,
+    /** COMMIT PREPARED: a write that runs outside a transaction block, deciding a prepared transaction. */
+    COMMIT_PREPARED,
+    /** ROLLBACK PREPARED: likewise. */
+    ROLLBACK_PREPARED,
     /** Only comments or whitespace. */
     EMPTY;
 
     public boolean isTransactionControl() {
-        return this == BEGIN || this == COMMIT || this == ROLLBACK || this == SAVEPOINT || this == RELEASE || this == ROLLBACK_TO;
+        return this == BEGIN || this == COMMIT || this == ROLLBACK || this == SAVEPOINT || this == RELEASE || this == ROLLBACK_TO
+                || this == PREPARE_TRANSACTION;
+    }
+
+    /** A write PostgreSQL refuses inside a transaction block (or that means something else there): never wrapped. */
+    public boolean runsOutsideTransaction() {
+        return this == NON_TRANSACTIONAL || this == COMMIT_PREPARED || this == ROLLBACK_PREPARED;
     }
 }

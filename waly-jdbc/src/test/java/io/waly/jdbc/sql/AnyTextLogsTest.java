@@ -34,8 +34,8 @@ class AnyTextLogsTest {
             assertThat(back.sql()).isEqualTo(Cbor.text(sql));
             assertThat(back.params().get(0).value()).isEqualTo(Cbor.text(sql));
         }
-        if (info.savepointName() != null) {
-            assertThat(Payloads.Savepoint.decode(new Payloads.Savepoint(info.savepointName()).encode()).name()).isNotNull();
+        if (info.name() != null) {
+            assertThat(Payloads.Savepoint.decode(new Payloads.Savepoint(info.name()).encode()).name()).isNotNull();
         }
     }
 

@@ -59,8 +59,8 @@ class ClassifyAndParseTest {
 
     @Test
     void savepointNamesFoldLikePostgres() {
-        assertThat(classifier.classify("SAVEPOINT My_Point").savepointName()).isEqualTo("my_point");
-        assertThat(classifier.classify("ROLLBACK TO SAVEPOINT \"My Point\"").savepointName()).isEqualTo("My Point");
+        assertThat(classifier.classify("SAVEPOINT My_Point").name()).isEqualTo("my_point");
+        assertThat(classifier.classify("ROLLBACK TO SAVEPOINT \"My Point\"").name()).isEqualTo("My Point");
     }
 
     @Test
