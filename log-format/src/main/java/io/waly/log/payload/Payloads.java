@@ -338,7 +338,7 @@ public final class Payloads {
     // ---------------------------------------------------------------- COMMITTED, ROLLBACK
 
     /**
-     * How a transaction ended. {@code reason}: "commit", "rollback", "commit-failed", "connection-closed",
+     * How a transaction ended. {@code reason}: "commit", "rollback", "commit-failed", "prepare-failed", "connection-closed",
      * "statement-failed" (an autocommit statement), "routine-failed" (COMMITTED: an autocommitted CALL or DO that
      * failed, keeping what it committed inside before it did; replay runs it again and expects the same error), or
      * "recovered" when a later writer resolved an in-doubt transaction by asking the database ({@code txid_status}).

@@ -52,9 +52,19 @@ class ClassifyAndParseTest {
             "ROLLBACK TO SAVEPOINT s1|ROLLBACK_TO", "rollback to s1|ROLLBACK_TO",
             "VACUUM t|NON_TRANSACTIONAL", "CREATE INDEX CONCURRENTLY i ON t (a)|NON_TRANSACTIONAL",
             "CREATE DATABASE d|NON_TRANSACTIONAL", "ALTER SYSTEM SET work_mem = '1MB'|NON_TRANSACTIONAL",
-            "COMMIT PREPARED 'x'|NON_TRANSACTIONAL", "LOCK TABLE t|NON_TRANSACTIONAL", "SET search_path = a|NON_TRANSACTIONAL"})
+            "LOCK TABLE t|NON_TRANSACTIONAL", "SET search_path = a|NON_TRANSACTIONAL",
+            "CALL p(1)|NON_TRANSACTIONAL", "DO $$ BEGIN NULL; END $$|NON_TRANSACTIONAL",
+            "PREPARE TRANSACTION 'x'|PREPARE_TRANSACTION", "COMMIT PREPARED 'x'|COMMIT_PREPARED",
+            "rollback prepared 'x'|ROLLBACK_PREPARED", "END AND CHAIN|COMMIT", "PREPARE q (int) AS SELECT $1|WRITE"})
     void transactionControl(String sql, SqlKind kind) {
         assertThat(classifier.classify(sql).kind()).as(sql).isEqualTo(kind);
+    }
+
+    @Test
+    void twoPhaseIdentifiersAreTheirStringLiterals() {
+        assertThat(classifier.classify("PREPARE TRANSACTION 'tx one'").name()).isEqualTo("tx one");
+        assertThat(classifier.classify("COMMIT PREPARED E'it''s'").name()).isEqualTo("it's");
+        assertThat(classifier.classify("ROLLBACK PREPARED 'a'").name()).isEqualTo("a");
     }
 
     @Test
