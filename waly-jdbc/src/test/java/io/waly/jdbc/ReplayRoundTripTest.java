@@ -141,6 +141,45 @@ class ReplayRoundTripTest {
     }
 
     /**
+     * Session settings per connection: replay serves every source connection from one target connection, so when it
+     * moves back to a connection it restores that connection's state — SETs and RESETs in their order, whatever the
+     * setting's value spells (a schema named "locale…" is not SET LOCAL).
+     */
+    @Test
+    void sessionSettingsFollowEachConnectionThroughReplay() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_sess_src");
+        String target = pg.newDatabase("rt_sess_dst");
+        try (Connection a = DriverManager.getConnection(waly(source, logDir)); Connection b = DriverManager.getConnection(waly(source, logDir));
+             Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+            sa.execute("CREATE SCHEMA s1");
+            sa.execute("CREATE SCHEMA locale_s");
+            sa.execute("CREATE TABLE t (x text)");
+            sa.execute("CREATE TABLE s1.t (x text)");
+            sa.execute("CREATE TABLE locale_s.t (x text)");
+            sa.execute("SET search_path = s1, public");
+            sa.execute("INSERT INTO t VALUES ('a1 in s1')");
+            sb.execute("INSERT INTO t VALUES ('b1 in public')");
+            sa.execute("RESET search_path");
+            sa.execute("INSERT INTO t VALUES ('a2 in public')");
+            sb.execute("SET search_path = locale_s");
+            sb.execute("INSERT INTO t VALUES ('b2 in locale_s')");
+            sa.execute("INSERT INTO t VALUES ('a3 in public')");
+            sb.execute("INSERT INTO t VALUES ('b3 in locale_s')");
+            sa.execute("SET search_path TO s1");
+            sa.execute("DISCARD ALL");
+            sb.execute("INSERT INTO t VALUES ('b4 in locale_s')");
+            sa.execute("INSERT INTO t VALUES ('a4 in public')");
+        }
+        JdbcReplayer.builder().log(logDir).target(target).build().run();
+        try (Connection src = DriverManager.getConnection(source); Connection dst = DriverManager.getConnection(target)) {
+            assertThat(TableChecksums.of(src).get("s1.t")).startsWith("rows=1 ");
+            assertThat(TableChecksums.of(src).get("locale_s.t")).startsWith("rows=3 ");
+            assertThat(TableChecksums.of(dst)).isEqualTo(TableChecksums.of(src));
+        }
+    }
+
+    /**
      * A procedure that commits inside, called through a prepared statement and a CallableStatement in autocommit:
      * it runs as pgjdbc runs it (outside a transaction block, where its COMMIT is allowed), and when it fails after
      * committing part of its work, replay keeps exactly that part.

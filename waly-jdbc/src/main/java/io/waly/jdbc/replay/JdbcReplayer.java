@@ -386,9 +386,7 @@ public final class JdbcReplayer {
                 });
                 return;
             }
-            if (cmd instanceof Command.Sql sql && "SET".equals(sql.kind()) && !s.sql().toLowerCase().contains("local")) {
-                sessionSets.computeIfAbsent(tx.connection(), k -> new ArrayList<>()).add(s.sql());
-            }
+            if (cmd instanceof Command.Sql) trackSession(tx.connection(), s.sql());
             if (!s.prepared()) {
                 run(st.seq(), s.sql(), st, () -> {
                     try (Statement stmt = target.createStatement()) {
@@ -558,6 +556,32 @@ public final class JdbcReplayer {
         }
 
         /** Every source connection has its own session: apply its settings when replay moves to its transactions. */
+        /**
+         * Keeps the session-level SETs and RESETs of a source connection, in order, so that its session is rebuilt when
+         * replay comes back to it ({@link #switchSession}); RESET ALL and DISCARD ALL start it over. SET LOCAL,
+         * SET TRANSACTION and SET CONSTRAINTS last only for their transaction.
+         */
+        private void trackSession(int connection, String sql) {
+            List<io.waly.jdbc.sql.SqlLexer.Token> tokens = io.waly.jdbc.sql.SqlLexer.tokenize(sql);
+            if (tokens.isEmpty() || tokens.get(0).type() != io.waly.jdbc.sql.SqlLexer.Type.WORD) return;
+            String first = tokens.get(0).text();
+            String second = tokens.size() > 1 && tokens.get(1).type() == io.waly.jdbc.sql.SqlLexer.Type.WORD ? tokens.get(1).text() : "";
+            List<String> sets = sessionSets.computeIfAbsent(connection, k -> new ArrayList<>());
+            switch (first) {
+                case "set" -> {
+                    if (!second.equals("local") && !second.equals("transaction") && !second.equals("constraints")) sets.add(sql);
+                }
+                case "reset" -> {
+                    if (second.equals("all")) sets.clear();
+                    else sets.add(sql);
+                }
+                case "discard" -> {
+                    if (second.equals("all")) sets.clear();
+                }
+                default -> { }
+            }
+        }
+
         private void switchSession(Transaction tx) throws ReplayException, SQLException {
             if (tx.connection() == currentConnection && tx.session().equals(currentSession)) return;
             flushBatch();
