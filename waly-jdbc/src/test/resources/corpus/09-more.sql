@@ -61,3 +61,17 @@ INSERT INTO vol_more VALUES (3, NULL, 0) ON CONFLICT (id) DO UPDATE SET touched 
 UPDATE vol_more SET r = r + random() WHERE id > 4;
 ALTER TABLE vol_more ALTER COLUMN tag SET DEFAULT gen_random_uuid();
 INSERT INTO vol_more (id) VALUES (7), (8);
+
+-- Values that identify the moment, the session, the server or the database, in a table with no volatile default
+-- (so only the statement itself says it must be recorded), JDBC escapes included.
+CREATE TABLE vol_fn (id int PRIMARY KEY, at timestamptz, d date, s text);
+INSERT INTO vol_fn (id, at) VALUES (1, {fn now()});
+INSERT INTO vol_fn (id, at) VALUES (2, 'now');
+INSERT INTO vol_fn (id, d) VALUES (3, 'today'::date), (4, ' Tomorrow ');
+INSERT INTO vol_fn (id, at) VALUES (5, timeofday()::timestamptz);
+INSERT INTO vol_fn (id, s) VALUES (6, pg_backend_pid()::text), (7, inet_client_port()::text), (8, current_database());
+INSERT INTO vol_fn (id, s) VALUES (9, current_setting('application_name')), (10, version());
+INSERT INTO vol_fn (id, s) VALUES (11, txid_current()::text), (12, md5(random()::text));
+UPDATE vol_fn SET s = s || ' at ' || clock_timestamp()::text WHERE id > 10;
+UPDATE vol_fn SET at = 'now' WHERE id = 1;
+INSERT INTO vol_fn (id, d, s) VALUES (13, {d '2024-02-29'}, {fn ucase('escape')});

@@ -168,14 +168,34 @@ public final class SqlClassifier {
         return true;
     }
 
+    /**
+     * Functions and keywords whose value differs between the source and a replay: time, randomness, sequences, and
+     * what identifies the session, the server or the database (a replay runs in another session, perhaps on another
+     * server, into a database of another name).
+     */
     private static final Set<String> VOLATILE = Set.of("now", "current_timestamp", "current_date", "current_time",
             "localtime", "localtimestamp", "clock_timestamp", "statement_timestamp", "transaction_timestamp", "timeofday",
-            "random", "random_normal", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4", "uuidv4", "uuidv7",
-            "nextval", "setval", "currval", "lastval", "txid_current", "pg_current_xact_id", "setseed", "default");
+            "random", "random_normal", "setseed", "gen_random_uuid", "gen_random_bytes", "gen_salt", "uuid_generate_v1",
+            "uuid_generate_v1mc", "uuid_generate_v4", "uuidv4", "uuidv7",
+            "nextval", "setval", "currval", "lastval", "default",
+            "txid_current", "txid_current_if_assigned", "txid_current_snapshot", "pg_current_xact_id",
+            "pg_current_xact_id_if_assigned", "pg_current_snapshot", "pg_current_wal_lsn", "pg_current_wal_insert_lsn",
+            "pg_backend_pid", "inet_client_addr", "inet_client_port", "inet_server_addr", "inet_server_port",
+            "current_database", "current_catalog", "current_user", "current_role", "session_user", "user",
+            "current_schema", "current_schemas", "current_setting", "pg_my_temp_schema", "version",
+            "pg_postmaster_start_time", "pg_conf_load_time");
+
+    /** Date and time input strings PostgreSQL reads as the moment they are read ('now'::timestamptz, 'today'::date). */
+    private static final Set<String> VOLATILE_INPUT = Set.of("now", "today", "tomorrow", "yesterday");
 
     /** True when the statement calls something whose value differs between the source and a replay. */
     static boolean callsVolatile(List<Token> st) {
-        for (Token t : st) if (t.type() == Type.WORD && VOLATILE.contains(t.text())) return true;
+        for (Token t : st) {
+            if (t.type() == Type.WORD && VOLATILE.contains(t.text())) return true;
+            if (t.type() == Type.STRING && t.text().length() <= 12 && VOLATILE_INPUT.contains(t.text().strip().toLowerCase(java.util.Locale.ROOT))) {
+                return true;
+            }
+        }
         return false;
     }
 
