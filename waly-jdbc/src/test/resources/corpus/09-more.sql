@@ -75,3 +75,11 @@ INSERT INTO vol_fn (id, s) VALUES (11, txid_current()::text), (12, md5(random():
 UPDATE vol_fn SET s = s || ' at ' || clock_timestamp()::text WHERE id > 10;
 UPDATE vol_fn SET at = 'now' WHERE id = 1;
 INSERT INTO vol_fn (id, d, s) VALUES (13, {d '2024-02-29'}, {fn ucase('escape')});
+
+-- Keys drawn by name in the statement itself (not a column default): the rows replay from their images, so the
+-- sequence must still end where the source's did — or a restored database would hand out a key it already holds.
+CREATE SEQUENCE more_order_seq START 100;
+CREATE TABLE more_orders (id int PRIMARY KEY, v text);
+INSERT INTO more_orders VALUES (nextval('more_order_seq'), 'a'), (nextval('more_order_seq'), 'b');
+UPDATE more_orders SET id = nextval('more_order_seq') WHERE v = 'b';
+INSERT INTO more_orders SELECT nextval('public.more_order_seq'), 'from select';

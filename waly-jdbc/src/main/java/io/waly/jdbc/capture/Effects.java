@@ -259,6 +259,30 @@ public final class Effects {
         return out;
     }
 
+    /**
+     * Where sequences a statement drew from by name stand after it, for a statement whose rows are logged as images
+     * (replay then moves them there instead of drawing). Read with {@code pg_sequence_last_value}, not
+     * {@code currval}: it cannot fail — a privilege missing or a sequence this session never drew from — inside the
+     * application's transaction; another session's later draws only move the value forward, which replay's
+     * forward-only move tolerates.
+     */
+    public static List<Payloads.Effect> readSequenceValues(Connection physical, List<String> sequences) throws SQLException {
+        List<Payloads.Effect> out = new ArrayList<>();
+        try (java.sql.PreparedStatement ps = physical.prepareStatement("SELECT CASE WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE') "
+                + "THEN pg_sequence_last_value(c.oid) END FROM pg_class c WHERE c.oid = to_regclass(?) AND c.relkind = 'S'")) {
+            for (String seq : sequences) {
+                ps.setString(1, seq);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) continue;
+                    long v = rs.getLong(1);
+                    if (rs.wasNull()) continue;
+                    out.add(new Payloads.Effect(Payloads.Effect.SEQUENCE, seq, List.of("last_value"), List.of(List.of(Value.int8(v)))));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The sequences' last values drawn by this session, with the number of rows the statement wrote. */
     public static List<Payloads.Effect> readSequences(Connection physical, List<String> sequences, long rows) throws SQLException {
         List<Payloads.Effect> out = new ArrayList<>();

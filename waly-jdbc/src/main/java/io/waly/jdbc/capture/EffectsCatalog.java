@@ -33,10 +33,27 @@ public final class EffectsCatalog {
         }
     }
 
+    /**
+     * The sequence a column draws from (SQL over {@code c} pg_class, {@code n} pg_namespace, {@code a} pg_attribute):
+     * the one it owns (serial, identity, OWNED BY), else one its default calls ({@code DEFAULT nextval('s')}), which
+     * the default depends on. Shared by the capture's catalog and replay's, so both see the same sequences.
+     */
+    public static final String COLUMN_SEQUENCE = """
+            coalesce(pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname),
+                     (SELECT quote_ident(sn.nspname) || '.' || quote_ident(s.relname)
+                        FROM pg_attrdef ad
+                        JOIN pg_depend dep ON dep.classid = 'pg_attrdef'::regclass AND dep.objid = ad.oid
+                                          AND dep.refclassid = 'pg_class'::regclass
+                        JOIN pg_class s ON s.oid = dep.refobjid AND s.relkind = 'S'
+                        JOIN pg_namespace sn ON sn.oid = s.relnamespace
+                       WHERE ad.adrelid = c.oid AND ad.adnum = a.attnum
+                       ORDER BY s.oid LIMIT 1))""";
+
     private static final String QUERY = """
             SELECT n.nspname, c.relname, c.relkind::text, a.attname, t.typname, a.attidentity::text, a.attgenerated::text,
                    pg_get_expr(d.adbin, d.adrelid),
-                   pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname),
+            """ + COLUMN_SEQUENCE + """
+                   ,
                    EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey))
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -43,4 +43,11 @@ public final class StatementLog {
     public void effects(List<Payloads.Effect> effects) {
         this.effects = effects;
     }
+
+    public void addEffects(List<Payloads.Effect> more) {
+        if (more.isEmpty()) return;
+        List<Payloads.Effect> all = new java.util.ArrayList<>(effects);
+        all.addAll(more);
+        effects = all;
+    }
 }

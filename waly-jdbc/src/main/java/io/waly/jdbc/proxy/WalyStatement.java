@@ -134,6 +134,8 @@ public class WalyStatement extends DelegatingStatement {
             keysForApplication = null;
         }
         keysRead = true;
+        List<String> named = statements.get(0).info().drawnSequences();
+        if (!named.isEmpty()) statements.get(statements.size() - 1).addEffects(Effects.readSequenceValues(delegate.getConnection(), named));
     }
 
     private static synchronized RowSetFactory rowSetFactory() throws SQLException {

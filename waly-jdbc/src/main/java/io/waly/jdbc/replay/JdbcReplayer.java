@@ -373,7 +373,10 @@ public final class JdbcReplayer {
             }
             if (cmd instanceof Command.Ddl) catalog.invalidate();
             Payloads.Effect rows = rowsEffect(st.outcome());
-            if (rows != null && applyImages(st.seq(), s, cmd, rows, summary)) return;
+            if (rows != null && applyImages(st.seq(), s, cmd, rows, summary)) {
+                noteSequenceValues(st.outcome());
+                return;
+            }
             syncSequences();
             pinSequences(st.seq(), st.outcome());
             if (s.copyData() != null) {
@@ -486,6 +489,11 @@ public final class JdbcReplayer {
             boolean insert = cmd instanceof Command.Insert || cmd instanceof Command.Upsert || cmd instanceof Command.Sql;
             boolean delete = cmd instanceof Command.Delete;
             if ((!insert || cmd instanceof Command.Upsert) && t.primaryKey().isEmpty()) return false;
+            // an image carries the row's new key only: an UPDATE that changes the key cannot find its row by it
+            if (cmd instanceof Command.Update u && u.set() != null
+                    && u.set().stream().anyMatch(a -> t.primaryKey().stream().anyMatch(k -> k.equalsIgnoreCase(a.column())))) {
+                return false;
+            }
             List<String> cols = new ArrayList<>();
             List<Integer> idx = new ArrayList<>();
             for (int i = 0; i < rows.columns().size(); i++) {
@@ -646,7 +654,7 @@ public final class JdbcReplayer {
         private void pinSequences(long seq, Payloads.Outcome o) throws ReplayException, SQLException {
             if (o == null || o.effects() == null) return;
             for (Payloads.Effect e : o.effects()) {
-                if (!Payloads.Effect.SEQUENCE.equals(e.kind()) || e.rows().isEmpty()) continue;
+                if (!Payloads.Effect.SEQUENCE.equals(e.kind()) || e.rows().isEmpty() || !e.columns().contains("rows")) continue;
                 long last = ((Number) e.rows().get(0).get(0).value()).longValue();
                 long drawn = e.rows().get(0).size() > 1 ? ((Number) e.rows().get(0).get(1).value()).longValue() : 1;
                 String sql = "SELECT CASE WHEN ? - ? * seqincrement >= seqmin THEN setval(seqrelid, ? - ? * seqincrement, true) "
@@ -662,6 +670,17 @@ public final class JdbcReplayer {
                     }
                 });
                 pendingSequences.remove(e.target());
+            }
+        }
+
+        /**
+         * A statement applied from its images drew from sequences by name ({@code nextval('s')}) on the source but
+         * not here: remember where they stood after it, to move them there (forward only) before anything draws.
+         */
+        private void noteSequenceValues(Payloads.Outcome o) {
+            for (Payloads.Effect e : o.effects()) {
+                if (!Payloads.Effect.SEQUENCE.equals(e.kind()) || e.columns().contains("rows") || e.rows().isEmpty()) continue;
+                if (e.rows().get(0).get(0).value() instanceof Number n) pendingSequences.merge(e.target(), n.longValue(), Math::max);
             }
         }
 

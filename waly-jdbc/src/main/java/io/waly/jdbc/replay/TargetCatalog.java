@@ -22,7 +22,9 @@ final class TargetCatalog {
 
     private static final String QUERY = """
             SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname, a.attgenerated::text,
-                   a.attidentity::text, pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname),
+                   a.attidentity::text,
+            """ + io.waly.jdbc.capture.EffectsCatalog.COLUMN_SEQUENCE + """
+                   ,
                    EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey))
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -53,7 +53,9 @@ public final class SqlClassifier {
             // a trailing ';' (and anything after it, even a comment) makes pgjdbc see several queries, and it would
             // then answer generated keys with a result set: such a string is never given RETURNING by WAL-y
             boolean semicolon = tokens.stream().anyMatch(t -> t.type() == Type.SEMICOLON);
-            return new SqlInfo(kind, name, cmd, semicolon, kind == SqlKind.WRITE && callsVolatile(st), st.get(0).is("with"));
+            boolean write = kind == SqlKind.WRITE;
+            return new SqlInfo(kind, name, cmd, semicolon, write && callsVolatile(st), st.get(0).is("with"),
+                    write ? sequencesNamed(st) : List.of());
         }
         // Several statements in one string run as one implicit transaction: the string is one write if any part is.
         boolean write = false;
@@ -197,6 +199,19 @@ public final class SqlClassifier {
             }
         }
         return false;
+    }
+
+    /** The sequences named by string literal in nextval('s') and setval('s', …). */
+    static List<String> sequencesNamed(List<Token> st) {
+        List<String> out = null;
+        for (int i = 0; i + 2 < st.size(); i++) {
+            Token t = st.get(i);
+            if ((t.is("nextval") || t.is("setval")) && st.get(i + 1).type() == Type.OPEN_PAREN && st.get(i + 2).type() == Type.STRING) {
+                if (out == null) out = new java.util.ArrayList<>();
+                if (!out.contains(st.get(i + 2).text())) out.add(st.get(i + 2).text());
+            }
+        }
+        return out == null ? List.of() : List.copyOf(out);
     }
 
     /** The string literal of PREPARE TRANSACTION 'id' / COMMIT PREPARED 'id' / ROLLBACK PREPARED 'id'. */

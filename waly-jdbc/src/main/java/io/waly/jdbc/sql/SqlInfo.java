@@ -2,6 +2,7 @@ package io.waly.jdbc.sql;
 
 import io.waly.command.Command;
 import io.waly.log.payload.Payloads;
+import java.util.List;
 
 /**
  * What the driver needs to know about one SQL string, computed once and cached: its kind, for savepoint statements
@@ -19,6 +20,7 @@ public final class SqlInfo {
     private final boolean multiStatement;
     private final boolean volatileCall;
     private final boolean withClause;
+    private final List<String> drawnSequences;
 
     /** The text's STATEMENT parts as logged, and the text they were made from. */
     public record Logged(String sql, Payloads.Statement.Repeated parts) {}
@@ -28,12 +30,18 @@ public final class SqlInfo {
 
     public SqlInfo(SqlKind kind, String name, Command command, boolean multiStatement, boolean volatileCall,
                    boolean withClause) {
+        this(kind, name, command, multiStatement, volatileCall, withClause, List.of());
+    }
+
+    public SqlInfo(SqlKind kind, String name, Command command, boolean multiStatement, boolean volatileCall,
+                   boolean withClause, List<String> drawnSequences) {
         this.kind = kind;
         this.name = name;
         this.command = command;
         this.multiStatement = multiStatement;
         this.volatileCall = volatileCall;
         this.withClause = withClause;
+        this.drawnSequences = drawnSequences;
     }
 
     public SqlKind kind() {
@@ -59,6 +67,14 @@ public final class SqlInfo {
 
     public boolean withClause() {
         return withClause;
+    }
+
+    /**
+     * The sequences the statement names in {@code nextval('…')}/{@code setval('…', …)}: when its rows are logged as
+     * images, replay does not draw from them, so where they stood after it is logged too.
+     */
+    public List<String> drawnSequences() {
+        return drawnSequences;
     }
 
     public boolean isRead() {

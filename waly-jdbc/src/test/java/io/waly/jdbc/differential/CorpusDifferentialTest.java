@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import io.waly.jdbc.replay.TableChecksums;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,6 +40,8 @@ class CorpusDifferentialTest {
         Map<String, String> plain;
         Map<String, String> waly;
         Map<String, String> replay;
+        Map<String, Long> walySequences;
+        Map<String, Long> replaySequences;
         try (Differential d = new Differential("corpus_" + durability, logDir, "&walyDurability=" + durability)) {
             for (String f : FILES) d.runScript(f, read("/corpus/" + f));
             assertThat(d.statements).isGreaterThan(250);
@@ -45,6 +50,16 @@ class CorpusDifferentialTest {
             plain = sums.get(0);
             waly = sums.get(1);
             replay = sums.get(2);
+            try (Connection a = DriverManager.getConnection(d.walyDbUrl); Connection b = DriverManager.getConnection(d.replayUrl)) {
+                walySequences = TableChecksums.sequences(a);
+                replaySequences = TableChecksums.sequences(b);
+            }
+        }
+        // Every sequence ends where the source's did, except where a table holds values past the source's own
+        // sequence (an explicit id, OVERRIDING USER VALUE): replay moves those past the table's highest value.
+        Map<String, Long> ahead = Map.of("public.corner_ident2_id_seq", 7L, "public.more_owned", 77L);
+        for (Map.Entry<String, Long> e : walySequences.entrySet()) {
+            assertThat(replaySequences.get(e.getKey())).as(e.getKey()).isEqualTo(ahead.getOrDefault(e.getKey(), e.getValue()));
         }
         assertThat(waly).hasSizeGreaterThan(15);
         assertThat(replay).as("replay of the log").isEqualTo(waly);
