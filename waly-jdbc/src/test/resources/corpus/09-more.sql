@@ -83,3 +83,11 @@ CREATE TABLE more_orders (id int PRIMARY KEY, v text);
 INSERT INTO more_orders VALUES (nextval('more_order_seq'), 'a'), (nextval('more_order_seq'), 'b');
 UPDATE more_orders SET id = nextval('more_order_seq') WHERE v = 'b';
 INSERT INTO more_orders SELECT nextval('public.more_order_seq'), 'from select';
+-- A sequence that starts above the keys given explicitly stays where it is: moving it "past" them would move it back.
+CREATE SEQUENCE more_start_seq START 100;
+CREATE TABLE more_start (id int PRIMARY KEY DEFAULT nextval('more_start_seq'), v text);
+INSERT INTO more_start (id, v) VALUES (5, 'explicit');
+-- and one a key was moved past, by an UPDATE replay runs again, ends past it
+CREATE TABLE more_moved (id serial PRIMARY KEY, v text);
+INSERT INTO more_moved (v) VALUES ('a');
+UPDATE more_moved SET id = id + 1000;

@@ -21,7 +21,8 @@ import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AfterProperty;
 
 /**
- * Fidelity: random programs of writes — inserts, updates, deletes, upserts, DDL, transactions with savepoints,
+ * Fidelity: random programs of writes — inserts (keys drawn by default or by name), updates (of the key too), deletes,
+ * upserts, DDL, transactions with savepoints,
  * rollbacks and failing statements, three connections interleaved on one thread — run through WAL-y; the log replayed
  * into a fresh database equals the source table by table, and every sequence ends at or past its table's highest
  * value. A program is data (a list of {@link Op}s), so jqwik shrinks a failure to a minimal program, printed as SQL.
@@ -49,6 +50,9 @@ class WriteProgramProperties {
                 case UPSERT_NOTHING -> "INSERT INTO " + t + " (k, v) VALUES (" + key + ", " + value + ") ON CONFLICT DO NOTHING";
                 case INSERT_SELECT -> "INSERT INTO " + t + " (k, v) SELECT k + 100, v FROM t" + ((table + 1) % TABLES)
                         + " WHERE k = " + key;
+                case INSERT_NEXTVAL -> "INSERT INTO " + t + " (id, k, v) VALUES (nextval('" + t + "_id_seq'), " + key + ", " + value + ")";
+                case UPDATE_KEY -> "UPDATE " + t + " SET id = id + 1000 WHERE k = " + key;
+                case SELECT_NEXTVAL -> "SELECT nextval('" + t + "_id_seq')";
                 case FAIL_DIVIDE -> "UPDATE " + t + " SET v = v / 0 WHERE k = " + key;
                 case FAIL_SYNTAX -> "INSERT INTO " + t + " (k, v) VALUES (" + key + ", ";
                 case FAIL_CHECK -> "INSERT INTO " + t + " (k, v) VALUES (" + key + ", -1)";
@@ -73,6 +77,7 @@ class WriteProgramProperties {
 
     enum Kind {
         INSERT, INSERT_DEFAULTS, UPDATE, UPDATE_MANY, DELETE, UPSERT, UPSERT_NOTHING, INSERT_SELECT,
+        INSERT_NEXTVAL, UPDATE_KEY, SELECT_NEXTVAL,
         FAIL_DIVIDE, FAIL_SYNTAX, FAIL_CHECK, DDL_ADD_COLUMN, DDL_INDEX, DDL_DEFAULT, TRUNCATE,
         BEGIN, COMMIT, ROLLBACK, SAVEPOINT, ROLLBACK_TO, RELEASE
     }
@@ -88,6 +93,9 @@ class WriteProgramProperties {
                 net.jqwik.api.Tuple.of(5, Kind.UPSERT),
                 net.jqwik.api.Tuple.of(3, Kind.UPSERT_NOTHING),
                 net.jqwik.api.Tuple.of(2, Kind.INSERT_SELECT),
+                net.jqwik.api.Tuple.of(2, Kind.INSERT_NEXTVAL),
+                net.jqwik.api.Tuple.of(1, Kind.UPDATE_KEY),
+                net.jqwik.api.Tuple.of(1, Kind.SELECT_NEXTVAL),
                 net.jqwik.api.Tuple.of(2, Kind.FAIL_DIVIDE),
                 net.jqwik.api.Tuple.of(1, Kind.FAIL_SYNTAX),
                 net.jqwik.api.Tuple.of(2, Kind.FAIL_CHECK),

@@ -184,6 +184,7 @@ public final class JdbcReplayer {
             if (applier != null) {
                 applier.flushBatch();
                 applier.syncSequences();
+                applier.moveSequencesPastTables();
                 target.commit();
             }
         }
@@ -707,15 +708,52 @@ public final class JdbcReplayer {
             if (pendingSequences.isEmpty()) return;
             flushBatch();
             for (Map.Entry<String, Long> e : pendingSequences.entrySet()) {
-                String sql = "SELECT setval(?::regclass, ?) FROM " + e.getKey() + " s WHERE s.last_value < ? OR NOT s.is_called";
+                // the next value is last_value + increment once called, last_value itself before: only ever move forward
+                String sql = "SELECT setval(?::regclass, ?) FROM " + e.getKey() + " s "
+                        + "WHERE (s.is_called AND s.last_value < ?) OR (NOT s.is_called AND s.last_value <= ?)";
                 try (PreparedStatement ps = target.prepareStatement(sql)) {
                     ps.setString(1, e.getKey());
                     ps.setLong(2, e.getValue());
                     ps.setLong(3, e.getValue());
+                    ps.setLong(4, e.getValue());
                     ps.executeQuery().close();
                 }
             }
             pendingSequences.clear();
+        }
+
+        private static final String SEQUENCE_COLUMNS = """
+                SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), quote_ident(a.attname),
+                """ + io.waly.jdbc.capture.EffectsCatalog.COLUMN_SEQUENCE + """
+
+                  FROM pg_class c
+                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                 WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'waly')
+                   AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
+                   AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)""";
+
+        /**
+         * At the end of a replay, every ascending sequence an integer column draws from is moved past the highest value
+         * the column holds, wherever it stands below it: statements replay ran again (an UPDATE of the key) and keys
+         * given explicitly can put values past it that no image told of. A restored database never hands out a key it
+         * already holds, even where the source's own sequence had fallen behind its table.
+         */
+        void moveSequencesPastTables() throws SQLException {
+            List<String[]> columns = new ArrayList<>();
+            try (Statement s = target.createStatement(); ResultSet rs = s.executeQuery(SEQUENCE_COLUMNS)) {
+                while (rs.next()) if (rs.getString(3) != null) columns.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+            }
+            for (String[] c : columns) {
+                String sql = "SELECT setval(q.seqrelid, x.m) FROM (SELECT max(" + c[1] + ")::bigint AS m FROM " + c[0] + ") x, "
+                        + "pg_sequence q, " + c[2] + " s WHERE q.seqrelid = ?::regclass AND q.seqincrement > 0 AND x.m IS NOT NULL "
+                        + "AND x.m BETWEEN q.seqmin AND q.seqmax "
+                        + "AND ((s.is_called AND s.last_value < x.m) OR (NOT s.is_called AND s.last_value <= x.m))";
+                try (PreparedStatement ps = target.prepareStatement(sql)) {
+                    ps.setString(1, c[2]);
+                    ps.executeQuery().close();
+                }
+            }
         }
     }
 

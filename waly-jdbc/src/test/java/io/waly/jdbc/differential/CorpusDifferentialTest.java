@@ -56,8 +56,9 @@ class CorpusDifferentialTest {
             }
         }
         // Every sequence ends where the source's did, except where a table holds values past the source's own
-        // sequence (an explicit id, OVERRIDING USER VALUE): replay moves those past the table's highest value.
-        Map<String, Long> ahead = Map.of("public.corner_ident2_id_seq", 7L, "public.more_owned", 77L);
+        // sequence (an explicit id, OVERRIDING USER VALUE, a key moved by UPDATE): replay moves those past the table's
+        // highest value, so that the restored database never hands out a key it holds.
+        Map<String, Long> ahead = Map.of("public.corner_ident2_id_seq", 7L, "public.more_owned", 77L, "public.more_moved_id_seq", 1001L);
         for (Map.Entry<String, Long> e : walySequences.entrySet()) {
             assertThat(replaySequences.get(e.getKey())).as(e.getKey()).isEqualTo(ahead.getOrDefault(e.getKey(), e.getValue()));
         }
