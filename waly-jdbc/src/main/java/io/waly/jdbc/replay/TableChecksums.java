@@ -48,7 +48,8 @@ public final class TableChecksums {
                      + "FROM pg_sequences WHERE schemaname NOT IN ('waly') ORDER BY 1")) {
             while (rs.next()) {
                 long v = rs.getLong(2);
-                out.put(rs.getString(1), rs.wasNull() ? null : v);
+                boolean neverCalled = rs.wasNull();   // asked before another column is read: wasNull is the last read's
+                out.put(rs.getString(1), neverCalled ? null : v);
             }
         }
         return out;
