@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * What the driver needs to know about one SQL string, computed once and cached: its kind, for savepoint statements
- * the savepoint's name and for two-phase commit statements the transaction's identifier ({@link #name}), for writes the parsed command (with the statement's own literals in it), and whether it
- * opens with a WITH clause — whose sub-statements may write other tables than the command's, so that the rows the
- * main statement wrote never stand for all it did.
+ * the savepoint's name and for two-phase commit statements the transaction's identifier ({@link #name}), for writes
+ * the parsed command (with the statement's own literals in it), and whether it opens with a WITH clause — whose
+ * sub-statements may write other tables than the command's, so that the rows the main statement wrote never stand for
+ * all it did.
  *
  * <p>It also keeps, for a text that is logged again and again (a prepared statement in a loop), the parts of its
  * STATEMENT record that never change, encoded once ({@link #logged}).
