@@ -390,7 +390,7 @@ public final class JdbcReplayer {
                 });
                 return;
             }
-            if (cmd instanceof Command.Sql) trackSession(tx.connection(), s.sql());
+            if (cmd instanceof Command.Sql sql && SESSION_KINDS.contains(sql.kind())) trackSession(tx.connection(), s.sql());
             if (!s.prepared()) {
                 run(st.seq(), s.sql(), st, () -> {
                     try (Statement stmt = target.createStatement()) {
@@ -565,6 +565,8 @@ public final class JdbcReplayer {
         }
 
         /** Every source connection has its own session: apply its settings when replay moves to its transactions. */
+        private static final java.util.Set<String> SESSION_KINDS = java.util.Set.of("SET", "RESET", "DISCARD");
+
         /**
          * Keeps the session-level SETs and RESETs of a source connection, in order, so that its session is rebuilt when
          * replay comes back to it ({@link #switchSession}); RESET ALL and DISCARD ALL start it over. SET LOCAL,
