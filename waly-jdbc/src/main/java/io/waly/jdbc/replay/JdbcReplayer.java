@@ -365,7 +365,8 @@ public final class JdbcReplayer {
                 throws ReplayException, SQLException {
             Payloads.Statement s = st.statement();
             Command cmd = s.command();
-            io.waly.jdbc.sql.SqlKind kind = classifier.classify(s.sql()).kind();
+            // COMMIT/ROLLBACK PREPARED logged as statements (their transaction was prepared outside the log's view)
+            io.waly.jdbc.sql.SqlKind kind = cmd instanceof Command.Sql ? classifier.classify(s.sql()).kind() : null;
             if (kind == io.waly.jdbc.sql.SqlKind.ROLLBACK_PREPARED) return;   // its transaction never reached this log as committed
             if (kind == io.waly.jdbc.sql.SqlKind.COMMIT_PREPARED) {
                 throw new ReplayException("statement " + st.seq() + " commits a transaction prepared outside this log's view (by "
