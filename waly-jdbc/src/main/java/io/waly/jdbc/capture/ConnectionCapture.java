@@ -408,7 +408,7 @@ public final class ConnectionCapture {
                 shared.addPrepared(gid, p.txId(), p.dbTxid());   // still prepared: decided later
                 throw e;
             }
-            appendQuietly(() -> log.sync(log.append(RecordKind.ROLLBACK, p.txId(), Payloads.End.ROLLBACK.encode())));
+            appendEnd(p.txId(), p.dbTxid(), RecordKind.ROLLBACK, Payloads.End.ROLLBACK);
             return;
         }
         try {
@@ -429,7 +429,7 @@ public final class ConnectionCapture {
             shared.addInDoubt(p.txId(), p.dbTxid());
             throw e;
         }
-        appendQuietly(() -> log.sync(log.append(RecordKind.COMMITTED, p.txId(), Payloads.End.COMMIT.encode())));
+        appendEnd(p.txId(), p.dbTxid(), RecordKind.COMMITTED, Payloads.End.COMMIT);
     }
 
     // ------------------------------------------------------------------ savepoints
@@ -447,15 +447,20 @@ public final class ConnectionCapture {
 
     private void endTransaction(RecordKind kind, Payloads.End end) {
         long tx = txId;
-        boolean noDbTxid = dbTxid < 0;
+        long db = dbTxid;
         txId = 0;
         dbTxid = -1;
+        appendEnd(tx, db, kind, end);
+    }
+
+    /** The end record of the log's transaction {@code tx} (this connection's, or a prepared one another decides). */
+    private void appendEnd(long tx, long db, RecordKind kind, Payloads.End end) {
         appendQuietly(() -> {
             long s = log.append(kind, tx, end.encode());
             // An outcome needs no fsync of its own: if a power cut loses it, the transaction is in doubt and its txid
             // decides. It is handed to the OS at once, so that followers of the log see the transaction end (one write
             // call, no force). Without a txid nothing could decide it later, so then the outcome is made durable.
-            if (noDbTxid) log.sync(s);
+            if (db < 0) log.sync(s);
             else log.publish(s);
         });
     }

@@ -711,9 +711,7 @@ public final class JdbcReplayer {
             if (pendingSequences.isEmpty()) return;
             flushBatch();
             for (Map.Entry<String, Long> e : pendingSequences.entrySet()) {
-                // the next value is last_value + increment once called, last_value itself before: only ever move forward
-                String sql = "SELECT setval(?::regclass, ?) FROM " + e.getKey() + " s "
-                        + "WHERE (s.is_called AND s.last_value < ?) OR (NOT s.is_called AND s.last_value <= ?)";
+                String sql = "SELECT setval(?::regclass, ?) FROM " + e.getKey() + " s WHERE " + behind("?");
                 try (PreparedStatement ps = target.prepareStatement(sql)) {
                     ps.setString(1, e.getKey());
                     ps.setLong(2, e.getValue());
@@ -723,6 +721,14 @@ public final class JdbcReplayer {
                 }
             }
             pendingSequences.clear();
+        }
+
+        /**
+         * SQL over the sequence relation {@code s}: true when its next value would not pass {@code value} — the next
+         * value is last_value + increment once called, last_value itself before — so that moving it there is forward.
+         */
+        private static String behind(String value) {
+            return "(s.is_called AND s.last_value < " + value + ") OR (NOT s.is_called AND s.last_value <= " + value + ")";
         }
 
         private static final String SEQUENCE_COLUMNS = """
@@ -751,7 +757,7 @@ public final class JdbcReplayer {
                 String sql = "SELECT setval(q.seqrelid, x.m) FROM (SELECT max(" + c[1] + ")::bigint AS m FROM " + c[0] + ") x, "
                         + "pg_sequence q, " + c[2] + " s WHERE q.seqrelid = ?::regclass AND q.seqincrement > 0 AND x.m IS NOT NULL "
                         + "AND x.m BETWEEN q.seqmin AND q.seqmax "
-                        + "AND ((s.is_called AND s.last_value < x.m) OR (NOT s.is_called AND s.last_value <= x.m))";
+                        + "AND (" + behind("x.m") + ")";
                 try (PreparedStatement ps = target.prepareStatement(sql)) {
                     ps.setString(1, c[2]);
                     ps.executeQuery().close();

@@ -40,7 +40,7 @@ public final class SqlClassifier {
         String sql = io.waly.log.payload.Cbor.text(text);
         List<Token> tokens = SqlLexer.tokenize(sql);
         List<List<Token>> statements = SqlLexer.statements(tokens);
-        if (statements.isEmpty()) return new SqlInfo(SqlKind.EMPTY, null, null, false, false, false);
+        if (statements.isEmpty()) return new SqlInfo(SqlKind.EMPTY, null, null, false, false, false, List.of());
         if (statements.size() == 1) {
             List<Token> st = statements.get(0);
             SqlKind kind = kindOf(st);
@@ -67,8 +67,8 @@ public final class SqlClassifier {
             if (k.runsOutsideTransaction()) nonTx = true;
             vol |= callsVolatile(st);
         }
-        if (!write) return new SqlInfo(SqlKind.READ, null, null, true, false, false);
-        return new SqlInfo(nonTx ? SqlKind.NON_TRANSACTIONAL : SqlKind.WRITE, null, new Command.Sql("MULTI"), true, vol, false);
+        if (!write) return new SqlInfo(SqlKind.READ, null, null, true, false, false, List.of());
+        return new SqlInfo(nonTx ? SqlKind.NON_TRANSACTIONAL : SqlKind.WRITE, null, new Command.Sql("MULTI"), true, vol, false, List.of());
     }
 
     static SqlKind kindOf(List<Token> st) {

@@ -30,11 +30,6 @@ public final class SqlInfo {
     private boolean loggedBefore;   // racy on purpose: a lost update costs one more plain encoding
 
     public SqlInfo(SqlKind kind, String name, Command command, boolean multiStatement, boolean volatileCall,
-                   boolean withClause) {
-        this(kind, name, command, multiStatement, volatileCall, withClause, List.of());
-    }
-
-    public SqlInfo(SqlKind kind, String name, Command command, boolean multiStatement, boolean volatileCall,
                    boolean withClause, List<String> drawnSequences) {
         this.kind = kind;
         this.name = name;
