@@ -129,6 +129,7 @@ public final class LogWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new LogException("cannot open log directory " + dir.toAbsolutePath() + " for writing: " + e, e);
         }
+        SharedLogs.closeIfIdle(key);   // a writer this JVM only keeps open while idle gives way
         // Checked before the lock file is touched: closing any channel on a file drops every POSIX lock this JVM holds
         // on it, so a second open that tried the lock and closed its channel would silently free the first writer's.
         if (!OPEN_DIRS.add(key)) throw alreadyOpen(dir);

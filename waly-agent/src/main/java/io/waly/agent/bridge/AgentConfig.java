@@ -36,6 +36,7 @@ public final class AgentConfig {
             {"walyDurability", "fsync", "fsync", "async", "none"},
             {"walyFlushMillis", "200"},
             {"walyOnLogFailure", "fail", "fail", "continue"},
+            {"walyLogIdleMillis", "10000"},
             {"walySegmentBytes", "67108864"},
             {"walyCaptureEffects", "auto", "auto", "always", "never"}};
     private static final String[] ON_ERROR_SETTING = {ON_ERROR, "start", "start", "fail"};   // as a DRIVER row
@@ -87,6 +88,8 @@ public final class AgentConfig {
         if (flush < 1) throw new IllegalArgumentException("walyFlushMillis must be at least 1 but was: " + flush);
         long segment = integer("walySegmentBytes");
         if (segment < 4096) throw new IllegalArgumentException("walySegmentBytes must be at least 4096 but was: " + segment);
+        long idle = integer("walyLogIdleMillis");
+        if (idle < 0) throw new IllegalArgumentException("walyLogIdleMillis must not be negative but was: " + idle);
         for (String[] setting : DRIVER) {
             if (setting.length > 2) choice(setting, driver.getProperty(setting[0]));
         }

@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The driver's side of a log directory within this JVM, shared by every connection that names the directory: the
  * one writer ({@link SharedLogs}: one writer per directory is the log's rule; sharing is how a connection pool lives
- * with it), opened by the first connection and closed when the last one closes, so no file handle or flusher thread
- * outlives use.
+ * with it), opened by the first connection and closed when none has used it for a while, so that connections opened
+ * and closed at any rate share one writer, and no file handle or flusher thread outlives use for long.
  * Also holds what all connections of the log share: the SQL classifier cache and the connection id counter.
  */
 public final class SharedLog {
@@ -32,15 +32,14 @@ public final class SharedLog {
     private static final Map<Path, SharedLog> OPEN = new HashMap<>();
 
     private final Path dir;
-    private final SharedLogs.LogHandle handle;
     private final LogWriter writer;
+    /** One handle on the shared writer per connection using this log (guarded by OPEN). */
+    private final java.util.ArrayDeque<SharedLogs.LogHandle> handles = new java.util.ArrayDeque<>();
     private final SqlClassifier classifier = new SqlClassifier(new CommandParser());
     private final AtomicInteger nextConnection = new AtomicInteger();
     private final EffectsCatalog effects = new EffectsCatalog();
     /** Transactions whose commit outcome is unknown (left by a crash, or a connection lost during COMMIT). */
     private final ConcurrentLinkedQueue<InDoubt> inDoubt = new ConcurrentLinkedQueue<>();
-    private int users;
-
     record InDoubt(long txId, long dbTxid) {}
 
     /**
@@ -61,51 +60,59 @@ public final class SharedLog {
         return gid != null && prepared.containsKey(gid);
     }
 
-    private SharedLog(Path dir, SharedLogs.LogHandle handle) {
+    private SharedLog(Path dir, LogWriter writer) {
         this.dir = dir;
-        this.handle = handle;
-        this.writer = handle.writer();
+        this.writer = writer;
     }
 
-    /** Opens (or joins) the log of the configured directory. The first opener's durability settings stand. */
+    /**
+     * Opens (or joins) the log of the configured directory. The first opener's durability settings stand. The writer
+     * outlives its last connection by {@code walyLogIdleMillis} (SharedLogs), so connections opened and closed one
+     * after the other share it instead of reopening and recovering the log each time.
+     */
     public static SharedLog acquire(WalyConfig config) {
         Path key = canonical(config.logDir());
         synchronized (OPEN) {
-            SharedLog log = OPEN.get(key);
-            if (log == null) {
-                log = new SharedLog(key, SharedLogs.acquire(config.logConfig()));
-                LogWriter w = log.writer;
-                log.findInDoubt();
-                Map<String, String> facts = new LinkedHashMap<>();
-                facts.put("writer", "waly-jdbc");
-                facts.put("pid", String.valueOf(ProcessHandle.current().pid()));
-                facts.put("host", hostName());
-                facts.put("durability", config.durability().name().toLowerCase());
-                facts.put("recovery", w.recovery().toString());
-                w.append(RecordKind.OPENED, 0, new Payloads.Info(facts).encode());
-                OPEN.put(key, log);
+            SharedLogs.LogHandle handle = SharedLogs.acquire(config.logConfig());
+            try {
+                SharedLog log = OPEN.get(key);
+                if (log == null || log.writer != handle.writer()) {
+                    log = new SharedLog(key, handle.writer());
+                    log.opened(config, handle);
+                    OPEN.put(key, log);
+                }
+                log.handles.add(handle);
+                return log;
+            } catch (RuntimeException e) {
+                handle.close();
+                throw e;
             }
-            log.users++;
-            return log;
         }
     }
 
-    /** Releases one use; the last closes the writer (flushing and forcing it). */
+    /** A new writer: note what a crash left in doubt, record who opened it, and close it with a CLOSED record. */
+    private void opened(WalyConfig config, SharedLogs.LogHandle handle) {
+        findInDoubt();
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("writer", "waly-jdbc");
+        facts.put("pid", String.valueOf(ProcessHandle.current().pid()));
+        facts.put("host", hostName());
+        facts.put("durability", config.durability().name().toLowerCase());
+        facts.put("recovery", writer.recovery().toString());
+        writer.append(RecordKind.OPENED, 0, new Payloads.Info(facts).encode());
+        handle.beforeClose(() -> {
+            if (writer.failed()) return;
+            writer.sync(writer.append(RecordKind.CLOSED, 0, new Payloads.Info(Map.of("writer", "waly-jdbc")).encode()));
+        });
+    }
+
+    /** Releases one use (a connection closed); the writer closes once no connection has used it for its idle time. */
     public void release() {
+        SharedLogs.LogHandle handle;
         synchronized (OPEN) {
-            if (--users > 0) return;
-            OPEN.remove(dir);
+            handle = handles.poll();
         }
-        try {
-            if (!writer.failed()) {
-                long seq = writer.append(RecordKind.CLOSED, 0, new Payloads.Info(Map.of("writer", "waly-jdbc")).encode());
-                writer.sync(seq);
-            }
-        } catch (RuntimeException ignored) {
-            // the log failed; close() below releases what it can
-        } finally {
-            handle.close();
-        }
+        if (handle != null) handle.close();
     }
 
     public LogWriter writer() {

@@ -9,7 +9,7 @@ import java.util.Properties;
 
 /** The settings of one connection, resolved and checked once when it opens. */
 public record WalyConfig(Path logDir, Durability durability, long flushMillis, long segmentBytes, boolean failOnLogFailure,
-                         String captureEffects, LogStorage storage) {
+                         String captureEffects, long logIdleMillis, LogStorage storage) {
 
     /** @throws IllegalArgumentException naming the bad setting */
     public static WalyConfig from(Properties props) {
@@ -17,19 +17,21 @@ public record WalyConfig(Path logDir, Durability durability, long flushMillis, l
         if (flush < 1) throw new IllegalArgumentException("walyFlushMillis must be at least 1 but was: " + flush);
         long seg = WalyProperty.SEGMENT_BYTES.getLong(props);
         if (seg < 4096) throw new IllegalArgumentException("walySegmentBytes must be at least 4096 but was: " + seg);
+        long idle = WalyProperty.LOG_IDLE_MILLIS.getLong(props);
+        if (idle < 0) throw new IllegalArgumentException("walyLogIdleMillis must not be negative but was: " + idle);
         return new WalyConfig(Path.of(WalyProperty.LOG_DIR.get(props)), Durability.parse(WalyProperty.DURABILITY.get(props)),
                 flush, seg, WalyProperty.ON_LOG_FAILURE.get(props).equals("fail"), WalyProperty.CAPTURE_EFFECTS.get(props),
-                FileLogStorage.INSTANCE);
+                idle, FileLogStorage.INSTANCE);
     }
 
     /** The same settings over another storage: the seam tests use to inject disk faults. Driver-internal. */
     public WalyConfig withStorage(LogStorage s) {
-        return new WalyConfig(logDir, durability, flushMillis, segmentBytes, failOnLogFailure, captureEffects, s);
+        return new WalyConfig(logDir, durability, flushMillis, segmentBytes, failOnLogFailure, captureEffects, logIdleMillis, s);
     }
 
     public LogConfig logConfig() {
         return LogConfig.at(logDir).withDurability(durability).withFlushMillis(flushMillis).withSegmentBytes(segmentBytes)
-                .withStorage(storage);
+                .withStorage(storage).withIdleCloseMillis(logIdleMillis);
     }
 
     /** Splits properties into WAL-y's (returned) and pgjdbc's (left in {@code props}). */

@@ -19,6 +19,8 @@ public enum WalyProperty {
     FLUSH_MILLIS("walyFlushMillis", "200", "In async durability, the longest time between forces of the log."),
     ON_LOG_FAILURE("walyOnLogFailure", "fail", "When the log cannot be written: fail (refuse the write with SQLState "
             + "58030 before it reaches the database) or continue (run it unlogged; the log has a gap).", "fail", "continue"),
+    LOG_IDLE_MILLIS("walyLogIdleMillis", "10000", "How long the log stays open after the last connection using it closed, "
+            + "so that connections opened and closed one after the other share one writer; 0 closes it with the last connection."),
     SEGMENT_BYTES("walySegmentBytes", String.valueOf(64L * 1024 * 1024), "Size at which the log rolls to a new segment file."),
     CAPTURE_EFFECTS("walyCaptureEffects", "auto", "Record the rows a write produced (RETURNING images) so replay is exact: "
             + "auto (when re-execution could differ: volatile functions, serial/identity/volatile defaults), always, never.",
