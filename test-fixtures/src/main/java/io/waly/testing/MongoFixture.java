@@ -2,26 +2,23 @@ package io.waly.testing;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.waly.embedded.DatabaseNames;
+import io.waly.embedded.InMemoryMongoServer;
 
 /**
  * MongoDB for tests: a real server when {@code WALY_TEST_MONGODB_URI} is set (e.g. {@code mongodb://127.0.0.1:27017}),
- * otherwise mongo-java-server's in-memory wire-protocol server on 127.0.0.1. Every caller gets its own database name,
- * so the same tests run against either.
+ * otherwise waly-embedded's in-memory wire-protocol server. Every caller gets its own database name, so the same tests
+ * run against either.
  */
 public final class MongoFixture implements AutoCloseable {
 
     public static final String ENV = "WALY_TEST_MONGODB_URI";
-    private static final AtomicInteger DATABASES = new AtomicInteger();
     private static MongoFixture shared;
 
-    private final MongoServer server;   // null when a real MongoDB is used
+    private final InMemoryMongoServer server;   // null when a real MongoDB is used
     private final String baseUri;
 
-    private MongoFixture(MongoServer server, String baseUri) {
+    private MongoFixture(InMemoryMongoServer server, String baseUri) {
         this.server = server;
         this.baseUri = baseUri;
     }
@@ -29,10 +26,8 @@ public final class MongoFixture implements AutoCloseable {
     public static MongoFixture start() {
         String real = System.getenv(ENV);
         if (real != null && !real.isBlank()) return new MongoFixture(null, real.replaceAll("/+$", ""));
-        MongoServer server = new MongoServer(new MemoryBackend());
-        server.bind("127.0.0.1", 0);
-        InetSocketAddress addr = server.getLocalAddress();
-        return new MongoFixture(server, "mongodb://127.0.0.1:" + addr.getPort());
+        InMemoryMongoServer server = InMemoryMongoServer.start();
+        return new MongoFixture(server, server.uri());
     }
 
     /** One per JVM for tests; stopped when the JVM exits. */
@@ -50,8 +45,7 @@ public final class MongoFixture implements AutoCloseable {
 
     /** A connection string naming a fresh database: {@code mongodb://host:port/name}. */
     public String newDatabaseUri(String prefix) {
-        String name = prefix.replaceAll("[^A-Za-z0-9_]", "_") + "_" + DATABASES.incrementAndGet() + "_" + ProcessHandle.current().pid();
-        return baseUri + "/" + name;
+        return baseUri + "/" + DatabaseNames.unique(prefix);
     }
 
     public MongoClient client() {
@@ -59,7 +53,7 @@ public final class MongoFixture implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (server != null) server.shutdownNow();
+    public void close() {
+        if (server != null) server.close();
     }
 }

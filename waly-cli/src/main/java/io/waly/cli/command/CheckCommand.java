@@ -5,12 +5,12 @@ import io.waly.cli.ExitCode;
 import io.waly.cli.support.Json;
 import io.waly.cli.support.Numbers;
 import io.waly.cli.support.Redactor;
+import io.waly.embedded.PostgresServer;
 import io.waly.jdbc.replay.JdbcReplayer;
 import io.waly.jdbc.replay.ReplayException;
 import io.waly.jdbc.replay.ReplaySummary;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.log.read.LogVerifier;
-import io.waly.testing.EmbeddedPostgresServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -93,13 +93,13 @@ public final class CheckCommand extends WalyCommand {
         }
         long logEnd = verified.lastSeq();
 
-        EmbeddedPostgresServer server = null;
+        PostgresServer server = null;
         try {
             String scratchUrl = scratch;
             if (scratchUrl == null) {
                 err.println("waly check: starting a private PostgreSQL for the scratch replay…");
                 err.flush();
-                server = EmbeddedPostgresServer.start(false);
+                server = PostgresServer.start(PostgresServer.Durability.SCRATCH);
                 scratchUrl = server.newDatabase("waly_check");
             }
             ReplaySummary replayed;

@@ -9,6 +9,8 @@ import io.waly.cli.support.Commands;
 import io.waly.cli.support.Json;
 import io.waly.cli.support.Numbers;
 import io.waly.command.Command;
+import io.waly.embedded.InMemoryMongoServer;
+import io.waly.embedded.PostgresServer;
 import io.waly.jdbc.replay.JdbcReplayer;
 import io.waly.jdbc.replay.ReplaySummary;
 import io.waly.jdbc.replay.TableChecksums;
@@ -19,8 +21,6 @@ import io.waly.log.payload.Payloads;
 import io.waly.log.read.LogReader;
 import io.waly.log.read.LogVerifier;
 import io.waly.mongo.MongoReplayer;
-import io.waly.testing.EmbeddedPostgresServer;
-import io.waly.testing.MongoFixture;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
                 + "keys, now() and gen_random_uuid(). Then a bad deploy deletes every order. The demo verifies the log, "
                 + "replays it into a second database and shows a checksum per table matching the source, replays it "
                 + "up to just before the DELETE (--to-seq) and shows the orders back, and replays the same history into "
-                + "MongoDB (an in-memory MongoDB wire-protocol server, or the one WALY_TEST_MONGODB_URI names).",
+                + "MongoDB (an in-memory MongoDB wire-protocol server).",
             "",
             "Leaves nothing running. The log is removed at the end unless --keep DIR, after which it can be read with "
                 + "waly inspect / stats / verify."},
@@ -94,13 +94,13 @@ public final class DemoCommand extends WalyCommand {
             out.println("WAL-y demo: a shop writes through WAL-y; its log is verified, replayed, and used to undo a bad DELETE.");
             out.println();
         }
-        EmbeddedPostgresServer server = null;
+        PostgresServer server = null;
         Thread hook = null;
         boolean pass = true;
         Map<String, Object> doc = Json.map();
         try {
-            server = EmbeddedPostgresServer.start(false);
-            EmbeddedPostgresServer s = server;
+            server = PostgresServer.start(PostgresServer.Durability.SCRATCH);
+            PostgresServer s = server;
             hook = new Thread(s::close, "waly-demo-stop-postgres");
             Runtime.getRuntime().addShutdownHook(hook);
             story.step("Started a private PostgreSQL 16 (embedded) on 127.0.0.1:" + server.port());
@@ -219,11 +219,11 @@ public final class DemoCommand extends WalyCommand {
     }
 
     /**
-     * The same log, up to just before the DELETE, into MongoDB (an in-memory MongoDB wire-protocol server, or the one
-     * {@code WALY_TEST_MONGODB_URI} names): one collection per table, one document per row.
+     * The same log, up to just before the DELETE, into an in-memory MongoDB wire-protocol server: one collection per
+     * table, one document per row.
      */
     private boolean mongo(Story story, Path logDir, long toSeq, String restore) throws SQLException {
-        try (MongoFixture mongo = MongoFixture.start()) {
+        try (InMemoryMongoServer mongo = InMemoryMongoServer.start()) {
             String uri = mongo.newDatabaseUri("shop");
             io.waly.mongo.ReplaySummary s = MongoReplayer.builder().log(logDir).target(uri).toSeq(toSeq).build().run();
             List<String> differ = new ArrayList<>();
