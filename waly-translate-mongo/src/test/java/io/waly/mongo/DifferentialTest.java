@@ -1,5 +1,8 @@
 package io.waly.mongo;
 
+import io.waly.log.replay.ReplaySummary;
+import io.waly.log.replay.Replayer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.ConnectionString;
@@ -85,8 +88,8 @@ class DifferentialTest {
         assertThat(statements).isGreaterThanOrEqualTo(60);
 
         String uri = MongoFixture.shared().newDatabaseUri("diff");
-        ReplaySummary summary = MongoReplayer.builder().log(logDir).target(uri).build().run();
-        assertThat(summary.skipped()).isEmpty();
+        ReplaySummary summary = Replayer.replay(logDir, MongoTarget.builder().target(uri).build());
+        assertThat(summary.leftOut).isEmpty();
 
         List<String> mismatches = new ArrayList<>();
         try (Connection pg = DriverManager.getConnection(pgUrl); MongoClient mc = MongoFixture.shared().client()) {
