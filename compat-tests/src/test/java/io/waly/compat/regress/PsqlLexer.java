@@ -19,8 +19,11 @@ final class PsqlLexer {
 
     sealed interface Item permits Sql, Meta {}
 
-    /** A statement, with its terminating semicolon as psql sends it, and the line it starts on. */
-    record Sql(String text, int line) implements Item {}
+    /**
+     * A statement, with its terminating semicolon as psql sends it, and the line it starts on; {@code compound} when
+     * {@code \;} joined several statements into this one query.
+     */
+    record Sql(String text, int line, boolean compound) implements Item {}
 
     /** A meta-command: its name without the backslash ({@code gset}), its raw arguments, its line. */
     record Meta(String command, String rawArguments, int line) implements Item {}
@@ -38,6 +41,7 @@ final class PsqlLexer {
     private int identifierCount;
     private final char[] leadingWords = new char[4];
     private boolean standardConformingStrings = true;
+    private boolean compound;
     private int countedTo;
     private int countedLines = 1;
 
@@ -94,10 +98,11 @@ final class PsqlLexer {
             } else if (ch == ';') {
                 buffer.append(ch);
                 pos++;
-                if (parenDepth == 0 && beginDepth == 0) return new Sql(takeBuffer(), bufferLine);
+                if (parenDepth == 0 && beginDepth == 0) return statement();
             } else if (ch == '\\') {
                 if (src.startsWith("\\;", pos)) {   // a semicolon that does not end the statement
                     buffer.append(';');
+                    compound = true;
                     pos += 2;
                 } else if (src.startsWith("\\\\", pos)) {   // separates meta-commands on one line
                     pos += 2;
@@ -113,9 +118,19 @@ final class PsqlLexer {
                 pos++;
             }
         }
-        if (!buffer.toString().isBlank()) return new Sql(takeBuffer(), bufferLine);
+        if (!buffer.toString().isBlank()) return statement();
         buffer.setLength(0);
         return null;
+    }
+
+    private Sql statement() {
+        boolean joined = compound;
+        return new Sql(takeBuffer(), bufferLine, joined);
+    }
+
+    /** Whether the statement collected so far joins several with {@code \;}. */
+    boolean bufferIsCompound() {
+        return compound;
     }
 
     /** The statement collected so far (what {@code \g} sends), emptied. */
@@ -125,6 +140,7 @@ final class PsqlLexer {
         parenDepth = 0;
         beginDepth = 0;
         identifierCount = 0;
+        compound = false;
         return text;
     }
 

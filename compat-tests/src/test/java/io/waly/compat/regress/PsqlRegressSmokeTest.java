@@ -22,6 +22,7 @@ class PsqlRegressSmokeTest {
             SELECT 'a;b' AS s, E'c\\';d' AS e, $$x;y$$ AS d, $tag$ $$; $tag$ AS t, "we;ird" FROM (SELECT 1 AS "we;ird") q;
             /* outer /* inner; */ still a comment; */ SELECT f(1;2);
             CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true THEN 2 END; END;
+            SELECT 1 \\; SELECT 2;
             \\set x 5
             SELECT :x, :'x', :"x", :{?x}, :{?nope}, :undefined, 1::int, a[1:2]
             \\set y :x'0' 'z'
@@ -68,13 +69,14 @@ class PsqlRegressSmokeTest {
             }
         }
         assertThat(items).containsExactly(
-                new PsqlLexer.Sql("SELECT 'a;b' AS s, E'c\\';d' AS e, $$x;y$$ AS d, $tag$ $$; $tag$ AS t, \"we;ird\" FROM (SELECT 1 AS \"we;ird\") q;", 2),
-                new PsqlLexer.Sql("/* outer /* inner; */ still a comment; */ SELECT f(1;2);", 3),
-                new PsqlLexer.Sql("CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true THEN 2 END; END;", 4),
-                new PsqlLexer.Meta("set", " x 5", 5),
+                new PsqlLexer.Sql("SELECT 'a;b' AS s, E'c\\';d' AS e, $$x;y$$ AS d, $tag$ $$; $tag$ AS t, \"we;ird\" FROM (SELECT 1 AS \"we;ird\") q;", 2, false),
+                new PsqlLexer.Sql("/* outer /* inner; */ still a comment; */ SELECT f(1;2);", 3, false),
+                new PsqlLexer.Sql("CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true THEN 2 END; END;", 4, false),
+                new PsqlLexer.Sql("SELECT 1 ; SELECT 2;", 5, true),
+                new PsqlLexer.Meta("set", " x 5", 6),
                 // unterminated at the end: sent as psql sends it; an undefined variable stays as written
-                new PsqlLexer.Meta("set", " y :x'0' 'z'", 7),
-                new PsqlLexer.Sql("SELECT 5, '5', \"5\", TRUE, FALSE, :undefined, 1::int, a[1:2]\n", 6));
+                new PsqlLexer.Meta("set", " y :x'0' 'z'", 8),
+                new PsqlLexer.Sql("SELECT 5, '5', \"5\", TRUE, FALSE, :undefined, 1::int, a[1:2]\n", 7, false));
         assertThat(vars).containsEntry("y", "50z");
         assertThat(PsqlLexer.literal("it's a \\ back")).isEqualTo(" E'it''s a \\\\ back'");
     }

@@ -106,7 +106,7 @@ final class PsqlSession implements AutoCloseable {
                 return;
             }
             if (item instanceof PsqlLexer.Sql sql) {
-                if (active()) execute(file, sql.line(), sql.text(), lexer);
+                if (active()) execute(file, sql.line(), sql.text(), sql.compound(), lexer);
             } else if (item instanceof PsqlLexer.Meta meta) {
                 if (!meta(file, meta, lexer)) return;
             }
@@ -168,7 +168,10 @@ final class PsqlSession implements AutoCloseable {
                     else variables.put(args.get(0), value);
                 }
             }
-            case "g", "gx", "crosstabview", "watch" -> execute(file, meta.line(), bufferOrLast(lexer), lexer);
+            case "g", "gx", "crosstabview", "watch" -> {
+                boolean compound = lexer.bufferIsCompound();
+                execute(file, meta.line(), bufferOrLast(lexer), compound, lexer);
+            }
             case "gset" -> gset(file, meta.line(), bufferOrLast(lexer), args.isEmpty() ? "" : args.get(0));
             case "gexec" -> gexec(file, meta.line(), bufferOrLast(lexer), lexer);
             case "r", "reset" -> lexer.takeBuffer();
@@ -233,19 +236,25 @@ final class PsqlSession implements AutoCloseable {
 
     // ---- statements
 
-    private void execute(String file, int line, String sql, PsqlLexer lexer) {
+    private void execute(String file, int line, String sql, boolean compound, PsqlLexer lexer) {
         if (sql.isBlank()) return;
         lastQuery = sql;
         StringBuilder result = new StringBuilder();
         boolean copyIn = COPY_FROM_STDIN.matcher(sql).matches();
+        boolean copyOut = !copyIn && COPY_TO_STDOUT.matcher(sql).matches();
         // the data follows the statement in the script whether or not the statement succeeds
         String data = copyIn ? lexer.copyData() : null;
+        if (compound && (copyIn || copyOut)) {
+            // pgjdbc's CopyManager takes one COPY per query, and hangs on a query of several
+            skipped.merge("COPY joined by \\;", 1, Integer::sum);
+            return;
+        }
         try {
             if (copyIn) {
                 long rows = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new StringReader(data));
                 result.append("COPY ").append(rows);
                 variables.put("ROW_COUNT", Long.toString(rows));
-            } else if (COPY_TO_STDOUT.matcher(sql).matches()) {
+            } else if (copyOut) {
                 StringWriter out = new StringWriter();
                 long rows = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql, out);
                 result.append("COPY ").append(rows).append('\n').append(out);
@@ -373,7 +382,7 @@ final class PsqlSession implements AutoCloseable {
             result.append(error(e));
         }
         outcomes.add(new Outcome(file, line, sql + " \\gexec", result.toString()));
-        for (String statement : statements) execute(file, line, statement, lexer);
+        for (String statement : statements) execute(file, line, statement, false, lexer);
     }
 
     private void reopenIfClosed(StringBuilder result) {

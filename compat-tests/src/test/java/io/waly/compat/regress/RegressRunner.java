@@ -47,7 +47,7 @@ public final class RegressRunner {
     private final RegressServer waly;
     private final RegressServer replay;
     private final Map<String, String> environment;
-    private final ExecutorService workers = Executors.newFixedThreadPool(2);
+    private ExecutorService workers = workers();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
 
     private RegressRunner(Options options) throws SQLException, IOException {
@@ -81,7 +81,7 @@ public final class RegressRunner {
                     .filter(p -> options.only == null || p.getFileName().toString().matches(options.only))
                     .sorted().toList();
         }
-        String prelude = options.prelude == null ? null : Files.readString(options.prelude, StandardCharsets.UTF_8);
+        String prelude = options.prelude == null ? null : readScript(options.prelude);
         List<FileResult> results = new ArrayList<>();
         RegressRunner runner = new RegressRunner(options);
         try {
@@ -108,7 +108,7 @@ public final class RegressRunner {
             try (Stream<Path> old = Files.list(logDir)) {
                 for (Path p : old.toList()) Files.delete(p);
             }
-            String script = Files.readString(file, StandardCharsets.UTF_8);
+            String script = readScript(file);
             Instant deadline = Instant.now().plus(options.fileTimeout);
             ScheduledFuture<?> stopper = watchdog.schedule(() -> {
                 plain.terminateSessions();
@@ -116,8 +116,8 @@ public final class RegressRunner {
             }, options.fileTimeout.toSeconds() + options.statementTimeout + 30, TimeUnit.SECONDS);
             Future<Run> a = workers.submit(() -> run(plain, null, r.file, prelude, script, deadline));
             Future<Run> b = workers.submit(() -> run(waly, logDir.toString(), r.file, prelude, script, deadline));
-            Run ra = a.get();
-            Run rb = b.get();
+            Run ra = finish(a, "A");
+            Run rb = finish(b, "B");
             stopper.cancel(false);
             compareOutcomes(r, ra.outcomes, rb.outcomes);
             r.statements = (int) ra.outcomes.stream().filter(o -> o.file().equals(r.file)).count();
@@ -135,6 +135,19 @@ public final class RegressRunner {
         return r;
     }
 
+    /**
+     * A script as text: UTF-8, or else Latin-1, which decodes any byte (the suite has a WIN1252 file; psql itself
+     * reads bytes and leaves their meaning to client_encoding).
+     */
+    static String readScript(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
+    }
+
     /** The outcomes of one server's run, and where its session ended (a script may {@code \c} to another database). */
     private record Run(List<PsqlSession.Outcome> outcomes, int skipped, String stopped, String database) {}
 
@@ -148,6 +161,28 @@ public final class RegressRunner {
             session.run(file, script);
             return new Run(List.copyOf(session.outcomes), session.skippedCount(), session.stoppedBecause, session.database());
         }
+    }
+
+    /**
+     * The run's result, waiting past the file's limit only as long as terminating its sessions takes to end it. A
+     * thread that even then does not return (pgjdbc can wait on its own lock forever) is abandoned with its pool.
+     */
+    private Run finish(Future<Run> run, String server) throws Exception {
+        try {
+            return run.get(options.fileTimeout.toSeconds() + options.statementTimeout + 90, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            workers.shutdownNow();
+            workers = workers();
+            throw new IllegalStateException(server + " did not finish the file, even after its sessions were terminated");
+        }
+    }
+
+    private static ExecutorService workers() {
+        return Executors.newFixedThreadPool(2, task -> {
+            Thread t = new Thread(task, "regress-worker");
+            t.setDaemon(true);   // an abandoned one must not keep the JVM alive
+            return t;
+        });
     }
 
     /** Pairs A's and B's outcomes in order; a statement only one of them ran is a mismatch too. */
