@@ -46,7 +46,7 @@ public final class RegressRunner {
     private final RegressServer plain;
     private final RegressServer waly;
     private final RegressServer replay;
-    private final Map<String, String> environment;
+    private final String libdir;
     private ExecutorService workers = workers();
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
 
@@ -55,10 +55,17 @@ public final class RegressRunner {
         this.plain = new RegressServer("A", options.statementTimeout);
         this.waly = new RegressServer("B", options.statementTimeout);
         this.replay = new RegressServer("C", options.statementTimeout);
-        Path build = Files.createDirectories(options.work.resolve("build/results"));
-        this.environment = Map.of("PG_ABS_SRCDIR", options.srcdir.toAbsolutePath().toString(),
-                "PG_ABS_BUILDDIR", build.getParent().toAbsolutePath().toString(),
-                "PG_LIBDIR", plain.libdir(), "PG_DLSUFFIX", ".so");
+        this.libdir = plain.libdir();
+    }
+
+    /**
+     * What {@code \getenv} gives a server's session. Each server has its own build directory: scripts write files
+     * there (COPY … TO) and read them back, and A and B run side by side.
+     */
+    private Map<String, String> environment(RegressServer server) throws IOException {
+        Path build = Files.createDirectories(options.work.resolve("build").resolve(server.name).resolve("results")).getParent();
+        return Map.of("PG_ABS_SRCDIR", options.srcdir.toAbsolutePath().toString(), "PG_ABS_BUILDDIR", build.toAbsolutePath().toString(),
+                "PG_LIBDIR", libdir, "PG_DLSUFFIX", ".so");
     }
 
     public static void main(String[] args) throws Exception {
@@ -152,14 +159,19 @@ public final class RegressRunner {
     private record Run(List<PsqlSession.Outcome> outcomes, int skipped, String stopped, String database) {}
 
     private Run run(RegressServer server, String walyLogDir, String file, String prelude, String script, Instant deadline)
-            throws SQLException {
+            throws SQLException, IOException {
         PsqlSession.Connector connector = (db, user) -> DriverManager.getConnection(server.url(db, user, walyLogDir));
+        Map<String, String> environment = environment(server);
         try (PsqlSession session = new PsqlSession(connector, RegressServer.DATABASE, "postgres", environment, options.statementTimeout)) {
             session.deadline(deadline);
             if (prelude != null) session.run(options.prelude.getFileName().toString(), prelude);
             session.skipped.clear();   // the prelude's are the same for every file
             session.run(file, script);
-            return new Run(List.copyOf(session.outcomes), session.skippedCount(), session.stoppedBecause, session.database());
+            // the build directory's path is the server's own: written the same way for A and B, so that it compares
+            String build = environment.get("PG_ABS_BUILDDIR");
+            List<PsqlSession.Outcome> outcomes = session.outcomes.stream().map(o -> new PsqlSession.Outcome(o.file(), o.line(),
+                    o.sql().replace(build, "$PG_ABS_BUILDDIR"), o.result().replace(build, "$PG_ABS_BUILDDIR"))).toList();
+            return new Run(outcomes, session.skippedCount(), session.stoppedBecause, session.database());
         }
     }
 
