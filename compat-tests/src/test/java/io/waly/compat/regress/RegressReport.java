@@ -52,7 +52,7 @@ final class RegressReport {
             mismatches += r.mismatches.size();
             tablesAB += r.tablesPlainVsWaly.size();
             catalogAB += r.catalogPlainVsWaly.size();
-            if (!r.replayFailed) replayOk++;
+            if (!r.replayFailed && r.harnessError == null) replayOk++;
             tablesBC += r.tablesWalyVsReplay.size();
             catalogBC += r.catalogWalyVsReplay.size();
             seconds += r.seconds;
@@ -61,7 +61,8 @@ final class RegressReport {
                 .append(" | ").append(mismatches).append(" in ").append(count(results, r -> !r.mismatches.isEmpty())).append(" files")
                 .append(" | ").append(tablesAB).append(" in ").append(count(results, r -> !r.tablesPlainVsWaly.isEmpty())).append(" files")
                 .append(" | ").append(catalogAB).append(" in ").append(count(results, r -> !r.catalogPlainVsWaly.isEmpty())).append(" files")
-                .append(" | ").append(replayOk).append(" ok, ").append(results.size() - replayOk).append(" failed")
+                .append(" | ").append(replayOk).append(" ok, ").append(count(results, r -> r.replayFailed)).append(" failed")
+                .append(harnessErrors(results))
                 .append(" | ").append(tablesBC).append(" in ").append(count(results, r -> !r.tablesWalyVsReplay.isEmpty())).append(" files")
                 .append(" | ").append(catalogBC).append(" in ").append(count(results, r -> !r.catalogWalyVsReplay.isEmpty())).append(" files")
                 .append(" | ").append(String.format("%.0f", seconds)).append(" |\n");
@@ -79,8 +80,14 @@ final class RegressReport {
     }
 
     private static String replayCell(FileResult r) {
+        if (r.harnessError != null) return "**harness error** (see details)";
         String cell = r.replay.lines().findFirst().orElse("");
         return cell.length() > 90 ? cell.substring(0, 90) + "…" : cell;
+    }
+
+    private static String harnessErrors(List<FileResult> results) {
+        int n = count(results, r -> r.harnessError != null);
+        return n == 0 ? "" : ", " + n + " harness errors";
     }
 
     private static String cell(String text) {

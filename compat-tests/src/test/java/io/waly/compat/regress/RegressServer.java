@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * One private embedded PostgreSQL of the runner, and what the runner does to it between files: a fresh database of the
  * same name on every server (scripts print {@code current_database()}), and nothing left of the previous file in
- * the cluster (databases, roles, prepared transactions, settings), so that one file's failure does not spread.
+ * the cluster (databases, roles, prepared transactions, subscriptions, settings), so that one file's failure does not
+ * spread.
  */
 final class RegressServer implements AutoCloseable {
 
@@ -61,7 +62,7 @@ final class RegressServer implements AutoCloseable {
         terminateSessions();
         try (Connection c = superuser("postgres"); Statement s = c.createStatement()) {
             for (String db : strings(s, "SELECT quote_ident(datname) FROM pg_database WHERE datname NOT IN ('postgres', 'template0', 'template1')")) {
-                rollbackPreparedTransactions(db);
+                releaseDatabase(db);
                 quietly(s, "ALTER DATABASE " + db + " IS_TEMPLATE false");
                 quietly(s, "DROP DATABASE " + db + " WITH (FORCE)");
             }
@@ -87,13 +88,20 @@ final class RegressServer implements AutoCloseable {
         }
     }
 
-    private void rollbackPreparedTransactions(String db) {
+    /** What keeps a database from being dropped, even WITH (FORCE): its prepared transactions and subscriptions. */
+    private void releaseDatabase(String db) {
         try (Connection c = superuser(db); Statement s = c.createStatement()) {
             for (String gid : strings(s, "SELECT quote_literal(gid) FROM pg_prepared_xacts WHERE database = current_database()")) {
                 quietly(s, "ROLLBACK PREPARED " + gid);
             }
+            for (String sub : strings(s, "SELECT quote_ident(subname) FROM pg_subscription WHERE subdbid = "
+                    + "(SELECT oid FROM pg_database WHERE datname = current_database())")) {
+                quietly(s, "ALTER SUBSCRIPTION " + sub + " DISABLE");
+                quietly(s, "ALTER SUBSCRIPTION " + sub + " SET (slot_name = NONE)");   // no slot to drop on a publisher
+                quietly(s, "DROP SUBSCRIPTION " + sub);
+            }
         } catch (SQLException e) {
-            // a database that cannot be connected to has no prepared transaction the runner could end
+            // a database that cannot be connected to holds nothing the runner could release
         }
     }
 
