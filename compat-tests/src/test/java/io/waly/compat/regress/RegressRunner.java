@@ -1,9 +1,10 @@
 package io.waly.compat.regress;
 
 import io.waly.jdbc.replay.CatalogSnapshot;
-import io.waly.jdbc.replay.JdbcReplayer;
-import io.waly.jdbc.replay.ReplaySummary;
+import io.waly.jdbc.replay.PostgresTarget;
 import io.waly.jdbc.replay.TableChecksums;
+import io.waly.log.replay.ReplaySummary;
+import io.waly.log.replay.Replayer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -216,8 +217,8 @@ public final class RegressRunner {
         if (!hasLog(logDir)) {
             r.replay = "ok (nothing logged)";
         } else {
-            Future<ReplaySummary> f = workers.submit(() -> JdbcReplayer.builder().log(logDir)
-                    .target(replay.url(RegressServer.DATABASE, "postgres", null)).build().run());
+            Future<ReplaySummary> f = workers.submit(() -> Replayer.replay(logDir,
+                    new PostgresTarget(replay.url(RegressServer.DATABASE, "postgres", null))));
             try {
                 ReplaySummary s = f.get(options.fileTimeout.toSeconds(), TimeUnit.SECONDS);
                 r.replay = "ok (" + s.transactions + " transactions)";
