@@ -202,6 +202,50 @@ class DriverBehaviourTest {
         assertSameTables(src, dst);
     }
 
+    /**
+     * A COPY whose command is wrong fails at copyIn, as with pgjdbc — not at endCopy, where a script runner that reacts
+     * to the first error would already have fed the next statements to it as data. In autocommit and in a transaction.
+     */
+    @Test
+    void copyErrorsSurfaceAtTheSameCallAsWithPgjdbc() throws Exception {
+        String plainDb = PG.newDatabase("copy_err_plain");
+        String walyDb = PG.newDatabase("copy_err_waly");
+        List<String> seen = new ArrayList<>();
+        for (String url : List.of(plainDb, walyUrl(walyDb))) {
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE item (id int PRIMARY KEY, name text)");
+                CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+                SQLException bad = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                        () -> copy.copyIn("COPY item (no_such_column) FROM STDIN"));
+                seen.add(bad.getSQLState() + " " + bad.getMessage() + " autocommit=" + c.getAutoCommit());
+                // the connection goes on, and the next COPY's rows go where they belong
+                var in = copy.copyIn("COPY item (id, name) FROM STDIN");
+                assertThat(in.getFieldCount()).isEqualTo(2);
+                byte[] row = "1\tplum\n".getBytes();
+                in.writeToCopy(row, 0, row.length);
+                assertThat(in.endCopy()).isEqualTo(1);
+                c.setAutoCommit(false);
+                SQLException inTx = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                        () -> copy.copyIn("COPY no_such_table FROM STDIN"));
+                seen.add(inTx.getSQLState() + " " + inTx.getMessage());
+                c.rollback();
+                var cancelled = copy.copyIn("COPY item (id, name) FROM STDIN");
+                cancelled.writeToCopy(row, 0, row.length);
+                cancelled.cancelCopy();
+                c.rollback();
+                c.setAutoCommit(true);
+                assertThat(s.executeUpdate("INSERT INTO item VALUES (2, 'pear')")).isEqualTo(1);
+            }
+        }
+        assertThat(seen.get(2)).isEqualTo(seen.get(0));
+        assertThat(seen.get(3)).isEqualTo(seen.get(1));
+        assertThat(seen.get(0)).startsWith("42703 ").endsWith("autocommit=true");
+        String dst = PG.newDatabase("copy_err_dst");
+        Replayer.replay(logDir, new PostgresTarget(dst));
+        assertSameTables(walyDb, dst);
+        assertSameTables(plainDb, walyDb);
+    }
+
     @Test
     void updatableResultSetsAreLoggedAsTheStatementsTheyAmountTo() throws Exception {
         String src = PG.newDatabase("upd_src");

@@ -228,11 +228,48 @@ public final class Payloads {
     /**
      * What the database produced for one statement, recorded so that replay reproduces it exactly (invariant 7):
      * {@code rows} are row images (a table's columns and the rows the statement wrote, as the database returned them),
-     * {@code sequence} a sequence's value after the statement ({@code nextval}/{@code setval}).
+     * {@code sequence} a sequence's value after the statement ({@code nextval}/{@code setval}) or at a transaction's end.
      */
     public record Effect(String kind, String target, List<String> columns, List<List<Value>> rows) {
         public static final String ROWS = "rows";
         public static final String SEQUENCE = "sequence";
+
+        /** A sequence's state: the last value it handed out. */
+        public static Effect sequenceState(String sequence, long lastValue) {
+            return new Effect(SEQUENCE, sequence, List.of("last_value"), List.of(List.of(Value.int8(lastValue))));
+        }
+
+        /** True for a sequence's state (not a re-run statement's pin, which also says how many values it drew). */
+        public boolean isSequenceState() {
+            return SEQUENCE.equals(kind) && !columns.contains("rows") && !rows.isEmpty() && rows.get(0).get(0).value() instanceof Number;
+        }
+
+        static void write(CBORGenerator g, List<Effect> effects) throws IOException {
+            g.writeStartArray();
+            for (Effect e : effects) {
+                g.writeStartObject();
+                g.writeStringField("kind", e.kind());
+                g.writeStringField("target", e.target());
+                writeStrings(g, "columns", e.columns());
+                g.writeFieldName("rows");
+                g.writeStartArray();
+                for (List<Value> row : e.rows()) ValueCodec.writeList(g, row);
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+
+        static List<Effect> read(Object array) {
+            List<Effect> effects = new ArrayList<>();
+            for (Object o : list(array)) {
+                Map<String, Object> e = map(o);
+                List<List<Value>> rows = new ArrayList<>();
+                for (Object r : list(e.get("rows"))) rows.add(ValueCodec.readList(r));
+                effects.add(new Effect(str(e.get("kind")), str(e.get("target")), strings(e.get("columns")), rows));
+            }
+            return effects;
+        }
     }
 
     /**
@@ -262,24 +299,10 @@ public final class Payloads {
                 writeOptString(g, "message", message);
                 if (effects != null && !effects.isEmpty()) {
                     g.writeFieldName("effects");
-                    g.writeStartArray();
-                    for (Effect e : effects) writeEffect(g, e);
-                    g.writeEndArray();
+                    Effect.write(g, effects);
                 }
                 g.writeEndObject();
             });
-        }
-
-        private static void writeEffect(CBORGenerator g, Effect e) throws IOException {
-            g.writeStartObject();
-            g.writeStringField("kind", e.kind());
-            g.writeStringField("target", e.target());
-            writeStrings(g, "columns", e.columns());
-            g.writeFieldName("rows");
-            g.writeStartArray();
-            for (List<Value> row : e.rows()) ValueCodec.writeList(g, row);
-            g.writeEndArray();
-            g.writeEndObject();
         }
 
         public static Outcome decode(byte[] p) {
@@ -290,15 +313,8 @@ public final class Payloads {
                 counts = new long[c.size()];
                 for (int i = 0; i < counts.length; i++) counts[i] = num(c.get(i), 0);
             }
-            List<Effect> effects = new ArrayList<>();
-            for (Object o : list(m.get("effects"))) {
-                Map<String, Object> e = map(o);
-                List<List<Value>> rows = new ArrayList<>();
-                for (Object r : list(e.get("rows"))) rows.add(ValueCodec.readList(r));
-                effects.add(new Effect(str(e.get("kind")), str(e.get("target")), strings(e.get("columns")), rows));
-            }
             return new Outcome(num(m.get("stmt"), 0), bool(m.get("ok")), counts, str(m.get("sqlState")),
-                    str(m.get("message")), effects);
+                    str(m.get("message")), Effect.read(m.get("effects")));
         }
     }
 
@@ -339,14 +355,25 @@ public final class Payloads {
 
     /**
      * How a transaction ended. {@code reason}: "commit", "rollback", "commit-failed", "prepare-failed", "connection-closed",
-     * "statement-failed" (an autocommit statement), "routine-failed" (COMMITTED: an autocommitted CALL or DO that
-     * failed, keeping what it committed inside before it did; replay runs it again and expects the same error), or
-     * "recovered" when a later writer resolved an in-doubt transaction by asking the database ({@code txid_status}).
+     * "statement-failed" (an autocommit statement), "routine-failed" (COMMITTED: an autocommitted statement that failed
+     * but left work behind, a CALL or DO or an index built CONCURRENTLY; replay runs it again and expects the same
+     * error), or "recovered" when a later writer resolved an in-doubt transaction by asking the database
+     * ({@code txid_status}). {@code sequences}: where the sequences the transaction may have drawn from stood after
+     * it, when some of its draws are in no row of the log (it rolled back, or a statement of it failed): sequences are
+     * not transactional, so a replay moves them there whatever the transaction's outcome.
      */
-    public record End(String reason, String sqlState, String message) {
+    public record End(String reason, String sqlState, String message, List<Effect> sequences) {
         public static final End COMMIT = new End("commit", null, null);
         public static final End ROLLBACK = new End("rollback", null, null);
         public static final String ROUTINE_FAILED = "routine-failed";
+
+        public End(String reason, String sqlState, String message) {
+            this(reason, sqlState, message, List.of());
+        }
+
+        public End withSequences(List<Effect> states) {
+            return new End(reason, sqlState, message, states);
+        }
 
         public byte[] encode() {
             return Cbor.encode(g -> {
@@ -354,13 +381,17 @@ public final class Payloads {
                 g.writeStringField("reason", reason);
                 writeOptString(g, "sqlState", sqlState);
                 writeOptString(g, "message", message);
+                if (!sequences.isEmpty()) {
+                    g.writeFieldName("sequences");
+                    Effect.write(g, sequences);
+                }
                 g.writeEndObject();
             });
         }
 
         public static End decode(byte[] p) {
             Map<String, Object> m = map(Cbor.decode(p));
-            return new End(str(m.get("reason")), str(m.get("sqlState")), str(m.get("message")));
+            return new End(str(m.get("reason")), str(m.get("sqlState")), str(m.get("message")), Effect.read(m.get("sequences")));
         }
     }
 

@@ -135,8 +135,9 @@ public final class Replayer {
                         return false;
                     }
                     target.apply(tx, summary);
-                    summary.transactions++;
                     summary.lastCommitSeq = tx.commitSeq();
+                    if (tx.sequencesOnly()) continue;   // a rolled-back transaction's sequence states: no transaction of its own
+                    summary.transactions++;
                     listener.applied(tx, summary);
                 }
             } finally {

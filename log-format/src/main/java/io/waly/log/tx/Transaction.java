@@ -9,10 +9,19 @@ import java.util.Map;
 /**
  * A committed transaction as replay applies it: its steps in log order, where it committed, and the session of the
  * connection it ran on. {@code restartSeq} is where a consumer that has applied this transaction must start reading
- * again to miss nothing (the first record of any transaction still unfinished at this point).
+ * again to miss nothing (the first record of any transaction still unfinished at this point). {@code sequenceStates}
+ * are where the sequences it may have drawn from stood at its end, when its rows do not tell (FORMAT.md, End);
+ * a transaction that rolled back is handed on with no steps for its sequence states alone ({@link #sequencesOnly}),
+ * because sequences are not transactional.
  */
 public record Transaction(long txId, long commitSeq, Instant commitTime, int connection, long dbTxid, boolean autocommit,
-                          List<Step> steps, Map<String, String> session, boolean recovered, long restartSeq) {
+                          List<Step> steps, Map<String, String> session, boolean recovered, long restartSeq,
+                          List<Payloads.Effect> sequenceStates) {
+
+    /** A rolled-back transaction, handed on only for where it left its sequences. */
+    public boolean sequencesOnly() {
+        return steps.isEmpty() && !sequenceStates.isEmpty();
+    }
 
     /** One thing the transaction did, in log order. */
     public sealed interface Step permits StatementStep, SavepointStep {}

@@ -54,6 +54,8 @@ public final class TransactionReader implements AutoCloseable {
         long dbTxid;
         Boolean outcome;   // null until known
         boolean recovered;
+        List<Payloads.Effect> sequenceStates = List.of();
+        boolean sequencesOnly;
 
         Pending(long txId, Payloads.Begin begin) {
             this.txId = txId;
@@ -205,9 +207,22 @@ public final class TransactionReader implements AutoCloseable {
             case COMMITTED, ROLLBACK -> {
                 Pending p = open.get(r.txId());
                 if (p == null) return;
+                Payloads.End end = Payloads.End.decode(r.payload());
                 p.outcome = r.kind() == RecordKind.COMMITTED;
-                p.recovered = "recovered".equals(Payloads.End.decode(r.payload()).reason());
-                if (p.commitSeq < 0) {  // rolled back without reaching COMMIT
+                p.recovered = "recovered".equals(end.reason());
+                p.sequenceStates = end.sequences();
+                if (!p.outcome && !p.sequenceStates.isEmpty()) {
+                    // rolled back, but what it drew from its sequences stays drawn: handed on for that alone, in the
+                    // place of its end record (of its COMMIT, when it reached one)
+                    p.steps.clear();
+                    if (p.commitSeq < 0) {
+                        p.commitSeq = r.seq();
+                        p.commitMicros = r.timestampMicros();
+                        commitQueue.add(p);
+                    }
+                    p.sequencesOnly = true;
+                    p.outcome = true;
+                } else if (p.commitSeq < 0) {  // rolled back without reaching COMMIT
                     open.remove(p.txId);
                     unfinished(p.txId, -1);
                     counts.rolledBack++;
@@ -232,16 +247,14 @@ public final class TransactionReader implements AutoCloseable {
             open.remove(head.txId);
             unfinished(head.txId, -1);
             if (head.recovered) counts.recovered++;
-            if (!head.outcome) {
-                counts.rolledBack++;
-                continue;
-            }
-            counts.committed++;
+            if (!head.outcome || head.sequencesOnly) counts.rolledBack++;
+            if (!head.outcome) continue;
+            if (!head.sequencesOnly) counts.committed++;
             if (head.commitSeq <= skipThroughCommitSeq) continue;
             long restart = unfinishedBegins.isEmpty() ? reader.nextSeq() : unfinishedBegins.firstKey();
             return new Transaction(head.txId, head.commitSeq, micros(head.commitMicros), head.begin.connection(), head.dbTxid,
                     head.begin.autocommit(), List.copyOf(head.steps), sessions.getOrDefault(head.begin.connection(), Map.of()),
-                    head.recovered, restart);
+                    head.recovered, restart, List.copyOf(head.sequenceStates));
         }
         return null;
     }

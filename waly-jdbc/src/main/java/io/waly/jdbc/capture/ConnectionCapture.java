@@ -62,6 +62,11 @@ public final class ConnectionCapture {
      * is reported by replay and decided by the operator (--in-doubt), as the log's specification says.
      */
     private final boolean txidRecorded;
+    /** The sequences the open transaction's statements may draw from (insert targets' defaults, nextval('s')). */
+    private final java.util.Set<String> txSequences = new java.util.LinkedHashSet<>();
+    /** A statement of the open transaction failed, or work was rolled back to a savepoint: draws no row logs. */
+    private boolean txDrawsUnlogged;
+    private PreparedStatement sequenceQuery;
     private final boolean rewritesBatches;
 
     public ConnectionCapture(SharedLog shared, WalyConfig config, Connection physical) throws SQLException {
@@ -133,23 +138,49 @@ public final class ConnectionCapture {
     }
 
     public <T> T writeAll(List<StatementLog> statements, Work<T> work, boolean readsBack) throws SQLException {
-        SqlInfo info = statements.get(0).info();
+        return writeIn(open(statements.get(0).info(), readsBack), statements, work);
+    }
+
+    /**
+     * Where a write runs: in the application's transaction; in one of WAL-y's making ({@code wrap}), opened here; or as
+     * sent, outside any transaction block ({@code nonTx}).
+     */
+    public record Mode(boolean appAutocommit, boolean nonTx, boolean wrap) {}
+
+    /**
+     * Opens what a write needs before it is sent: in fsync durability an autocommitted write runs in a transaction of
+     * WAL-y's making, so that its COMMIT record is on disk before the database commits and its txid decides it after a
+     * crash. In async and none durability nothing is forced before the commit anyway: the write runs as sent, in one
+     * round trip, its records handed to the OS first (see txidRecorded). Writes PostgreSQL refuses in a transaction
+     * block always run as sent.
+     */
+    public Mode open(SqlInfo info, boolean readsBack) throws SQLException {
         boolean appAutocommit = physical.getAutoCommit() && !sqlTransaction;
-        // In fsync durability an autocommitted write runs in a transaction of WAL-y's making, so that its COMMIT record
-        // is on disk before the database commits and its txid decides it after a crash. In async and none durability
-        // nothing is forced before the commit anyway: the write runs as sent, in one round trip, its records handed
-        // to the OS first (see txidRecorded).
         boolean nonTx = appAutocommit && (info.kind().runsOutsideTransaction() || (!txidRecorded && !readsBack));
-        boolean wrap = appAutocommit && !nonTx;
+        Mode mode = new Mode(appAutocommit, nonTx, appAutocommit && !nonTx);
+        if (mode.wrap()) physical.setAutoCommit(false);
+        return mode;
+    }
+
+    /**
+     * Logs a write, runs it, logs its outcome, in the mode {@link #open} opened (and closes what it opened). COPY
+     * through pgjdbc's API opens when its command is sent ({@code copyIn}) and writes when its data ends
+     * ({@code endCopy}); every other write does both at once.
+     */
+    public <T> T writeIn(Mode mode, List<StatementLog> statements, Work<T> work) throws SQLException {
+        SqlInfo info = statements.get(0).info();
+        boolean appAutocommit = mode.appAutocommit();
+        boolean nonTx = mode.nonTx();
+        boolean wrap = mode.wrap();
         for (StatementLog st : statements) {
             if (st.info().command() instanceof io.waly.command.Command.Ddl) shared.effects().invalidate();
         }
         long[] seqs = new long[statements.size()];
-        if (wrap) physical.setAutoCommit(false);
         try {
             try {
-                if (txId == 0) begin(appAutocommit, !nonTx);
+                if (txId == 0) begin(appAutocommit);
                 for (int i = 0; i < seqs.length; i++) seqs[i] = appendStatement(statements.get(i), appAutocommit);
+                for (StatementLog st : statements) noteSequences(st.info());
                 if (nonTx) {
                     // PostgreSQL commits these itself: the log's COMMIT must be durable before the statement is sent
                     long c = log.append(RecordKind.COMMIT, txId, new Payloads.Commit(-1).encode());
@@ -165,11 +196,12 @@ public final class ConnectionCapture {
             try {
                 result = work.run();
             } catch (SQLException e) {
+                txDrawsUnlogged = true;
                 appendQuietly(() -> {
                     for (long s : seqs) log.append(RecordKind.OUTCOME, txId, Payloads.Outcome.error(s, e.getSQLState(), e.getMessage()).encode());
                 });
                 if (wrap) quietRollback();
-                if (nonTx && info.routine()) {
+                if (nonTx && info.keepsWorkOnFailure()) {
                     // what the procedure committed before it failed stays in the database: replay runs it again
                     endTransaction(RecordKind.COMMITTED, new Payloads.End(Payloads.End.ROUTINE_FAILED, e.getSQLState(), null));
                 } else if (wrap || nonTx) {
@@ -183,6 +215,13 @@ public final class ConnectionCapture {
                     log.append(RecordKind.OUTCOME, txId, Payloads.Outcome.ok(seqs[i], st.counts, st.effects).encode());
                 }
             });
+            if (!nonTx) {
+                try {
+                    learnTxid();
+                } catch (SQLException e) {
+                    // the statement succeeded; without its id the transaction is decided by the operator if in doubt
+                }
+            }
             if (wrap) commitInternal(() -> {
                 physical.commit();
                 return null;
@@ -192,6 +231,13 @@ public final class ConnectionCapture {
         } finally {
             if (wrap) restoreAutocommit();
         }
+    }
+
+    /** Closes what {@link #open} opened for a write that is not going ahead (a COPY cancelled before its data ended). */
+    public void abandon(Mode mode) {
+        if (!mode.wrap()) return;
+        quietRollback();
+        restoreAutocommit();
     }
 
     /** Back to the application's autocommit; never hides the error a failed statement or commit is throwing. */
@@ -224,28 +270,15 @@ public final class ConnectionCapture {
         return parts;
     }
 
-    /** Starts the log's transaction: SESSION once per connection, then BEGIN with the database's transaction id. */
-    private void begin(boolean autocommit, boolean askTxid) throws SQLException {
+    /**
+     * Starts the log's transaction: SESSION once per connection, then BEGIN. Nothing is asked of the database inside
+     * the application's transaction before its own first statement (which, for {@code SET TRANSACTION}, must come
+     * first): the session's search_path is read in a transaction of its own when the connection is idle, and the
+     * transaction's id after its first write ({@link #learnTxid}).
+     */
+    private void begin(boolean autocommit) throws SQLException {
         resolveInDoubt();
-        String searchPath = null;
         dbTxid = -1;
-        if (askTxid && txidRecorded && base.getTransactionState() != TransactionState.FAILED && !physical.isReadOnly()) {
-            if (txidQuery == null) {
-                txidQuery = physical.prepareStatement("SELECT txid_current(), current_setting('search_path')");
-            }
-            try (ResultSet rs = txidQuery.executeQuery()) {
-                rs.next();
-                dbTxid = rs.getLong(1);
-                searchPath = rs.getString(2);
-            }
-        }
-        if (!sessionLogged && searchPath == null && base.getTransactionState() != TransactionState.FAILED) {
-            try (java.sql.Statement s = physical.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT current_setting('search_path')")) {
-                rs.next();
-                searchPath = rs.getString(1);
-            }
-        }
         if (!sessionLogged) {
             Map<String, String> settings = new LinkedHashMap<>();
             Map<String, String> status = physical.unwrap(PGConnection.class).getParameterStatuses();
@@ -253,19 +286,56 @@ public final class ConnectionCapture {
                     "client_encoding", "application_name"}) {
                 if (status.get(k) != null) settings.put(k, status.get(k));
             }
+            String searchPath = searchPath();
             if (searchPath != null) settings.put("search_path", searchPath);
             log.append(RecordKind.SESSION, 0, new Payloads.Session(connection, settings).encode());
             sessionLogged = true;
         }
-        txId = log.append(RecordKind.BEGIN, LogSink.OWN_SEQ, new Payloads.Begin(connection, dbTxid, autocommit,
-                null, physical.isReadOnly()).encode());
+        txId = log.append(RecordKind.BEGIN, LogSink.OWN_SEQ, new Payloads.Begin(connection, -1, autocommit, null,
+                physical.isReadOnly()).encode());
+    }
+
+    /**
+     * The session's search_path, once per connection. On an idle connection outside autocommit the question opens a
+     * transaction of its own, ended at once, so the application's transaction still starts with its own statement.
+     */
+    private String searchPath() throws SQLException {
+        TransactionState state = base.getTransactionState();
+        if (state == TransactionState.FAILED) return null;
+        String path;
+        try (java.sql.Statement s = physical.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_catalog.current_setting('search_path')")) {
+            rs.next();
+            path = rs.getString(1);
+        }
+        if (state == TransactionState.IDLE && !physical.getAutoCommit()) physical.commit();
+        return path;
+    }
+
+    /**
+     * The database's id of the open transaction ({@code txid_current()}), asked once the transaction has written — it
+     * has an id by then anyway, and the question is not its first statement. It goes into the COMMIT record, so that
+     * the transaction can be decided by the database if the process dies after making COMMIT durable. Only in fsync
+     * durability (see {@link #txidRecorded}), and never in a failed or read-only transaction.
+     */
+    private void learnTxid() throws SQLException {
+        if (!txidRecorded || dbTxid >= 0 || base.getTransactionState() != TransactionState.OPEN || physical.isReadOnly()) return;
+        if (txidQuery == null) {
+            txidQuery = physical.prepareStatement("SELECT pg_catalog.txid_current()");
+            // an unnamed statement each time: the application's pg_prepared_statements shows none of WAL-y's
+            txidQuery.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+        }
+        try (ResultSet rs = txidQuery.executeQuery()) {
+            rs.next();
+            dbTxid = rs.getLong(1);
+        }
     }
 
     /** Makes sure a transaction is open in the log (for savepoints, which must be replayed in place). */
     public void ensureTransaction() throws SQLException {
         if (txId != 0) return;
         try {
-            begin(false, true);
+            begin(false);
         } catch (LogException e) {
             if (config.failOnLogFailure()) throw logFailure(e);
         }
@@ -304,6 +374,11 @@ public final class ConnectionCapture {
                 endTransaction(RecordKind.ROLLBACK, new Payloads.End("commit-failed", "25P02", "transaction was aborted"));
             }
             return;
+        }
+        try {
+            learnTxid();   // a transaction whose writes all failed, then rolled back to a savepoint, has not asked yet
+        } catch (SQLException e) {
+            // the commit that follows meets the same broken connection and reports it
         }
         try {
             long c = log.append(RecordKind.COMMIT, txId, new Payloads.Commit(dbTxid).encode());
@@ -438,6 +513,7 @@ public final class ConnectionCapture {
 
     public void savepoint(RecordKind kind, String name) throws SQLException {
         if (txId == 0) return;
+        if (kind == RecordKind.ROLLBACK_TO) txDrawsUnlogged = true;
         try {
             log.append(kind, txId, new Payloads.Savepoint(name).encode());
         } catch (LogException e) {
@@ -452,7 +528,60 @@ public final class ConnectionCapture {
         long db = dbTxid;
         txId = 0;
         dbTxid = -1;
+        if (!txSequences.isEmpty() && (kind == RecordKind.ROLLBACK || txDrawsUnlogged)) end = end.withSequences(sequenceStates());
+        txSequences.clear();
+        txDrawsUnlogged = false;
         appendEnd(tx, db, kind, end);
+    }
+
+    /** Notes the sequences a statement may draw from: those it names, and those its insert target's defaults call. */
+    private void noteSequences(SqlInfo info) {
+        txSequences.addAll(info.drawnSequences());
+        io.waly.command.Command c = info.command();
+        io.waly.command.Command.Table t = c instanceof io.waly.command.Command.Insert i ? i.table()
+                : c instanceof io.waly.command.Command.Upsert u ? u.insert().table()
+                : c instanceof io.waly.command.Command.Copy cp ? cp.table() : null;
+        // only what is known already (a table with sequence defaults was looked up for its effects): no query here
+        EffectsCatalog.TableInfo known = t == null ? null : shared.effects().cached(t);
+        if (known == null || known.sequences().isEmpty()) return;
+        txSequences.addAll(known.sequences().values());
+        // a row an upsert does not insert has drawn its default all the same: a draw no row holds
+        if (c instanceof io.waly.command.Command.Upsert) txDrawsUnlogged = true;
+    }
+
+    /**
+     * Where the ended transaction's sequences stand: sequences are not transactional, so what a rolled-back transaction
+     * or a failed statement drew stays drawn, in no row of the log. Asked once the transaction is over (in a
+     * transaction of its own, ended at once, outside autocommit); a state that cannot be read is left out, and replay
+     * then keeps the sequence where the rows put it.
+     */
+    private List<Payloads.Effect> sequenceStates() {
+        List<Payloads.Effect> out = new java.util.ArrayList<>();
+        try {
+            if (base.getTransactionState() != TransactionState.IDLE) return out;
+            boolean autocommit = physical.getAutoCommit();
+            if (sequenceQuery == null) {
+                sequenceQuery = physical.prepareStatement("SELECT pg_catalog.quote_ident(n.nspname) || '.' || "
+                        + "pg_catalog.quote_ident(c.relname), pg_catalog.pg_sequence_last_value(c.oid) FROM pg_catalog.unnest(?::text[]) x "
+                        + "JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(x) AND c.relkind = 'S' "
+                        + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace");
+                sequenceQuery.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+            }
+            try {
+                sequenceQuery.setArray(1, physical.createArrayOf("text", txSequences.toArray()));
+                try (ResultSet rs = sequenceQuery.executeQuery()) {
+                    while (rs.next()) {
+                        long last = rs.getLong(2);
+                        if (!rs.wasNull()) out.add(Payloads.Effect.sequenceState(rs.getString(1), last));
+                    }
+                }
+            } finally {
+                if (!autocommit) physical.rollback();
+            }
+        } catch (SQLException e) {
+            // a refinement only: without it, replay leaves the sequence where the logged rows put it
+        }
+        return out;
     }
 
     /** The end record of the log's transaction {@code tx} (this connection's, or a prepared one another decides). */
@@ -519,6 +648,13 @@ public final class ConnectionCapture {
     }
 
     public void close() {
+        if (sequenceQuery != null) {
+            try {
+                sequenceQuery.close();
+            } catch (SQLException ignored) {
+                // closing with the connection
+            }
+        }
         if (txidQuery != null) {
             try {
                 txidQuery.close();

@@ -77,6 +77,11 @@ public final class EffectsCatalog {
         return info;
     }
 
+    /** What is known of the table without asking the database: null when it was not looked up since the last DDL. */
+    public TableInfo cached(Command.Table table) {
+        return tables.get(table.qualified());
+    }
+
     public void invalidate() {
         tables.clear();
     }

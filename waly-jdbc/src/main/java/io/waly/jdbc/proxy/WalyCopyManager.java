@@ -1,5 +1,6 @@
 package io.waly.jdbc.proxy;
 
+import io.waly.jdbc.capture.ConnectionCapture;
 import io.waly.jdbc.capture.Effects;
 import io.waly.jdbc.capture.StatementLog;
 import io.waly.jdbc.sql.SqlInfo;
@@ -19,8 +20,10 @@ import org.postgresql.core.BaseConnection;
 /**
  * pgjdbc's COPY API with the copied data in the log. The data is read completely and logged with the COPY statement
  * before any of it is sent (the write-ahead rule holds for data, too); it is then sent as the same bytes. For the
- * low-level {@link #copyIn(String)} API the rows written are held until {@code endCopy}, then logged and sent.
- * The price: a COPY's data is held in memory once.
+ * low-level {@link #copyIn(String)} API the COPY command is sent at once, as pgjdbc sends it — so that a bad command
+ * (an unknown column, a missing table) fails at the same call as with pgjdbc — and the rows written are held until
+ * {@code endCopy}, then logged and sent: nothing is applied before the log has it. The price: a COPY's data is held in
+ * memory once.
  */
 final class WalyCopyManager extends CopyManager {
     private final WalyConnection connection;
@@ -64,7 +67,22 @@ final class WalyCopyManager extends CopyManager {
 
     @Override
     public CopyIn copyIn(String sql) throws SQLException {
-        return new BufferedCopyIn(sql);
+        SqlInfo info = connection.classify(sql);
+        // asked before the COPY starts: while it runs, the connection answers nothing else
+        List<String> pin = sequencesToPin(info);
+        ConnectionCapture capture = connection.capture();
+        ConnectionCapture.Mode mode = capture.open(info, false);
+        CopyIn started;
+        try {
+            started = real.copyIn(sql);
+        } catch (SQLException e) {
+            // refused at once, as pgjdbc refuses it; logged as the failed statement it is
+            StatementLog st = new StatementLog(info, sql, List.of(), null, new byte[0], -1);
+            return capture.writeIn(mode, List.of(st), () -> {
+                throw e;
+            });
+        }
+        return new BufferedCopyIn(sql, info, pin, mode, started);
     }
 
     @FunctionalInterface
@@ -76,8 +94,7 @@ final class WalyCopyManager extends CopyManager {
         SqlInfo info = connection.classify(sql);
         StatementLog st = new StatementLog(info, sql, List.of(), null, data, -1);
         java.sql.Connection physical = connection.delegate();
-        List<String> pin = "never".equals(connection.capture().connectionConfig().captureEffects()) ? null
-                : Effects.copySequencesToPin(info, connection.capture().shared(), physical);
+        List<String> pin = sequencesToPin(info);
         IOException[] io = new IOException[1];
         Long n = connection.capture().write(st, () -> {
             try {
@@ -95,15 +112,32 @@ final class WalyCopyManager extends CopyManager {
         return n;
     }
 
-    /** Holds the rows until endCopy, so that they are logged before the server has any of them. */
+    /** The sequences the COPY's rows may draw from, whose state is logged with it (null: none, or effects are off). */
+    private List<String> sequencesToPin(SqlInfo info) {
+        return "never".equals(connection.capture().connectionConfig().captureEffects()) ? null
+                : Effects.copySequencesToPin(info, connection.capture().shared(), connection.delegate());
+    }
+
+    /**
+     * A COPY the server has started: the rows are held until endCopy, so that they are logged before the server has any
+     * of them. What describes the COPY (its format, its fields) is the server's answer, as pgjdbc gives it.
+     */
     private final class BufferedCopyIn implements CopyIn {
         private final String sql;
+        private final SqlInfo info;
+        private final List<String> pin;
+        private final ConnectionCapture.Mode mode;
+        private final CopyIn started;
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         private boolean active = true;
         private long handled = -1;
 
-        BufferedCopyIn(String sql) {
+        BufferedCopyIn(String sql, SqlInfo info, List<String> pin, ConnectionCapture.Mode mode, CopyIn started) {
             this.sql = sql;
+            this.info = info;
+            this.pin = pin;
+            this.mode = mode;
+            this.started = started;
         }
 
         @Override
@@ -114,12 +148,7 @@ final class WalyCopyManager extends CopyManager {
         @Override
         public void writeToCopy(org.postgresql.util.ByteStreamWriter from) throws SQLException {
             try {
-                from.writeTo(new org.postgresql.util.ByteStreamWriter.ByteStreamTarget() {
-                    @Override
-                    public java.io.OutputStream getOutputStream() {
-                        return buffer;
-                    }
-                });
+                from.writeTo(() -> buffer);
             } catch (IOException e) {
                 throw new SQLException(e.getMessage(), "58030", e);
             }
@@ -134,38 +163,47 @@ final class WalyCopyManager extends CopyManager {
         public long endCopy() throws SQLException {
             active = false;
             byte[] data = buffer.toByteArray();
-            try {
-                handled = logged(sql, data, () -> real.copyIn(sql, new ByteArrayInputStream(data)));
-            } catch (IOException e) {
-                throw new SQLException(e.getMessage(), "08006", e);
-            }
+            StatementLog st = new StatementLog(info, sql, List.of(), null, data, -1);
+            java.sql.Connection physical = connection.delegate();
+            handled = connection.capture().writeIn(mode, List.of(st), () -> {
+                started.writeToCopy(data, 0, data.length);
+                long rows = started.endCopy();
+                st.counts(rows);
+                if (pin != null && rows > 0) st.effects(Effects.readSequences(physical, pin, rows));
+                return rows;
+            });
             return handled;
         }
 
         @Override
         public int getFieldCount() {
-            return 0;
+            return started.getFieldCount();
         }
 
         @Override
         public int getFormat() {
-            return 0;
+            return started.getFormat();
         }
 
         @Override
         public int getFieldFormat(int field) {
-            return 0;
+            return started.getFieldFormat(field);
         }
 
         @Override
         public boolean isActive() {
-            return active;
+            return active && started.isActive();
         }
 
         @Override
-        public void cancelCopy() {
+        public void cancelCopy() throws SQLException {
             active = false;
             buffer.reset();
+            try {
+                started.cancelCopy();
+            } finally {
+                connection.capture().abandon(mode);
+            }
         }
 
         @Override

@@ -84,14 +84,28 @@ public final class PostgresTarget implements ReplayTarget {
                 flush();
                 return;
             }
+            boolean ddl = TransactionApplier.changesSchema(tx);
+            // DDL gets a group of its own: what the group before it left pending (deferred constraint triggers) runs at
+            // its commit, as it did at its source transactions' commits; and some DDL takes effect for later statements
+            // only once committed (a new enum value)
+            if (ddl) flush();
+            if (groupSize == 0) beginGroup();
             applier.apply(tx, summary);
             applied(tx);
-            // DDL ends a group: some of it takes effect for later statements only once committed (a new enum value)
-            if (groupSize >= MAX_GROUP || System.nanoTime() - groupStarted > MAX_GROUP_NANOS || TransactionApplier.changesSchema(tx)) {
-                flush();
-            }
+            if (ddl || groupSize >= MAX_GROUP || System.nanoTime() - groupStarted > MAX_GROUP_NANOS) flush();
         } catch (SQLException e) {
             throw targetFailed("the target failed while applying transaction " + tx.txId() + " (commit " + tx.commitSeq() + ")", e);
+        }
+    }
+
+    /**
+     * A group's target transaction is read-write whatever the replayed sessions made their default
+     * ({@code SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY}): their transactions that wrote did so on the
+     * source, and replay's own work writes too. It must be the transaction's first statement.
+     */
+    private void beginGroup() throws SQLException {
+        try (Statement s = target.createStatement()) {
+            s.execute("SET TRANSACTION READ WRITE");
         }
     }
 
@@ -128,12 +142,6 @@ public final class PostgresTarget implements ReplayTarget {
     @Override
     public void finish(ReplaySummary summary) throws ReplayException {
         flush();
-        try {
-            applier.finish();
-            target.commit();
-        } catch (SQLException e) {
-            throw targetFailed("the target failed to move its sequences past its tables", e);
-        }
         summary.notes.add("cursor: " + cursor.describe());
     }
 

@@ -1,28 +1,44 @@
 package io.waly.jdbc.replay;
 
+import io.waly.command.Command;
+import io.waly.command.Expr;
 import io.waly.command.Value;
 import io.waly.log.payload.Payloads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Keeps the target's sequences where the source's were. A statement re-run on the target draws from its sequences
- * as the source's did only if they stand where the source's stood before it ({@link #pin}); rows applied from images
- * draw nothing, so the sequences they would have drawn from are moved past them ({@link #noteImages},
- * {@link #noteValues}) before anything else can draw ({@link #sync}). Every move runs as the replaying user.
+ * Keeps the target's sequences where the source's were. Statements re-run on the target draw from their sequences as
+ * the source's did; only what they cannot reproduce is moved, and only forward:
+ * <ul>
+ *   <li>a re-run INSERT whose keys were drawn after a gap the source's sequence had is preceded by putting the sequence
+ *       where it stood before the statement ({@link #pin});</li>
+ *   <li>rows applied from images draw nothing, so their sequences are moved past the highest value the images hold
+ *       ({@link #noteImages});</li>
+ *   <li>where the source's sequences stood after a statement, or at the end of a transaction whose draws no row tells
+ *       (it rolled back, or a statement of it failed), is applied as logged ({@link #noteStates}).</li>
+ * </ul>
+ * Forward is each sequence's own direction: up for an ascending one, down for a descending one; a value outside its
+ * bounds is not applied. A cycling sequence is set to the logged value, whatever its direction, since after a cycle
+ * "forward" cannot be told from the values. The moves wait until something could draw — a statement re-run, the end of
+ * a group — so that a promoted follower never hands out a key its tables hold. Every move runs as the replaying user.
  */
 final class SequenceSync {
 
+    /** What a move needs to know of a sequence, read once per sequence (forgotten with the catalog, after DDL). */
+    private record Shape(String quotedName, long increment, long min, long max, boolean cycle) {}
+
     private final Connection target;
-    /** Sequence → the value it must at least reach before anything draws from it again. */
-    private final Map<String, Long> pending = new LinkedHashMap<>();
+    /** Sequence (as logged) → the values it must reach, in log order. */
+    private final Map<String, List<Long>> pending = new LinkedHashMap<>();
+    private final Map<String, Shape> shapes = new HashMap<>();
 
     SequenceSync(Connection target) {
         this.target = target;
@@ -38,8 +54,9 @@ final class SequenceSync {
             if (!Payloads.Effect.SEQUENCE.equals(e.kind()) || e.rows().isEmpty() || !e.columns().contains("rows")) continue;
             long last = ((Number) e.rows().get(0).get(0).value()).longValue();
             long drawn = e.rows().get(0).size() > 1 ? ((Number) e.rows().get(0).get(1).value()).longValue() : 1;
-            String sql = "SELECT CASE WHEN ? - ? * seqincrement >= seqmin THEN pg_catalog.setval(seqrelid, ? - ? * seqincrement, true) "
-                    + "ELSE pg_catalog.setval(seqrelid, seqmin, false) END FROM pg_catalog.pg_sequence WHERE seqrelid = ?::regclass";
+            String sql = "SELECT CASE WHEN ? - ? * seqincrement BETWEEN seqmin AND seqmax "
+                    + "THEN pg_catalog.setval(seqrelid, ? - ? * seqincrement, true) "
+                    + "ELSE pg_catalog.setval(seqrelid, seqstart, false) END FROM pg_catalog.pg_sequence WHERE seqrelid = ?::regclass";
             AsReplayUser.within(target, () -> {
                 try (PreparedStatement ps = target.prepareStatement(sql)) {
                     ps.setLong(1, last);
@@ -54,52 +71,122 @@ final class SequenceSync {
         }
     }
 
-    /**
-     * A statement applied from its images drew from sequences by name ({@code nextval('s')}) on the source but not
-     * here: where they stood after it, to move them there (forward only) before anything draws.
-     */
-    void noteValues(Payloads.Outcome o) {
-        if (o == null || o.effects() == null) return;
-        for (Payloads.Effect e : o.effects()) {
-            if (!Payloads.Effect.SEQUENCE.equals(e.kind()) || e.columns().contains("rows") || e.rows().isEmpty()) continue;
-            if (e.rows().get(0).get(0).value() instanceof Number n) pending.merge(e.target(), n.longValue(), Math::max);
+    /** Where sequences stood after a statement or at a transaction's end, as logged. */
+    void noteStates(List<Payloads.Effect> effects) {
+        if (effects == null) return;
+        for (Payloads.Effect e : effects) {
+            if (e.isSequenceState()) note(e.target(), ((Number) e.rows().get(0).get(0).value()).longValue());
         }
     }
 
-    /** From the images themselves, how far the table's sequences must move. */
-    void noteImages(TargetCatalog.TableShape t, Payloads.Effect rows) {
+    /**
+     * From the images themselves: how far the sequences the inserted rows drew from went — for each column that draws
+     * from a sequence, the values of the rows that left it to its default (a value given explicitly drew nothing).
+     */
+    void noteImages(TargetCatalog.TableShape t, Payloads.Effect rows, Command.Insert insert, boolean overridingUserValue) {
         for (Map.Entry<String, String> e : t.sequences().entrySet()) {
             int col = rows.columns().indexOf(e.getKey());
             if (col < 0) continue;
             long max = Long.MIN_VALUE;
-            for (List<Value> row : rows.rows()) {
-                Object v = row.get(col).value();
-                if (v instanceof Number n) max = Math.max(max, n.longValue());
-                else if (v instanceof String str && str.matches("-?\\d{1,18}")) max = Math.max(max, Long.parseLong(str));
+            long min = Long.MAX_VALUE;
+            for (int r = 0; r < rows.rows().size(); r++) {
+                // OVERRIDING USER VALUE: an identity column draws whatever value is given
+                boolean drew = overridingUserValue && t.identityColumns().contains(e.getKey())
+                        || drewDefault(insert, e.getKey(), r, rows.rows().size());
+                if (!drew) continue;
+                Long v = asLong(rows.rows().get(r).get(col).value());
+                if (v == null) continue;
+                max = Math.max(max, v);
+                min = Math.min(min, v);
             }
-            if (max != Long.MIN_VALUE) pending.merge(e.getValue(), max, Math::max);
+            if (max == Long.MIN_VALUE) continue;
+            // both ends are noted: move() keeps the one in the sequence's direction
+            note(e.getValue(), min);
+            if (max != min) note(e.getValue(), max);
         }
     }
 
     /**
-     * Moves sequences past the values images put in, before anything that might draw from them runs (a re-executed
-     * statement, the end of a group): a target that is promoted never hands out a colliding key.
+     * Whether image row {@code r} took {@code column}'s default: the column is left out of the INSERT's column list, or
+     * is {@code DEFAULT} in that row of VALUES. When the image's rows are not the VALUES rows one for one (an upsert
+     * that skipped some), only a column that is DEFAULT in every row counts.
      */
+    private static boolean drewDefault(Command.Insert insert, String column, int r, int imageRows) {
+        if (insert.columns() == null) {
+            return false;   // every column given, in table order (or an INSERT … SELECT of them all)
+        }
+        int idx = -1;
+        for (int i = 0; i < insert.columns().size(); i++) if (insert.columns().get(i).equalsIgnoreCase(column)) idx = i;
+        if (idx < 0) return true;
+        if (insert.rows() == null) return false;   // INSERT … SELECT gives the column
+        if (insert.rows().size() == imageRows) {
+            List<Expr> row = insert.rows().get(r);
+            return idx < row.size() && row.get(idx) instanceof Expr.Default;
+        }
+        for (List<Expr> row : insert.rows()) if (idx >= row.size() || !(row.get(idx) instanceof Expr.Default)) return false;
+        return true;
+    }
+
+    private void note(String sequence, long value) {
+        pending.computeIfAbsent(sequence, k -> new ArrayList<>()).add(value);
+    }
+
+    /** Applies what was noted, before anything can draw from the sequences again. */
     void sync() throws SQLException {
         if (pending.isEmpty()) return;
         AsReplayUser.within(target, () -> {
-            for (Map.Entry<String, Long> e : pending.entrySet()) {
-                String sql = "SELECT pg_catalog.setval(?::regclass, ?) FROM " + e.getKey() + " s WHERE " + behind("?");
-                try (PreparedStatement ps = target.prepareStatement(sql)) {
-                    ps.setString(1, e.getKey());
-                    ps.setLong(2, e.getValue());
-                    ps.setLong(3, e.getValue());
-                    ps.setLong(4, e.getValue());
-                    ps.executeQuery().close();
-                }
+            for (Map.Entry<String, List<Long>> e : pending.entrySet()) {
+                Shape s = shape(e.getKey());
+                if (s == null) continue;   // dropped since: nothing to move
+                for (long v : e.getValue()) move(s, v);
             }
         });
         pending.clear();
+    }
+
+    /**
+     * Sets the sequence so that {@code value} counts as handed out, if the target's sequence has not handed it out
+     * yet (in its direction): its next value would be {@code last_value + increment} once called, {@code last_value}
+     * before.
+     */
+    private void move(Shape s, long value) throws SQLException {
+        if (value < s.min() || value > s.max()) return;
+        String notYet = s.increment() > 0
+                ? "(q.is_called AND q.last_value < ?) OR (NOT q.is_called AND q.last_value <= ?)"
+                : "(q.is_called AND q.last_value > ?) OR (NOT q.is_called AND q.last_value >= ?)";
+        String sql = "SELECT pg_catalog.setval(?::regclass, ?, true) FROM " + s.quotedName() + " q"
+                + (s.cycle() ? "" : " WHERE " + notYet);
+        try (PreparedStatement ps = target.prepareStatement(sql)) {
+            ps.setString(1, s.quotedName());
+            ps.setLong(2, value);
+            if (!s.cycle()) {
+                ps.setLong(3, value);
+                ps.setLong(4, value);
+            }
+            ps.executeQuery().close();
+        }
+    }
+
+    private Shape shape(String name) throws SQLException {
+        Shape s = shapes.get(name);
+        if (s != null) return s;
+        try (PreparedStatement ps = target.prepareStatement("SELECT pg_catalog.quote_ident(n.nspname) || '.' || "
+                + "pg_catalog.quote_ident(c.relname), q.seqincrement, q.seqmin, q.seqmax, q.seqcycle FROM pg_catalog.pg_sequence q "
+                + "JOIN pg_catalog.pg_class c ON c.oid = q.seqrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                + "WHERE q.seqrelid = pg_catalog.to_regclass(?)")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return null;
+                s = new Shape(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getBoolean(5));
+            }
+        }
+        shapes.put(name, s);
+        return s;
+    }
+
+    /** After DDL: a sequence may have been altered, dropped, or created under a name seen before. */
+    void invalidate() {
+        shapes.clear();
     }
 
     /** The target transaction was rolled back: what was noted for it never happened. */
@@ -107,45 +194,9 @@ final class SequenceSync {
         pending.clear();
     }
 
-    /**
-     * SQL over the sequence relation {@code s}: true when its next value would not pass {@code value} — the next
-     * value is last_value + increment once called, last_value itself before — so that moving it there is forward.
-     */
-    private static String behind(String value) {
-        return "(s.is_called AND s.last_value < " + value + ") OR (NOT s.is_called AND s.last_value <= " + value + ")";
-    }
-
-    private static final String SEQUENCE_COLUMNS = """
-            SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), quote_ident(a.attname),
-            """ + io.waly.jdbc.capture.EffectsCatalog.COLUMN_SEQUENCE + """
-
-              FROM pg_catalog.pg_class c
-              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-              JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-             WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'waly')
-               AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
-               AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)""";
-
-    /**
-     * At the end of a replay, every ascending sequence an integer column draws from is moved past the highest value
-     * the column holds, wherever it stands below it: statements replay ran again (an UPDATE of the key) and keys
-     * given explicitly can put values past it that no image told of.
-     */
-    void movePastTables() throws SQLException {
-        List<String[]> columns = new ArrayList<>();
-        try (Statement s = target.createStatement(); ResultSet rs = s.executeQuery(SEQUENCE_COLUMNS)) {
-            while (rs.next()) if (rs.getString(3) != null) columns.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
-        }
-        AsReplayUser.untilCommit(target, () -> {
-            for (String[] c : columns) {
-                String sql = "SELECT pg_catalog.setval(q.seqrelid, x.m) FROM (SELECT max(" + c[1] + ")::bigint AS m FROM " + c[0] + ") x, "
-                        + "pg_catalog.pg_sequence q, " + c[2] + " s WHERE q.seqrelid = ?::regclass AND q.seqincrement > 0 "
-                        + "AND x.m IS NOT NULL AND x.m BETWEEN q.seqmin AND q.seqmax AND (" + behind("x.m") + ")";
-                try (PreparedStatement ps = target.prepareStatement(sql)) {
-                    ps.setString(1, c[2]);
-                    ps.executeQuery().close();
-                }
-            }
-        });
+    private static Long asLong(Object v) {
+        if (v instanceof Number n) return n.longValue();
+        if (v instanceof String str && str.matches("-?\\d{1,18}")) return Long.parseLong(str);
+        return null;
     }
 }

@@ -22,7 +22,11 @@ final class TargetCatalog {
      * or a rule may do work and count none.
      */
     record TableShape(String quotedName, List<String> writable, List<String> primaryKey, Map<String, String> sequences,
-                      boolean identity, List<String> alwaysIdentity, boolean plain) {}
+                      List<String> identityColumns, List<String> alwaysIdentity, boolean plain) {
+        boolean identity() {
+            return !identityColumns.isEmpty();
+        }
+    }
 
     private static final String QUERY = """
             SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname, a.attgenerated::text,
@@ -72,7 +76,7 @@ final class TargetCatalog {
                 List<String> writable = new ArrayList<>();
                 List<String> pk = new ArrayList<>();
                 Map<String, String> seqs = new HashMap<>();
-                boolean identity = false;
+                List<String> identity = new ArrayList<>();
                 List<String> always = new ArrayList<>();
                 boolean plain = false;
                 while (rs.next()) {
@@ -81,7 +85,7 @@ final class TargetCatalog {
                     String generated = rs.getString(3);
                     if (generated == null || generated.isEmpty()) writable.add(col);
                     String ident = rs.getString(4);
-                    if (ident != null && !ident.isEmpty()) identity = true;
+                    if (ident != null && !ident.isEmpty()) identity.add(col);
                     if ("a".equals(ident)) always.add(col);
                     if (rs.getString(5) != null) seqs.put(col, rs.getString(5));
                     if (rs.getBoolean(6)) pk.add(col);

@@ -84,8 +84,8 @@ final class TransactionApplier {
             }
             Transaction.StatementStep st = (Transaction.StatementStep) step;
             if (!st.succeeded()) {
-                if (isNonTransactional(tx) && classifier.classify(st.statement().sql()).routine()) {
-                    rerunFailedRoutine(st);
+                if (isNonTransactional(tx) && classifier.classify(st.statement().sql()).keepsWorkOnFailure()) {
+                    rerunFailedButKept(st);
                     summary.statements++;
                 } else {
                     summary.failedOnSource++;
@@ -95,9 +95,17 @@ final class TransactionApplier {
             applyStatement(tx, st, summary);
             summary.statements++;
         }
+        sequences.noteStates(tx.sequenceStates());
     }
 
+    /** Applies one statement; then its sequences stand where the source's stood after it. */
     private void applyStatement(Transaction tx, Transaction.StatementStep st, ReplaySummary summary)
+            throws ReplayException, SQLException {
+        applyOrRerun(tx, st, summary);
+        if (st.outcome() != null) sequences.noteStates(st.outcome().effects());
+    }
+
+    private void applyOrRerun(Transaction tx, Transaction.StatementStep st, ReplaySummary summary)
             throws ReplayException, SQLException {
         Payloads.Statement s = st.statement();
         Command cmd = s.command();
@@ -109,12 +117,12 @@ final class TransactionApplier {
                     + "prepared outside this log's view (by another process, or before the application restarted): its writes "
                     + "are not in the log as that transaction's, so replay cannot apply them\n  SQL: " + abbreviate(s.sql()), st.seq(), null);
         }
-        if (cmd instanceof Command.Ddl) catalog.invalidate();
-        Payloads.Effect rows = rowsEffect(st.outcome());
-        if (rows != null && applyImages(st, cmd, rows, summary)) {
-            sequences.noteValues(st.outcome());
-            return;
+        if (cmd instanceof Command.Ddl) {
+            catalog.invalidate();
+            sequences.invalidate();
         }
+        Payloads.Effect rows = rowsEffect(st.outcome());
+        if (rows != null && applyImages(st, cmd, rows, summary)) return;
         if (st.changedNoRow() && countsAreRows(cmd)) return;
         flush();
         sequences.sync();
@@ -160,7 +168,8 @@ final class TransactionApplier {
         if (t == null) return false;
         RowImages.Plan plan = RowImages.plan(t, cmd, rows);
         if (plan == null) return false;
-        if (cmd instanceof Command.Insert || cmd instanceof Command.Upsert || cmd instanceof Command.Sql) sequences.noteImages(t, rows);
+        Command.Insert insert = cmd instanceof Command.Insert i ? i : cmd instanceof Command.Upsert u ? u.insert() : null;
+        if (insert != null) sequences.noteImages(t, rows, insert, overridesUserValue(st.statement().sql()));
         StatementBatch.Origin origin = new StatementBatch.Origin(st.seq(), st.statement().sql());
         for (List<Value> row : rows.rows()) add(origin, plan.sql(), ps -> RowImages.bind(target, ps, plan, row));
         summary.rowsFromImages += rows.rows().size();
@@ -168,10 +177,11 @@ final class TransactionApplier {
     }
 
     /**
-     * An autocommitted CALL or DO that failed on the source after committing part of its work (the log ends it
-     * committed, reason "routine-failed"): run again, it must commit the same part and fail the same way.
+     * An autocommitted statement that failed on the source but left work behind (a CALL or DO that committed part of
+     * its work, an index built CONCURRENTLY left invalid; the log ends it committed, reason "routine-failed"): run
+     * again, it must leave the same and fail the same way.
      */
-    private void rerunFailedRoutine(Transaction.StatementStep st) throws ReplayException, SQLException {
+    private void rerunFailedButKept(Transaction.StatementStep st) throws ReplayException, SQLException {
         flush();
         Payloads.Statement s = st.statement();
         String expected = st.outcome() == null ? null : st.outcome().sqlState();
@@ -205,6 +215,16 @@ final class TransactionApplier {
         Command.Table table = cmd instanceof Command.Update u ? u.table() : cmd instanceof Command.Delete d ? d.table() : null;
         TargetCatalog.TableShape t = table == null ? null : catalog.table(table);
         return t != null && t.plain();
+    }
+
+    /** {@code INSERT … OVERRIDING USER VALUE}: identity columns draw from their sequences whatever the statement gives. */
+    private static boolean overridesUserValue(String sql) {
+        if (!sql.toLowerCase(java.util.Locale.ROOT).contains("overriding")) return false;   // the cheap test first
+        List<io.waly.jdbc.sql.SqlLexer.Token> tokens = io.waly.jdbc.sql.SqlLexer.tokenize(sql);
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            if (tokens.get(i).is("overriding") && tokens.get(i + 1).is("user")) return true;
+        }
+        return false;
     }
 
     /** Binds a logged statement's parameters with the JDBC types they were bound with on the source. */
@@ -259,12 +279,6 @@ final class TransactionApplier {
     void settle() throws ReplayException, SQLException {
         flush();
         sequences.sync();
-    }
-
-    /** The end of a replay: settled, and every sequence past its table's keys. */
-    void finish() throws ReplayException, SQLException {
-        settle();
-        sequences.movePastTables();
     }
 
     private void run(long seq, String sql, Transaction.StatementStep st, Action action) throws ReplayException, SQLException {

@@ -54,8 +54,10 @@ public final class SqlClassifier {
             // then answer generated keys with a result set: such a string is never given RETURNING by WAL-y
             boolean semicolon = tokens.stream().anyMatch(t -> t.type() == Type.SEMICOLON);
             boolean write = kind == SqlKind.WRITE;
+            boolean keepsWork = kind == SqlKind.NON_TRANSACTIONAL && !semicolon
+                    && (st.get(0).is("call") || st.get(0).is("do") || st.stream().anyMatch(t -> t.is("concurrently")));
             return new SqlInfo(kind, name, cmd, semicolon, write && callsVolatile(st), st.get(0).is("with"),
-                    write ? sequencesNamed(st) : List.of());
+                    write ? sequencesNamed(st) : List.of(), keepsWork);
         }
         // Several statements in one string run as one implicit transaction: the string is one write if any part is.
         boolean write = false;
@@ -64,7 +66,8 @@ public final class SqlClassifier {
         for (List<Token> st : statements) {
             SqlKind k = kindOf(st);
             if (k != SqlKind.READ && k != SqlKind.EMPTY) write = true;
-            if (k.runsOutsideTransaction()) nonTx = true;
+            // a string that begins, ends or marks transactions itself runs as sent, never inside one of WAL-y's
+            if (k.runsOutsideTransaction() || k.isTransactionControl()) nonTx = true;
             vol |= callsVolatile(st);
         }
         if (!write) return new SqlInfo(SqlKind.READ, null, null, true, false, false, List.of());
@@ -116,7 +119,12 @@ public final class SqlClassifier {
             }
             // Statements whose meaning in autocommit differs inside a transaction block (an error or warning
             // outside one, or a session change the driver must see at once): they run as sent, never wrapped.
-            case "vacuum", "lock", "set", "reset", "discard" -> {
+            // SET TRANSACTION sets the characteristics of the transaction it opens (it must come before any query in it):
+            // nothing a replay needs, which runs in a transaction of its own
+            case "set" -> {
+                return w2.equals("transaction") ? SqlKind.READ : SqlKind.NON_TRANSACTIONAL;
+            }
+            case "vacuum", "lock", "reset", "discard" -> {
                 return SqlKind.NON_TRANSACTIONAL;
             }
             // A procedure or DO block may COMMIT and ROLLBACK inside, which PostgreSQL allows only outside a
@@ -124,16 +132,20 @@ public final class SqlClassifier {
             case "call", "do" -> {
                 return SqlKind.NON_TRANSACTIONAL;
             }
-            case "create", "drop", "reindex", "alter", "cluster" -> {
+            // REINDEX and CLUSTER of a partitioned table, REINDEX SCHEMA, and subscriptions that connect are refused
+            // inside a transaction block; run outside one, every form of them means the same
+            case "reindex", "cluster" -> {
+                return SqlKind.NON_TRANSACTIONAL;
+            }
+            case "create", "drop", "alter" -> {
                 for (Token t : st) {
                     if (t.is("concurrently")) return SqlKind.NON_TRANSACTIONAL;
                 }
+                if (w2.equals("subscription")) return SqlKind.NON_TRANSACTIONAL;
                 if ((w.equals("create") || w.equals("drop")) && (w2.equals("database") || w2.equals("tablespace"))) {
                     return SqlKind.NON_TRANSACTIONAL;
                 }
                 if (w.equals("alter") && w2.equals("system")) return SqlKind.NON_TRANSACTIONAL;
-                if (w.equals("reindex") && (w2.equals("database") || w2.equals("system"))) return SqlKind.NON_TRANSACTIONAL;
-                if (w.equals("cluster") && st.size() == 1) return SqlKind.NON_TRANSACTIONAL;
                 return SqlKind.WRITE;
             }
             default -> {

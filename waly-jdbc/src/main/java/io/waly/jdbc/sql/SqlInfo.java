@@ -22,6 +22,7 @@ public final class SqlInfo {
     private final boolean volatileCall;
     private final boolean withClause;
     private final List<String> drawnSequences;
+    private final boolean keepsWorkOnFailure;
 
     /** The text's STATEMENT parts as logged, and the text they were made from. */
     public record Logged(String sql, Payloads.Statement.Repeated parts) {}
@@ -31,6 +32,11 @@ public final class SqlInfo {
 
     public SqlInfo(SqlKind kind, String name, Command command, boolean multiStatement, boolean volatileCall,
                    boolean withClause, List<String> drawnSequences) {
+        this(kind, name, command, multiStatement, volatileCall, withClause, drawnSequences, false);
+    }
+
+    public SqlInfo(SqlKind kind, String name, Command command, boolean multiStatement, boolean volatileCall,
+                   boolean withClause, List<String> drawnSequences, boolean keepsWorkOnFailure) {
         this.kind = kind;
         this.name = name;
         this.command = command;
@@ -38,6 +44,7 @@ public final class SqlInfo {
         this.volatileCall = volatileCall;
         this.withClause = withClause;
         this.drawnSequences = drawnSequences;
+        this.keepsWorkOnFailure = keepsWorkOnFailure;
     }
 
     public SqlKind kind() {
@@ -78,12 +85,12 @@ public final class SqlInfo {
     }
 
     /**
-     * CALL or DO: run outside a transaction block, it may commit part of its work and then fail, and what it
-     * committed stays — so its failure ends its transaction in the log as committed, and replay runs it again.
+     * A statement run outside a transaction block that may leave work behind when it fails: a CALL or DO block
+     * (it may COMMIT inside before the error), an index built or rebuilt CONCURRENTLY (it leaves an invalid index). Its
+     * failure ends its transaction in the log as committed, and replay runs it again, expecting the same error.
      */
-    public boolean routine() {
-        return kind == SqlKind.NON_TRANSACTIONAL && !multiStatement
-                && (command instanceof Command.Call || command instanceof Command.Sql s && "DO".equals(s.kind()));
+    public boolean keepsWorkOnFailure() {
+        return keepsWorkOnFailure;
     }
 
     /**
