@@ -391,7 +391,9 @@ public final class JdbcReplayer {
                 });
                 return;
             }
-            if (cmd instanceof Command.Sql sql && SESSION_KINDS.contains(sql.kind())) trackSession(tx.connection(), s.sql());
+            if (cmd instanceof Command.Setting || cmd instanceof Command.Sql sql && SESSION_KINDS.contains(sql.kind())) {
+                trackSession(tx.connection(), s.sql());
+            }
             if (!s.prepared()) {
                 run(st.seq(), s.sql(), st, () -> {
                     try (Statement stmt = target.createStatement()) {
@@ -565,7 +567,10 @@ public final class JdbcReplayer {
             }
         }
 
-        /** Every source connection has its own session: apply its settings when replay moves to its transactions. */
+        /**
+         * Every source connection has its own session: apply its settings when replay moves to its transactions. These
+         * Sql kinds may change it besides {@link Command.Setting} (SET and RESET: SET TRANSACTION, and older logs).
+         */
         private static final java.util.Set<String> SESSION_KINDS = java.util.Set.of("SET", "RESET", "DISCARD");
 
         /**
