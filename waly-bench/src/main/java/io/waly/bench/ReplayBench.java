@@ -4,8 +4,9 @@ import com.mongodb.ConnectionString;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.InsertManyOptions;
-import io.waly.jdbc.replay.JdbcReplayer;
-import io.waly.mongo.MongoReplayer;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.Replayer;
+import io.waly.mongo.MongoTarget;
 import io.waly.testing.EmbeddedPostgresServer;
 import io.waly.testing.MongoFixture;
 import java.nio.file.Path;
@@ -24,9 +25,9 @@ import org.bson.BsonDocument;
  * application writes it: CREATE TABLE, then {@code rows} rows in JDBC batches of 1,000 with a commit each (each row a
  * STATEMENT with its bound parameters and an OUTCOME). Then, in rounds with the order alternated:
  * <ul>
- *   <li>PostgreSQL: {@link JdbcReplayer} of the log into an empty database, against a plain JDBC loader that creates the
+ *   <li>PostgreSQL: {@link PostgresTarget} of the log into an empty database, against a plain JDBC loader that creates the
  *   table and inserts the same rows the same way (batches of 1,000, a commit each) into another empty database;</li>
- *   <li>MongoDB: {@link MongoReplayer} of the log into an empty database, against {@code insertMany} (1,000 per call,
+ *   <li>MongoDB: {@link MongoTarget} of the log into an empty database, against {@code insertMany} (1,000 per call,
  *   ordered) of the documents that replay produced.</li>
  * </ul>
  * Each figure is rows per second of the whole run, including the replayer's reading and decoding of the log.
@@ -57,7 +58,7 @@ final class ReplayBench {
                 String target = server.newDatabase(replayTurn ? "bench_replay_target" : "bench_load_target");
                 long t0 = System.nanoTime();
                 if (replayTurn) {
-                    JdbcReplayer.builder().log(log).target(target).build().run();
+                    Replayer.replay(log, new PostgresTarget(target));
                 } else {
                     load(target, rows);
                 }
@@ -78,7 +79,7 @@ final class ReplayBench {
         try (MongoClient client = fixture.client()) {
             // the documents insertMany gets are the ones replay produces: one replay first, to have them
             String first = fixture.newDatabaseUri("bench_replay");
-            MongoReplayer.builder().log(log).target(first).client(client).batch(16, 20_000).build().run();
+            Replayer.replay(log, MongoTarget.builder().target(first).client(client).batch(16, 20_000).build());
             var firstDb = client.getDatabase(new ConnectionString(first).getDatabase());
             List<BsonDocument> docs = firstDb.getCollection("item", BsonDocument.class).find().into(new ArrayList<>(rows));
             firstDb.drop();
@@ -91,7 +92,7 @@ final class ReplayBench {
                     var db = client.getDatabase(new ConnectionString(uri).getDatabase());
                     long t0 = System.nanoTime();
                     if (replayTurn) {
-                        MongoReplayer.builder().log(log).target(uri).client(client).batch(16, 20_000).build().run();
+                        Replayer.replay(log, MongoTarget.builder().target(uri).client(client).batch(16, 20_000).build());
                     } else {
                         MongoCollection<BsonDocument> coll = db.getCollection("item", BsonDocument.class);
                         for (int i = 0; i < docs.size(); i += 1000) {

@@ -61,7 +61,7 @@ final class Report {
                     rp.rows(), rp.logBytes(), (double) rp.logBytes() / rp.rows()));
             sb.append("| target | replay rows/s | loader rows/s | replay / loader: median (min–max) |\n| --- | ---: | ---: | ---: |\n");
             replayRow(sb, "PostgreSQL: JdbcReplayer vs plain JDBC batch loader", rp.postgres());
-            replayRow(sb, "MongoDB (" + rp.mongoKind() + "): MongoReplayer vs insertMany", rp.mongo());
+            replayRow(sb, "MongoDB (" + rp.mongoKind() + "): MongoTarget vs insertMany", rp.mongo());
             sb.append('\n');
         }
 

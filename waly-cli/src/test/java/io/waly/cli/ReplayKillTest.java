@@ -40,9 +40,9 @@ class ReplayKillTest {
             Process p = child(shop.log(), target, List.of());
             boolean alive;
             try (Connection watch = DriverManager.getConnection(target)) {
-                // the replay has started when its cursor table exists; then kill it after a random part of a replay's time
+                // the replay has started when its cursor exists; then kill it after a random part of a replay's time
                 long deadline = System.currentTimeMillis() + 60_000;
-                while (p.isAlive() && !cursorTableExists(watch) && System.currentTimeMillis() < deadline) Thread.sleep(1);
+                while (p.isAlive() && !cursorExists(watch) && System.currentTimeMillis() < deadline) Thread.sleep(1);
                 Thread.sleep((long) (rnd.nextDouble() * replaySeconds * 800));
                 alive = p.isAlive();
             } finally {
@@ -50,12 +50,12 @@ class ReplayKillTest {
                 p.waitFor(30, TimeUnit.SECONDS);
             }
             if (alive) killedWhileRunning++;
-            long applied = ReplayCommandTest.cursorTransactionsOrZero(target);
+            long applied = ReplayCommandTest.cursorTransactionsOrZero(target, shop.log());
             Cli.Run rest = Cli.run("replay", "--log", shop.log().toString(), "--target", target, "--json");
             assertThat(rest.exitCode()).as(rest.toString()).isZero();
             assertThat(ReplayCommandTest.JSON.readTree(rest.out()).get("transactions").asLong()).isEqualTo(total - applied);
             assertThat(ShopLogs.checksums(target)).as("killed after %d of %d", applied, total).isEqualTo(expected);
-            assertThat(ReplayCommandTest.cursorTransactions(target)).isEqualTo(total);
+            assertThat(ReplayCommandTest.cursorTransactions(target, shop.log())).isEqualTo(total);
         }
         assertThat(killedWhileRunning).as("kills that landed while the replay was running").isGreaterThanOrEqualTo(3);
     }
@@ -69,7 +69,7 @@ class ReplayKillTest {
         try {
             long deadline = System.currentTimeMillis() + 60_000;
             long total = ReplayCommandTest.committedTransactions(shop.log());
-            while (ReplayCommandTest.cursorTransactionsOrZero(target) < total && System.currentTimeMillis() < deadline) Thread.sleep(10);
+            while (ReplayCommandTest.cursorTransactionsOrZero(target, shop.log()) < total && System.currentTimeMillis() < deadline) Thread.sleep(10);
             Thread.sleep(300);   // idle, following
             p.destroy();         // SIGTERM: the shutdown hook stops replay after the current transaction
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -81,8 +81,10 @@ class ReplayKillTest {
         assertThat(ShopLogs.checksums(target)).isEqualTo(shop.sourceChecksums());
     }
 
-    static boolean cursorTableExists(Connection c) {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('waly.replay_cursor') IS NOT NULL")) {
+    /** A replay's cursor is a replication origin named for the log and this database. */
+    static boolean cursorExists(Connection c) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) > 0 FROM pg_replication_origin "
+                + "WHERE roname LIKE 'waly:%:' || (SELECT oid FROM pg_database WHERE datname = current_database())")) {
             return rs.next() && rs.getBoolean(1);
         } catch (java.sql.SQLException e) {
             return false;

@@ -2,7 +2,8 @@ package io.waly.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.waly.jdbc.replay.JdbcReplayer;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.Replayer;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.log.LogRecord;
 import io.waly.log.format.RecordKind;
@@ -39,9 +40,9 @@ class ConnectionChurnTest {
     Path logDir;
 
     private static final int CHURNERS = 4;
-    private static final int OPENS = 150;
+    private static final int OPENS = 60;
     private static final int WRITERS = 4;
-    private static final int TRANSACTIONS = 100;
+    private static final int TRANSACTIONS = 40;
 
     @ParameterizedTest(name = "walyLogIdleMillis={0}")
     @ValueSource(longs = {10_000, 0})
@@ -110,7 +111,7 @@ class ConnectionChurnTest {
         assertThat(LogVerifier.verify(logDir).ok()).isTrue();
 
         String dst = PG.newDatabase("churn_dst");
-        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        Replayer.replay(logDir, new PostgresTarget(dst));
         assertThat(sums(dst)).isEqualTo(sums(src));
     }
 

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.waly.jdbc.config.WalyConfig;
 import io.waly.jdbc.proxy.WalyConnection;
-import io.waly.jdbc.replay.JdbcReplayer;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.Replayer;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.log.LogRecord;
 import io.waly.log.format.RecordKind;
@@ -197,7 +198,7 @@ class DriverBehaviourTest {
         assertThat(recs.stream().filter(r -> r.kind() == RecordKind.STATEMENT).map(r -> Payloads.Statement.decode(r.payload()))
                 .filter(st -> st.copyData() != null).map(st -> new String(st.copyData()))).containsExactly(
                 "1,apple,0.5\n2,\"pear, ripe\",1.25\n3,,\n", "4\tplum\n");
-        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        Replayer.replay(logDir, new PostgresTarget(dst));
         assertSameTables(src, dst);
     }
 
@@ -231,7 +232,7 @@ class DriverBehaviourTest {
             io.waly.log.payload.Cbor.toJson(r.payload(), w, false);
             System.err.println(r.seq() + " " + r.kind() + " " + w);
         }
-        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        Replayer.replay(logDir, new PostgresTarget(dst));
         assertSameTables(src, dst);
     }
 
@@ -260,7 +261,7 @@ class DriverBehaviourTest {
         }
         assertThat(ends).containsExactly("COMMITTED:commit", "COMMITTED:commit", "ROLLBACK:commit-failed", "ROLLBACK:rollback",
                 "ROLLBACK:connection-closed");
-        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        Replayer.replay(logDir, new PostgresTarget(dst));
         assertSameTables(src, dst);
         try (Connection c = DriverManager.getConnection(dst); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT array_agg(a ORDER BY a)::text FROM e")) {

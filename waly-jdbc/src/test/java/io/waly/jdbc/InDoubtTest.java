@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.waly.command.Command;
-import io.waly.jdbc.replay.JdbcReplayer;
-import io.waly.jdbc.replay.ReplayException;
+import io.waly.jdbc.TxidStatus;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.ReplayOptions;
+import io.waly.log.replay.Replayer;
+import io.waly.log.replay.ReplayException;
 import io.waly.log.LogConfig;
 import io.waly.log.LogRecord;
 import io.waly.log.format.RecordKind;
@@ -83,11 +86,13 @@ class InDoubtTest {
         logCrashedTransaction(aborted, 2);
 
         String blind = PG.newDatabase("doubt_blind");
-        assertThatThrownBy(() -> JdbcReplayer.builder().log(logDir).target(blind).build().run())
+        assertThatThrownBy(() -> Replayer.replay(logDir, new PostgresTarget(blind)))
                 .isInstanceOf(ReplayException.class).hasMessageContaining("in doubt").hasMessageContaining(String.valueOf(committed));
 
         String asked = PG.newDatabase("doubt_asked");
-        JdbcReplayer.builder().log(logDir).target(asked).source(src, null, null).build().run();
+        try (TxidStatus sourceDb = TxidStatus.of(src, null, null)) {
+            Replayer.replay(logDir, ReplayOptions.builder().inDoubtSource(sourceDb).build(), new PostgresTarget(asked));
+        }
         assertThat(values(asked)).containsExactly(1);
     }
 
@@ -115,7 +120,7 @@ class InDoubtTest {
         try (Connection c = DriverManager.getConnection(target); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t (a int)");
         }
-        JdbcReplayer.builder().log(logDir).target(target).force(true).build().run();
+        Replayer.replay(logDir, ReplayOptions.builder().force(true).build(), new PostgresTarget(target));
         assertThat(values(target)).containsExactly(7, 8);
     }
 

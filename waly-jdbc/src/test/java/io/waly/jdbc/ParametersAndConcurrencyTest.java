@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.waly.jdbc.replay.JdbcReplayer;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.Replayer;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.testing.EmbeddedPostgresServer;
 import java.io.ByteArrayInputStream;
@@ -122,7 +123,7 @@ class ParametersAndConcurrencyTest {
                 ps.executeUpdate();
             }
         }
-        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        Replayer.replay(logDir, new PostgresTarget(dst));
         Map<String, String> a = sums(src);
         assertThat(a.get("public.p")).startsWith("rows=2 ");
         assertThat(sums(dst)).isEqualTo(a);
@@ -143,7 +144,7 @@ class ParametersAndConcurrencyTest {
                 ps.executeUpdate();
             }
         }
-        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        Replayer.replay(logDir, new PostgresTarget(dst));
         assertThat(sums(dst)).isEqualTo(sums(src));
     }
 
@@ -171,7 +172,7 @@ class ParametersAndConcurrencyTest {
             }
         }
         assertThat(counts.get(1)).isEqualTo(counts.get(0));
-        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        Replayer.replay(logDir, new PostgresTarget(dst));
         assertThat(sums(dst)).isEqualTo(sums(src));
         assertThat(sums(src)).isEqualTo(sums(plain));
     }
@@ -233,7 +234,7 @@ class ParametersAndConcurrencyTest {
             exec.shutdown();
             assertThat(committed).isGreaterThan(300);
         }
-        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        Replayer.replay(logDir, new PostgresTarget(dst));
         Map<String, String> a = sums(src);
         assertThat(sums(dst)).isEqualTo(a);
         try (Connection c = DriverManager.getConnection(dst); Statement s = c.createStatement()) {
@@ -281,7 +282,7 @@ class ParametersAndConcurrencyTest {
             s.execute("CREATE TABLE big (body text)");
             s.executeUpdate("INSERT INTO big VALUES ('" + big + "')");
         }
-        JdbcReplayer.builder().log(logDir).target(dst).build().run();
+        Replayer.replay(logDir, new PostgresTarget(dst));
         assertThat(sums(dst)).isEqualTo(sums(src));
     }
 }

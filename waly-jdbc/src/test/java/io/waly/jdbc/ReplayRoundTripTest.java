@@ -3,7 +3,8 @@ package io.waly.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.waly.jdbc.replay.JdbcReplayer;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.Replayer;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.testing.EmbeddedPostgresServer;
 import java.math.BigDecimal;
@@ -29,7 +30,7 @@ class ReplayRoundTripTest {
 
     /** Replays this test's log into {@code target}; every table must equal the source's. Returns the source's checksums. */
     private Map<String, String> replayEqual(String source, String target) throws Exception {
-        JdbcReplayer.builder().log(logDir).target(target).build().run();
+        Replayer.replay(logDir, new PostgresTarget(target));
         try (Connection src = DriverManager.getConnection(source); Connection dst = DriverManager.getConnection(target)) {
             Map<String, String> expected = TableChecksums.of(src);
             assertThat(TableChecksums.of(dst)).isEqualTo(expected);
@@ -142,8 +143,8 @@ class ReplayRoundTripTest {
             s.execute("ROLLBACK PREPARED 'rt_foreign_b'");
             s.execute("COMMIT PREPARED 'rt_foreign_a'");
         }
-        assertThatThrownBy(() -> JdbcReplayer.builder().log(logDir).target(target).build().run())
-                .isInstanceOf(io.waly.jdbc.replay.ReplayException.class)
+        assertThatThrownBy(() -> Replayer.replay(logDir, new PostgresTarget(target)))
+                .isInstanceOf(io.waly.log.replay.ReplayException.class)
                 .hasMessageContaining("commits a transaction prepared outside this log's view")
                 .hasMessageContaining("COMMIT PREPARED 'rt_foreign_a'");
     }
@@ -277,7 +278,7 @@ class ReplayRoundTripTest {
                 s.execute("UPDATE transfer SET at = clock_timestamp() WHERE id <= 3");
             }
         }
-        JdbcReplayer.builder().log(logDir).target(target).build().run();
+        Replayer.replay(logDir, new PostgresTarget(target));
         try (Connection a = DriverManager.getConnection(source); Connection b = DriverManager.getConnection(target)) {
             Map<String, String> sa = TableChecksums.of(a);
             Map<String, String> sb = TableChecksums.of(b);

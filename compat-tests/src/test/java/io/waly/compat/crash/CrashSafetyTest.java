@@ -3,8 +3,9 @@ package io.waly.compat.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waly.compat.support.RoundTrip;
-import io.waly.jdbc.replay.JdbcReplayer;
-import io.waly.jdbc.replay.ReplaySummary;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.Replayer;
+import io.waly.log.replay.ReplaySummary;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.testing.EmbeddedPostgresServer;
 import java.nio.file.Files;
@@ -92,7 +93,7 @@ class CrashSafetyTest {
     void killedApplicationLosesNothingAndInventsNothing(String point, int round) throws Exception {
         Path logDir = tmp.resolve("log");
         RoundTrip rt = new RoundTrip("crash", logDir);
-        createSchema(rt.walyUrl());
+        createSchema(rt.walyUrl("walyLogIdleMillis=0"));   // closed before the child, another process, opens the log
 
         boolean fromOutside = point.startsWith("sigkill-after-ms:");
         String childPoint = fromOutside ? "none" : point;
@@ -125,7 +126,7 @@ class CrashSafetyTest {
         }
         RoundTrip.assertLogVerifies(logDir);
         String target2 = rt.server.newDatabase("crash_dst2");
-        JdbcReplayer.builder().log(logDir).target(target2).build().run();
+        Replayer.replay(logDir, new PostgresTarget(target2));
         try (Connection a = rt.sourceConnection(); Connection b = DriverManager.getConnection(target2)) {
             assertThat(TableChecksums.of(b)).isEqualTo(TableChecksums.of(a));
             assertThat(RoundTrip.sequencesBehindTheirTables(b)).isEmpty();

@@ -1,8 +1,10 @@
 package io.waly.compat.crash;
 
-import io.waly.jdbc.replay.JdbcReplayer;
-import io.waly.jdbc.replay.ReplayListener;
-import io.waly.jdbc.replay.ReplaySummary;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.ReplayOptions;
+import io.waly.log.replay.Replayer;
+import io.waly.log.replay.ReplayListener;
+import io.waly.log.replay.ReplaySummary;
 import io.waly.log.tx.Transaction;
 import java.nio.file.Path;
 
@@ -18,14 +20,14 @@ public final class ReplayApp {
         long haltAfter = Long.parseLong(args[2]);
         System.out.println("ready");
         System.out.flush();
-        JdbcReplayer.builder().log(log).target(target).listener(new ReplayListener() {
+        Replayer.replay(log, ReplayOptions.builder().listener(new ReplayListener() {
             private long applied;
 
             @Override
             public void applied(Transaction tx, ReplaySummary soFar) {
                 if (++applied == haltAfter) Runtime.getRuntime().halt(CrashApp.HALTED);
             }
-        }).build().run();
+        }).build(), new PostgresTarget(target));
         System.exit(0);
     }
 }

@@ -3,8 +3,9 @@ package io.waly.compat.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waly.compat.support.RoundTrip;
-import io.waly.jdbc.replay.JdbcReplayer;
-import io.waly.jdbc.replay.ReplaySummary;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.Replayer;
+import io.waly.log.replay.ReplaySummary;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.testing.EmbeddedPostgresServer;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ class ReplayKillTest {
         }
         String ref = rt.target;
         long started = System.nanoTime();
-        ReplaySummary s = JdbcReplayer.builder().log(log).target(ref).build().run();
+        ReplaySummary s = Replayer.replay(log, new PostgresTarget(ref));
         referenceMillis = Math.max(20, (System.nanoTime() - started) / 1_000_000);
         transactions = s.transactions;
         try (Connection c = DriverManager.getConnection(ref); Connection src = rt.sourceConnection()) {
@@ -88,7 +89,7 @@ class ReplayKillTest {
     }
 
     private static void resumeAndCompare(String target) throws Exception {
-        ReplaySummary s = JdbcReplayer.builder().log(log).target(target).build().run();
+        ReplaySummary s = Replayer.replay(log, new PostgresTarget(target));
         try (Connection c = DriverManager.getConnection(target)) {
             assertThat(TableChecksums.of(c)).isEqualTo(reference);
             assertThat(TableChecksums.sequences(c)).isEqualTo(referenceSequences);

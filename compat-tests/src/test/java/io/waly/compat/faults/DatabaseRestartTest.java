@@ -2,7 +2,10 @@ package io.waly.compat.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.waly.jdbc.replay.JdbcReplayer;
+import io.waly.jdbc.TxidStatus;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.ReplayOptions;
+import io.waly.log.replay.Replayer;
 import io.waly.log.read.LogVerifier;
 import io.waly.testing.EmbeddedPostgresServer;
 import java.nio.file.Path;
@@ -73,7 +76,9 @@ class DatabaseRestartTest {
             }
             assertThat(LogVerifier.verify(logDir).ok()).isTrue();
             String target = pg.newDatabase("restart_dst");
-            JdbcReplayer.builder().log(logDir).target(target).source(src, null, null).build().run();
+            try (TxidStatus sourceDb = TxidStatus.of(src, null, null)) {
+                Replayer.replay(logDir, ReplayOptions.builder().inDoubtSource(sourceDb).build(), new PostgresTarget(target));
+            }
             try (Connection c = DriverManager.getConnection(target); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT array_agg(a ORDER BY a)::text FROM t")) {
                 rs.next();

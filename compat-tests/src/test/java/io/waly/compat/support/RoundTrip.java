@@ -3,8 +3,11 @@ package io.waly.compat.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waly.jdbc.WalyDataSource;
-import io.waly.jdbc.replay.JdbcReplayer;
-import io.waly.jdbc.replay.ReplaySummary;
+import io.waly.jdbc.TxidStatus;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.ReplayOptions;
+import io.waly.log.replay.Replayer;
+import io.waly.log.replay.ReplaySummary;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.log.read.LogVerifier;
 import io.waly.testing.EmbeddedPostgresServer;
@@ -78,7 +81,9 @@ public final class RoundTrip {
 
     /** Replays the whole log into the target; in-doubt transactions are decided by the source's txid_status. */
     public ReplaySummary replay() throws Exception {
-        return JdbcReplayer.builder().log(logDir).target(target).source(source, "postgres", "").build().run();
+        try (TxidStatus sourceDb = TxidStatus.of(source, "postgres", "")) {
+            return Replayer.replay(logDir, ReplayOptions.builder().inDoubtSource(sourceDb).build(), new PostgresTarget(target));
+        }
     }
 
     /** Verify, replay, compare: the proof every scenario ends with. Returns the source's checksums. */

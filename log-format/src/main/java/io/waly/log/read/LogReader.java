@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * milliseconds, an idle log costs a few hundred cheap syscalls a second, and it works across processes, which an
  * in-JVM notification would not.
  */
-public final class LogReader implements AutoCloseable {
+public final class LogReader implements io.waly.log.RecordReader {
 
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -56,6 +56,7 @@ public final class LogReader implements AutoCloseable {
     }
 
     /** Positions the reader so that the next record returned is {@code seq} (or the first after it). */
+    @Override
     public LogReader fromSeq(long seq) {
         fromSeq = Math.max(1, seq);
         int idx = 0;
@@ -68,6 +69,7 @@ public final class LogReader implements AutoCloseable {
     }
 
     /** Positions the reader at the first record whose timestamp is at or after {@code time}. */
+    @Override
     public LogReader fromTime(Instant time) {
         long micros = time.getEpochSecond() * 1_000_000L + time.getNano() / 1000;
         // Timestamps never decrease along the log and a segment's creation time lies between its predecessor's last
@@ -95,6 +97,7 @@ public final class LogReader implements AutoCloseable {
     private long tailOffset;
 
     /** The next record, or null at the current end of the log. */
+    @Override
     public LogRecord next() {
         try {
             if (current == null && !openSegmentAt(startIndex)) return null;
@@ -153,6 +156,7 @@ public final class LogReader implements AutoCloseable {
     }
 
     /** Follow mode: the next record, waiting up to {@code timeoutMillis} for one to be appended; null on time-out. */
+    @Override
     public LogRecord next(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         long backoff = 100_000;
@@ -186,6 +190,7 @@ public final class LogReader implements AutoCloseable {
     }
 
     /** The sequence number the next record will have. */
+    @Override
     public long nextSeq() {
         return current == null ? fromSeq : Math.max(fromSeq, current.expectedSeq());
     }
@@ -194,6 +199,7 @@ public final class LogReader implements AutoCloseable {
         return current == null ? new byte[io.waly.log.format.LogFormat.HASH_LENGTH] : current.chainHash().clone();
     }
 
+    @Override
     public byte[] logId() {
         return logId == null ? null : logId.clone();
     }

@@ -3,8 +3,8 @@ package io.waly.log.tx;
 import io.waly.log.LogRecord;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
-import io.waly.log.read.LogReader;
-import java.nio.file.Path;
+import io.waly.log.LogSource;
+import io.waly.log.RecordReader;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +25,7 @@ import java.util.TreeMap;
  */
 public final class TransactionReader implements AutoCloseable {
 
-    private final LogReader reader;
+    private final RecordReader reader;
     private final InDoubtResolver resolver;
     private final Map<Long, Pending> open = new HashMap<>();
     private final ArrayDeque<Pending> commitQueue = new ArrayDeque<>();
@@ -62,7 +62,7 @@ public final class TransactionReader implements AutoCloseable {
         }
     }
 
-    private TransactionReader(LogReader reader, InDoubtResolver resolver) {
+    private TransactionReader(RecordReader reader, InDoubtResolver resolver) {
         this.reader = reader;
         this.resolver = resolver;
     }
@@ -73,10 +73,10 @@ public final class TransactionReader implements AutoCloseable {
      * @param restartSeq          where to start reading (1, or a cursor's restart point)
      * @param skipThroughCommitSeq transactions whose COMMIT is at or before this were applied already (a cursor)
      */
-    public static TransactionReader open(Path dir, long restartSeq, long skipThroughCommitSeq, InDoubtResolver resolver) {
-        TransactionReader t = new TransactionReader(LogReader.open(dir), resolver);
+    public static TransactionReader open(LogSource log, long restartSeq, long skipThroughCommitSeq, InDoubtResolver resolver) {
+        TransactionReader t = new TransactionReader(log.open(), resolver);
         t.skipThroughCommitSeq = skipThroughCommitSeq;
-        if (restartSeq > 1) t.loadSessionsBefore(dir, restartSeq);
+        if (restartSeq > 1) t.loadSessionsBefore(log, restartSeq);
         t.reader.fromSeq(restartSeq);
         return t;
     }
@@ -97,9 +97,13 @@ public final class TransactionReader implements AutoCloseable {
         return counts;
     }
 
-    /** True when a --to-seq / --to-time limit was reached: nothing more will come. */
+    /**
+     * True when a --to-seq / --to-time limit was reached: nothing more will come. A sequence limit is reached as soon
+     * as the log holds it and every transaction committed at or before it has its outcome, even if the log then stops
+     * growing (the old application of a cut-over stopped writing there).
+     */
     public boolean reachedLimit() {
-        return reachedLimit && commitQueue.isEmpty();
+        return (reachedLimit || reader.nextSeq() > toSeq) && commitQueue.isEmpty();
     }
 
     /** The next committed transaction, or null when the log holds no more (yet). In-doubt ones are resolved here. */
@@ -247,8 +251,8 @@ public final class TransactionReader implements AutoCloseable {
     }
 
     /** Sessions are written once per connection, possibly long before a restart point: collect them first. */
-    private void loadSessionsBefore(Path dir, long restartSeq) {
-        try (LogReader r = LogReader.open(dir)) {
+    private void loadSessionsBefore(LogSource log, long restartSeq) {
+        try (RecordReader r = log.open()) {
             LogRecord rec;
             while ((rec = r.next()) != null && rec.seq() < restartSeq) {
                 if (rec.kind() == RecordKind.SESSION) {

@@ -48,10 +48,7 @@ import java.util.zip.CRC32C;
  * <p>After an I/O error on write or fsync the writer refuses everything until it is reopened: after a failed fsync the
  * kernel may have dropped the dirty pages, so retrying could report durable what is not (PostgreSQL's 2018 lesson).
  */
-public final class LogWriter implements AutoCloseable {
-
-    /** Pass as the transaction id to {@link #append} to make it the record's own sequence number (for BEGIN). */
-    public static final long OWN_SEQ = -1;
+public final class LogWriter implements io.waly.log.LogSink, AutoCloseable {
 
     private static final int BUFFER_BYTES = 256 * 1024;
 
@@ -261,11 +258,13 @@ public final class LogWriter implements AutoCloseable {
         return config;
     }
 
+    @Override
     public byte[] logId() {
         return logId.clone();
     }
 
     /** Sequence number of the last appended record (0 for an empty log). */
+    @Override
     public long lastSeq() {
         appendLock.lock();
         try {
@@ -285,6 +284,7 @@ public final class LogWriter implements AutoCloseable {
      *
      * @param txId the transaction id, or {@link #OWN_SEQ} to use the record's own sequence number
      */
+    @Override
     public long append(RecordKind kind, long txId, byte[] payload) {
         if (payload.length > MAX_PAYLOAD) throw new LogException("record payload of " + payload.length + " bytes is too large");
         appendLock.lock();
@@ -334,6 +334,7 @@ public final class LogWriter implements AutoCloseable {
      * (a follower, another process) see it from then on, and a crash of this process no longer loses it. One write
      * system call when there is something to write; nothing when a sync or a full buffer already wrote it.
      */
+    @Override
     public void publish(long seq) {
         if (writtenSeq >= seq) return;
         appendLock.lock();
@@ -351,6 +352,7 @@ public final class LogWriter implements AutoCloseable {
      * Makes the record {@code seq} and everything before it as durable as the log's durability mode promises:
      * on disk for {@code fsync}, handed to the OS for {@code async} and {@code none}.
      */
+    @Override
     public void sync(long seq) {
         if (durableSeq >= seq) return;
         if (config.durability() != Durability.FSYNC) {
@@ -524,6 +526,7 @@ public final class LogWriter implements AutoCloseable {
     }
 
     /** True once a write or fsync failed; the writer then refuses everything until reopened. */
+    @Override
     public boolean failed() {
         return failure != null;
     }

@@ -2,7 +2,8 @@ package io.waly.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.waly.jdbc.replay.JdbcReplayer;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.Replayer;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.log.LogRecord;
 import io.waly.log.format.RecordKind;
@@ -42,7 +43,7 @@ final class Logs {
     /** Replays the log into a fresh database and checks that every table equals the source's. */
     static void assertReplayReproduces(Path log, String sourceUrl) throws Exception {
         String target = EmbeddedPostgresServer.shared().newDatabase("agent_replay");
-        JdbcReplayer.builder().log(log).target(target).build().run();
+        Replayer.replay(log, new PostgresTarget(target));
         try (Connection a = DriverManager.getConnection(sourceUrl); Connection b = DriverManager.getConnection(target)) {
             Map<String, String> source = TableChecksums.of(a);
             assertThat(source).isNotEmpty();

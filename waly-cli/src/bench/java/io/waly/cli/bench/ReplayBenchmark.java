@@ -1,8 +1,9 @@
 package io.waly.cli.bench;
 
 import io.waly.cli.demo.ShopWorkload;
-import io.waly.jdbc.replay.JdbcReplayer;
-import io.waly.jdbc.replay.ReplaySummary;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.Replayer;
+import io.waly.log.replay.ReplaySummary;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.testing.EmbeddedPostgresServer;
 import java.math.BigDecimal;
@@ -69,10 +70,10 @@ public final class ReplayBenchmark {
             long bytes = bytes(log);
 
             // warm-up: one untimed replay, so that neither measured replay pays for the JIT
-            JdbcReplayer.builder().log(log).target(pg.newDatabase("bench_warmup")).build().run();
+            Replayer.replay(log, new PostgresTarget(pg.newDatabase("bench_warmup")));
             // waly replay as it runs by default: every target commit waits for the WAL flush, as the loader's do
             String replayTarget = pg.newDatabase("bench_replay");
-            ReplaySummary s = JdbcReplayer.builder().log(log).target(replayTarget).build().run();
+            ReplaySummary s = Replayer.replay(log, new PostgresTarget(replayTarget));
             double replay = s.seconds();
 
             String loaderTarget = pg.newDatabase("bench_loader");
@@ -161,9 +162,9 @@ public final class ReplayBenchmark {
             }
             ShopWorkload.run(() -> DriverManager.getConnection(waly), 4, transfers, 2, transfers / 2, 1);
             long bytes = bytes(log);
-            JdbcReplayer.builder().log(log).target(pg.newDatabase("bench_shop_warmup")).build().run();
+            Replayer.replay(log, new PostgresTarget(pg.newDatabase("bench_shop_warmup")));
             String target = pg.newDatabase("bench_shop_replay");
-            ReplaySummary s = JdbcReplayer.builder().log(log).target(target).build().run();
+            ReplaySummary s = Replayer.replay(log, new PostgresTarget(target));
             double replay = s.seconds();
             String equal;
             try (Connection a = DriverManager.getConnection(source); Connection b = DriverManager.getConnection(target)) {

@@ -6,9 +6,12 @@ import io.waly.cli.support.Json;
 import io.waly.cli.support.Numbers;
 import io.waly.cli.support.Redactor;
 import io.waly.embedded.PostgresServer;
-import io.waly.jdbc.replay.JdbcReplayer;
-import io.waly.jdbc.replay.ReplayException;
-import io.waly.jdbc.replay.ReplaySummary;
+import io.waly.jdbc.TxidStatus;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.ReplayException;
+import io.waly.log.replay.ReplayOptions;
+import io.waly.log.replay.ReplaySummary;
+import io.waly.log.replay.Replayer;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.log.read.LogVerifier;
 import java.io.PrintWriter;
@@ -70,9 +73,9 @@ public final class CheckCommand extends WalyCommand {
         if (scratch != null && !scratch.startsWith("jdbc:postgresql:")) {
             throw CliException.usage("--scratch must be a jdbc:postgresql://… URL, but was: " + Redactor.url(scratch));
         }
-        JdbcReplayer.InDoubtPolicy policy;
+        ReplayOptions.InDoubtPolicy policy;
         try {
-            policy = JdbcReplayer.InDoubtPolicy.valueOf(inDoubt.trim().toUpperCase(Locale.ROOT));
+            policy = ReplayOptions.InDoubtPolicy.valueOf(inDoubt.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw CliException.usage("--in-doubt must be fail, commit or rollback, but was: " + inDoubt);
         }
@@ -103,11 +106,11 @@ public final class CheckCommand extends WalyCommand {
                 scratchUrl = server.newDatabase("waly_check");
             }
             ReplaySummary replayed;
-            try {
-                replayed = JdbcReplayer.builder().log(log).target(scratchUrl).source(source, sourceUser, sourcePw)
-                        .inDoubt(policy).build().run();
+            try (TxidStatus sourceDb = TxidStatus.of(source, sourceUser, sourcePw)) {
+                replayed = Replayer.replay(log, ReplayOptions.builder().inDoubt(policy).inDoubtSource(sourceDb).build(),
+                        new PostgresTarget(scratchUrl));
             } catch (ReplayException e) {
-                return fail(e.seq() > 0 || e.getCause() != null ? ExitCode.CHECK_FAILED : ExitCode.USAGE,
+                return fail(e.kind() == ReplayException.Kind.REFUSED ? ExitCode.USAGE : ExitCode.CHECK_FAILED,
                         "the replay into the scratch database stopped: " + e.getMessage(), Json.map("seq", e.seq()));
             }
             Map<String, String> src;

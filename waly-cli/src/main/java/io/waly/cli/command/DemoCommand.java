@@ -11,8 +11,11 @@ import io.waly.cli.support.Numbers;
 import io.waly.command.Command;
 import io.waly.embedded.InMemoryMongoServer;
 import io.waly.embedded.PostgresServer;
-import io.waly.jdbc.replay.JdbcReplayer;
-import io.waly.jdbc.replay.ReplaySummary;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.ReplayException;
+import io.waly.log.replay.ReplayOptions;
+import io.waly.log.replay.ReplaySummary;
+import io.waly.log.replay.Replayer;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.log.LogRecord;
 import io.waly.log.format.RecordKind;
@@ -20,7 +23,7 @@ import io.waly.log.format.Segments;
 import io.waly.log.payload.Payloads;
 import io.waly.log.read.LogReader;
 import io.waly.log.read.LogVerifier;
-import io.waly.mongo.MongoReplayer;
+import io.waly.mongo.MongoTarget;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -148,7 +151,7 @@ public final class DemoCommand extends WalyCommand {
                     : "waly verify: FAILED: " + v.problem());
 
             String replica = server.newDatabase("replica");
-            ReplaySummary full = JdbcReplayer.builder().log(logDir).target(replica).build().run();
+            ReplaySummary full = Replayer.replay(logDir, new PostgresTarget(replica));
             story.step(String.format(Locale.ROOT, "waly replay into a fresh database: %s transactions, %s statements (the rolled-back "
                     + "ones and the failed statements skipped)", Numbers.count(full.transactions), Numbers.count(full.statements)));
             Map<String, String> replicaSums = checksums(replica);
@@ -167,7 +170,7 @@ public final class DemoCommand extends WalyCommand {
             story.step("waly inspect --table orders --kind STATEMENT finds the DELETE at sequence " + Numbers.count(deleteSeq));
 
             String restore = server.newDatabase("restore");
-            ReplaySummary pitr = JdbcReplayer.builder().log(logDir).target(restore).toSeq(deleteSeq - 1).build().run();
+            ReplaySummary pitr = Replayer.replay(logDir, ReplayOptions.builder().toSeq(deleteSeq - 1).build(), new PostgresTarget(restore));
             Map<String, String> restoreSums = checksums(restore);
             List<String> pitrDiffer = TableChecksums.differences(beforeDelete, restoreSums);
             long ordersBack;
@@ -225,7 +228,8 @@ public final class DemoCommand extends WalyCommand {
     private boolean mongo(Story story, Path logDir, long toSeq, String restore) throws SQLException {
         try (InMemoryMongoServer mongo = InMemoryMongoServer.start()) {
             String uri = mongo.newDatabaseUri("shop");
-            io.waly.mongo.ReplaySummary s = MongoReplayer.builder().log(logDir).target(uri).toSeq(toSeq).build().run();
+            ReplaySummary s = Replayer.replay(logDir, ReplayOptions.builder().toSeq(toSeq).build(),
+                    MongoTarget.builder().target(uri).build());
             List<String> differ = new ArrayList<>();
             long documents = 0;
             try (com.mongodb.client.MongoClient client = com.mongodb.client.MongoClients.create(uri);
@@ -240,10 +244,10 @@ public final class DemoCommand extends WalyCommand {
             story.step(differ.isEmpty()
                     ? String.format(Locale.ROOT, "waly replay --to-seq %d --target mongodb://…: %s transactions translated, "
                             + "%s documents in 5 collections, one per row of the restored tables", toSeq,
-                            Numbers.count(s.transactions()), Numbers.count(documents))
+                            Numbers.count(s.transactions), Numbers.count(documents))
                     : "MongoDB replay: document counts differ from the rows for " + String.join(", ", differ));
             return differ.isEmpty();
-        } catch (io.waly.mongo.ReplayException e) {
+        } catch (ReplayException e) {
             story.step("MongoDB replay stopped: " + Commands.oneLine(e.getMessage(), 200));
             return false;
         }

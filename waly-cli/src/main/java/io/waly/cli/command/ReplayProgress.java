@@ -2,8 +2,8 @@ package io.waly.cli.command;
 
 import io.waly.cli.support.Numbers;
 import io.waly.cli.support.Times;
-import io.waly.jdbc.replay.ReplayListener;
-import io.waly.jdbc.replay.ReplaySummary;
+import io.waly.log.replay.ReplayListener;
+import io.waly.log.replay.ReplaySummary;
 import io.waly.log.tx.Transaction;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -76,7 +76,7 @@ public final class StatsCommand extends WalyCommand {
         Map<String, Long> commands = new TreeMap<>();
         long committedStatements = 0;
         TransactionReader.Counts counts;
-        try (TransactionReader txs = TransactionReader.open(log, 1, 0, counting)) {
+        try (TransactionReader txs = TransactionReader.open(io.waly.log.LogSource.directory(log), 1, 0, counting)) {
             Transaction tx;
             while ((tx = txs.next()) != null) {
                 for (Transaction.Step step : tx.steps()) {

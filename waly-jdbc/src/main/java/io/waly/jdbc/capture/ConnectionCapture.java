@@ -1,14 +1,16 @@
 package io.waly.jdbc.capture;
 
+import io.waly.jdbc.TxidStatus;
 import io.waly.jdbc.WalySQLException;
 import io.waly.jdbc.WalyState;
 import io.waly.jdbc.config.WalyConfig;
 import io.waly.jdbc.sql.SqlInfo;
 import io.waly.jdbc.sql.SqlKind;
 import io.waly.log.LogException;
+import io.waly.log.LogSink;
+import io.waly.log.tx.InDoubtResolver;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
-import io.waly.log.write.LogWriter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,7 +44,7 @@ public final class ConnectionCapture {
     }
 
     private final SharedLog shared;
-    private final LogWriter log;
+    private final LogSink log;
     private final WalyConfig config;
     private final Connection physical;
     private final BaseConnection base;
@@ -64,7 +66,7 @@ public final class ConnectionCapture {
 
     public ConnectionCapture(SharedLog shared, WalyConfig config, Connection physical) throws SQLException {
         this.shared = shared;
-        this.log = shared.writer();
+        this.log = shared.sink();
         this.config = config;
         this.physical = physical;
         this.base = physical.unwrap(BaseConnection.class);
@@ -255,7 +257,7 @@ public final class ConnectionCapture {
             log.append(RecordKind.SESSION, 0, new Payloads.Session(connection, settings).encode());
             sessionLogged = true;
         }
-        txId = log.append(RecordKind.BEGIN, LogWriter.OWN_SEQ, new Payloads.Begin(connection, dbTxid, autocommit,
+        txId = log.append(RecordKind.BEGIN, LogSink.OWN_SEQ, new Payloads.Begin(connection, dbTxid, autocommit,
                 null, physical.isReadOnly()).encode());
     }
 
@@ -496,22 +498,19 @@ public final class ConnectionCapture {
         List<SharedLog.InDoubt> list = shared.takeInDoubt();
         if (list.isEmpty()) return;
         for (SharedLog.InDoubt d : list) {
-            String status = null;
+            InDoubtResolver.Decision decision = InDoubtResolver.Decision.UNKNOWN;
             if (d.dbTxid() >= 0 && base.getTransactionState() == TransactionState.IDLE) {
-                try (PreparedStatement ps = physical.prepareStatement("SELECT txid_status(?)")) {
-                    ps.setLong(1, d.dbTxid());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) status = rs.getString(1);
-                    }
+                decision = TxidStatus.ask(physical, d.dbTxid());
+                try {
                     if (!physical.getAutoCommit()) physical.commit();
                 } catch (SQLException e) {
-                    status = null;
+                    decision = InDoubtResolver.Decision.UNKNOWN;
                 }
             }
-            if ("committed".equals(status) || "aborted".equals(status)) {
-                RecordKind kind = status.equals("committed") ? RecordKind.COMMITTED : RecordKind.ROLLBACK;
+            if (decision != InDoubtResolver.Decision.UNKNOWN) {
+                RecordKind kind = decision == InDoubtResolver.Decision.COMMITTED ? RecordKind.COMMITTED : RecordKind.ROLLBACK;
                 long tx = d.txId();
-                String why = "txid_status: " + status;
+                String why = "txid_status: " + (decision == InDoubtResolver.Decision.COMMITTED ? "committed" : "aborted");
                 appendQuietly(() -> log.sync(log.append(kind, tx, new Payloads.End("recovered", null, why).encode())));
             } else {
                 shared.addInDoubt(d.txId(), d.dbTxid());   // in progress or unknown: ask again later

@@ -4,6 +4,7 @@ import io.waly.jdbc.config.WalyConfig;
 import io.waly.jdbc.sql.CommandParser;
 import io.waly.jdbc.sql.SqlClassifier;
 import io.waly.log.LogRecord;
+import io.waly.log.LogSink;
 import io.waly.log.format.RecordKind;
 import io.waly.log.format.Segments;
 import io.waly.log.payload.Payloads;
@@ -115,7 +116,8 @@ public final class SharedLog {
         if (handle != null) handle.close();
     }
 
-    public LogWriter writer() {
+    /** Where this JVM's connections append their records. */
+    public LogSink sink() {
         return writer;
     }
 

@@ -1,6 +1,7 @@
 package io.waly.jdbc.differential;
 
-import io.waly.jdbc.replay.JdbcReplayer;
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.replay.Replayer;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.jdbc.sql.SqlLexer;
 import io.waly.testing.EmbeddedPostgresServer;
@@ -107,7 +108,7 @@ public final class Differential implements AutoCloseable {
     /** Closes both connections, replays WAL-y's log into the third database, and returns the three checksum maps. */
     public List<Map<String, String>> finish() throws Exception {
         close();
-        JdbcReplayer.builder().log(logDir).target(replayUrl).build().run();
+        Replayer.replay(logDir, new PostgresTarget(replayUrl));
         List<Map<String, String>> out = new ArrayList<>();
         for (String url : List.of(plainUrl, walyDbUrl, replayUrl)) {
             try (Connection c = DriverManager.getConnection(url)) {

@@ -13,8 +13,9 @@ import io.waly.log.LogConfig;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
 import io.waly.log.write.LogWriter;
-import io.waly.mongo.MongoReplayer;
-import io.waly.mongo.ReplaySummary;
+import io.waly.mongo.MongoTarget;
+import io.waly.log.replay.ReplaySummary;
+import io.waly.log.replay.Replayer;
 import io.waly.testing.MongoFixture;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -48,9 +49,9 @@ public final class ReplayBenchmark {
             for (int round = 0; round <= rounds; round++) {
                 String a = fixture.newDatabaseUri("bench_replay");
                 long t0 = System.nanoTime();
-                ReplaySummary s = MongoReplayer.builder().log(dir).target(a).client(client).batch(16, 20_000).build().run();
+                ReplaySummary s = Replayer.replay(dir, MongoTarget.builder().target(a).client(client).batch(16, 20_000).build());
                 double replay = (System.nanoTime() - t0) / 1e6;
-                if (s.documents() != rows) throw new IllegalStateException("replayed " + s.documents() + " of " + rows);
+                if (s.documents != rows) throw new IllegalStateException("replayed " + s.documents + " of " + rows);
                 List<BsonDocument> docs = client.getDatabase(new ConnectionString(a).getDatabase())
                         .getCollection("item", BsonDocument.class).find().into(new ArrayList<>(rows));
                 String b = fixture.newDatabaseUri("bench_insert");

@@ -10,7 +10,14 @@ import com.mongodb.client.MongoDatabase;
 import io.waly.command.Command;
 import io.waly.command.Expr;
 import io.waly.command.Value;
+import io.waly.log.LogSource;
 import io.waly.log.payload.Payloads;
+import io.waly.log.replay.LeftOut;
+import io.waly.log.replay.ReplayException;
+import io.waly.log.replay.ReplayListener;
+import io.waly.log.replay.ReplayOptions;
+import io.waly.log.replay.ReplaySummary;
+import io.waly.log.replay.Replayer;
 import io.waly.mongo.translate.CommandTranslator;
 import io.waly.testing.MongoFixture;
 import java.math.BigDecimal;
@@ -26,7 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class MongoReplayerTest {
+class MongoTargetTest {
 
     static MongoClient client;
 
@@ -47,8 +54,12 @@ class MongoReplayerTest {
         return client.getDatabase(new ConnectionString(uri).getDatabase());
     }
 
-    static MongoReplayer.Builder replayer(Path dir, String uri) {
-        return MongoReplayer.builder().log(dir).target(uri).client(client);
+    static MongoTarget.Builder target(String uri) {
+        return MongoTarget.builder().target(uri).client(client);
+    }
+
+    static ReplaySummary replay(Path dir, MongoTarget.Builder target) throws ReplayException {
+        return Replayer.replay(dir, target.build());
     }
 
     /** Documents of a collection by _id, without the markers. */
@@ -91,66 +102,67 @@ class MongoReplayerTest {
     }
 
     @Test
-    void appliesTransactionsWithSavepointsFailuresAndUpserts() {
+    void appliesTransactionsWithSavepointsFailuresAndUpserts() throws Exception {
         try (TestLog log = TestLog.open(dir)) {
             writeShop(log);
         }
         String uri = MongoFixture.shared().newDatabaseUri("replay");
-        ReplaySummary s = replayer(dir, uri).build().run();
-        assertThat(s.transactions()).isEqualTo(6);   // pear: 2.25 * 2 = 4.50, qty 5 + 10, then deleted by price > 4
-        assertThat(s.skipped()).isEmpty();
+        ReplaySummary s = replay(dir, target(uri));
+        assertThat(s.transactions).isEqualTo(6);   // pear: 2.25 * 2 = 4.50, qty 5 + 10, then deleted by price > 4
+        assertThat(s.leftOut).isEmpty();
         assertThat(docs(uri, "item")).containsOnly(
                 Map.entry("1", "{\"_id\": 1, \"id\": 1, \"name\": \"apple\", \"price\": {\"$numberDecimal\": \"1.50\"}, \"qty\": 5, \"tags\": null}"),
                 Map.entry("3", "{\"_id\": 3, \"id\": 3, \"name\": \"plum\", \"price\": {\"$numberDecimal\": \"1.98\"}, \"qty\": 0, \"tags\": \"fruit\"}"),
                 Map.entry("4", "{\"_id\": 4, \"id\": 4, \"name\": \"fig\", \"price\": null, \"qty\": 1, \"tags\": null}"));
         // the cursor: a second run has nothing to do
-        ReplaySummary again = replayer(dir, uri).build().run();
-        assertThat(again.transactions()).isZero();
-        assertThat(again.commitSeq()).isEqualTo(s.commitSeq());
+        ReplaySummary again = replay(dir, target(uri));
+        assertThat(again.transactions).isZero();
+        assertThat(again.resumed).isTrue();
+        assertThat(again.lastCommitSeq).isEqualTo(s.lastCommitSeq);
     }
 
     @Test
-    void resumingAfterEveryTransactionGivesTheSameResultAsOneRun() {
+    void resumingAfterEveryTransactionGivesTheSameResultAsOneRun() throws Exception {
         try (TestLog log = TestLog.open(dir)) {
             writeShop(log);
         }
         String once = MongoFixture.shared().newDatabaseUri("once");
-        replayer(dir, once).build().run();
+        replay(dir, target(once));
         String stepwise = MongoFixture.shared().newDatabaseUri("stepwise");
         int runs = 0;
         while (true) {
-            MongoReplayer[] holder = new MongoReplayer[1];
-            holder[0] = replayer(dir, stepwise).batch(1, 1).listener(new ReplayListener() {
+            Replayer[] holder = new Replayer[1];
+            holder[0] = new Replayer(LogSource.directory(dir), ReplayOptions.builder().listener(new ReplayListener() {
                 @Override
-                public void applied(long txId, long commitSeq, int statements) {
+                public void applied(io.waly.log.tx.Transaction tx, ReplaySummary soFar) {
                     holder[0].stop();
                 }
-            }).build();
-            ReplaySummary s = holder[0].run();
+            }).build());
+            ReplaySummary s = holder[0].run(target(stepwise).batch(1, 1).build());
             runs++;
-            if (s.transactions() == 0) break;
-            assertThat(s.transactions()).isEqualTo(1);
+            if (s.transactions == 0) break;
+            assertThat(s.transactions).isEqualTo(1);
         }
         assertThat(runs).isEqualTo(7);
         assertThat(docs(stepwise, "item")).isEqualTo(docs(once, "item"));
     }
 
     @Test
-    void reapplyingWithoutTheCursorConvergesToTheSameDocuments() {
+    void reapplyingWithoutTheCursorConvergesToTheSameDocuments() throws Exception {
         // what a crash between a batch's writes and its cursor leaves, at its worst: everything re-applied
         try (TestLog log = TestLog.open(dir)) {
             writeShop(log);
         }
         String uri = MongoFixture.shared().newDatabaseUri("idem");
-        replayer(dir, uri).build().run();
+        replay(dir, target(uri));
         Map<String, String> first = docs(uri, "item");
         db(uri).getCollection("waly_cursor").drop();
-        replayer(dir, uri).build().run();
+        Replayer.replay(dir, ReplayOptions.builder().force(true).build(), target(uri).build());
         assertThat(docs(uri, "item")).isEqualTo(first);
     }
 
     @Test
-    void untranslatableStatementsFailSkipOrLog() {
+    void untranslatableStatementsFailSkipOrLog() throws Exception {
         long badSeq;
         try (TestLog log = TestLog.open(dir)) {
             log.auto("CREATE TABLE t …", create("t", "id int primary key, v text"));
@@ -161,36 +173,37 @@ class MongoReplayerTest {
             log.auto("INSERT …", insert("t", List.of("id", "v"), 3, "c"));
         }
         String failUri = MongoFixture.shared().newDatabaseUri("fail");
-        assertThatThrownBy(() -> replayer(dir, failUri).build().run())
+        assertThatThrownBy(() -> replay(dir, target(failUri)))
                 .isInstanceOf(ReplayException.class)
+                .satisfies(e -> assertThat(((ReplayException) e).kind()).isEqualTo(ReplayException.Kind.UNTRANSLATABLE))
                 .hasMessageContaining("sequence " + badSeq)
                 .hasMessageContaining("my_func")
                 .hasMessageContaining("UPDATE t SET v = my_func(v)");
         assertThat(docs(failUri, "t")).containsOnlyKeys("1");   // stopped before the transaction, which is not applied
 
         String skipUri = MongoFixture.shared().newDatabaseUri("skip");
-        ReplaySummary s = replayer(dir, skipUri).onUntranslatable(OnUntranslatable.SKIP).build().run();
-        assertThat(s.skipped()).singleElement().satisfies(u -> assertThat(u.seq()).isEqualTo(badSeq));
+        ReplaySummary s = replay(dir, target(skipUri).onUntranslatable(OnUntranslatable.SKIP));
+        assertThat(s.leftOut).singleElement().satisfies(u -> assertThat(u.seq()).isEqualTo(badSeq));
         assertThat(docs(skipUri, "t")).containsOnlyKeys("1", "2", "3");
 
-        List<Untranslatable> reported = new ArrayList<>();
+        List<LeftOut> reported = new ArrayList<>();
         String logUri = MongoFixture.shared().newDatabaseUri("log");
-        replayer(dir, logUri).onUntranslatable(OnUntranslatable.LOG).listener(new ReplayListener() {
+        replay(dir, target(logUri).onUntranslatable(OnUntranslatable.LOG).listener(new ReplayListener() {
             @Override
-            public void untranslatable(Untranslatable u) {
+            public void leftOut(LeftOut u) {
                 reported.add(u);
             }
-        }).build().run();
+        }));
         assertThat(reported).singleElement().satisfies(u -> assertThat(u.reason()).contains("my_func"));
 
         // after the failure, the cursor lets a SKIP run continue where FAIL stopped
-        ReplaySummary resumed = replayer(dir, failUri).onUntranslatable(OnUntranslatable.SKIP).build().run();
-        assertThat(resumed.transactions()).isEqualTo(2);
+        ReplaySummary resumed = replay(dir, target(failUri).onUntranslatable(OnUntranslatable.SKIP));
+        assertThat(resumed.transactions).isEqualTo(2);
         assertThat(docs(failUri, "t")).isEqualTo(docs(skipUri, "t"));
     }
 
     @Test
-    void recordedEffectsWinOverTheCommand() {
+    void recordedEffectsWinOverTheCommand() throws Exception {
         try (TestLog log = TestLog.open(dir)) {
             log.auto("CREATE TABLE ev …", create("ev", "id serial primary key, at timestamptz default now(), n int"));
             Payloads.Effect inserted = new Payloads.Effect("rows", "ev", List.of("id", "at", "n"), List.of(
@@ -206,13 +219,13 @@ class MongoReplayerTest {
             log.begin().exec("DELETE FROM ev WHERE at < now() - interval '1 day'", delete("ev", new Expr.Raw("at < now() - interval '1 day'")), deleted).commit();
         }
         String uri = MongoFixture.shared().newDatabaseUri("effects");
-        replayer(dir, uri).build().run();
+        replay(dir, target(uri));
         assertThat(docs(uri, "ev")).containsOnly(
                 Map.entry("2", "{\"_id\": 2, \"id\": 2, \"at\": {\"$date\": \"2024-05-02T06:00:00Z\"}, \"n\": 80}"));
     }
 
     @Test
-    void ddlAlterTruncateAndTablesWithoutPrimaryKey() {
+    void ddlAlterTruncateAndTablesWithoutPrimaryKey() throws Exception {
         try (TestLog log = TestLog.open(dir)) {
             log.auto("CREATE TABLE kv …", create("kv", "k text, v int, unique (k)"));
             log.auto("INSERT …", insert("kv", List.of("k", "v"), List.of(List.of(lit("a"), lit(1)), List.of(lit("b"), lit(2)), List.of(lit("c"), lit(3)))));
@@ -229,8 +242,8 @@ class MongoReplayerTest {
             log.auto("GRANT SELECT ON kv TO bob", new Command.Sql("GRANT"));
         }
         String uri = MongoFixture.shared().newDatabaseUri("ddl");
-        ReplaySummary s = replayer(dir, uri).onUntranslatable(OnUntranslatable.SKIP).build().run();
-        assertThat(s.skipped()).singleElement().satisfies(u -> assertThat(u.reason()).contains("GRANT"));
+        ReplaySummary s = replay(dir, target(uri).onUntranslatable(OnUntranslatable.SKIP));
+        assertThat(s.leftOut).singleElement().satisfies(u -> assertThat(u.reason()).contains("GRANT"));
         List<String> rows = new ArrayList<>();
         for (BsonDocument d : db(uri).getCollection("kv", BsonDocument.class).find().sort(new BsonDocument("k", new BsonInt32(1)))) {
             d.remove("_id");

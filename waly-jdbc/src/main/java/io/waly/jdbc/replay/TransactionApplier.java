@@ -1,0 +1,295 @@
+package io.waly.jdbc.replay;
+
+import io.waly.command.Command;
+import io.waly.command.Value;
+import io.waly.jdbc.sql.CommandParser;
+import io.waly.jdbc.sql.SqlClassifier;
+import io.waly.jdbc.sql.SqlKind;
+import io.waly.jdbc.values.JdbcValues;
+import io.waly.log.payload.Payloads;
+import io.waly.log.replay.ReplayException;
+import io.waly.log.replay.ReplaySummary;
+import io.waly.log.tx.Transaction;
+import java.io.ByteArrayInputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.postgresql.PGConnection;
+
+/**
+ * Applies one committed source transaction to the target connection, in its current target transaction: savepoints
+ * in place, statements as the application sent them (its SQL, its bound parameters) — or, where the log recorded the
+ * rows a statement changed, those rows ({@link RowImages}) — with the source connection's session around them
+ * ({@link SessionTracker}) and the sequences where the source's stood ({@link SequenceSync}).
+ */
+final class TransactionApplier {
+
+    private final Connection target;
+    private final TargetCatalog catalog;
+    private final StatementBatch batch;
+    private final SessionTracker sessions = new SessionTracker();
+    private final SequenceSync sequences;
+    private final SqlClassifier classifier = new SqlClassifier(new CommandParser());
+
+    TransactionApplier(Connection target) {
+        this.target = target;
+        this.catalog = new TargetCatalog(target);
+        this.batch = new StatementBatch(target);
+        this.sequences = new SequenceSync(target);
+    }
+
+    /** An autocommitted statement PostgreSQL ran outside a transaction block (VACUUM, SET, CALL, …): so it runs here. */
+    boolean isNonTransactional(Transaction tx) {
+        if (!tx.autocommit() || tx.steps().size() != 1 || !(tx.steps().get(0) instanceof Transaction.StatementStep st)) return false;
+        return classifier.classify(st.statement().sql()).kind().runsOutsideTransaction();
+    }
+
+    /** True when the transaction holds anything but plain DML (DDL, SET, DO, CALL, …): it ends a group. */
+    static boolean changesSchema(Transaction tx) {
+        for (Transaction.Step step : tx.steps()) {
+            if (step instanceof Transaction.StatementStep st) {
+                Command c = st.statement().command();
+                if (!(c instanceof Command.Insert || c instanceof Command.Upsert || c instanceof Command.Update
+                        || c instanceof Command.Delete || c instanceof Command.Merge || c instanceof Command.Copy)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    void apply(Transaction tx, ReplaySummary summary) throws ReplayException, SQLException {
+        if (sessions.needsSwitch(tx)) {
+            flush();
+            sessions.switchTo(target, tx);
+        }
+        for (Transaction.Step step : tx.steps()) {
+            if (step instanceof Transaction.SavepointStep sp) {
+                String name = TargetCatalog.quote(sp.name());
+                String sql = switch (sp.kind()) {
+                    case SAVEPOINT -> "SAVEPOINT " + name;
+                    case RELEASE -> "RELEASE SAVEPOINT " + name;
+                    default -> "ROLLBACK TO SAVEPOINT " + name;
+                };
+                run(sp.seq(), sql, null, () -> {
+                    try (Statement s = target.createStatement()) {
+                        s.execute(sql);
+                    }
+                });
+                continue;
+            }
+            Transaction.StatementStep st = (Transaction.StatementStep) step;
+            if (!st.succeeded()) {
+                if (isNonTransactional(tx) && classifier.classify(st.statement().sql()).routine()) {
+                    rerunFailedRoutine(st);
+                    summary.statements++;
+                } else {
+                    summary.failedOnSource++;
+                }
+                continue;
+            }
+            applyStatement(tx, st, summary);
+            summary.statements++;
+        }
+    }
+
+    private void applyStatement(Transaction tx, Transaction.StatementStep st, ReplaySummary summary)
+            throws ReplayException, SQLException {
+        Payloads.Statement s = st.statement();
+        Command cmd = s.command();
+        // COMMIT/ROLLBACK PREPARED logged as statements (their transaction was prepared outside the log's view)
+        SqlKind kind = cmd instanceof Command.Sql ? classifier.classify(s.sql()).kind() : null;
+        if (kind == SqlKind.ROLLBACK_PREPARED) return;   // its transaction never reached this log as committed
+        if (kind == SqlKind.COMMIT_PREPARED) {
+            throw new ReplayException(ReplayException.Kind.STATEMENT_FAILED, "statement " + st.seq() + " commits a transaction "
+                    + "prepared outside this log's view (by another process, or before the application restarted): its writes "
+                    + "are not in the log as that transaction's, so replay cannot apply them\n  SQL: " + abbreviate(s.sql()), st.seq(), null);
+        }
+        if (cmd instanceof Command.Ddl) catalog.invalidate();
+        Payloads.Effect rows = rowsEffect(st.outcome());
+        if (rows != null && applyImages(st, cmd, rows, summary)) {
+            sequences.noteValues(st.outcome());
+            return;
+        }
+        if (st.changedNoRow() && countsAreRows(cmd)) return;
+        flush();
+        sequences.sync();
+        sequences.pin(st.outcome());
+        if (s.copyData() != null) {
+            run(st.seq(), s.sql(), st, () -> {
+                try {
+                    target.unwrap(PGConnection.class).getCopyAPI().copyIn(s.sql(), new ByteArrayInputStream(s.copyData()));
+                } catch (java.io.IOException e) {
+                    throw new SQLException("COPY data could not be sent: " + e.getMessage(), "58030", e);
+                }
+            });
+            return;
+        }
+        if (SessionTracker.changesSession(cmd)) sessions.track(tx.connection(), s.sql());
+        if (!s.prepared()) {
+            run(st.seq(), s.sql(), st, () -> {
+                try (Statement stmt = target.createStatement()) {
+                    stmt.execute(s.sql());
+                }
+            });
+            return;
+        }
+        if (batchable(cmd)) {
+            add(new StatementBatch.Origin(st.seq(), s.sql()), s.sql(), ps -> bind(ps, s));
+            return;
+        }
+        run(st.seq(), s.sql(), st, () -> {
+            PreparedStatement ps = batch.prepared(s.sql());
+            bind(ps, s);
+            ps.execute();
+            while (ps.getMoreResults() || ps.getUpdateCount() != -1) { /* drain */ }
+        });
+    }
+
+    /**
+     * Applies the rows a statement produced instead of re-running it; false when the table cannot take them (unknown
+     * on the target, or no key to find its rows by), and the statement is run instead.
+     */
+    private boolean applyImages(Transaction.StatementStep st, Command cmd, Payloads.Effect rows, ReplaySummary summary)
+            throws ReplayException, SQLException {
+        TargetCatalog.TableShape t = catalog.table(rows.target());
+        if (t == null) return false;
+        RowImages.Plan plan = RowImages.plan(t, cmd, rows);
+        if (plan == null) return false;
+        if (cmd instanceof Command.Insert || cmd instanceof Command.Upsert || cmd instanceof Command.Sql) sequences.noteImages(t, rows);
+        StatementBatch.Origin origin = new StatementBatch.Origin(st.seq(), st.statement().sql());
+        for (List<Value> row : rows.rows()) add(origin, plan.sql(), ps -> RowImages.bind(target, ps, plan, row));
+        summary.rowsFromImages += rows.rows().size();
+        return true;
+    }
+
+    /**
+     * An autocommitted CALL or DO that failed on the source after committing part of its work (the log ends it
+     * committed, reason "routine-failed"): run again, it must commit the same part and fail the same way.
+     */
+    private void rerunFailedRoutine(Transaction.StatementStep st) throws ReplayException, SQLException {
+        flush();
+        Payloads.Statement s = st.statement();
+        String expected = st.outcome() == null ? null : st.outcome().sqlState();
+        try {
+            if (s.prepared()) {
+                PreparedStatement ps = batch.prepared(s.sql());
+                bind(ps, s);
+                ps.execute();
+            } else {
+                try (Statement stmt = target.createStatement()) {
+                    stmt.execute(s.sql());
+                }
+            }
+        } catch (SQLException e) {
+            if (Objects.equals(e.getSQLState(), expected)) return;
+            throw new ReplayException(ReplayException.Kind.STATEMENT_FAILED, "statement " + st.seq() + " failed on the source "
+                    + "(SQLState " + expected + ") and on the target otherwise: " + e.getMessage() + " [SQLState " + e.getSQLState()
+                    + "]\n  SQL: " + abbreviate(s.sql()) + "\nWhat it committed inside before failing stays on the target; compare "
+                    + "the tables before going on.", st.seq(), e);
+        }
+        throw new ReplayException(ReplayException.Kind.STATEMENT_FAILED, "statement " + st.seq() + " failed on the source "
+                + "(SQLState " + expected + ") but succeeded on the target, which now holds what the source's run did not commit"
+                + "\n  SQL: " + abbreviate(s.sql()), st.seq(), null);
+    }
+
+    /**
+     * True when the statement's table counts exactly the rows its statements change (no view, no rule doing work it does
+     * not count): an UPDATE or DELETE that counted none there changed nothing and is not run ({@code changedNoRow}).
+     */
+    private boolean countsAreRows(Command cmd) throws SQLException {
+        Command.Table table = cmd instanceof Command.Update u ? u.table() : cmd instanceof Command.Delete d ? d.table() : null;
+        TargetCatalog.TableShape t = table == null ? null : catalog.table(table);
+        return t != null && t.plain();
+    }
+
+    /** Binds a logged statement's parameters with the JDBC types they were bound with on the source. */
+    private void bind(PreparedStatement ps, Payloads.Statement s) throws SQLException {
+        List<Value> params = s.params();
+        int[] types = s.jdbcTypes();
+        for (int i = 0; i < params.size(); i++) {
+            JdbcValues.bind(target, ps, i + 1, params.get(i), types != null && i < types.length ? types[i] : 0);
+        }
+    }
+
+    /** A write that returns no rows: it can go in a JDBC batch. */
+    private static boolean batchable(Command c) {
+        if (c instanceof Command.Insert i) return i.returning() == null;
+        if (c instanceof Command.Upsert u) return u.insert().returning() == null;
+        if (c instanceof Command.Update u) return u.returning() == null;
+        if (c instanceof Command.Delete d) return d.returning() == null;
+        return false;
+    }
+
+    private static Payloads.Effect rowsEffect(Payloads.Outcome o) {
+        if (o == null || o.effects() == null) return null;
+        for (Payloads.Effect e : o.effects()) if (Payloads.Effect.ROWS.equals(e.kind())) return e;
+        return null;
+    }
+
+    // ---------------------------------------------------------------- sending, and failing
+
+    @FunctionalInterface
+    private interface Action {
+        void run() throws SQLException;
+    }
+
+    private void add(StatementBatch.Origin origin, String sql, StatementBatch.Binder binder) throws ReplayException, SQLException {
+        try {
+            batch.add(origin, sql, binder);
+        } catch (StatementBatch.Failure f) {
+            throw failed(f.origin.seq(), f.origin.sourceSql(), null, f.sqlException());
+        }
+    }
+
+    /** Sends what waits in the batch. */
+    void flush() throws ReplayException, SQLException {
+        try {
+            batch.flush();
+        } catch (StatementBatch.Failure f) {
+            throw failed(f.origin.seq(), f.origin.sourceSql(), null, f.sqlException());
+        }
+    }
+
+    /** Sends what waits, and moves sequences past the rows applied: the target is promotable at a commit. */
+    void settle() throws ReplayException, SQLException {
+        flush();
+        sequences.sync();
+    }
+
+    /** The end of a replay: settled, and every sequence past its table's keys. */
+    void finish() throws ReplayException, SQLException {
+        settle();
+        sequences.movePastTables();
+    }
+
+    private void run(long seq, String sql, Transaction.StatementStep st, Action action) throws ReplayException, SQLException {
+        flush();
+        try {
+            action.run();
+        } catch (SQLException e) {
+            throw failed(seq, sql, st, e);
+        }
+    }
+
+    /** A statement failed on the target: the target transaction is rolled back, and replay stops there. */
+    private ReplayException failed(long seq, String sql, Transaction.StatementStep st, SQLException e) throws SQLException {
+        batch.clear();
+        sequences.forget();
+        if (!target.getAutoCommit()) target.rollback();
+        sessions.forget();
+        String source = st == null || st.outcome() == null ? "succeeded"
+                : "succeeded" + (st.outcome().counts() != null ? " (counts " + Arrays.toString(st.outcome().counts()) + ")" : "");
+        return new ReplayException(ReplayException.Kind.STATEMENT_FAILED, "statement " + seq + " failed on the target although it "
+                + source + " on the source: " + e.getMessage() + " [SQLState " + e.getSQLState() + "]\n  SQL: " + abbreviate(sql)
+                + "\nNothing of its transaction was applied; the cursor stays before it.", seq, e);
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= 500 ? s : s.substring(0, 500) + "… (" + s.length() + " characters)";
+    }
+}
