@@ -116,16 +116,26 @@ final class DdlParser {
         return new CreateIndex(name, table, exprs, unique, c.accept("where") ? c.expr() : null, ifNotExists);
     }
 
-    /** A column, {@code (expression)} or {@code function(…)}; what follows (collation, opclass, ASC, NULLS) is left. */
+    /**
+     * A column, {@code (expression)} or {@code function(…)}; what follows (collation, opclass, ASC, NULLS) is left. Never
+     * null: a key that is none of these is its text, {@link Expr.Raw}.
+     */
     private static Expr indexKey(TokenCursor key) {
-        if (key.peekType(Type.OPEN_PAREN)) return key.group().expr();
-        int start = key.mark();
-        Table name = key.qualifiedName();
+        String text = key.text();
+        Expr e;
         if (key.peekType(Type.OPEN_PAREN)) {
-            key.group();
-            return key.exprSince(start);
+            e = key.group().expr();
+        } else {
+            int start = key.mark();
+            Table name = key.qualifiedName();
+            if (key.peekType(Type.OPEN_PAREN)) {
+                key.group();
+                e = key.exprSince(start);
+            } else {
+                e = name == null ? null : new Expr.Column(null, name.name());
+            }
         }
-        return name == null ? key.expr() : new Expr.Column(null, name.name());
+        return e != null ? e : new Expr.Raw(text == null ? "" : text);
     }
 
     private static CreateSequence createSequence(TokenCursor c) {

@@ -213,9 +213,12 @@ final class TableDdlParser {
     }
 
     private static String referentialAction(TokenCursor e) {
-        String action = e.keywords(Set.of("no", "action", "restrict", "cascade", "set", "null", "default"));
-        for (int i = action.split(" ").length; i > 0; i--) e.next();
-        e.group();   // SET NULL (columns)
-        return action.isEmpty() ? null : action;
+        for (String action : List.of("no action", "restrict", "cascade", "set null", "set default")) {
+            if (e.accept(action.split(" "))) {
+                e.group();   // SET NULL (columns)
+                return action.toUpperCase(java.util.Locale.ROOT);
+            }
+        }
+        return null;
     }
 }

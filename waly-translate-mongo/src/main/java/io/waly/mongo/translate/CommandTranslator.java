@@ -360,7 +360,7 @@ public final class CommandTranslator {
 
     /** A session's time zone is what timestamps without offset are read in; other settings change no stored data. */
     private List<MongoOp> setting(Command.Setting s, int connection, long marker) {
-        if (!s.name().equals("timezone") && !s.name().equals("all")) return List.of();
+        if (!"timezone".equals(s.name()) && !"all".equals(s.name())) return List.of();
         ZoneId z = s.value() == null ? null : parseZone(s.value());
         if (s.local()) {
             if (z != null) localZones.put(connection, new LocalZone(marker >>> 20, z));
