@@ -40,28 +40,11 @@ public final class CommandParser {
         tokens = withoutTrailingSemicolons(tokens);
         if (tokens.isEmpty()) return new Command.Sql("EMPTY");
         String first = tokens.get(0).type() == Type.WORD ? tokens.get(0).text() : "";
-        // Statements JSqlParser does not know (or not as PostgreSQL does), or that carry data rather than syntax,
-        // are read from their tokens.
-        switch (first) {
-            case "copy" -> {
-                return CopyParser.parse(sql, tokens);
-            }
-            case "set", "reset" -> {
-                return SettingParser.parse(sql, tokens);
-            }
-            case "select" -> {
-                return SequenceSelectParser.parse(tokens);
-            }
-            case "create", "alter", "drop" -> {
-                return DdlParser.parse(sql, tokens);
-            }
-            case "do", "grant", "revoke", "comment", "lock", "vacuum", "analyze", "analyse", "cluster",
-                 "reindex", "discard", "prepare", "execute", "deallocate", "security", "refresh", "import", "load",
-                 "notify", "checkpoint", "values", "table", "declare", "begin", "start", "commit", "end",
-                 "rollback", "abort", "savepoint", "release", "explain", "show", "listen", "unlisten" -> {
-                return new Command.Sql(first.toUpperCase(Locale.ROOT));
-            }
-            default -> { /* parse below */ }
+        try {
+            Command read = fromTokens(first, sql, tokens);
+            if (read != null) return read;
+        } catch (RuntimeException e) {   // a grammar corner not foreseen: the statement still gets its command
+            return fallback(tokens);
         }
         if (sql.length() > MAX_PARSE_LENGTH) return fallback(tokens);
         SqlLexer.Shape shape = SqlLexer.shape(sql, tokens);
@@ -76,6 +59,25 @@ public final class CommandParser {
         if (shape.literals().isEmpty()) return fallback(tokens);
         Command direct = parseWithJSqlParser(sql);
         return direct != null ? direct : fallback(tokens);
+    }
+
+    /**
+     * Statements JSqlParser does not know (or not as PostgreSQL does), or that carry data rather than syntax, are read
+     * from their tokens; null for the statements JSqlParser reads.
+     */
+    private static Command fromTokens(String first, String sql, List<Token> tokens) {
+        return switch (first) {
+            case "copy" -> CopyParser.parse(sql, tokens);
+            case "set", "reset" -> SettingParser.parse(sql, tokens);
+            case "select" -> SequenceSelectParser.parse(tokens);
+            case "create", "alter", "drop" -> DdlParser.parse(sql, tokens);
+            case "do", "grant", "revoke", "comment", "lock", "vacuum", "analyze", "analyse", "cluster",
+                 "reindex", "discard", "prepare", "execute", "deallocate", "security", "refresh", "import", "load",
+                 "notify", "checkpoint", "values", "table", "declare", "begin", "start", "commit", "end",
+                 "rollback", "abort", "savepoint", "release", "explain", "show", "listen", "unlisten" ->
+                    new Command.Sql(first.toUpperCase(Locale.ROOT));
+            default -> null;
+        };
     }
 
     private static List<Token> withoutTrailingSemicolons(List<Token> tokens) {

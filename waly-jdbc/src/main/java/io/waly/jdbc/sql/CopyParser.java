@@ -54,7 +54,10 @@ final class CopyParser {
             if (name == null) return;
             String n = name.text().toLowerCase(Locale.ROOT);
             switch (n) {
-                case "format" -> format = word(o);
+                case "format" -> {
+                    String f = word(o);
+                    if (f != null) format = f;
+                }
                 case "header" -> {
                     String v = word(o);
                     header = v == null || !(v.equals("false") || v.equals("off") || v.equals("0"));   // true, on, 1, match
