@@ -238,7 +238,7 @@ final class OpExecutor {
             Value v;
             if (a.value() instanceof Expr.Default) {
                 Catalog.Column c = table.column(a.column());
-                v = ev.defaultValue(c.name(), c.defaultSql(), c.type());
+                v = ev.defaultValue(c);
             } else {
                 v = ev.eval(a.value(), row);
             }

@@ -82,7 +82,7 @@ class DifferentialTest {
                     "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")) {
                 while (rs.next()) tables.add(rs.getString(1));
             }
-            assertThat(tables).contains("product", "typed", "orders", "counters", "events", "archive");
+            assertThat(tables).contains("product", "typed", "orders", "counters", "events", "archive", "stamped");
             for (String t : tables) mismatches.addAll(RowsAndDocuments.differences(pg, db, t, CommandTranslator.MARKER, Json::parse));
             List<String> collections = db.listCollectionNames().into(new ArrayList<>());
             assertThat(collections).doesNotContain("dropped_soon");
@@ -234,6 +234,27 @@ class DifferentialTest {
         exec(c, "INSERT INTO dropped_soon VALUES (3)");
         exec(c, "DROP TABLE dropped_soon");
         exec(c, "INSERT INTO events (kind) VALUES ('end')");
+
+        // ---- what the command model types besides DML: settings, sequence reads, COPY's options, ALTER and index forms
+        exec(c, "CREATE TABLE stamped (id int PRIMARY KEY, at timestamptz, note text DEFAULT 'n/a')");
+        exec(c, "SET TIME ZONE 'Asia/Tokyo'");
+        exec(c, "INSERT INTO stamped (id, at) VALUES (1, '2024-03-01 09:30:00')");
+        exec(c, "SELECT nextval('product_id_seq'), currval('product_id_seq')");
+        exec(c, "ALTER TABLE stamped OWNER TO CURRENT_USER, ALTER COLUMN note SET STATISTICS 100,"
+                + " ADD CONSTRAINT note_len CHECK (length(note) < 100)");
+        exec(c, "ALTER TABLE stamped ALTER COLUMN note SET DEFAULT 'later'");
+        exec(c, "CREATE UNIQUE INDEX stamped_note_partial ON stamped (note) WHERE id > 100");
+        exec(c, "CREATE INDEX stamped_lower ON stamped (lower(note))");
+        exec(c, "INSERT INTO stamped (id, at) VALUES (2, '2024-03-01 09:30:00+00'), (101, NULL)");
+        exec(c, "RESET TIME ZONE");
+        exec(c, "INSERT INTO stamped (id, at) VALUES (3, '2024-03-01 09:30:00')");
+        try {
+            c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(
+                    "COPY stamped (id, note) FROM STDIN WITH (FORMAT csv, HEADER true)", new java.io.StringReader("id,note\n4,\"x, y\"\n5,\n"));
+            statements++;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     // ---------------------------------------------------------------- comparison

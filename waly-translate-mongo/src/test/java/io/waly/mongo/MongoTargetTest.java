@@ -230,16 +230,15 @@ class MongoTargetTest {
             log.auto("CREATE TABLE kv …", create("kv", "k text, v int, unique (k)"));
             log.auto("INSERT …", insert("kv", List.of("k", "v"), List.of(List.of(lit("a"), lit(1)), List.of(lit("b"), lit(2)), List.of(lit("c"), lit(3)))));
             log.auto("UPDATE kv SET v = v * 10 WHERE k <> 'a'", update("kv", cmp("<>", "k", "a"), "v", arith("*", col("v"), lit(10))));
-            log.auto("ALTER TABLE kv ADD COLUMN flag boolean DEFAULT true", new Command.Ddl("ALTER TABLE", List.of("kv"), null,
-                    List.of(new Command.AlterAction("ADD_COLUMN", "flag", null, new Command.ColumnDef("flag", "boolean", false, "true"))), null, false, false));
-            log.auto("ALTER TABLE kv RENAME COLUMN v TO val", new Command.Ddl("ALTER TABLE", List.of("kv"), null,
-                    List.of(new Command.AlterAction("RENAME_COLUMN", "v", "val", null)), null, false, false));
+            log.auto("ALTER TABLE kv ADD COLUMN flag boolean DEFAULT true", new Command.Ddl.AlterTable(t("kv"), false, List.of(
+                    new Command.Ddl.AddColumn(new Command.Ddl.ColumnDef("flag", "boolean", false, lit(true), null, null), List.of(), false))));
+            log.auto("ALTER TABLE kv RENAME COLUMN v TO val", new Command.Ddl.AlterTable(t("kv"), false, List.of(new Command.Ddl.RenameColumn("v", "val"))));
             log.auto("DELETE FROM kv WHERE val = 20", delete("kv", eq("val", 20)));
             log.auto("INSERT …", insert("kv", List.of("k", "val"), "d", 4));
             log.auto("CREATE TABLE gone …", create("gone", "id int primary key"));
             log.auto("INSERT …", insert("gone", List.of("id"), 1));
             log.auto("TRUNCATE gone", new Command.Truncate(List.of(t("gone")), false, false));
-            log.auto("CREATE INDEX kv_val ON kv (val)", new Command.Ddl("CREATE INDEX", List.of("kv_val", "kv"), null, null, List.of("val"), false, false));
+            log.auto("CREATE INDEX kv_val ON kv (val)", new Command.Ddl.CreateIndex("kv_val", t("kv"), List.of(col("val")), false, null, false));
             log.auto("GRANT SELECT ON kv TO bob", new Command.Sql("GRANT"));
         }
         String uri = MongoFixture.shared().newDatabaseUri("ddl");

@@ -122,22 +122,17 @@ final class TestLog implements AutoCloseable {
 
     /**
      * CREATE TABLE from a column list in SQL-ish text: "id int primary key, name text not null default 'x', …,
-     * primary key (a, b), unique (c)".
+     * primary key (a, b), unique (c)"; a default is a number, a 'string', true/false, or a function call "now()".
      */
-    static Command.Ddl create(String table, String defs) {
-        List<Command.ColumnDef> cols = new ArrayList<>();
-        List<String> pk = new ArrayList<>();
-        List<List<String>> unique = new ArrayList<>();
+    static Command.Ddl.CreateTable create(String table, String defs) {
+        List<Command.Ddl.ColumnDef> cols = new ArrayList<>();
+        List<Command.Ddl.Constraint> constraints = new ArrayList<>();
         for (String d : splitTop(defs)) {
             String l = d.trim().toLowerCase(Locale.ROOT);
-            if (l.startsWith("primary key")) {
-                for (String c : inner(d).split(",")) pk.add(c.trim());
-                continue;
-            }
-            if (l.startsWith("unique")) {
-                List<String> u = new ArrayList<>();
-                for (String c : inner(d).split(",")) u.add(c.trim());
-                unique.add(u);
+            if (l.startsWith("primary key") || l.startsWith("unique")) {
+                List<String> names = new ArrayList<>();
+                for (String c : inner(d).split(",")) names.add(c.trim());
+                constraints.add(l.startsWith("unique") ? new Command.Ddl.Unique(null, names) : new Command.Ddl.PrimaryKey(null, names));
                 continue;
             }
             String[] w = d.trim().split("\\s+", 2);
@@ -149,16 +144,22 @@ final class TestLog implements AutoCloseable {
                 if (i >= 0) cut = Math.min(cut, i);
             }
             String type = rest.substring(0, cut).trim();
-            String dflt = null;
+            Expr dflt = null;
             int di = restL.indexOf(" default ");
-            if (di >= 0) dflt = rest.substring(di + 9).trim();   // like the driver: the text after DEFAULT
+            if (di >= 0) dflt = defaultExpr(rest.substring(di + 9).trim());
             boolean isPk = restL.contains("primary key");
-            cols.add(new Command.ColumnDef(w[0], type, restL.contains("not null") || isPk, dflt));
-            if (isPk) pk.add(w[0]);
-            else if (restL.contains(" unique")) unique.add(List.of(w[0]));
+            cols.add(new Command.Ddl.ColumnDef(w[0], type, restL.contains("not null"), dflt, null, null));
+            if (isPk) constraints.add(new Command.Ddl.PrimaryKey(null, List.of(w[0])));
+            else if (restL.contains(" unique")) constraints.add(new Command.Ddl.Unique(null, List.of(w[0])));
         }
-        return new Command.Ddl("CREATE TABLE", List.of(table), new Command.TableDef(cols, pk.isEmpty() ? null : pk, unique),
-                null, null, false, false);
+        return new Command.Ddl.CreateTable(t(table), cols, constraints, false, null, null);
+    }
+
+    private static Expr defaultExpr(String text) {
+        if (text.endsWith("()")) return new Expr.Func(text.substring(0, text.length() - 2), List.of());
+        if (text.startsWith("'")) return lit(text.substring(1, text.length() - 1));
+        if (text.equals("true") || text.equals("false")) return lit(Boolean.parseBoolean(text));
+        return lit(Integer.parseInt(text));
     }
 
     private static String inner(String s) {

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The command model in CBOR (FORMAT.md, "Commands" and "Expressions"). A command is a map whose {@code type} names
  * its kind; an expression is an array whose first element names its kind. Readers skip map fields and trailing array
- * elements they do not know; an unknown command type reads as {@code Sql("UNKNOWN:type")}.
+ * elements they do not know; an unknown command type reads as {@code Sql("UNKNOWN:type")}. DDL is {@link DdlCodec}'s,
+ * the DDL form of older writers {@link LegacyDdl}'s.
  */
 public final class CommandCodec {
     private CommandCodec() {}
@@ -62,42 +63,34 @@ public final class CommandCodec {
             g.writeBooleanField("restartIdentity", t.restartIdentity());
             g.writeBooleanField("cascade", t.cascade());
         } else if (c instanceof Ddl d) {
-            g.writeStringField("type", "ddl");
-            g.writeStringField("kind", d.kind());
-            writeStrings(g, "objects", d.objects());
-            if (d.table() != null) {
-                g.writeFieldName("definition");
-                writeTableDef(g, d.table());
-            }
-            if (d.actions() != null) {
-                g.writeFieldName("actions");
-                g.writeStartArray();
-                for (AlterAction a : d.actions()) {
-                    g.writeStartObject();
-                    g.writeStringField("action", a.action());
-                    writeOptString(g, "column", a.column());
-                    writeOptString(g, "newName", a.newName());
-                    if (a.definition() != null) {
-                        g.writeFieldName("definition");
-                        writeColumnDef(g, a.definition());
-                    }
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
-            writeStrings(g, "columns", d.columns());
-            if (d.unique()) g.writeBooleanField("unique", true);
-            if (d.ifExists()) g.writeBooleanField("ifExists", true);
+            DdlCodec.write(g, d);
         } else if (c instanceof Copy cp) {
             g.writeStringField("type", "copy");
             writeTable(g, "table", cp.table());
             writeStrings(g, "columns", cp.columns());
-            writeOptString(g, "format", cp.format());
-            writeOptString(g, "options", cp.options());
+            writeCopyOptions(g, cp.options());
+            writeExprField(g, "where", cp.where());
         } else if (c instanceof Call cl) {
             g.writeStringField("type", "call");
             g.writeStringField("procedure", cl.procedure());
             writeExprList(g, "args", cl.args());
+        } else if (c instanceof Setting s) {
+            g.writeStringField("type", "setting");
+            g.writeStringField("name", s.name());
+            writeOptString(g, "value", s.value());
+            if (s.local()) g.writeBooleanField("local", true);
+        } else if (c instanceof SequenceSelect s) {
+            g.writeStringField("type", "sequenceSelect");
+            g.writeFieldName("calls");
+            g.writeStartArray();
+            for (SequenceCall call : s.calls()) {
+                g.writeStartObject();
+                g.writeStringField("function", call.function());
+                writeTable(g, "sequence", call.sequence());
+                writeExprList(g, "args", call.args());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
         } else if (c instanceof Sql s) {
             g.writeStringField("type", "sql");
             g.writeStringField("kind", s.kind());
@@ -135,55 +128,44 @@ public final class CommandCodec {
         g.writeEndArray();
     }
 
-    private static void writeTable(CBORGenerator g, String field, Table t) throws IOException {
+    static void writeTable(CBORGenerator g, String field, Table t) throws IOException {
         if (t == null) return;
         g.writeFieldName(field);
         writeTableValue(g, t);
     }
 
-    private static void writeTableValue(CBORGenerator g, Table t) throws IOException {
+    static void writeTableValue(CBORGenerator g, Table t) throws IOException {
         g.writeStartArray();
         if (t.schema() == null) g.writeNull(); else g.writeString(t.schema());
         g.writeString(t.name());
         g.writeEndArray();
     }
 
-    private static void writeTableDef(CBORGenerator g, TableDef t) throws IOException {
-        g.writeStartObject();
-        g.writeFieldName("columns");
-        g.writeStartArray();
-        for (ColumnDef c : t.columns()) writeColumnDef(g, c);
-        g.writeEndArray();
-        writeStrings(g, "primaryKey", t.primaryKey());
-        if (t.unique() != null && !t.unique().isEmpty()) {
-            g.writeFieldName("unique");
-            g.writeStartArray();
-            for (List<String> u : t.unique()) {
-                g.writeStartArray();
-                for (String s : u) g.writeString(s);
-                g.writeEndArray();
-            }
-            g.writeEndArray();
+    private static void writeCopyOptions(CBORGenerator g, CopyOptions o) throws IOException {
+        g.writeStringField("format", o.format());
+        if (o.header()) g.writeBooleanField("header", true);
+        writeOptString(g, "delimiter", o.delimiter());
+        writeOptString(g, "nullString", o.nullString());
+        writeOptString(g, "quote", o.quote());
+        writeOptString(g, "escape", o.escape());
+        writeOptString(g, "encoding", o.encoding());
+        writeStrings(g, "forceNotNull", o.forceNotNull());
+        writeStrings(g, "forceNull", o.forceNull());
+        if (!o.other().isEmpty()) {
+            g.writeFieldName("otherOptions");
+            g.writeStartObject();
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(o.other()).entrySet()) g.writeStringField(e.getKey(), e.getValue());
+            g.writeEndObject();
         }
-        g.writeEndObject();
     }
 
-    private static void writeColumnDef(CBORGenerator g, ColumnDef c) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("name", c.name());
-        writeOptString(g, "type", c.type());
-        if (c.notNull()) g.writeBooleanField("notNull", true);
-        writeOptString(g, "default", c.defaultSql());
-        g.writeEndObject();
-    }
-
-    private static void writeExprField(CBORGenerator g, String field, Expr e) throws IOException {
+    static void writeExprField(CBORGenerator g, String field, Expr e) throws IOException {
         if (e == null) return;
         g.writeFieldName(field);
         writeExpr(g, e);
     }
 
-    private static void writeExprList(CBORGenerator g, String field, List<Expr> list) throws IOException {
+    static void writeExprList(CBORGenerator g, String field, List<Expr> list) throws IOException {
         if (list == null) return;
         g.writeFieldName(field);
         g.writeStartArray();
@@ -278,24 +260,23 @@ public final class CommandCodec {
                 for (Object t : list(m.get("tables"))) tables.add(readTable(t));
                 yield new Truncate(tables, bool(m.get("restartIdentity")), bool(m.get("cascade")));
             }
-            case "ddl" -> {
-                List<AlterAction> actions = null;
-                if (m.containsKey("actions")) {
-                    actions = new ArrayList<>();
-                    for (Object o : list(m.get("actions"))) {
-                        Map<String, Object> a = map(o);
-                        actions.add(new AlterAction(str(a.get("action")), str(a.get("column")), str(a.get("newName")),
-                                a.containsKey("definition") ? readColumnDef(a.get("definition")) : null));
-                    }
+            case "ddl" -> LegacyDdl.read(m);
+            case "copy" -> new Copy(readTable(m.get("table")), strings(m.get("columns")), readCopyOptions(m), readExprOrNull(m.get("where")));
+            case "setting" -> new Setting(str(m.get("name")), str(m.get("value")), bool(m.get("local")));
+            case "sequenceSelect" -> {
+                List<SequenceCall> calls = new ArrayList<>();
+                for (Object o : list(m.get("calls"))) {
+                    Map<String, Object> call = map(o);
+                    calls.add(new SequenceCall(str(call.get("function")), readTable(call.get("sequence")), readExprs(call.get("args"))));
                 }
-                yield new Ddl(str(m.get("kind")), strings(m.get("objects")),
-                        m.containsKey("definition") ? readTableDef(m.get("definition")) : null, actions,
-                        strings(m.get("columns")), bool(m.get("unique")), bool(m.get("ifExists")));
+                yield new SequenceSelect(calls);
             }
-            case "copy" -> new Copy(readTable(m.get("table")), strings(m.get("columns")), str(m.get("format")), str(m.get("options")));
             case "call" -> new Call(str(m.get("procedure")), readExprs(m.get("args")));
             case "sql" -> new Sql(str(m.get("kind")));
-            default -> new Sql("UNKNOWN:" + type);
+            default -> {
+                Ddl ddl = DdlCodec.read(type, m);
+                yield ddl != null ? ddl : new Sql("UNKNOWN:" + type);
+            }
         };
     }
 
@@ -318,34 +299,34 @@ public final class CommandCodec {
         return out;
     }
 
-    private static Table readTable(Object o) {
+    static Table readTable(Object o) {
         if (o == null) return null;
         List<Object> a = list(o);
         return new Table(str(a.get(0)), str(a.get(1)));
     }
 
-    private static TableDef readTableDef(Object o) {
-        Map<String, Object> m = map(o);
-        List<ColumnDef> cols = new ArrayList<>();
-        for (Object c : list(m.get("columns"))) cols.add(readColumnDef(c));
-        List<List<String>> unique = new ArrayList<>();
-        for (Object u : list(m.get("unique"))) unique.add(strings(u));
-        return new TableDef(cols, strings(m.get("primaryKey")), unique);
+    /**
+     * An older writer kept COPY's options after the format as SQL text ({@code options}): they read as one unmodelled
+     * option of that name, so that nothing is silently dropped.
+     */
+    private static CopyOptions readCopyOptions(Map<String, Object> m) {
+        Map<String, String> other = new java.util.LinkedHashMap<>();
+        map(m.get("otherOptions")).forEach((k, v) -> other.put(k, str(v)));
+        if (m.get("options") != null) other.put("options", str(m.get("options")));
+        String format = str(m.get("format"));
+        return new CopyOptions(format == null ? "text" : format, bool(m.get("header")), str(m.get("delimiter")), str(m.get("nullString")),
+                str(m.get("quote")), str(m.get("escape")), str(m.get("encoding")), strings(m.get("forceNotNull")),
+                strings(m.get("forceNull")), other);
     }
 
-    private static ColumnDef readColumnDef(Object o) {
-        Map<String, Object> c = map(o);
-        return new ColumnDef(str(c.get("name")), str(c.get("type")), bool(c.get("notNull")), str(c.get("default")));
-    }
-
-    private static List<Expr> readExprs(Object o) {
+    static List<Expr> readExprs(Object o) {
         if (o == null) return null;
         List<Expr> out = new ArrayList<>();
         for (Object e : list(o)) out.add(readExpr(e));
         return out;
     }
 
-    private static Expr readExprOrNull(Object o) {
+    static Expr readExprOrNull(Object o) {
         return o == null ? null : readExpr(o);
     }
 

@@ -2,6 +2,7 @@ package io.waly.log.format;
 
 import static org.assertj.core.api.Assertions.*;
 
+import io.waly.command.Command;
 import io.waly.command.Expr;
 import io.waly.command.Value;
 import io.waly.log.Durability;
@@ -86,6 +87,9 @@ class FormatSpecTest {
         MiniCbor array(int n) { return head(4, n); }
         MiniCbor end() { out.write(0xff); return this; }
         MiniCbor uint(long v) { return head(0, v); }
+        MiniCbor neg(long v) { return head(1, -1 - v); }
+        MiniCbor bool(boolean b) { out.write(b ? 0xf5 : 0xf4); return this; }
+        MiniCbor nul() { out.write(0xf6); return this; }
         MiniCbor text(String s) {
             byte[] u = s.getBytes(StandardCharsets.UTF_8);
             head(3, u.length);
@@ -187,6 +191,24 @@ class FormatSpecTest {
         // string lists are definite arrays; a command is an indefinite map
         byte[] trunc = Cbor.encode(g -> CommandCodec.write(g, new io.waly.command.Command.Sql("SET")));
         assertThat(trunc).isEqualTo(new MiniCbor().map().text("type").text("sql").text("kind").text("SET").end().bytes());
+        // typed DDL and settings as §3.7 lists their fields: Tables and expressions indefinite, string lists definite
+        Command create = new Command.Ddl.CreateTable(new Command.Table(null, "t"),
+                List.of(new Command.Ddl.ColumnDef("id", "int", true, new Expr.Literal(Value.int4(0)), null, null)),
+                List.of(new Command.Ddl.PrimaryKey(null, List.of("id"))), true, null, null);
+        assertThat(Cbor.encode(g -> CommandCodec.write(g, create))).isEqualTo(new MiniCbor().map()
+                .text("type").text("createTable").text("table").array().nul().text("t").end()
+                .text("columns").array().map().text("name").text("id").text("type").text("int").text("notNull").bool(true)
+                .text("defaultValue").array().text("lit").array(2).text("int4").uint(0).end().end().end()
+                .text("constraints").array().map().text("kind").text("primaryKey").text("columns").array(1).text("id").end().end()
+                .text("ifNotExists").bool(true).end().bytes());
+        Command alter = new Command.Ddl.AlterTable(new Command.Table("s", "t"), false,
+                List.of(new Command.Ddl.SetDefault("c", new Expr.Literal(Value.int4(-1)))));
+        assertThat(Cbor.encode(g -> CommandCodec.write(g, alter))).isEqualTo(new MiniCbor().map()
+                .text("type").text("alterTable").text("table").array().text("s").text("t").end()
+                .text("actions").array().map().text("action").text("setDefault").text("column").text("c")
+                .text("value").array().text("lit").array(2).text("int4").neg(-1).end().end().end().end().bytes());
+        assertThat(Cbor.encode(g -> CommandCodec.write(g, new Command.Setting("timezone", "UTC", true)))).isEqualTo(new MiniCbor().map()
+                .text("type").text("setting").text("name").text("timezone").text("value").text("UTC").text("local").bool(true).end().bytes());
         byte[] st = new Payloads.Statement("x", List.of(), null, null, false, -1, null, 0).encode();
         assertThat(st).isEqualTo(new MiniCbor().map().text("schemaVersion").uint(1).text("conn").uint(0).text("sql").text("x").end().bytes());
     }

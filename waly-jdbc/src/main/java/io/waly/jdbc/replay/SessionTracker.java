@@ -1,5 +1,6 @@
 package io.waly.jdbc.replay;
 
+import io.waly.command.Command;
 import io.waly.jdbc.sql.SqlLexer;
 import io.waly.log.tx.Transaction;
 import java.sql.Connection;
@@ -20,8 +21,13 @@ import java.util.Set;
  */
 final class SessionTracker {
 
-    /** The Sql command kinds that may change a session. */
-    static final Set<String> SESSION_KINDS = Set.of("SET", "RESET", "DISCARD");
+    /** The Sql command kinds that may change a session besides a {@link Command.Setting}: DISCARD, and older logs' SET/RESET. */
+    private static final Set<String> SESSION_KINDS = Set.of("SET", "RESET", "DISCARD");
+
+    /** True when the command may change its connection's session: {@link #track} must see it. */
+    static boolean changesSession(Command c) {
+        return c instanceof Command.Setting || c instanceof Command.Sql sql && SESSION_KINDS.contains(sql.kind());
+    }
 
     private final Map<Integer, List<String>> sessionSets = new HashMap<>();
     private int currentConnection = -1;

@@ -137,7 +137,7 @@ final class TransactionApplier {
             });
             return;
         }
-        if (cmd instanceof Command.Sql sql && SessionTracker.SESSION_KINDS.contains(sql.kind())) sessions.track(tx.connection(), s.sql());
+        if (SessionTracker.changesSession(cmd)) sessions.track(tx.connection(), s.sql());
         if (!s.prepared()) {
             run(st.seq(), s.sql(), st, () -> {
                 try (Statement stmt = target.createStatement()) {

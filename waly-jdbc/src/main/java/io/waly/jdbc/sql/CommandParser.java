@@ -5,7 +5,6 @@ import io.waly.command.Expr;
 import io.waly.command.Value;
 import io.waly.jdbc.sql.SqlLexer.Token;
 import io.waly.jdbc.sql.SqlLexer.Type;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -15,7 +14,9 @@ import net.sf.jsqlparser.statement.Statement;
 
 /**
  * SQL → {@link Command}: the one entry point ({@link #parse}) of parsing in WAL-y. Never returns null and never
- * throws: what JSqlParser cannot parse becomes a DDL command derived from the tokens, or {@code Sql(kind)}.
+ * throws. DML goes to JSqlParser ({@link StatementConverter}); DDL, SET/RESET, sequence SELECTs and COPY are read from
+ * their tokens ({@link DdlParser}, {@link SettingParser}, {@link SequenceSelectParser}, {@link CopyParser}); what
+ * JSqlParser cannot parse becomes {@code Sql(kind)}.
  *
  * <p>Parsing costs tens of microseconds (more than a single-row write costs the database), so it is done once per
  * <em>shape</em>: the statement with its string and number literals replaced by placeholders. Statements that differ
@@ -36,27 +37,16 @@ public final class CommandParser {
     }
 
     public Command parse(String sql, List<Token> tokens) {
+        tokens = withoutTrailingSemicolons(tokens);
         if (tokens.isEmpty()) return new Command.Sql("EMPTY");
         String first = tokens.get(0).type() == Type.WORD ? tokens.get(0).text() : "";
-        // Statements JSqlParser does not know, or that carry data rather than syntax, take WAL-y's own path.
-        switch (first) {
-            case "copy" -> {
-                return CopyParser.parse(tokens);
-            }
-            case "do", "set", "reset", "grant", "revoke", "comment", "lock", "vacuum", "analyze", "analyse", "cluster",
-                 "reindex", "discard", "prepare", "execute", "deallocate", "security", "refresh", "import", "load",
-                 "notify", "checkpoint", "select", "values", "table", "declare", "begin", "start", "commit", "end",
-                 "rollback", "abort", "savepoint", "release", "explain", "show", "listen", "unlisten" -> {
-                return new Command.Sql(first.toUpperCase(Locale.ROOT));
-            }
-            default -> { /* parse below */ }
+        try {
+            Command read = fromTokens(first, sql, tokens);
+            if (read != null) return read;
+        } catch (RuntimeException e) {   // a grammar corner not foreseen: the statement still gets its command
+            return fallback(tokens);
         }
         if (sql.length() > MAX_PARSE_LENGTH) return fallback(tokens);
-        if (first.equals("create") || first.equals("alter") || first.equals("drop")) {
-            // DDL is rare and its literals are definitions (defaults, checks): parse it as written, uncached
-            Command ddl = parseWithJSqlParser(sql);
-            return ddl != null ? ddl : fallback(tokens);
-        }
         SqlLexer.Shape shape = SqlLexer.shape(sql, tokens);
         Optional<Command> template = shapes.get(shape.text());
         if (template == null) {
@@ -71,6 +61,31 @@ public final class CommandParser {
         return direct != null ? direct : fallback(tokens);
     }
 
+    /**
+     * Statements JSqlParser does not know (or not as PostgreSQL does), or that carry data rather than syntax, are read
+     * from their tokens; null for the statements JSqlParser reads.
+     */
+    private static Command fromTokens(String first, String sql, List<Token> tokens) {
+        return switch (first) {
+            case "copy" -> CopyParser.parse(sql, tokens);
+            case "set", "reset" -> SettingParser.parse(sql, tokens);
+            case "select" -> SequenceSelectParser.parse(tokens);
+            case "create", "alter", "drop" -> DdlParser.parse(sql, tokens);
+            case "do", "grant", "revoke", "comment", "lock", "vacuum", "analyze", "analyse", "cluster",
+                 "reindex", "discard", "prepare", "execute", "deallocate", "security", "refresh", "import", "load",
+                 "notify", "checkpoint", "values", "table", "declare", "begin", "start", "commit", "end",
+                 "rollback", "abort", "savepoint", "release", "explain", "show", "listen", "unlisten" ->
+                    new Command.Sql(first.toUpperCase(Locale.ROOT));
+            default -> null;
+        };
+    }
+
+    private static List<Token> withoutTrailingSemicolons(List<Token> tokens) {
+        int end = tokens.size();
+        while (end > 0 && tokens.get(end - 1).type() == Type.SEMICOLON) end--;
+        return end == tokens.size() ? tokens : tokens.subList(0, end);
+    }
+
     private static Command parseWithJSqlParser(String sql) {
         try {
             Statement st = CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(false).Statement();
@@ -80,61 +95,10 @@ public final class CommandParser {
         }
     }
 
-    /** What the tokens alone can say: the verb and object of a DDL statement, or just the verb. */
-    static Command fallback(List<Token> tokens) {
+    /** What the tokens alone can say of a statement JSqlParser cannot parse: its verb. */
+    private static Command fallback(List<Token> tokens) {
         Token t0 = tokens.get(0);
-        String verb = t0.type() == Type.WORD ? t0.text().toUpperCase(Locale.ROOT) : "UNPARSED";
-        switch (verb) {
-            case "CREATE", "ALTER", "DROP" -> {
-                List<String> words = new ArrayList<>();
-                int i = 1;
-                // skip modifiers to reach the object type: CREATE OR REPLACE TEMP UNIQUE … TABLE
-                while (i < tokens.size() && tokens.get(i).type() == Type.WORD && MODIFIERS.contains(tokens.get(i).text())) i++;
-                String objectType = i < tokens.size() && tokens.get(i).type() == Type.WORD ? tokens.get(i).text() : "";
-                if (objectType.equals("materialized") || objectType.equals("foreign") || objectType.equals("event")
-                        || objectType.equals("access") || objectType.equals("text") || objectType.equals("operator")) {
-                    if (i + 1 < tokens.size() && tokens.get(i + 1).type() == Type.WORD) objectType += " " + tokens.get(++i).text();
-                }
-                i++;
-                boolean ifExists = false;
-                while (i < tokens.size() && (tokens.get(i).is("if") || tokens.get(i).is("not") || tokens.get(i).is("exists")
-                        || tokens.get(i).is("concurrently"))) {
-                    if (tokens.get(i).is("exists")) ifExists = true;
-                    i++;
-                }
-                String name = qualifiedName(tokens, i);
-                if (name != null) words.add(name);
-                return new Command.Ddl(verb + " " + objectType.toUpperCase(Locale.ROOT), words, null, null, null, false, ifExists);
-            }
-            case "TRUNCATE" -> {
-                return new Command.Sql("TRUNCATE");
-            }
-            default -> {
-                return new Command.Sql(t0.type() == Type.WORD ? verb : "UNPARSED");
-            }
-        }
-    }
-
-    private static final java.util.Set<String> MODIFIERS = java.util.Set.of("or", "replace", "temp", "temporary",
-            "unlogged", "unique", "global", "local", "recursive", "trusted", "procedural", "default", "constraint");
-
-    /** {@code a.b.c} or {@code "A"."b"} starting at token i, as written (quoted parts keep their case). */
-    static String qualifiedName(List<Token> tokens, int i) {
-        StringBuilder sb = new StringBuilder();
-        while (i < tokens.size()) {
-            Token t = tokens.get(i);
-            if (t.type() == Type.WORD || t.type() == Type.QUOTED_IDENT) {
-                sb.append(t.text());
-                if (i + 1 < tokens.size() && tokens.get(i + 1).type() == Type.OTHER && tokens.get(i + 1).text().equals(".")) {
-                    sb.append('.');
-                    i += 2;
-                    continue;
-                }
-                return sb.toString();
-            }
-            return sb.length() == 0 ? null : sb.toString();
-        }
-        return sb.length() == 0 ? null : sb.toString();
+        return new Command.Sql(t0.type() == Type.WORD ? t0.text().toUpperCase(Locale.ROOT) : "UNPARSED");
     }
 
     /** Values a literal of the statement becomes in the command: used by {@link Instantiator}. */

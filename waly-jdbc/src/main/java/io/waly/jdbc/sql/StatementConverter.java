@@ -12,18 +12,14 @@ import net.sf.jsqlparser.expression.operators.arithmetic.*;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
 import net.sf.jsqlparser.expression.operators.relational.*;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.parser.CCJSqlParserConstants;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.ReturningClause;
 import net.sf.jsqlparser.statement.Statement;
-import net.sf.jsqlparser.statement.alter.Alter;
-import net.sf.jsqlparser.statement.alter.AlterExpression;
-import net.sf.jsqlparser.statement.create.index.CreateIndex;
-import net.sf.jsqlparser.statement.create.table.ColumnDefinition;
-import net.sf.jsqlparser.statement.create.table.CreateTable;
-import net.sf.jsqlparser.statement.create.table.Index;
 import net.sf.jsqlparser.statement.delete.Delete;
-import net.sf.jsqlparser.statement.drop.Drop;
 import net.sf.jsqlparser.statement.insert.ConflictActionType;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.merge.Merge;
@@ -36,7 +32,9 @@ import net.sf.jsqlparser.statement.update.UpdateSet;
 
 /**
  * Converts a parsed JSqlParser statement into the command model. Statement kinds without a structured form here
- * become {@code Sql(kind)}; expressions without one become {@code Raw(sql)}. Never returns null.
+ * become {@code Sql(kind)}; expressions without one become {@code Raw(sql)}. Never returns null. It is also where the
+ * token grammars ({@link DdlParser}, {@link CopyParser}) turn the expressions inside a statement into the model
+ * ({@link #exprOf}).
  */
 final class StatementConverter {
     private StatementConverter() {}
@@ -56,30 +54,10 @@ final class StatementConverter {
             String text = t.toString().toUpperCase(Locale.ROOT);
             return new Command.Truncate(tables, text.contains("RESTART IDENTITY"), t.getCascade());
         }
-        if (st instanceof CreateTable ct) return createTable(ct);
-        if (st instanceof Alter a) return alter(a);
-        if (st instanceof Drop d) {
-            List<String> names = new ArrayList<>();
-            if (d.getNames() != null && !d.getNames().isEmpty()) for (Table t : d.getNames()) names.add(t.getFullyQualifiedName());
-            else if (d.getName() != null) names.add(d.getName().getFullyQualifiedName());
-            return new Command.Ddl("DROP " + d.getType().toUpperCase(Locale.ROOT), names, null, null, null, false, d.isIfExists());
-        }
-        if (st instanceof CreateIndex ci) {
-            Index idx = ci.getIndex();
-            boolean unique = idx.getType() != null && idx.getType().toUpperCase(Locale.ROOT).contains("UNIQUE");
-            List<String> objects = new ArrayList<>();
-            if (idx.getName() != null) objects.add(idx.getName());
-            objects.add(ci.getTable().getFullyQualifiedName());
-            return new Command.Ddl("CREATE INDEX", objects, null, null, idx.getColumnsNames(), unique, false);
-        }
         if (st instanceof net.sf.jsqlparser.statement.execute.Execute ex && ex.getExecType() == net.sf.jsqlparser.statement.execute.Execute.ExecType.CALL) {
             return new Command.Call(ex.getName(), ex.getExprList() == null ? List.of() : exprs(ex.getExprList()));
         }
-        String simple = st.getClass().getSimpleName();
-        if (simple.startsWith("Create") || simple.startsWith("Alter") || simple.startsWith("Drop")) {
-            return CommandParser.fallback(SqlLexer.tokenize(st.toString()));
-        }
-        return new Command.Sql(simple.toUpperCase(Locale.ROOT));
+        return new Command.Sql(st.getClass().getSimpleName().toUpperCase(Locale.ROOT));
     }
 
     private static Command insert(Insert i) {
@@ -143,80 +121,6 @@ final class StatementConverter {
         return new Command.Delete(table(d.getTable()), expr(d.getWhere()), using, returning(d.getReturningClause()));
     }
 
-    private static Command createTable(CreateTable ct) {
-        List<Command.ColumnDef> cols = new ArrayList<>();
-        List<String> pk = new ArrayList<>();
-        List<List<String>> unique = new ArrayList<>();
-        if (ct.getColumnDefinitions() != null) {
-            for (ColumnDefinition cd : ct.getColumnDefinitions()) {
-                String specs = cd.getColumnSpecs() == null ? "" : String.join(" ", cd.getColumnSpecs());
-                String up = specs.toUpperCase(Locale.ROOT);
-                String name = name(cd.getColumnName());
-                String dflt = defaultOf(specs);
-                cols.add(new Command.ColumnDef(name, cd.getColDataType().toString(), up.contains("NOT NULL") || up.contains("PRIMARY KEY"), dflt));
-                if (up.contains("PRIMARY KEY")) pk.add(name);
-                else if (up.matches(".*\\bUNIQUE\\b.*")) unique.add(List.of(name));
-            }
-        }
-        if (ct.getIndexes() != null) {
-            for (Index idx : ct.getIndexes()) {
-                String type = idx.getType() == null ? "" : idx.getType().toUpperCase(Locale.ROOT);
-                List<String> names = idx.getColumnsNames().stream().map(StatementConverter::name).toList();
-                if (type.contains("PRIMARY")) pk.addAll(names);
-                else if (type.contains("UNIQUE")) unique.add(names);
-            }
-        }
-        List<String> objects = List.of(ct.getTable().getFullyQualifiedName());
-        Command.TableDef def = ct.getColumnDefinitions() == null ? null : new Command.TableDef(cols, pk.isEmpty() ? null : pk, unique);
-        return new Command.Ddl("CREATE TABLE", objects, def, null, null, false, ct.isIfNotExists());
-    }
-
-    private static final java.util.regex.Pattern DEFAULT = java.util.regex.Pattern.compile(
-            "(?i)\\bDEFAULT\\s+(.+?)(?=\\s+(?:NOT\\s+NULL|NULL|PRIMARY\\s+KEY|UNIQUE|CHECK|REFERENCES|CONSTRAINT|COLLATE|GENERATED)\\b|$)");
-
-    /** The default expression among a column's specs, without the constraints that follow it. */
-    static String defaultOf(String specs) {
-        java.util.regex.Matcher m = DEFAULT.matcher(specs);
-        return m.find() ? m.group(1).trim() : null;
-    }
-
-    private static Command alter(Alter a) {
-        List<Command.AlterAction> actions = new ArrayList<>();
-        if (a.getAlterExpressions() != null) {
-            for (AlterExpression ae : a.getAlterExpressions()) {
-                String op = ae.getOperation() == null ? "" : ae.getOperation().name();
-                switch (op) {
-                    case "ADD" -> {
-                        if (ae.getColDataTypeList() != null && !ae.getColDataTypeList().isEmpty()) {
-                            for (AlterExpression.ColumnDataType c : ae.getColDataTypeList()) {
-                                String specs = c.getColumnSpecs() == null ? "" : String.join(" ", c.getColumnSpecs());
-                                String up = specs.toUpperCase(Locale.ROOT);
-                                actions.add(new Command.AlterAction("ADD_COLUMN", name(c.getColumnName()), null,
-                                        new Command.ColumnDef(name(c.getColumnName()), c.getColDataType().toString(),
-                                                up.contains("NOT NULL"), defaultOf(specs))));
-                            }
-                        } else {
-                            actions.add(new Command.AlterAction("OTHER", null, null, null));
-                        }
-                    }
-                    case "DROP" -> actions.add(ae.getColumnName() != null
-                            ? new Command.AlterAction("DROP_COLUMN", name(ae.getColumnName()), null, null)
-                            : new Command.AlterAction("OTHER", null, null, null));
-                    case "RENAME" -> {
-                        if (ae.getColumnOldName() != null) {
-                            actions.add(new Command.AlterAction("RENAME_COLUMN", name(ae.getColumnOldName()), name(ae.getColumnName()), null));
-                        } else {
-                            actions.add(new Command.AlterAction("OTHER", null, null, null));
-                        }
-                    }
-                    case "RENAME_TABLE" -> actions.add(new Command.AlterAction("RENAME_TABLE", null, name(ae.getNewTableName()), null));
-                    default -> actions.add(new Command.AlterAction("OTHER", ae.getColumnName() == null ? null : name(ae.getColumnName()), null, null));
-                }
-            }
-        }
-        return new Command.Ddl("ALTER TABLE", List.of(a.getTable().getFullyQualifiedName()), null, actions, null, false, false);
-    }
-
     private static List<Command.Assignment> assignments(List<UpdateSet> sets) {
         List<Command.Assignment> out = new ArrayList<>();
         if (sets == null) return out;
@@ -258,6 +162,17 @@ final class StatementConverter {
         List<Expr> out = new ArrayList<>();
         if (list != null) for (Expression e : list) out.add(expr(e));
         return out;
+    }
+
+    /** An expression given as SQL text, converted; {@link Expr.Raw} when JSqlParser cannot read all of it. */
+    static Expr exprOf(String sql) {
+        try {
+            CCJSqlParser p = CCJSqlParserUtil.newParser(sql).withAllowComplexParsing(false);
+            Expression e = p.Expression();
+            return p.getNextToken().kind == CCJSqlParserConstants.EOF ? expr(e) : new Expr.Raw(sql);
+        } catch (Throwable e) {   // ParseException, TokenMgrError, and anything JSqlParser trips over
+            return new Expr.Raw(sql);
+        }
     }
 
     @SuppressWarnings("removal")   // JSqlParser 5 still produces Parenthesis for some inputs
@@ -312,6 +227,13 @@ final class StatementConverter {
             if (like && l.getEscape() == null) return new Expr.Like(expr(l.getLeftExpression()), expr(l.getRightExpression()), l.isNot(), ci);
         }
         if (e instanceof CastExpression c) return new Expr.Cast(expr(c.getLeftExpression()), c.getColDataType().toString());
+        // DATE '2024-01-31', INTERVAL '1 day': a text literal read as the type
+        if (e instanceof DateTimeLiteralExpression d && d.getValue().startsWith("'")) {
+            return typedLiteral(d.getValue(), d.getType().name().toLowerCase(Locale.ROOT));
+        }
+        if (e instanceof IntervalExpression i && i.getIntervalType() == null && i.getIntervalQualifier() == null && i.getParameter() != null && i.getParameter().startsWith("'")) {
+            return typedLiteral(i.getParameter(), "interval");
+        }
         if (e instanceof TimeKeyExpression t) return new Expr.Func(t.getStringValue().toLowerCase(Locale.ROOT), List.of());
         if (e instanceof Function f && f.getName() != null && !f.isDistinct() && !f.isAllColumns()
                 && (f.getParameters() == null || f.getParameters() instanceof ExpressionList<?>)) {
@@ -319,6 +241,11 @@ final class StatementConverter {
             return new Expr.Func(f.getName().toLowerCase(Locale.ROOT), args);
         }
         return new Expr.Raw(e.toString());
+    }
+
+    private static Expr typedLiteral(String quoted, String type) {
+        String value = quoted.substring(1, quoted.length() - 1).replace("''", "'");
+        return new Expr.Cast(new Expr.Literal(Value.text(value)), type);
     }
 
     private static Expr arith(String op, BinaryExpression b) {

@@ -59,6 +59,12 @@ class AnyTextLogsTest {
                 "SELECT '%2$s' FROM \"%1$s\"",
                 "MERGE INTO \"%1$s\" t USING s ON t.a = s.a WHEN MATCHED THEN UPDATE SET b = '%2$s'",
                 "COPY \"%1$s\" FROM STDIN",
+                "COPY t (\"%1$s\") FROM STDIN WITH (FORMAT csv, NULL '%2$s', %1$s)",
+                "ALTER TABLE t ADD COLUMN \"%1$s\" text DEFAULT '%2$s' CHECK (%1$s), ALTER COLUMN b SET DEFAULT %2$s",
+                "CREATE INDEX \"%1$s\" ON t (lower(\"%1$s\"), %2$s) WHERE b = '%2$s'",
+                "CREATE SEQUENCE \"%1$s\" START %2$s OWNED BY %1$s",
+                "SET search_path TO \"%1$s\", '%2$s'",
+                "SELECT setval('%1$s', %2$s)",
                 "%1$s%2$s");
         return Combinators.combine(template, text, text).as((t, a, b) -> String.format(t, a, b));
     }

@@ -1,14 +1,17 @@
 package io.waly.mongo.translate;
 
-import io.waly.command.Command;
+import io.waly.command.Command.Ddl;
+import io.waly.command.Expr;
+import io.waly.log.payload.Cbor;
+import io.waly.log.payload.CommandCodec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.BsonArray;
+import org.bson.BsonBinary;
 import org.bson.BsonBoolean;
 import org.bson.BsonDocument;
-import org.bson.BsonNull;
 import org.bson.BsonString;
 import org.bson.BsonValue;
 
@@ -20,7 +23,20 @@ import org.bson.BsonValue;
  */
 public final class Catalog {
 
-    public record Column(String name, ColumnType type, boolean notNull, String defaultSql) {}
+    /**
+     * A column: {@code defaultValue} its DEFAULT expression, {@code generated} when the database makes its value
+     * (identity, GENERATED … STORED).
+     */
+    public record Column(String name, ColumnType type, boolean notNull, Expr defaultValue, boolean generated) {
+
+        public static Column of(Ddl.ColumnDef c) {
+            return new Column(c.name(), ColumnType.parse(c.type()), c.notNull(), c.defaultValue(), c.identity() != null || c.generated() != null);
+        }
+
+        public Column withDefault(Expr value) {
+            return new Column(name, type, notNull, value, generated);
+        }
+    }
 
     public record Table(String collection, List<Column> columns, List<String> primaryKey, List<List<String>> unique) {
 
@@ -84,22 +100,16 @@ public final class Catalog {
     }
 
     /** The table as a CREATE TABLE defines it. */
-    public static Table fromDefinition(String collection, Command.TableDef def) {
+    public static Table fromDefinition(String collection, Ddl.CreateTable def) {
         List<Column> cols = new ArrayList<>();
-        for (Command.ColumnDef c : def.columns()) {
-            cols.add(new Column(c.name(), ColumnType.parse(c.type()), c.notNull(), c.defaultSql()));
-        }
-        List<String> pk = new ArrayList<>();
-        if (def.primaryKey() != null) for (String p : def.primaryKey()) pk.add(p);
+        for (Ddl.ColumnDef c : def.columns()) cols.add(Column.of(c));
+        List<String> pk = List.of();
         List<List<String>> unique = new ArrayList<>();
-        if (def.unique() != null) {
-            for (List<String> u : def.unique()) {
-                List<String> n = new ArrayList<>();
-                for (String c : u) n.add(c);
-                unique.add(List.copyOf(n));
-            }
+        for (Ddl.Constraint c : def.constraints() == null ? List.<Ddl.Constraint>of() : def.constraints()) {
+            if (c instanceof Ddl.PrimaryKey p) pk = List.copyOf(p.columns());
+            else if (c instanceof Ddl.Unique u) unique.add(List.copyOf(u.columns()));
         }
-        return new Table(collection, List.copyOf(cols), List.copyOf(pk), List.copyOf(unique));
+        return new Table(collection, List.copyOf(cols), pk, List.copyOf(unique));
     }
 
     /** Makes this catalog equal to {@code other} (undoing the DDL of a transaction that was not applied). */
@@ -124,9 +134,11 @@ public final class Catalog {
         for (Table t : tables.values()) {
             BsonArray cols = new BsonArray();
             for (Column c : t.columns) {
-                cols.add(new BsonDocument("name", new BsonString(c.name)).append("type", new BsonString(c.type.sql()))
-                        .append("notNull", BsonBoolean.valueOf(c.notNull))
-                        .append("default", c.defaultSql == null ? BsonNull.VALUE : new BsonString(c.defaultSql)));
+                BsonDocument col = new BsonDocument("name", new BsonString(c.name)).append("type", new BsonString(c.type.sql()))
+                        .append("notNull", BsonBoolean.valueOf(c.notNull));
+                if (c.defaultValue != null) col.append("defaultExpr", new BsonBinary(Cbor.encode(g -> CommandCodec.writeExpr(g, c.defaultValue))));
+                if (c.generated) col.append("generated", BsonBoolean.TRUE);
+                cols.add(col);
             }
             BsonArray unique = new BsonArray();
             for (List<String> u : t.unique) unique.add(strings(u));
@@ -146,9 +158,8 @@ public final class Catalog {
             List<Column> cols = new ArrayList<>();
             for (BsonValue cv : t.getArray("columns")) {
                 BsonDocument col = cv.asDocument();
-                BsonValue def = col.get("default");
                 cols.add(new Column(col.getString("name").getValue(), ColumnType.parse(col.getString("type").getValue()),
-                        col.getBoolean("notNull").getValue(), def == null || def.isNull() ? null : def.asString().getValue()));
+                        col.getBoolean("notNull").getValue(), defaultOf(col), col.getBoolean("generated", BsonBoolean.FALSE).getValue()));
             }
             List<List<String>> unique = new ArrayList<>();
             for (BsonValue u : t.getArray("unique")) unique.add(strings(u.asArray()));
@@ -157,6 +168,17 @@ public final class Catalog {
         }
         d.getDocument("indexes", new BsonDocument()).forEach((k, v) -> c.indexes.put(k, v.asString().getValue()));
         return c;
+    }
+
+    /**
+     * A column's default as saved: the expression in the log's own encoding ({@code defaultExpr}); a cursor saved before
+     * defaults were typed holds SQL text ({@code default}), which reads as that text, {@link Expr.Raw}.
+     */
+    private static Expr defaultOf(BsonDocument col) {
+        BsonValue expr = col.get("defaultExpr");
+        if (expr != null) return CommandCodec.readExpr(Cbor.decode(expr.asBinary().getData()));
+        BsonValue text = col.get("default");
+        return text == null || text.isNull() ? null : new Expr.Raw(text.asString().getValue());
     }
 
     private static BsonArray strings(List<String> l) {

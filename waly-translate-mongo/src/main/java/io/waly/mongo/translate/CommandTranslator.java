@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonInt64;
@@ -36,14 +34,13 @@ public final class CommandTranslator {
     /** The field that records which statement last wrote a document; see {@link #marker}. */
     public static final String MARKER = "_walySeq";
 
-    private static final Pattern SET_TIME_ZONE = Pattern.compile(
-            "(?is)^\\s*SET\\s+(?:SESSION\\s+|LOCAL\\s+)?(?:TIME\\s+ZONE|timezone\\s*(?:=|TO))\\s+'?([^';]+?)'?\\s*;?\\s*$");
-    private static final Pattern SEQUENCE_SELECT = Pattern.compile(
-            "(?is)^\\s*SELECT\\s+((pg_catalog\\.)?(nextval|setval|currval|lastval)\\s*\\([^()]*(\\([^()]*\\))?[^()]*\\)\\s*(AS\\s+\\w+\\s*)?,?\\s*)+;?\\s*$");
-
     private final Catalog catalog;
     private final int logTag;
     private final Map<Integer, ZoneId> zones = new HashMap<>();
+    /** SET LOCAL TIME ZONE: a connection's zone until its transaction (identified by its commit position) ends. */
+    private final Map<Integer, LocalZone> localZones = new HashMap<>();
+
+    private record LocalZone(long commitSeq, ZoneId zone) {}
 
     /** {@code logTag}: 4 bytes that identify the log, the first part of the ObjectIds of tables without primary key. */
     public CommandTranslator(Catalog catalog, int logTag) {
@@ -98,7 +95,8 @@ public final class CommandTranslator {
      * @param zone   the session's time zone
      */
     public List<MongoOp> translate(Payloads.Statement st, Payloads.Outcome outcome, long seq, long marker, ZoneId zone) {
-        Evaluator ev = new Evaluator(st.params(), zone);
+        LocalZone local = localZones.get(st.connection());
+        Evaluator ev = new Evaluator(st.params(), local != null && local.commitSeq() == marker >>> 20 ? local.zone() : zone);
         Command c = st.command();
         Payloads.Effect rows = rowsEffect(outcome);
         if (c instanceof Command.Insert i) return insert(i, rows, ev, seq, marker);
@@ -110,14 +108,16 @@ public final class CommandTranslator {
             for (Command.Table tb : t.tables()) ops.add(new MongoOp.DeleteMany(Names.collection(tb), new BsonDocument(), marker));
             return ops;
         }
-        if (c instanceof Command.Ddl d) return new DdlTranslator(catalog).translate(d, st.sql(), ev, marker);
+        if (c instanceof Command.Ddl d) return new DdlTranslator(catalog).translate(d, ev, marker);
         if (c instanceof Command.Copy cp) return CopyReader.translate(this, cp, st, ev, seq, marker);
         if (c instanceof Command.Merge) {
             if (rows != null) throw new UntranslatableException("MERGE: its row images do not say which rows were deleted");
             throw new UntranslatableException("MERGE has no recorded effects (PostgreSQL 16 cannot return its rows)");
         }
         if (c instanceof Command.Call call) throw new UntranslatableException("CALL " + call.procedure() + ": a procedure of unknown semantics");
-        if (c instanceof Command.Sql s) return sql(s, st, outcome);
+        if (c instanceof Command.Setting s) return setting(s, st.connection(), marker);
+        if (c instanceof Command.SequenceSelect) return List.of();   // sequence values live in the rows' effects
+        if (c instanceof Command.Sql s) return sql(s);
         throw new UntranslatableException("command " + c.getClass().getSimpleName() + " is not known");
     }
 
@@ -162,7 +162,7 @@ public final class CommandTranslator {
                 Value v;
                 if (e instanceof Expr.Default) {
                     if (def == null) throw new UntranslatableException("DEFAULT for column " + col + " whose definition is not in the log");
-                    v = ev.defaultValue(col, def.defaultSql(), def.type());
+                    v = ev.defaultValue(def);
                 } else {
                     Evaluator.checkEvaluable(e);
                     v = ev.eval(e, Evaluator.Row.NONE);
@@ -172,7 +172,7 @@ public final class CommandTranslator {
             if (t != null) {
                 Map<String, Value> full = new LinkedHashMap<>();
                 for (Catalog.Column c : t.columns()) {
-                    Value v = m.containsKey(c.name()) ? m.get(c.name()) : Types.coerce(ev.defaultValue(c.name(), c.defaultSql(), c.type()), c.type(), ev.zone());
+                    Value v = m.containsKey(c.name()) ? m.get(c.name()) : Types.coerce(ev.defaultValue(c), c.type(), ev.zone());
                     full.put(c.name(), v);
                 }
                 m.forEach(full::putIfAbsent);
@@ -358,32 +358,29 @@ public final class CommandTranslator {
 
     // ---------------------------------------------------------------- statements without structure
 
-    private List<MongoOp> sql(Command.Sql s, Payloads.Statement st, Payloads.Outcome outcome) {
+    /** A session's time zone is what timestamps without offset are read in; other settings change no stored data. */
+    private List<MongoOp> setting(Command.Setting s, int connection, long marker) {
+        if (!"timezone".equals(s.name()) && !"all".equals(s.name())) return List.of();
+        ZoneId z = s.value() == null ? null : parseZone(s.value());
+        if (s.local()) {
+            if (z != null) localZones.put(connection, new LocalZone(marker >>> 20, z));
+        } else if (z != null) {
+            zones.put(connection, z);
+        } else {
+            zones.remove(connection);   // RESET, DEFAULT, LOCAL: back to the session's
+        }
+        return List.of();
+    }
+
+    private List<MongoOp> sql(Command.Sql s) {
         String kind = s.kind() == null ? "" : s.kind().toUpperCase(Locale.ROOT);
-        String text = st.sql() == null ? "" : st.sql().trim();
-        String first = text.isEmpty() ? "" : text.split("\\s+", 2)[0].toUpperCase(Locale.ROOT).replace(";", "");
-        String verb = kind.isEmpty() || kind.equals("UNPARSED") ? first : kind.split("\\s+")[0];
-        switch (verb) {
-            case "SET", "RESET" -> {
-                Matcher m = SET_TIME_ZONE.matcher(text);
-                if (m.matches()) {
-                    ZoneId z = parseZone(m.group(1));
-                    if (z != null) zones.put(st.connection(), z);
-                    else zones.remove(st.connection());
-                } else if (text.toUpperCase(Locale.ROOT).matches("(?s)^\\s*RESET\\s+(ALL|TIME\\s*ZONE|TIMEZONE)\\b.*")) {
-                    zones.remove(st.connection());
-                }
-                return List.of();   // session settings change no stored data
-            }
-            case "SELECT" -> {
-                if (SEQUENCE_SELECT.matcher(text).matches()) return List.of();   // sequence values live in the rows' effects
-                throw new UntranslatableException("SELECT that may write (a function of unknown semantics)");
-            }
-            case "LOCK", "ANALYZE", "VACUUM", "CHECKPOINT", "DISCARD", "NOTIFY", "LISTEN", "UNLISTEN", "COMMENT",
+        switch (kind) {
+            case "SET", "RESET", "LOCK", "ANALYZE", "VACUUM", "CHECKPOINT", "DISCARD", "NOTIFY", "LISTEN", "UNLISTEN", "COMMENT",
                     "DEALLOCATE", "CLUSTER", "REINDEX", "SHOW", "PREPARE", "EXPLAIN" -> {
-                return List.of();
+                return List.of();   // SET TRANSACTION / SET CONSTRAINTS, and statements that change no stored data
             }
-            default -> throw new UntranslatableException((kind.isEmpty() ? first : kind) + " statement has no MongoDB translation");
+            case "SELECT" -> throw new UntranslatableException("SELECT that may write (a function of unknown semantics)");
+            default -> throw new UntranslatableException((kind.isEmpty() ? "a" : kind) + " statement has no MongoDB translation");
         }
     }
 }

@@ -14,18 +14,18 @@ import org.bson.BsonDocument;
 /**
  * COPY … FROM STDIN: the rows travel in the statement's {@code copyData}. Text format (tab-separated, {@code \N} for
  * NULL, backslash escapes) and CSV (comma, double quotes, unquoted empty for NULL, optional HEADER) with their default
- * delimiters; other options and the binary format are untranslatable.
+ * delimiters; other options, COPY … WHERE and the binary format are untranslatable.
  */
 final class CopyReader {
     private CopyReader() {}
 
     static List<MongoOp> translate(CommandTranslator tr, Command.Copy cp, Payloads.Statement st, Evaluator ev, long seq, long marker) {
         if (st.copyData() == null) throw new UntranslatableException("COPY without its data in the log");
-        String format = cp.format() == null ? "text" : cp.format().toLowerCase(Locale.ROOT);
-        String options = cp.options() == null ? "" : cp.options().toLowerCase(Locale.ROOT).replaceAll("format\\s+\\w+", "").replaceAll("[(),]", " ").trim();
-        boolean header = options.matches("(?s).*\\bheader(\\s+(true|on|1))?\\b.*");
-        options = options.replaceAll("\\bheader(\\s+(true|on|1))?\\b", "").trim();
-        if (!options.isEmpty()) throw new UntranslatableException("COPY options " + cp.options() + " are not supported");
+        Command.CopyOptions o = cp.options();
+        String unsupported = unsupported(o);
+        if (unsupported != null) throw new UntranslatableException("COPY options " + unsupported + " are not supported");
+        if (cp.where() != null) throw new UntranslatableException("COPY … WHERE is not supported");
+        String format = o.format();
         String coll = Names.collection(cp.table());
         Catalog.Table t = tr.catalog().table(coll);
         List<String> cols = new ArrayList<>();
@@ -33,7 +33,7 @@ final class CopyReader {
             if (t == null) throw new UntranslatableException("COPY without a column list into " + coll + ", whose definition is not in the log");
             cols.addAll(t.columnNames());
         } else {
-            for (String c : cp.columns()) cols.add(Names.ident(c));
+            cols.addAll(cp.columns());
         }
         String data = new String(st.copyData(), StandardCharsets.UTF_8);
         List<List<String>> rows = switch (format) {
@@ -41,7 +41,7 @@ final class CopyReader {
             case "csv" -> csv(data);
             default -> throw new UntranslatableException("COPY format " + format + " is not supported");
         };
-        if (header && !rows.isEmpty()) rows.remove(0);
+        if (o.header() && !rows.isEmpty()) rows.remove(0);
         List<BsonDocument> docs = new ArrayList<>();
         for (int r = 0; r < rows.size(); r++) {
             List<String> row = rows.get(r);
@@ -49,7 +49,7 @@ final class CopyReader {
             Map<String, Value> m = new LinkedHashMap<>();
             if (t != null) {
                 for (Catalog.Column c : t.columns()) {
-                    if (!cols.contains(c.name())) m.put(c.name(), Types.coerce(ev.defaultValue(c.name(), c.defaultSql(), c.type()), c.type(), ev.zone()));
+                    if (!cols.contains(c.name())) m.put(c.name(), Types.coerce(ev.defaultValue(c), c.type(), ev.zone()));
                 }
             }
             for (int k = 0; k < cols.size(); k++) {
@@ -63,6 +63,21 @@ final class CopyReader {
             docs.add(tr.document(t, ordered, ev, seq, r, marker));
         }
         return List.of(new MongoOp.InsertDocs(coll, docs));
+    }
+
+    /** The options given besides format and header, which the readers here do not follow; null when there are none. */
+    private static String unsupported(Command.CopyOptions o) {
+        java.util.Map<String, Object> given = new LinkedHashMap<>();
+        given.put("DELIMITER", o.delimiter());
+        given.put("NULL", o.nullString());
+        given.put("QUOTE", o.quote());
+        given.put("ESCAPE", o.escape());
+        given.put("ENCODING", o.encoding());
+        given.put("FORCE_NOT_NULL", o.forceNotNull());
+        given.put("FORCE_NULL", o.forceNull());
+        given.values().removeIf(java.util.Objects::isNull);
+        o.other().forEach((name, value) -> given.put(name.toUpperCase(Locale.ROOT), value));
+        return given.isEmpty() ? null : given.toString();
     }
 
     static List<List<String>> text(String data) {

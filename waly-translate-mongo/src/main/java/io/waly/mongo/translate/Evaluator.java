@@ -4,7 +4,6 @@ import io.waly.command.Expr;
 import io.waly.command.Value;
 import io.waly.command.Value.Kind;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -13,7 +12,6 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -57,10 +55,7 @@ public final class Evaluator {
     /** Throws if {@code e} cannot be evaluated (a volatile or unknown function, raw SQL, a DEFAULT out of place). */
     public static void checkEvaluable(Expr e) {
         if (e == null) return;
-        if (e instanceof Expr.Raw r) {
-            if (typedLiteral(r) != null) return;
-            throw new UntranslatableException("expression with no structured form (" + r.sql() + ")");
-        }
+        if (e instanceof Expr.Raw r) throw new UntranslatableException("expression with no structured form (" + r.sql() + ")");
         if (e instanceof Expr.Func f) {
             String n = funcName(f.name());
             if (VOLATILE.contains(n)) throw new UntranslatableException("volatile function " + n + "() without recorded effects");
@@ -93,23 +88,11 @@ public final class Evaluator {
     /** True when the expression references no column (a constant once the parameters are bound). */
     public static boolean isConstant(Expr e) {
         if (e instanceof Expr.Literal || e instanceof Expr.Param) return true;
-        if (e instanceof Expr.Raw r) return typedLiteral(r) != null;
         if (e instanceof Expr.Cast || e instanceof Expr.Negate || e instanceof Expr.Arith) {
             return children(e).stream().allMatch(Evaluator::isConstant);
         }
         if (e instanceof Expr.Func f) return KNOWN.contains(funcName(f.name())) && f.args().stream().allMatch(Evaluator::isConstant);
         return false;
-    }
-
-    private static final Pattern TYPED_LITERAL = Pattern.compile("(?is)^\\s*(date|time|timetz|timestamp|timestamptz"
-            + "|timestamp\\s+with(?:out)?\\s+time\\s+zone|time\\s+with(?:out)?\\s+time\\s+zone|interval|uuid|json|jsonb|numeric"
-            + "|decimal|bigint|integer|int|smallint|text|varchar|boolean|bool|bytea|real|double\\s+precision)\\s+'((?:[^']|'')*)'\\s*$");
-
-    /** {@code DATE '2024-01-31'} and friends, which the parser keeps as raw SQL: a cast of a text literal. */
-    static Expr typedLiteral(Expr.Raw r) {
-        Matcher m = TYPED_LITERAL.matcher(r.sql());
-        if (!m.matches()) return null;
-        return new Expr.Cast(new Expr.Literal(Value.text(m.group(2).replace("''", "'"))), m.group(1));
     }
 
     // ---------------------------------------------------------------- values
@@ -127,11 +110,7 @@ public final class Evaluator {
         if (e instanceof Expr.Arith a) return arith(a.op(), eval(a.left(), row), eval(a.right(), row));
         if (e instanceof Expr.Func f) return func(funcName(f.name()), f, row);
         if (e instanceof Expr.Default) throw new UntranslatableException("DEFAULT outside VALUES or SET");
-        if (e instanceof Expr.Raw r) {
-            Expr typed = typedLiteral(r);
-            if (typed != null) return eval(typed, row);
-            throw new UntranslatableException("expression with no structured form (" + r.sql() + ")");
-        }
+        if (e instanceof Expr.Raw r) throw new UntranslatableException("expression with no structured form (" + r.sql() + ")");
         Boolean b = truth(e, row);
         return b == null ? Value.nullOf("boolean") : Value.bool(b);
     }
@@ -566,69 +545,40 @@ public final class Evaluator {
 
     // ---------------------------------------------------------------- defaults
 
-    private static final Pattern QUOTED = Pattern.compile("^'((?:[^']|'')*)'(?:::(.+))?$", Pattern.DOTALL);
-
     /**
-     * The value of a column default given as SQL text, when it is a constant ({@code 0}, {@code 'x'}, {@code 'x'::text},
-     * {@code true}, {@code NULL}); null default text means NULL. A default drawn from a sequence or a volatile
-     * function is exact only through recorded effects: untranslatable here.
+     * The value a column takes when a row leaves it out: its DEFAULT evaluated when that is a constant expression
+     * ({@code 0}, {@code 'x'::text}, {@code -1.5}, {@code DATE '2024-01-31'}, {@code lower('X')}), NULL without one. A value
+     * drawn from a sequence (serial, identity, nextval), made by a volatile function or by a generated column's
+     * expression is exact only through the statement's recorded effects: untranslatable here.
      */
-    public Value defaultValue(String column, String defaultSql, ColumnType type) {
-        if (defaultSql == null) {
-            if (type != null && type.isSerial()) throw sequenceDefault(column);
-            return Value.NULL;
+    public Value defaultValue(Catalog.Column c) {
+        Expr d = c.defaultValue();
+        if (c.generated() || d == null && c.type() != null && c.type().isSerial() || call(d, Set.of("nextval")) != null) {
+            throw sequenceDefault(c.name());
         }
-        String s = withoutConstraints(defaultSql.trim());
-        while (s.startsWith("(") && s.endsWith(")")) s = s.substring(1, s.length() - 1).trim();
-        String l = s.toLowerCase(Locale.ROOT);
-        if (l.contains("nextval") || l.contains("identity") || l.startsWith("generated")) throw sequenceDefault(column);
-        if (l.equals("null") || l.startsWith("null::")) return Value.NULL;
-        if (l.equals("true") || l.equals("false")) return Value.bool(l.equals("true"));
-        Matcher m = QUOTED.matcher(s);
-        if (m.matches()) {
-            Value v = Value.text(m.group(1).replace("''", "'"));
-            return m.group(2) == null ? v : Types.coerce(v, ColumnType.parse(m.group(2)), zone);
+        if (d == null) return Value.NULL;
+        String volatileCall = call(d, VOLATILE);
+        if (volatileCall != null) {
+            throw new UntranslatableException("column " + c.name() + " defaults to the volatile " + volatileCall
+                    + "() and the statement has no recorded effects");
         }
-        if (l.matches("[+-]?\\d+")) {
-            try {
-                return Value.int8(Long.parseLong(l));
-            } catch (NumberFormatException e) {
-                return Value.numeric(new BigDecimal(l));
-            }
-        }
-        if (l.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)(e[+-]?\\d+)?")) return Value.numeric(new BigDecimal(l, MathContext.UNLIMITED));
-        String fn = l.replaceAll("\\(.*", "").trim();
-        if (VOLATILE.contains(fn) || l.startsWith("current_") || l.startsWith("localtime")) {
-            throw new UntranslatableException("column " + column + " defaults to the volatile " + s + " and the statement has no recorded effects");
-        }
-        throw new UntranslatableException("column " + column + " has a default with no known value (" + s + ")");
+        if (!isConstant(d)) throw new UntranslatableException("column " + c.name() + " has a default with no known value (" + d + ")");
+        return eval(d, Row.NONE);
     }
 
-    private static final Pattern CONSTRAINT_WORD = Pattern.compile(
-            "(?i)\\b(NOT\\s+NULL|NULL|PRIMARY\\s+KEY|UNIQUE|CHECK|REFERENCES|CONSTRAINT|COLLATE|GENERATED|DEFERRABLE)\\b");
-
-    /**
-     * The default expression alone: a column's text after DEFAULT may go on with the column's constraints
-     * ({@code DEFAULT 0 NOT NULL}); cut at the first constraint keyword outside quotes and parentheses.
-     */
-    static String withoutConstraints(String s) {
-        int depth = 0;
-        boolean quoted = false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\'') quoted = !quoted;
-            else if (!quoted && c == '(') depth++;
-            else if (!quoted && c == ')') depth--;
-            else if (!quoted && depth == 0 && i > 0 && Character.isWhitespace(s.charAt(i - 1))) {
-                Matcher m = CONSTRAINT_WORD.matcher(s).region(i, s.length());
-                if (m.lookingAt()) return s.substring(0, i).trim();
-            }
+    /** The first function of {@code names} that {@code e} calls, or null. */
+    private static String call(Expr e, Set<String> names) {
+        if (e == null) return null;
+        if (e instanceof Expr.Func f && names.contains(funcName(f.name()))) return funcName(f.name());
+        for (Expr c : children(e)) {
+            String found = call(c, names);
+            if (found != null) return found;
         }
-        return s;
+        return null;
     }
 
     private static UntranslatableException sequenceDefault(String column) {
-        return new UntranslatableException("column " + column + " takes its value from a sequence and the statement has no"
-                + " recorded effects (rows)");
+        return new UntranslatableException("column " + column + " takes its value from a sequence or is generated, and the"
+                + " statement has no recorded effects (rows)");
     }
 }

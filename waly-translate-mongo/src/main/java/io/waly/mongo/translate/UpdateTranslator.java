@@ -47,7 +47,7 @@ public final class UpdateTranslator {
             if (a.value() instanceof Expr.Default) {
                 Catalog.Column c = table == null ? null : table.column(a.column());
                 if (c == null) throw new UntranslatableException("SET " + a.column() + " = DEFAULT on a table whose definition is not in the log");
-                $set.put(a.column(), Types.toBson(ev.defaultValue(c.name(), c.defaultSql(), c.type()), c.type(), ev.zone()));
+                $set.put(a.column(), Types.toBson(ev.defaultValue(c), c.type(), ev.zone()));
             } else if (Evaluator.isConstant(a.value())) {
                 $set.put(a.column(), Types.toBson(ev.eval(a.value(), Evaluator.Row.NONE), a.type(), ev.zone()));
             } else {

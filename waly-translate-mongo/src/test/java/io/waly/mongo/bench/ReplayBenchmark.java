@@ -85,10 +85,10 @@ public final class ReplayBenchmark {
     private static void writeLog(Path dir, int rows, int perTx) {
         try (LogWriter w = LogWriter.open(LogConfig.at(dir).withDurability(Durability.NONE))) {
             w.append(RecordKind.SESSION, 0, new Payloads.Session(1, Map.of("TimeZone", "UTC")).encode());
-            Command.Ddl create = new Command.Ddl("CREATE TABLE", List.of("item"), new Command.TableDef(List.of(
-                    new Command.ColumnDef("id", "bigint", true, null), new Command.ColumnDef("name", "text", false, null),
-                    new Command.ColumnDef("price", "numeric(10,2)", false, null), new Command.ColumnDef("qty", "int", false, null),
-                    new Command.ColumnDef("created", "timestamptz", false, null)), List.of("id"), List.of()), null, null, false, false);
+            Command.Ddl create = new Command.Ddl.CreateTable(new Command.Table(null, "item"), List.of(
+                    new Command.Ddl.ColumnDef("id", "bigint", true, null, null, null), Command.Ddl.ColumnDef.of("name", "text"),
+                    Command.Ddl.ColumnDef.of("price", "numeric(10,2)"), Command.Ddl.ColumnDef.of("qty", "int"),
+                    Command.Ddl.ColumnDef.of("created", "timestamptz")), List.of(new Command.Ddl.PrimaryKey(null, List.of("id"))), false, null, null);
             tx(w, List.of(new Payloads.Statement("CREATE TABLE item (…)", List.of(), new int[0], create, true, -1, null, 1)));
             Command.Insert insert = new Command.Insert(new Command.Table(null, "item"), List.of("id", "name", "price", "qty", "created"),
                     List.of(List.of(new Expr.Param(1), new Expr.Param(2), new Expr.Param(3), new Expr.Param(4), new Expr.Param(5))), null, null);

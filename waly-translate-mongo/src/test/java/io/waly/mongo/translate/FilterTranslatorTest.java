@@ -13,14 +13,14 @@ import org.junit.jupiter.api.Test;
 
 class FilterTranslatorTest {
 
-    static final Catalog.Table T = Catalog.fromDefinition("t", new Command.TableDef(List.of(
-            new Command.ColumnDef("id", "int", true, null),
-            new Command.ColumnDef("name", "text", false, null),
-            new Command.ColumnDef("price", "numeric(10,2)", false, null),
-            new Command.ColumnDef("born", "date", false, null),
-            new Command.ColumnDef("active", "boolean", false, null),
-            new Command.ColumnDef("other", "int", false, null),
-            new Command.ColumnDef("code", "char(3)", false, null)), List.of("id"), List.of()));
+    static final Catalog.Table T = Catalog.fromDefinition("t", new Command.Ddl.CreateTable(new Command.Table(null, "t"), List.of(
+            new Command.Ddl.ColumnDef("id", "int", true, null, null, null),
+            Command.Ddl.ColumnDef.of("name", "text"),
+            Command.Ddl.ColumnDef.of("price", "numeric(10,2)"),
+            Command.Ddl.ColumnDef.of("born", "date"),
+            Command.Ddl.ColumnDef.of("active", "boolean"),
+            Command.Ddl.ColumnDef.of("other", "int"),
+            Command.Ddl.ColumnDef.of("code", "char(3)")), List.of(new Command.Ddl.PrimaryKey(null, List.of("id"))), false, null, null));
 
     static Expr col(String n) {
         return new Expr.Column(null, n);
