@@ -104,10 +104,8 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
         // not negotiable: the history's order and exactly-once appends rest on them
         props.put("acks", "all");
         props.put("enable.idempotence", "true");
-        props.put("key.serializer", ByteArraySerializer.class.getName());
-        props.put("value.serializer", ByteArraySerializer.class.getName());
         try {
-            return new KafkaProducer<>(props);
+            return Topics.withOwnLoader(() -> new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer()));
         } catch (RuntimeException e) {
             throw new LogException("cannot create a Kafka producer for " + location + ": " + e.getMessage(), e);
         }

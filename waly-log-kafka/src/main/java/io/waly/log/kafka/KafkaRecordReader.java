@@ -90,10 +90,8 @@ final class KafkaRecordReader implements RecordReader {
         props.remove("group.id");                     // no group: the reader keeps its own position, commits nothing
         props.put("enable.auto.commit", "false");
         props.put("auto.offset.reset", "none");
-        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
         try {
-            return new KafkaConsumer<>(props);
+            return Topics.withOwnLoader(() -> new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
         } catch (RuntimeException e) {
             throw new LogException("cannot create a Kafka consumer for " + location + ": " + e.getMessage(), e);
         }

@@ -28,9 +28,9 @@ final class Topics {
      * @throws LogException when Kafka cannot be reached in time, or the topic is missing or unsuitable
      */
     static byte[] logId(KafkaLocation location, boolean mayCreate) {
-        try (Admin admin = Admin.create(location.clientProperties(Map.of(
+        try (Admin admin = withOwnLoader(() -> Admin.create(location.clientProperties(Map.of(
                 "request.timeout.ms", (int) TIMEOUT_MILLIS, "default.api.timeout.ms", (int) TIMEOUT_MILLIS,
-                "client.id", "waly-admin")))) {
+                "client.id", "waly-admin"))))) {
             TopicDescription d = describe(admin, location);
             if (d == null) {
                 if (!mayCreate || !location.createTopic()) {
@@ -77,6 +77,22 @@ final class Topics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LogException("interrupted while creating topic " + location.topic(), e);
+        }
+    }
+
+    /**
+     * Makes a Kafka client with this module's class loader as the thread's context loader: Kafka loads the classes its
+     * settings name through the context loader, which in an application server or under the agent is not the one that
+     * sees Kafka (least of all a relocated Kafka).
+     */
+    static <T> T withOwnLoader(java.util.function.Supplier<T> make) {
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        t.setContextClassLoader(Topics.class.getClassLoader());
+        try {
+            return make.get();
+        } finally {
+            t.setContextClassLoader(before);
         }
     }
 
