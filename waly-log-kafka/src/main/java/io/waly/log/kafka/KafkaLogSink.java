@@ -33,9 +33,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>A send that fails (Kafka unreachable past the delivery timeout, the in-sync quorum lost) fails the stream: every
  * append is refused from then on, at once, and a background thread starts a new stream once Kafka answers again. The
- * sequence numbers this sink hands out go on across its streams, so a transaction begun in an earlier stream can be
- * recognised: only its outcome may still be appended (marked with its BEGIN's position); anything else of it is
- * refused, since the earlier stream may have lost its tail.
+ * new stream's numbers go on after the last one this sink handed out (FORMAT.md §11.3), so a transaction begun in an
+ * earlier stream is recognised by its number: only its outcome may still be appended (marked with its BEGIN's
+ * position); anything else of it is refused, since the earlier stream may have lost its tail.
  */
 final class KafkaLogSink implements LogSink, AutoCloseable {
 
@@ -65,7 +65,7 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
     // guarded by this
     private volatile long acked;              // handed-out number of the last record acknowledged
     private volatile Throwable failure;       // of the current stream
-    private volatile long currentBase;        // the current stream's base
+    private volatile long currentBase = 1;    // the current stream's first sequence number
     private volatile Stream current;
     private volatile boolean closed;
     private Thread reconnect;
@@ -74,20 +74,21 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
         this.location = location;
         this.durability = durability;
         this.logId = Topics.logId(location, true);
-        this.stream = new Stream(newProducer(), 0);
+        this.stream = new Stream(newProducer(), 1);
         this.current = stream;
     }
 
     /** One stream: a producer and its chain. Its id is its first record's position, known once that was acknowledged. */
     private final class Stream {
         final Producer<byte[], byte[]> producer;
-        final TopicFormat.Chain chain = new TopicFormat.Chain();
-        final long base;
+        final TopicFormat.Chain chain;
+        final long first;   // the stream's first sequence number
         long id;   // 0 until the first record was acknowledged
 
-        Stream(Producer<byte[], byte[]> producer, long base) {
+        Stream(Producer<byte[], byte[]> producer, long first) {
             this.producer = producer;
-            this.base = base;
+            this.first = first;
+            this.chain = new TopicFormat.Chain(first);
         }
     }
 
@@ -123,8 +124,8 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
                 tx = s.chain.seq() + 1;
             } else if (txId == 0) {
                 tx = 0;
-            } else if (txId > s.base) {
-                tx = txId - s.base;
+            } else if (txId >= s.first) {
+                tx = txId;
             } else {
                 // a transaction this sink began in an earlier stream: only its outcome may follow, pointing at its BEGIN
                 Long at = beginPositions.get(txId);
@@ -135,9 +136,9 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
                 flags = TopicFormat.FLAG_FOREIGN_TX;
                 tx = at;
             }
-            long h = s.base + s.chain.seq() + 1;
+            long h = s.chain.seq() + 1;
             byte[] value = s.chain.next(kind, tx, flags, payload, nowMicros());
-            if (s.chain.seq() == 1) {
+            if (h == s.first) {
                 startStream(s, h, value, payload);
             } else {
                 send(s, h, kind == RecordKind.BEGIN, value);
@@ -202,7 +203,7 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
         synchronized (this) {
             while (acked < seq) {
                 checkUsable();
-                if (seq <= currentBase) throw new LogException("record " + seq + " was in a Kafka stream that failed before it was acknowledged");
+                if (seq < currentBase) throw new LogException("record " + seq + " was in a Kafka stream that failed before it was acknowledged");
                 long left = deadline - System.nanoTime();
                 if (left <= 0) throw fail(current, new TimeoutException("no acknowledgement from Kafka within " + Topics.TIMEOUT_MILLIS * 4 + " ms"));
                 try {
@@ -298,7 +299,7 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
                     from = lastSeq;   // steady: every append is refused while the stream is failed
                 }
                 // built and sent outside appendLock: appends keep being refused at once meanwhile
-                next = new Stream(newProducer(), from);
+                next = new Stream(newProducer(), from + 1);
                 byte[] value = next.chain.next(RecordKind.OPENED, 0, (byte) 0, reopened(old.id), nowMicros());
                 RecordMetadata m = next.producer.send(new ProducerRecord<>(location.topic(), TopicFormat.PARTITION, null, null, value))
                         .get(Topics.TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
@@ -306,10 +307,10 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
                 synchronized (appendLock) {
                     if (closed) throw new InterruptedException("closed");
                     stream = next;
-                    lastSeq = next.base + 1;
+                    lastSeq = next.first;
                     synchronized (this) {
                         current = next;
-                        currentBase = next.base;
+                        currentBase = next.first;
                         acked = lastSeq;
                         failure = null;
                         reconnect = null;

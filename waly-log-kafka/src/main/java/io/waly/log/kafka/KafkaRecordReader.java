@@ -218,7 +218,7 @@ final class KafkaRecordReader implements RecordReader {
         StreamState st;
         byte[] key = r.key();
         if (key == null) {
-            if (f.seq() != 1) throw corrupt(r.offset(), "record without a stream key has sequence " + f.seq() + "; a stream starts at 1");
+            if (f.seq() != 1) checkFollows(f, r.offset());
             st = new StreamState(position);
             streams.put(position, st);
             if (!f.chainsFrom(new byte[LogFormat.HASH_LENGTH], sha)) throw corrupt(r.offset(), "hash chain broken at the first record of stream " + position);
@@ -250,6 +250,35 @@ final class KafkaRecordReader implements RecordReader {
         if (f.kind() == RecordKind.CLOSED) st.closed = true;
         long tx = transaction(st, f, r.offset(), position);
         return new LogRecord(position, f.timestampMicros(), tx, f.kind(), f.payload(), f.hash(), null, r.offset(), st.id, f.seq());
+    }
+
+    /**
+     * A stream that starts past 1 follows a failed stream of the same writer (§11.3): its first record is an OPENED that
+     * names that stream, and numbers on after every record the stream holds.
+     */
+    private void checkFollows(TopicFormat.Framed f, long offset) {
+        String follows = null;
+        if (f.kind() == RecordKind.OPENED) {
+            try {
+                follows = io.waly.log.payload.Payloads.Info.decode(f.payload()).facts().get("follows");
+            } catch (RuntimeException e) {
+                // not an Info payload: refused below
+            }
+        }
+        if (follows == null) throw corrupt(offset, "stream starts at sequence " + f.seq() + " without naming the stream it follows; a stream starts at 1");
+        StreamState previous;
+        try {
+            previous = streams.get(Long.parseLong(follows));
+        } catch (NumberFormatException e) {
+            throw corrupt(offset, "stream follows \"" + follows + "\", which is not a stream id");
+        }
+        if (previous == null) {
+            if (strict) throw corrupt(offset, "stream follows stream " + follows + ", which is not before it");
+            return;
+        }
+        if (previous.seq >= f.seq()) {
+            throw corrupt(offset, "stream starts at sequence " + f.seq() + " but the stream it follows, " + follows + ", reached " + previous.seq);
+        }
     }
 
     /** The position of the record's transaction's BEGIN (0 outside a transaction). */

@@ -52,6 +52,16 @@ final class TopicFormat {
         private long seq;
         private long timestamp;
 
+        /** A stream numbered from 1. */
+        Chain() {
+            this(1);
+        }
+
+        /** A stream whose first record is {@code first}: one that follows its writer's failed stream (§11.3). */
+        Chain(long first) {
+            this.seq = first - 1;
+        }
+
         long seq() {
             return seq;
         }
