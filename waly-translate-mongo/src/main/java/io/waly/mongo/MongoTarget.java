@@ -203,6 +203,10 @@ public final class MongoTarget implements ReplayTarget {
                     summary.failedOnSource++;
                     continue;
                 }
+                if (st.changedNoRow()) {   // run later, it could find rows its source run did not see
+                    summary.statements++;
+                    continue;
+                }
                 effective.add(st);
                 index.add(i);
             }

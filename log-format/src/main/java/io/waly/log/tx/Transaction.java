@@ -22,6 +22,18 @@ public record Transaction(long txId, long commitSeq, Instant commitTime, int con
         public boolean succeeded() {
             return outcome != null && outcome.ok();
         }
+
+        /**
+         * An UPDATE or DELETE that changed no row on the source: its update counts are all 0. Run later it could find
+         * a row another transaction inserted after its snapshot (and committed before it), so replays do not run it.
+         */
+        public boolean changedNoRow() {
+            io.waly.command.Command c = statement.command();
+            if (!(c instanceof io.waly.command.Command.Update || c instanceof io.waly.command.Command.Delete)) return false;
+            if (outcome == null || outcome.counts() == null || outcome.counts().length == 0) return false;
+            for (long n : outcome.counts()) if (n != 0) return false;
+            return true;
+        }
     }
 
     /** SAVEPOINT, RELEASE or ROLLBACK_TO with the savepoint's name. */

@@ -23,7 +23,13 @@ public final class Effects {
     private Effects() {}
 
     /**
-     * The table whose rows a write's effects are, when this write needs its effects recorded; null otherwise.
+     * The table whose changed rows a write logs as its effects (row images), when it must; null otherwise. Rows are
+     * logged when re-running the statement at replay could give other rows than its source run did: other values
+     * (volatile functions, serial and identity keys, volatile defaults: invariant 7), or other rows under concurrency
+     * (what {@link RerunSafety} cannot prove the same, unless it calls functions of unknown effect: invariant 8).
+     * Images of an UPDATE, an upsert or a DELETE are
+     * applied by the table's primary key; without one the statement is re-run (a documented limit). They come from
+     * pgjdbc's generated keys ({@code RETURNING *}), so a statement with a RETURNING of its own is re-run too.
      */
     public static EffectsCatalog.TableInfo tableNeedingEffects(SqlInfo info, WalyConfig config, SharedLog shared, Connection physical) {
         if (info.multiStatement() || info.withClause() || "never".equals(config.captureEffects())) return null;
@@ -35,7 +41,6 @@ public final class Effects {
             insert = true;
         } else if (c instanceof Command.Upsert u) {
             table = u.insert().table();
-            insert = true;
         } else if (c instanceof Command.Update u) {
             table = u.table();
         } else if (c instanceof Command.Delete d) {
@@ -44,12 +49,13 @@ public final class Effects {
             return null;
         }
         if (table == null || hasReturning(c)) return null;
-        if (!"always".equals(config.captureEffects()) && !info.volatileCall() && !insert) return null;
         try {
             EffectsCatalog.TableInfo t = shared.effects().lookup(physical, table);
             if (!t.plainTable()) return null;   // views with rules cannot take RETURNING
-            if ("always".equals(config.captureEffects()) || info.volatileCall() || t.volatileDefaults()) return t;
-            return null;
+            if ("always".equals(config.captureEffects()) || info.volatileCall()) return t;
+            if ((insert || c instanceof Command.Upsert) && t.volatileDefaults()) return t;
+            if (RerunSafety.of(c, t) != RerunSafety.Rerun.ROWS) return null;
+            return insert || !t.primaryKey().isEmpty() ? t : null;
         } catch (SQLException e) {
             return null;   // unknown table: the statement fails on its own, exactly as without WAL-y
         }

@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * What WAL-y knows about the tables writes go to: whether re-executing an INSERT could produce other values than the
  * source did (serial or identity columns, volatile column defaults such as {@code now()} or
- * {@code gen_random_uuid()}), and the column types of the table's rows. Looked up once per table name with a catalog
+ * {@code gen_random_uuid()}), the column types of the table's rows, its primary key, and whether it has inheritance
+ * children (whose rows its key does not make unique). Looked up once per table name with a catalog
  * query that cannot fail ({@code to_regclass} answers NULL for an unknown name, so a lookup never aborts the
  * application's transaction), and forgotten on any DDL.
  */
@@ -23,8 +24,9 @@ public final class EffectsCatalog {
      * row effect's target names), {@code columnTypes} are PostgreSQL type names (int4, text, timestamptz, …).
      */
     public record TableInfo(String qualifiedName, boolean plainTable, boolean volatileDefaults, List<String> columns,
-                            List<String> columnTypes, java.util.Map<String, String> sequences, List<String> primaryKey) {
-        static final TableInfo UNKNOWN = new TableInfo(null, false, false, List.of(), List.of(), java.util.Map.of(), List.of());
+                            List<String> columnTypes, java.util.Map<String, String> sequences, List<String> primaryKey,
+                            boolean hasChildren) {
+        static final TableInfo UNKNOWN = new TableInfo(null, false, false, List.of(), List.of(), java.util.Map.of(), List.of(), false);
 
         /** The table as SQL names it: {@code "schema"."name"}. */
         public String quotedName() {
@@ -54,7 +56,8 @@ public final class EffectsCatalog {
                    pg_get_expr(d.adbin, d.adrelid),
             """ + COLUMN_SEQUENCE + """
                    ,
-                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey))
+                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)),
+                   c.relkind = 'r' AND c.relhassubclass
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace
               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -89,6 +92,7 @@ public final class EffectsCatalog {
                 List<String> types = new ArrayList<>();
                 java.util.Map<String, String> seqs = new java.util.LinkedHashMap<>();
                 List<String> pk = new ArrayList<>();
+                boolean children = false;
                 while (rs.next()) {
                     qualified = rs.getString(1) + "." + rs.getString(2);
                     String kind = rs.getString(3);
@@ -101,9 +105,11 @@ public final class EffectsCatalog {
                     if (dflt != null && isVolatileDefault(dflt)) vol = true;
                     if (rs.getString(9) != null) seqs.put(rs.getString(4), rs.getString(9));
                     if (rs.getBoolean(10)) pk.add(rs.getString(4));
+                    children = rs.getBoolean(11);
                 }
                 if (qualified == null) return TableInfo.UNKNOWN;
-                return new TableInfo(qualified, plain, vol, List.copyOf(cols), List.copyOf(types), java.util.Map.copyOf(seqs), List.copyOf(pk));
+                return new TableInfo(qualified, plain, vol, List.copyOf(cols), List.copyOf(types), java.util.Map.copyOf(seqs),
+                        List.copyOf(pk), children);
             }
         }
     }

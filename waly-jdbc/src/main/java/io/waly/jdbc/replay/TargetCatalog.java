@@ -16,16 +16,21 @@ import java.util.Map;
  */
 final class TargetCatalog {
 
-    /** {@code alwaysIdentity}: GENERATED ALWAYS AS IDENTITY columns, which an UPDATE may not set. */
+    /**
+     * {@code alwaysIdentity}: GENERATED ALWAYS AS IDENTITY columns, which an UPDATE may not set. {@code plain}: a table
+     * (or partitioned table) without rules, whose statements' update counts are exactly the rows they changed — a view
+     * or a rule may do work and count none.
+     */
     record TableShape(String quotedName, List<String> writable, List<String> primaryKey, Map<String, String> sequences,
-                      boolean identity, List<String> alwaysIdentity) {}
+                      boolean identity, List<String> alwaysIdentity, boolean plain) {}
 
     private static final String QUERY = """
             SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname, a.attgenerated::text,
                    a.attidentity::text,
             """ + io.waly.jdbc.capture.EffectsCatalog.COLUMN_SEQUENCE + """
                    ,
-                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey))
+                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)),
+                   c.relkind IN ('r', 'p') AND NOT c.relhasrules
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace
               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -45,10 +50,21 @@ final class TargetCatalog {
 
     /** @param name {@code schema.table} as an effect names it */
     TableShape table(String name) throws SQLException {
-        TableShape t = tables.get(name);
-        if (t != null) return t;
         int dot = name.indexOf('.');
-        String regclass = dot < 0 ? quote(name) : quote(name.substring(0, dot)) + "." + quote(name.substring(dot + 1));
+        return table(name, dot < 0 ? quote(name) : quote(name.substring(0, dot)) + "." + quote(name.substring(dot + 1)));
+    }
+
+    /**
+     * The table a command names, resolved as the statement's own name is (an unqualified name through the session's
+     * search_path, which differs between source connections: not kept).
+     */
+    TableShape table(io.waly.command.Command.Table t) throws SQLException {
+        return t.schema() == null ? table(null, quote(t.name())) : table(t.qualified(), quote(t.schema()) + "." + quote(t.name()));
+    }
+
+    private TableShape table(String name, String regclass) throws SQLException {
+        TableShape t = name == null ? null : tables.get(name);
+        if (t != null) return t;
         try (PreparedStatement ps = target.prepareStatement(QUERY)) {
             ps.setString(1, regclass);
             try (ResultSet rs = ps.executeQuery()) {
@@ -58,6 +74,7 @@ final class TargetCatalog {
                 Map<String, String> seqs = new HashMap<>();
                 boolean identity = false;
                 List<String> always = new ArrayList<>();
+                boolean plain = false;
                 while (rs.next()) {
                     quoted = rs.getString(1);
                     String col = rs.getString(2);
@@ -68,11 +85,12 @@ final class TargetCatalog {
                     if ("a".equals(ident)) always.add(col);
                     if (rs.getString(5) != null) seqs.put(col, rs.getString(5));
                     if (rs.getBoolean(6)) pk.add(col);
+                    plain = rs.getBoolean(7);
                 }
-                t = quoted == null ? null : new TableShape(quoted, writable, pk, seqs, identity, always);
+                t = quoted == null ? null : new TableShape(quoted, writable, pk, seqs, identity, always, plain);
             }
         }
-        if (t != null) tables.put(name, t);
+        if (t != null && name != null) tables.put(name, t);
         return t;
     }
 

@@ -143,6 +143,19 @@ public final class SqlClassifier {
     }
 
     /**
+     * True when the SQL fragment (a subquery, an {@code INSERT}'s query) changes nothing by itself: no data-modifying
+     * part, and calls only functions known to change nothing ({@link #isReadQuery}).
+     */
+    public static boolean changesNothing(String fragment) {
+        return isReadQuery(SqlLexer.tokenize(fragment));
+    }
+
+    /** True when the function (lower-case name) is known to change nothing (it may still give other values). */
+    public static boolean isReadOnlyFunction(String name) {
+        return ReadOnlyFunctions.isReadOnly(name);
+    }
+
+    /**
      * A query is read-only when it has no data-modifying part (INSERT/UPDATE/DELETE/MERGE in a CTE, SELECT INTO)
      * and calls only functions known to change nothing.
      */
