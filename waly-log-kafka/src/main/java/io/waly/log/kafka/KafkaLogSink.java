@@ -54,6 +54,9 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
     private Stream stream;
     private long lastSeq;          // handed out, across streams
     private byte[] openedPayload;  // the first stream's first record (the driver's OPENED), to start later streams with
+    private final java.util.ArrayList<Held> held = new java.util.ArrayList<>();   // appended, not yet handed to the producer
+    private long heldBytes;
+    static final long HOLD_BYTES = 256 * 1024;
     /** BEGINs of this sink's transactions by handed-out number → position, for outcomes after a stream restarted. */
     private final Map<Long, Long> beginPositions = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -141,7 +144,9 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
             if (h == s.first) {
                 startStream(s, h, value, payload);
             } else {
-                send(s, h, kind == RecordKind.BEGIN, value);
+                held.add(new Held(h, kind == RecordKind.BEGIN, value));
+                heldBytes += value.length;
+                if (heldBytes >= HOLD_BYTES) handOver(s);
             }
             if (kind.endsTransaction() && txId > 0) beginPositions.remove(txId);
             lastSeq = h;
@@ -166,6 +171,21 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
             throw fail(s, e);
         }
     }
+
+    /**
+     * Hands the records appended so far to the producer, in order. Records are held until a sync, a publish or
+     * {@link #HOLD_BYTES} ask for them, as a file writer buffers until it writes: a transaction's records then reach the
+     * producer together and travel in one batch with every other committer's, instead of one request each (measured:
+     * several times the broker's CPU per transaction when each record was sent as it was appended). Caller holds
+     * appendLock.
+     */
+    private void handOver(Stream s) {
+        for (Held r : held) send(s, r.seq, r.begin, r.value);
+        held.clear();
+        heldBytes = 0;
+    }
+
+    private record Held(long seq, boolean begin, byte[] value) {}
 
     private void send(Stream s, long h, boolean begin, byte[] value) {
         ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(location.topic(), TopicFormat.PARTITION,
@@ -195,10 +215,8 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
 
     @Override
     public void sync(long seq) {
-        if (durability == Durability.NONE) {
-            publish(seq);
-            return;
-        }
+        publish(seq);
+        if (durability == Durability.NONE) return;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Topics.TIMEOUT_MILLIS * 4);
         synchronized (this) {
             while (acked < seq) {
@@ -216,10 +234,14 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
         }
     }
 
-    /** Nothing to do: the producer sends every record as soon as it can, and readers see it once acknowledged. */
+    /** Hands what was appended up to {@code seq} to the producer, which sends it at once; readers see it once acknowledged. */
     @Override
     public void publish(long seq) {
-        checkUsable();
+        if (acked >= seq) return;
+        synchronized (appendLock) {
+            checkUsable();
+            if (!held.isEmpty() && held.get(0).seq <= seq) handOver(stream);
+        }
     }
 
     @Override
@@ -276,7 +298,7 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
     /** Until closed or a new stream started: a new producer, the first stream's OPENED again, acknowledged. */
     private void reconnectLoop() {
         Stream old = current;
-        old.producer.close(Duration.ZERO);
+        closeQuietly(old);
         while (true) {
             if (closed) {
                 synchronized (this) {
@@ -307,6 +329,8 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
                 synchronized (appendLock) {
                     if (closed) throw new InterruptedException("closed");
                     stream = next;
+                    held.clear();   // the failed stream's unsent tail: its transactions cannot go on (§11.3)
+                    heldBytes = 0;
                     lastSeq = next.first;
                     synchronized (this) {
                         current = next;
@@ -319,10 +343,24 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
                 }
                 return;
             } catch (Exception e) {
-                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-                if (next != null) next.producer.close(Duration.ZERO);
+                if (next != null) closeQuietly(next);
+                if (e instanceof InterruptedException || e instanceof org.apache.kafka.common.errors.InterruptException) {
+                    synchronized (this) {
+                        reconnect = null;
+                    }
+                    return;   // closed
+                }
                 // Kafka still away: try again
             }
+        }
+    }
+
+    /** Closes a stream's producer at once; nothing it throws (an interrupt while closing) reaches anyone. */
+    private static void closeQuietly(Stream s) {
+        try {
+            s.producer.close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            // the stream is abandoned anyway
         }
     }
 
@@ -364,6 +402,7 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
             }
         }
         synchronized (appendLock) {
+            if (failure == null && !held.isEmpty()) handOver(stream);
             stream.producer.close(Duration.ofMillis(failure == null ? Topics.TIMEOUT_MILLIS : 0));
         }
     }
