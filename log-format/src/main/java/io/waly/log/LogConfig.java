@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /** How a log is opened for writing. Build with {@link #at(Path)} and the {@code with*} methods. */
 public record LogConfig(Path dir, Durability durability, long flushMillis, long segmentBytes, LogStorage storage,
-                        long idleCloseMillis) {
+                        long idleCloseMillis, long startMicros) {
 
     public static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
     public static final long DEFAULT_FLUSH_MILLIS = 200;
@@ -22,23 +22,23 @@ public record LogConfig(Path dir, Durability durability, long flushMillis, long 
     }
 
     public static LogConfig at(Path dir) {
-        return new LogConfig(dir, Durability.FSYNC, DEFAULT_FLUSH_MILLIS, DEFAULT_SEGMENT_BYTES, FileLogStorage.INSTANCE, 0);
+        return new LogConfig(dir, Durability.FSYNC, DEFAULT_FLUSH_MILLIS, DEFAULT_SEGMENT_BYTES, FileLogStorage.INSTANCE, 0, 0);
     }
 
     public LogConfig withDurability(Durability d) {
-        return new LogConfig(dir, d, flushMillis, segmentBytes, storage, idleCloseMillis);
+        return new LogConfig(dir, d, flushMillis, segmentBytes, storage, idleCloseMillis, startMicros);
     }
 
     public LogConfig withFlushMillis(long ms) {
-        return new LogConfig(dir, durability, ms, segmentBytes, storage, idleCloseMillis);
+        return new LogConfig(dir, durability, ms, segmentBytes, storage, idleCloseMillis, startMicros);
     }
 
     public LogConfig withSegmentBytes(long bytes) {
-        return new LogConfig(dir, durability, flushMillis, bytes, storage, idleCloseMillis);
+        return new LogConfig(dir, durability, flushMillis, bytes, storage, idleCloseMillis, startMicros);
     }
 
     public LogConfig withStorage(LogStorage s) {
-        return new LogConfig(dir, durability, flushMillis, segmentBytes, s, idleCloseMillis);
+        return new LogConfig(dir, durability, flushMillis, segmentBytes, s, idleCloseMillis, startMicros);
     }
 
     /**
@@ -47,6 +47,14 @@ public record LogConfig(Path dir, Durability durability, long flushMillis, long 
      * the log each time. 0 closes it with the last handle.
      */
     public LogConfig withIdleCloseMillis(long ms) {
-        return new LogConfig(dir, durability, flushMillis, segmentBytes, storage, ms);
+        return new LogConfig(dir, durability, flushMillis, segmentBytes, storage, ms, startMicros);
+    }
+
+    /**
+     * For a log this open creates: its first segment's creation time (microseconds since the epoch), so that a copy of
+     * a log written earlier keeps its records' times (they never precede their segment's). 0: now.
+     */
+    public LogConfig withStartMicros(long micros) {
+        return new LogConfig(dir, durability, flushMillis, segmentBytes, storage, idleCloseMillis, micros);
     }
 }

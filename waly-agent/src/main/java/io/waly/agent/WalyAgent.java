@@ -59,7 +59,8 @@ public final class WalyAgent {
         AgentConfig config;
         try {
             config = AgentConfig.resolve(args, System.getProperties(), System.getenv());
-            AgentConfig.checkWritable(config.logDir());
+            java.io.File dir = config.logDirectory();
+            if (dir != null) AgentConfig.checkWritable(dir);
         } catch (IllegalArgumentException e) {   // a bad setting, named by the message
             return refuse(e.getMessage(), args, dynamic);
         } catch (RuntimeException | LinkageError e) {

@@ -23,7 +23,12 @@ enum Variant {
     DSPROXY("datasource-proxy"),
     WALY_FSYNC("waly-fsync"),
     WALY_ASYNC("waly-async"),
-    WALY_NONE("waly-none");
+    WALY_NONE("waly-none"),
+    /**
+     * WAL-y in fsync durability with its log on a Kafka topic: one local broker (in this JVM, KRaft), {@code acks=all},
+     * each commit waiting for the broker's acknowledgement. Run only when named in {@code --variants}.
+     */
+    WALY_KAFKA("waly-kafka");
 
     final String label;
 
@@ -32,7 +37,7 @@ enum Variant {
     }
 
     boolean isWaly() {
-        return this == WALY_FSYNC || this == WALY_ASYNC || this == WALY_NONE;
+        return this == WALY_FSYNC || this == WALY_ASYNC || this == WALY_NONE || this == WALY_KAFKA;
     }
 
     /** Where this variant logs: a directory for WAL-y, a file for the loggers, nothing for raw. */
@@ -66,6 +71,8 @@ enum Variant {
                 hc.setDataSource(ProxyDataSourceBuilder.create(pg).name("bench")
                         .listener(Loggers.datasourceProxyListener(logPath(runDir))).build());
             }
+            case WALY_KAFKA -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyDurability=fsync&walyLog="
+                    + java.net.URLEncoder.encode(KafkaBroker.location(), java.nio.charset.StandardCharsets.UTF_8));
             default -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyLogDir=" + logPath(runDir)
                     + "&walyDurability=" + label.substring("waly-".length()));
         }
@@ -74,6 +81,7 @@ enum Variant {
 
     /** Bytes this variant has logged so far. */
     long logBytes(Path runDir) {
+        if (this == WALY_KAFKA) return KafkaBroker.logBytes();
         Path p = logPath(runDir);
         if (p == null) return 0;
         Loggers.flushDatasourceProxy();

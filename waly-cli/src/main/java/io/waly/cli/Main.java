@@ -2,6 +2,7 @@ package io.waly.cli;
 
 import io.waly.cli.command.AttachCommand;
 import io.waly.cli.command.CheckCommand;
+import io.waly.cli.command.CopyCommand;
 import io.waly.cli.command.DemoCommand;
 import io.waly.cli.command.InspectCommand;
 import io.waly.cli.command.ReplayCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
             "through jdbc:waly:postgresql://…",
             ""},
         subcommands = {DemoCommand.class, VerifyCommand.class, InspectCommand.class, StatsCommand.class,
-            ReplayCommand.class, CheckCommand.class, AttachCommand.class, CommandLine.HelpCommand.class},
+            ReplayCommand.class, CheckCommand.class, CopyCommand.class, AttachCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes (every command):%n", exitCodeList = {
             "0:ok",

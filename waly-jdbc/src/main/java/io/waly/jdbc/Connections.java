@@ -28,7 +28,7 @@ public final class Connections {
             log = SharedLog.acquire(config);
         } catch (LogException e) {
             if (!config.failOnLogFailure()) return opener.open();
-            throw new WalySQLException("WAL-y cannot open its log at " + config.logDir().toAbsolutePath() + ": " + e.getMessage(),
+            throw new WalySQLException("WAL-y cannot open its log at " + config.describeLog() + ": " + e.getMessage(),
                     WalyState.LOG_FAILURE, e);
         }
         Connection physical;
@@ -54,7 +54,7 @@ public final class Connections {
         } catch (LogException e) {
             if (!config.failOnLogFailure()) return physical;
             physical.close();
-            throw new WalySQLException("WAL-y cannot open its log at " + config.logDir().toAbsolutePath() + ": " + e.getMessage(),
+            throw new WalySQLException("WAL-y cannot open its log at " + config.describeLog() + ": " + e.getMessage(),
                     WalyState.LOG_FAILURE, e);
         }
         return wrap(physical, config, log);

@@ -96,6 +96,15 @@ public class WalyDataSource implements DataSource {
         setLogDir(dir);
     }
 
+    /** {@code walyLog}: a log not in a directory, {@code kafka://host:9092/topic?…}. */
+    public void setLog(String location) {
+        properties.setProperty(WalyProperty.LOG.getName(), location);
+    }
+
+    public void setWalyLog(String location) {
+        setLog(location);
+    }
+
     public void setDurability(String durability) {
         properties.setProperty(WalyProperty.DURABILITY.getName(), durability);
     }

@@ -21,7 +21,13 @@ import java.util.TreeMap;
  * <p>Transactions are buffered until their outcome is known; the head of the commit queue is released (applied or
  * dropped) as soon as its outcome is read, so that a transaction waiting on its outcome holds back only the ones
  * that committed after it. Rolled-back transactions, and transactions that never reached COMMIT, are dropped. An
- * OPENED record (a new writer) means the previous writer is gone: its transactions without COMMIT are dropped.
+ * OPENED or CLOSED record ends its writer's stream: that writer's transactions without COMMIT are dropped. A directory
+ * is one stream; a log that several writers append to at once (a Kafka topic, FORMAT.md §11) has one per writer, and
+ * one writer's OPENED says nothing of another's open transactions.
+ *
+ * <p>Connection numbers are a writer's own, so in a log of several streams they are told apart by stream: a
+ * {@link Transaction#connection()} is then a number this reader gives each (stream, connection) in the order it meets
+ * them, the same for all of one source connection's transactions.
  */
 public final class TransactionReader implements AutoCloseable {
 
@@ -30,6 +36,9 @@ public final class TransactionReader implements AutoCloseable {
     private final Map<Long, Pending> open = new HashMap<>();
     private final ArrayDeque<Pending> commitQueue = new ArrayDeque<>();
     private final Map<Integer, Map<String, String>> sessions = new HashMap<>();
+    /** (stream, connection) → the connection number transactions carry, for streams other than 0. */
+    private final Map<StreamConnection, Integer> connections = new HashMap<>();
+    private record StreamConnection(long stream, int connection) {}
     private final TreeMap<Long, Integer> unfinishedBegins = new TreeMap<>();  // begin seq -> count
     private long skipThroughCommitSeq;
     private long toSeq = Long.MAX_VALUE;
@@ -46,6 +55,8 @@ public final class TransactionReader implements AutoCloseable {
 
     private static final class Pending {
         final long txId;
+        final long stream;
+        final int connection;
         final Payloads.Begin begin;
         final List<Transaction.Step> steps = new ArrayList<>();
         final Map<Long, Integer> statementIndex = new HashMap<>();
@@ -57,8 +68,10 @@ public final class TransactionReader implements AutoCloseable {
         List<Payloads.Effect> sequenceStates = List.of();
         boolean sequencesOnly;
 
-        Pending(long txId, Payloads.Begin begin) {
+        Pending(long txId, long stream, int connection, Payloads.Begin begin) {
             this.txId = txId;
+            this.stream = stream;
+            this.connection = connection;
             this.begin = begin;
             this.dbTxid = begin.dbTxid();
         }
@@ -153,12 +166,12 @@ public final class TransactionReader implements AutoCloseable {
         switch (r.kind()) {
             case SESSION -> {
                 Payloads.Session s = Payloads.Session.decode(r.payload());
-                sessions.put(s.connection(), Map.copyOf(s.settings()));
+                sessions.put(connection(r.stream(), s.connection()), Map.copyOf(s.settings()));
             }
-            case OPENED -> {
-                // a new writer: everything the previous one left open without COMMIT can never commit
+            case OPENED, CLOSED -> {
+                // the stream's writer came or went: what it left open without COMMIT can never commit
                 open.values().removeIf(p -> {
-                    if (p.commitSeq < 0) {
+                    if (p.stream == r.stream() && p.commitSeq < 0) {
                         counts.neverCommitted++;
                         unfinished(p.txId, -1);
                         return true;
@@ -167,14 +180,15 @@ public final class TransactionReader implements AutoCloseable {
                 });
             }
             case BEGIN -> {
-                open.put(r.txId(), new Pending(r.txId(), Payloads.Begin.decode(r.payload())));
+                Payloads.Begin b = Payloads.Begin.decode(r.payload());
+                open.put(r.txId(), new Pending(r.txId(), r.stream(), connection(r.stream(), b.connection()), b));
                 unfinished(r.txId(), +1);
             }
             case STATEMENT -> {
                 Pending p = open.get(r.txId());
                 if (p == null) return;
                 counts.statements++;
-                p.statementIndex.put(r.seq(), p.steps.size());
+                p.statementIndex.put(r.streamSeq(), p.steps.size());   // what an OUTCOME's stmt names
                 p.steps.add(new Transaction.StatementStep(r.seq(), decoder.decode(r.payload()), null));
             }
             case OUTCOME -> {
@@ -211,7 +225,8 @@ public final class TransactionReader implements AutoCloseable {
                 p.outcome = r.kind() == RecordKind.COMMITTED;
                 p.recovered = "recovered".equals(end.reason());
                 p.sequenceStates = end.sequences();
-                if (!p.outcome && !p.sequenceStates.isEmpty()) {
+                boolean pastLimit = reachedLimit || r.seq() > toSeq || r.timestampMicros() > toMicros;
+                if (!p.outcome && !p.sequenceStates.isEmpty() && (p.commitSeq >= 0 || !pastLimit)) {
                     // rolled back, but what it drew from its sequences stays drawn: handed on for that alone, in the
                     // place of its end record (of its COMMIT, when it reached one)
                     p.steps.clear();
@@ -228,7 +243,7 @@ public final class TransactionReader implements AutoCloseable {
                     counts.rolledBack++;
                 }
             }
-            default -> { /* OPENED/CLOSED info, unknown kinds: nothing to apply */ }
+            default -> { /* unknown kinds: nothing to apply */ }
         }
     }
 
@@ -238,7 +253,7 @@ public final class TransactionReader implements AutoCloseable {
             Pending head = commitQueue.peek();
             if (head.outcome == null) {
                 if (!atEnd) return null;
-                InDoubtResolver.Decision d = resolver.resolve(head.txId, head.dbTxid, head.begin.connection());
+                InDoubtResolver.Decision d = resolver.resolve(head.txId, head.dbTxid, head.connection);
                 if (d == InDoubtResolver.Decision.UNKNOWN) throw new InDoubtException(head.txId, head.commitSeq, head.dbTxid);
                 head.outcome = d == InDoubtResolver.Decision.COMMITTED;
                 head.recovered = true;
@@ -252,11 +267,17 @@ public final class TransactionReader implements AutoCloseable {
             if (!head.sequencesOnly) counts.committed++;
             if (head.commitSeq <= skipThroughCommitSeq) continue;
             long restart = unfinishedBegins.isEmpty() ? reader.nextSeq() : unfinishedBegins.firstKey();
-            return new Transaction(head.txId, head.commitSeq, micros(head.commitMicros), head.begin.connection(), head.dbTxid,
-                    head.begin.autocommit(), List.copyOf(head.steps), sessions.getOrDefault(head.begin.connection(), Map.of()),
+            return new Transaction(head.txId, head.commitSeq, micros(head.commitMicros), head.connection, head.dbTxid,
+                    head.begin.autocommit(), List.copyOf(head.steps), sessions.getOrDefault(head.connection, Map.of()),
                     head.recovered, restart, List.copyOf(head.sequenceStates));
         }
         return null;
+    }
+
+    /** The connection number of a stream's connection: its own in a directory (stream 0), the reader's otherwise. */
+    private int connection(long stream, int connection) {
+        if (stream == 0) return connection;
+        return connections.computeIfAbsent(new StreamConnection(stream, connection), k -> connections.size() + 1);
     }
 
     private void unfinished(long beginSeq, int delta) {
@@ -270,7 +291,7 @@ public final class TransactionReader implements AutoCloseable {
             while ((rec = r.next()) != null && rec.seq() < restartSeq) {
                 if (rec.kind() == RecordKind.SESSION) {
                     Payloads.Session s = Payloads.Session.decode(rec.payload());
-                    sessions.put(s.connection(), Map.copyOf(s.settings()));
+                    sessions.put(connection(rec.stream(), s.connection()), Map.copyOf(s.settings()));
                 }
             }
         }

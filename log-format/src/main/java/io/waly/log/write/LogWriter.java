@@ -181,7 +181,7 @@ public final class LogWriter implements io.waly.log.LogSink, AutoCloseable {
             currentLogId = uuidBytes(UUID.randomUUID());
             lastSeq = 0;
             lastTimestamp = 0;
-            openNewSegment(1, new byte[HASH_LENGTH]);
+            openNewSegment(1, new byte[HASH_LENGTH], config.startMicros() > 0 ? config.startMicros() : nowMicros());
             return new Recovery(0, 1, null, 0, 0, null, removedEmpty);
         }
         Path last = segments.get(segments.size() - 1);
@@ -286,19 +286,27 @@ public final class LogWriter implements io.waly.log.LogSink, AutoCloseable {
      */
     @Override
     public long append(RecordKind kind, long txId, byte[] payload) {
+        return append(kind, txId, payload, nowMicros());
+    }
+
+    /**
+     * Appends a record written at {@code timestampMicros} (never before the previous record's time, which it then
+     * takes): for copying a log from elsewhere with its records' own times.
+     */
+    public long append(RecordKind kind, long txId, byte[] payload, long timestampMicros) {
         if (payload.length > MAX_PAYLOAD) throw new LogException("record payload of " + payload.length + " bytes is too large");
         appendLock.lock();
         try {
             checkUsable();
             int total = RECORD_OVERHEAD + payload.length;
             // A segment holds at least one record, so a record larger than the segment size gets one of its own.
-            if (segmentBytes > SEGMENT_HEADER_LENGTH && segmentBytes + total > config.segmentBytes()) roll();
+            if (segmentBytes > SEGMENT_HEADER_LENGTH && segmentBytes + total > config.segmentBytes()) roll(timestampMicros);
             if (buffer.remaining() < total) {
                 writeBuffer();
                 if (buffer.capacity() < total) buffer = ByteBuffer.allocate(total);
             }
             long seq = lastSeq + 1;
-            long ts = Math.max(nowMicros(), lastTimestamp);
+            long ts = Math.max(timestampMicros, lastTimestamp);
             ByteBuffer b = buffer;
             int p = b.position();
             b.putInt(p + LENGTH_OFFSET, payload.length);
@@ -447,7 +455,7 @@ public final class LogWriter implements io.waly.log.LogSink, AutoCloseable {
     }
 
     /** Closes the current segment (forced, so that a later fsync of the new one covers it) and starts the next. */
-    private void roll() throws IOException {
+    private void roll(long timestampMicros) throws IOException {
         writeBuffer();
         segment.truncate(segmentBytes);   // a closed segment ends with its last record, without preallocated zeros
         segment.force();
@@ -455,13 +463,13 @@ public final class LogWriter implements io.waly.log.LogSink, AutoCloseable {
         // not here. In NONE mode nothing forces, so nothing can race and nothing would drain the list: close now.
         if (config.durability() == Durability.NONE) closeQuietly(segment);
         else retired.add(segment);
-        openNewSegment(lastSeq + 1, lastHash.clone());
+        openNewSegment(lastSeq + 1, lastHash.clone(), timestampMicros);
     }
 
-    private void openNewSegment(long firstSeq, byte[] prevHash) throws IOException {
+    private void openNewSegment(long firstSeq, byte[] prevHash, long nowMicros) throws IOException {
         Path file = dir.resolve(segmentName(firstSeq));
         // Timestamps never decrease along the log, headers included: fromTime relies on it.
-        long created = Math.max(nowMicros(), lastTimestamp);
+        long created = Math.max(nowMicros, lastTimestamp);
         byte[] header = new SegmentHeader(FORMAT_VERSION, currentLogId, firstSeq, created, prevHash).encode();
         LogStorage.SegmentFile f = storage.open(file);
         try {

@@ -30,9 +30,11 @@ public final class AgentConfig {
     public static final String CONFIG = "walyConfig";
     public static final String ON_ERROR = "walyAgentOnError";
     private static final String LOG_DIR = "walyLogDir";
+    private static final String LOG = "walyLog";
     /** waly-jdbc's settings, in {@code WalyProperty}'s order: the name, the default, then the values allowed if few. */
     static final String[][] DRIVER = {
             {LOG_DIR, "./waly-log"},
+            {LOG, ""},
             {"walyDurability", "fsync", "fsync", "async", "none"},
             {"walyFlushMillis", "200"},
             {"walyOnLogFailure", "fail", "fail", "continue"},
@@ -62,6 +64,20 @@ public final class AgentConfig {
 
     public File logDir() {
         return new File(driver.getProperty(LOG_DIR));
+    }
+
+    /**
+     * The directory the log is written to, checked at start; null when {@code walyLog} names a log elsewhere
+     * ({@code kafka://…}), which the first connection reaches (and {@code walyOnLogFailure} judges). As
+     * {@code WalyConfig.from}: a {@code walyLog} that is a path or {@code file://} is the directory.
+     */
+    public File logDirectory() {
+        String log = driver.getProperty(LOG).trim();
+        if (log.isEmpty()) return logDir();
+        int scheme = log.indexOf("://");
+        if (scheme < 0) return new File(log);
+        if (log.regionMatches(true, 0, "file://", 0, 7)) return new File(java.net.URI.create(log));
+        return null;
     }
 
     /**

@@ -43,7 +43,10 @@ import picocli.CommandLine.Option;
             "2:usage or environment error: no log, source or scratch unreachable, scratch not empty"})
 public final class CheckCommand extends WalyCommand {
 
-    @Option(names = "--log", required = true, paramLabel = "DIR", description = "The log directory.")
+    @Option(names = "--log", required = true, paramLabel = LogOptions.LABEL, description = LogOptions.DESCRIPTION)
+    String location;
+
+    /** The directory {@code --log} names; null for a log a provider serves. */
     Path log;
 
     @Option(names = "--source", required = true, paramLabel = "URL",
@@ -66,7 +69,8 @@ public final class CheckCommand extends WalyCommand {
 
     @Override
     protected int execute() throws Exception {
-        LogOptions.requireLog(log);
+        io.waly.log.LogSource logSource = LogOptions.source(location);
+        log = LogOptions.isDirectory(location) ? LogOptions.directory(location) : null;
         if (!source.startsWith("jdbc:postgresql:")) {
             throw CliException.usage("--source must be a jdbc:postgresql://… URL, but was: " + Redactor.url(source));
         }
@@ -89,12 +93,27 @@ public final class CheckCommand extends WalyCommand {
             c.isValid(5);
         }
 
-        LogVerifier.Result verified = LogVerifier.verify(log);
-        if (!verified.ok()) {
-            return fail(ExitCode.CHECK_FAILED, "the log is damaged, so it is no backup: " + verified.problem() + " (sequence "
-                    + verified.problemSeq() + "; run waly verify for details)", Json.map("problemSeq", verified.problemSeq()));
+        boolean intact;
+        String problem;
+        long problemSeq;
+        long logEnd;
+        if (log != null) {
+            LogVerifier.Result verified = LogVerifier.verify(log);
+            intact = verified.ok();
+            problem = verified.problem();
+            problemSeq = verified.problemSeq();
+            logEnd = verified.lastSeq();
+        } else {
+            io.waly.log.LogSource.Verification verified = logSource.verify(null);
+            intact = verified.ok();
+            problem = verified.problem();
+            problemSeq = verified.problemSeq();
+            logEnd = verified.lastSeq();
         }
-        long logEnd = verified.lastSeq();
+        if (!intact) {
+            return fail(ExitCode.CHECK_FAILED, "the log is damaged, so it is no backup: " + problem + " (sequence "
+                    + problemSeq + "; run waly verify for details)", Json.map("problemSeq", problemSeq));
+        }
 
         PostgresServer server = null;
         try {
@@ -107,8 +126,8 @@ public final class CheckCommand extends WalyCommand {
             }
             ReplaySummary replayed;
             try (TxidStatus sourceDb = TxidStatus.of(source, sourceUser, sourcePw)) {
-                replayed = Replayer.replay(log, ReplayOptions.builder().inDoubt(policy).inDoubtSource(sourceDb).build(),
-                        new PostgresTarget(scratchUrl));
+                replayed = new Replayer(logSource, ReplayOptions.builder().inDoubt(policy).inDoubtSource(sourceDb).build())
+                        .run(new PostgresTarget(scratchUrl));
             } catch (ReplayException e) {
                 return fail(e.kind() == ReplayException.Kind.REFUSED ? ExitCode.USAGE : ExitCode.CHECK_FAILED,
                         "the replay into the scratch database stopped: " + e.getMessage(), Json.map("seq", e.seq()));
@@ -121,7 +140,7 @@ public final class CheckCommand extends WalyCommand {
             try (Connection c = DriverManager.getConnection(scratchUrl)) {
                 rep = TableChecksums.of(c);
             }
-            long logEndAfter = LogEnd.lastSeq(log);
+            long logEndAfter = log != null ? LogEnd.lastSeq(log) : logSource.lastSeq();
             boolean quiescent = logEndAfter == logEnd;
             List<String> differ = TableChecksums.differences(src, rep);
             return report(replayed, logEnd, logEndAfter, quiescent, src, rep, differ);

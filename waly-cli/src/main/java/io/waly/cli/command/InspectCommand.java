@@ -41,7 +41,10 @@ import picocli.CommandLine.Option;
             "2:usage or environment error"})
 public final class InspectCommand extends WalyCommand {
 
-    @Option(names = "--log", required = true, paramLabel = "DIR", description = "The log directory.")
+    @Option(names = "--log", required = true, paramLabel = LogOptions.LABEL, description = LogOptions.DESCRIPTION)
+    String location;
+
+    /** The directory {@code --log} names; null for a log a provider serves. */
     Path log;
 
     @Option(names = "--from-seq", paramLabel = "N", description = "Start at sequence N.")
@@ -75,7 +78,7 @@ public final class InspectCommand extends WalyCommand {
 
     @Override
     protected int execute() {
-        LogOptions.requireLog(log);
+        io.waly.log.LogSource logSource = LogOptions.source(location);
         String fmt = json ? "json" : format.toLowerCase(Locale.ROOT);
         if (!List.of("text", "yaml", "json").contains(fmt)) throw CliException.usage("--format must be text, yaml or json, but was: " + format);
         List<RecordKind> wantKinds = new ArrayList<>();
@@ -92,7 +95,7 @@ public final class InspectCommand extends WalyCommand {
         RecordView views = new RecordView();
         long shown = 0;
         // from a transaction's BEGIN on, or from a sequence: a seek; from a time: a seek by segment creation time
-        try (LogReader reader = LogReader.open(log)) {
+        try (io.waly.log.RecordReader reader = logSource.open()) {
             if (start > 0) reader.fromSeq(start);
             else if (since != null) reader.fromTime(since);
             if (fmt.equals("text")) {
@@ -115,7 +118,9 @@ public final class InspectCommand extends WalyCommand {
                 if (limit > 0 && shown >= limit) break;
                 if (tx > 0 && r.kind().endsTransaction()) break;
             }
-            if (reader.tornTail() != null) err().println("waly inspect: the log ends inside a record: " + reader.tornTail());
+            if (reader instanceof LogReader files && files.tornTail() != null) {
+                err().println("waly inspect: the log ends inside a record: " + files.tornTail());
+            }
         }
         out.flush();
         if (shown == 0) err().println("waly inspect: no records matched");

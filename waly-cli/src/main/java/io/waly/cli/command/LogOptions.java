@@ -8,9 +8,46 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Checks shared by the commands that read a log directory. */
+/**
+ * Checks shared by the commands that read a log: {@code --log} names a directory, or a log a provider serves
+ * ({@code kafka://host:9092/topic?…}, FORMAT.md §11).
+ */
 final class LogOptions {
     private LogOptions() {}
+
+    /** The label of every {@code --log} option. */
+    static final String LABEL = "DIR|URL";
+    static final String DESCRIPTION = "The log: a directory, or kafka://host:9092,…/topic?client.setting=… (URL-encoded values).";
+
+    /** True when {@code --log} names a directory. */
+    static boolean isDirectory(String log) {
+        if (log == null) throw CliException.usage("--log DIR|URL is required");
+        return io.waly.log.LogProviders.isDirectory(log);
+    }
+
+    /** The directory {@code --log} names (it must be one). */
+    static Path directory(String log) {
+        return io.waly.log.LogProviders.directory(log);
+    }
+
+    /** The log {@code --log} names, checked to be there: a directory with segments, or a provider's log (reached lazily). */
+    static io.waly.log.LogSource source(String log) {
+        if (isDirectory(log)) {
+            Path dir = directory(log);
+            requireLog(dir);
+            return io.waly.log.LogSource.directory(dir);
+        }
+        try {
+            return io.waly.log.LogProviders.provider(log).source(log);
+        } catch (IllegalArgumentException | io.waly.log.LogException e) {
+            throw CliException.usage(e.getMessage());
+        }
+    }
+
+    /** What messages and JSON show for {@code --log}: a directory's absolute path, or the location with secrets masked. */
+    static String describe(String log) {
+        return isDirectory(log) ? directory(log).toAbsolutePath().toString() : io.waly.log.LogProviders.mask(log);
+    }
 
     /** The directory must exist and hold segments; otherwise a usage error (exit 2) that says what was found. */
     static List<Path> requireLog(Path dir) {

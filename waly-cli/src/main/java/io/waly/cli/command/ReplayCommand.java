@@ -55,7 +55,10 @@ import picocli.CommandLine.Option;
             "2:usage or environment error: no log, target unreachable, target not empty without a cursor"})
 public final class ReplayCommand extends WalyCommand {
 
-    @Option(names = "--log", required = true, paramLabel = "DIR", description = "The log directory.")
+    @Option(names = "--log", required = true, paramLabel = LogOptions.LABEL, description = LogOptions.DESCRIPTION)
+    String location;
+
+    /** The directory {@code --log} names; null for a log a provider serves. */
     Path log;
 
     @Option(names = "--target", paramLabel = "URL",
@@ -130,7 +133,8 @@ public final class ReplayCommand extends WalyCommand {
 
     @Override
     protected int execute() throws Exception {
-        LogOptions.requireLog(log);
+        LogSource logSource = LogOptions.source(location);
+        log = LogOptions.isDirectory(location) ? LogOptions.directory(location) : null;
         ReplayOptions.InDoubtPolicy policy;
         try {
             policy = ReplayOptions.InDoubtPolicy.valueOf(inDoubt.trim().toUpperCase(Locale.ROOT));
@@ -142,7 +146,7 @@ public final class ReplayCommand extends WalyCommand {
             throw CliException.usage("--source must be a jdbc:postgresql://… URL, but was: " + Redactor.url(source));
         }
         ReplayProgress progress = !json && ReplayProgress.wanted()
-                ? new ReplayProgress(err(), LogEnd.lastSeq(log), toSeq, follow) : null;
+                ? new ReplayProgress(err(), log != null ? LogEnd.lastSeq(log) : logSource.lastSeq(), toSeq, follow) : null;
         long[] applied = {0};
         ReplayListener listener = new ReplayListener() {
             @Override
@@ -171,7 +175,7 @@ public final class ReplayCommand extends WalyCommand {
         }
         try (TxidStatus sourceDb = source == null ? null : TxidStatus.of(source, sourceUser, Targets.password(sourcePassword))) {
             if (sourceDb != null) options.inDoubtSource(sourceDb);
-            Replayer replayer = new Replayer(LogSource.directory(log), options.build());
+            Replayer replayer = new Replayer(logSource, options.build());
             running = replayer;
             if (stopRequested) replayer.stop();
             try (StopOnSignal signal = new StopOnSignal(this::stop)) {

@@ -41,19 +41,26 @@ import picocli.CommandLine.Option;
             "2:usage or environment error"})
 public final class StatsCommand extends WalyCommand {
 
-    @Option(names = "--log", required = true, paramLabel = "DIR", description = "The log directory.")
+    @Option(names = "--log", required = true, paramLabel = LogOptions.LABEL, description = LogOptions.DESCRIPTION)
+    String location;
+
+    /** The directory {@code --log} names; null for a log a provider serves. */
     Path log;
 
     @Override
     protected int execute() {
-        List<Path> segments = LogOptions.requireLog(log);
-        long bytes = LogOptions.bytes(segments);
+        io.waly.log.LogSource logSource = LogOptions.source(location);
+        log = LogOptions.isDirectory(location) ? LogOptions.directory(location) : null;
+        List<Path> segments = log != null ? LogOptions.requireLog(log) : List.of();
+        long bytes = log != null ? LogOptions.bytes(segments) : 0;
+        long logBytes = 0;
 
         Map<RecordKind, Long> kinds = new EnumMap<>(RecordKind.class);
         long records = 0, firstSeq = 0, lastSeq = 0, firstMicros = 0, lastMicros = 0, failedStatements = 0, begins = 0;
-        try (LogReader r = LogReader.open(log)) {
+        try (io.waly.log.RecordReader r = logSource.open()) {
             LogRecord rec;
             while ((rec = r.next()) != null) {
+                logBytes += rec.size();
                 if (records++ == 0) {
                     firstSeq = rec.seq();
                     firstMicros = rec.timestampMicros();
@@ -76,7 +83,8 @@ public final class StatsCommand extends WalyCommand {
         Map<String, Long> commands = new TreeMap<>();
         long committedStatements = 0;
         TransactionReader.Counts counts;
-        try (TransactionReader txs = TransactionReader.open(io.waly.log.LogSource.directory(log), 1, 0, counting)) {
+        if (log == null) bytes = logBytes;   // a topic: the records' own bytes
+        try (TransactionReader txs = TransactionReader.open(logSource, 1, 0, counting)) {
             Transaction tx;
             while ((tx = txs.next()) != null) {
                 for (Transaction.Step step : tx.steps()) {
@@ -105,7 +113,7 @@ public final class StatsCommand extends WalyCommand {
         tables.forEach((t, a) -> tableMap.put(t, Json.map("statements", a[0], "rows", a[1])));
         Duration span = Duration.ofNanos((lastMicros - firstMicros) * 1000);
         if (json) {
-            Json.print(out(), Json.map("log", log.toAbsolutePath().toString(), "segments", segments.size(), "bytes", bytes,
+            Json.print(out(), Json.map("log", LogOptions.describe(location), "segments", segments.size(), "bytes", bytes,
                     "records", records, "firstSeq", firstSeq, "lastSeq", lastSeq,
                     "firstTime", records == 0 ? null : Times.format(Times.ofMicros(firstMicros)),
                     "lastTime", records == 0 ? null : Times.format(Times.ofMicros(lastMicros)),
@@ -117,7 +125,7 @@ public final class StatsCommand extends WalyCommand {
             return ExitCode.OK;
         }
         PrintWriter o = out();
-        o.printf(Locale.ROOT, "log           %s: %d segment%s, %s%n", log.toAbsolutePath(), segments.size(),
+        o.printf(Locale.ROOT, "log           %s: %d segment%s, %s%n", LogOptions.describe(location), segments.size(),
                 segments.size() == 1 ? "" : "s", Numbers.bytes(bytes));
         o.printf(Locale.ROOT, "records       %s (sequences %d–%d)%n", Numbers.count(records), firstSeq, lastSeq);
         if (records > 0) {

@@ -31,7 +31,10 @@ import picocli.CommandLine.Option;
             "2:usage or environment error (no log at DIR)"})
 public final class VerifyCommand extends WalyCommand {
 
-    @Option(names = "--log", required = true, paramLabel = "DIR", description = "The log directory.")
+    @Option(names = "--log", required = true, paramLabel = LogOptions.LABEL, description = LogOptions.DESCRIPTION)
+    String location;
+
+    /** The directory {@code --log} names; null for a log a provider serves. */
     Path log;
 
     @Option(names = "--expect-head", paramLabel = "SEQ:HASH",
@@ -40,6 +43,8 @@ public final class VerifyCommand extends WalyCommand {
 
     @Override
     protected int execute() {
+        if (!LogOptions.isDirectory(location)) return verifyProvided();
+        log = LogOptions.directory(location);
         List<Path> segments = LogOptions.requireLog(log);
         long bytes = LogOptions.bytes(segments);
         LogVerifier.Result r = LogVerifier.verify(log);
@@ -64,7 +69,7 @@ public final class VerifyCommand extends WalyCommand {
         boolean ok = problem == null;
         String head = r.lastSeq() + ":" + r.headHash();
         if (json) {
-            Map<String, Object> doc = Json.map("ok", ok, "log", log.toAbsolutePath().toString(), "records", r.records(),
+            Map<String, Object> doc = Json.map("ok", ok, "log", LogOptions.describe(location), "records", r.records(),
                     "segments", r.segments(), "bytes", bytes, "firstSeq", r.records() > 0 ? 1 : 0, "lastSeq", r.lastSeq(),
                     "head", r.headHash() == null ? null : head, "cleanlyClosed", r.cleanlyClosed());
             if (!ok) {
@@ -85,6 +90,40 @@ public final class VerifyCommand extends WalyCommand {
                     problemSeq > 1 ? " (sequences 1–" + (problemSeq - 1) + ")" : "");
         }
         return ok ? ExitCode.OK : ExitCode.CHECK_FAILED;
+    }
+
+    /**
+     * A log a provider serves (a Kafka topic, FORMAT.md §11): every stream's records and chain, and the topic's own
+     * chain, whose head {@code POSITION:HASH} plays the directory head's part for {@code --expect-head}.
+     */
+    private int verifyProvided() {
+        io.waly.log.LogSource source = LogOptions.source(location);
+        io.waly.log.LogSource.Verification r;
+        try {
+            r = source.verify(expectHead);
+        } catch (IllegalArgumentException e) {
+            throw io.waly.cli.CliException.usage(e.getMessage());
+        }
+        if (json) {
+            Map<String, Object> doc = Json.map("ok", r.ok(), "log", LogOptions.describe(location), "records", r.records(),
+                    "firstSeq", r.records() > 0 ? 1 : 0, "lastSeq", r.lastSeq(), "head", r.head());
+            doc.putAll(r.details());
+            if (!r.ok()) {
+                doc.put("problem", r.problem());
+                doc.put("problemSeq", r.problemSeq());
+            }
+            Json.print(out(), doc);
+        } else if (r.ok()) {
+            Object streams = r.details().get("streams");
+            Object closed = r.details().get("closedStreams");
+            out().printf(Locale.ROOT, "ok: %s records, positions 1–%d, %s stream%s (%s closed); every stream's hash chain intact; head %s%n",
+                    Numbers.count(r.records()), r.lastSeq(), streams, Integer.valueOf(1).equals(streams) ? "" : "s", closed, r.head());
+        } else {
+            out().printf(Locale.ROOT, "FAILED at position %d: %s%n", r.problemSeq(), r.problem());
+            out().printf(Locale.ROOT, "%s records before it are intact%s%n", Numbers.count(Math.max(0, r.problemSeq() - 1)),
+                    r.problemSeq() > 1 ? " (positions 1–" + (r.problemSeq() - 1) + ")" : "");
+        }
+        return r.ok() ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }
 
     private long anchorSeq;

@@ -53,6 +53,12 @@ public final class ConnectionCapture {
     private long txId;          // 0: no transaction in the log
     private long dbTxid = -1;
     private boolean sqlTransaction;   // BEGIN sent as SQL while the application is in autocommit
+    /**
+     * The log refused a write of the application's open transaction (walyOnLogFailure=fail): what the transaction did
+     * before is in the database but its records may not all be in the log, so it must not commit — even once the log
+     * takes writes again (a log on Kafka resumes by itself). Its commit rolls it back and says so.
+     */
+    private boolean lostRecords;
     private PreparedStatement txidQuery;
     private final boolean stringsUnspecified;
     /**
@@ -188,6 +194,7 @@ public final class ConnectionCapture {
                 }
             } catch (LogException e) {
                 if (wrap) quietRollback();
+                else if (!nonTx && config.failOnLogFailure()) lostRecords = true;
                 txId = 0;
                 if (config.failOnLogFailure()) throw logFailure(e);
                 return work.run();   // walyOnLogFailure=continue: the log has a gap from here on
@@ -345,6 +352,14 @@ public final class ConnectionCapture {
 
     /** The application commits (API, SQL COMMIT/END, or setAutoCommit(true)): the COMMIT record is durable first. */
     public void commit(Work<?> commitWork) throws SQLException {
+        if (lostRecords) {
+            lostRecords = false;
+            txId = 0;
+            quietRollback();
+            sqlTransaction = chained();
+            throw new WalySQLException("WAL-y could not log every write of this transaction, so it was rolled back instead of "
+                    + "committed (run it again)", WalyState.LOG_FAILURE);
+        }
         try {
             if (txId == 0) commitWork.run();
             else commitInternal(commitWork);
@@ -412,6 +427,7 @@ public final class ConnectionCapture {
 
     /** The application rolls back (API or SQL); logged after the database did it. */
     public void rollback(Work<?> rollbackWork) throws SQLException {
+        lostRecords = false;
         try {
             rollbackWork.run();
         } finally {
@@ -517,7 +533,10 @@ public final class ConnectionCapture {
         try {
             log.append(kind, txId, new Payloads.Savepoint(name).encode());
         } catch (LogException e) {
-            if (config.failOnLogFailure()) throw logFailure(e);
+            if (config.failOnLogFailure()) {
+                lostRecords = true;
+                throw logFailure(e);
+            }
         }
     }
 

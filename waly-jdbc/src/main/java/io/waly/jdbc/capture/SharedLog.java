@@ -3,6 +3,8 @@ package io.waly.jdbc.capture;
 import io.waly.jdbc.config.WalyConfig;
 import io.waly.jdbc.sql.CommandParser;
 import io.waly.jdbc.sql.SqlClassifier;
+import io.waly.log.LogProvider;
+import io.waly.log.LogProviders;
 import io.waly.log.LogRecord;
 import io.waly.log.LogSink;
 import io.waly.log.format.RecordKind;
@@ -27,15 +29,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with it), opened by the first connection and closed when none has used it for a while, so that connections opened
  * and closed at any rate share one writer, and no file handle or flusher thread outlives use for long.
  * Also holds what all connections of the log share: the SQL classifier cache and the connection id counter.
+ *
+ * <p>A log that is not a directory ({@code walyLog=kafka://…}) is reached through its {@link LogProvider}, which shares
+ * its writer per JVM the same way; everything else here is the same for both.
  */
 public final class SharedLog {
 
-    private static final Map<Path, SharedLog> OPEN = new HashMap<>();
+    /** By the directory's real path, or by a provider's location. */
+    private static final Map<Object, SharedLog> OPEN = new HashMap<>();
 
-    private final Path dir;
-    private final LogWriter writer;
+    private final Path dir;           // null for a log a provider serves
+    private final LogWriter writer;   // null for a log a provider serves
+    private final LogSink sink;
     /** One handle on the shared writer per connection using this log (guarded by OPEN). */
-    private final java.util.ArrayDeque<SharedLogs.LogHandle> handles = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<AutoCloseable> handles = new java.util.ArrayDeque<>();
     private final SqlClassifier classifier = new SqlClassifier(new CommandParser());
     private final AtomicInteger nextConnection = new AtomicInteger();
     private final EffectsCatalog effects = new EffectsCatalog();
@@ -61,9 +68,10 @@ public final class SharedLog {
         return gid != null && prepared.containsKey(gid);
     }
 
-    private SharedLog(Path dir, LogWriter writer) {
+    private SharedLog(Path dir, LogWriter writer, LogSink sink) {
         this.dir = dir;
         this.writer = writer;
+        this.sink = sink;
     }
 
     /**
@@ -72,14 +80,16 @@ public final class SharedLog {
      * after the other share it instead of reopening and recovering the log each time.
      */
     public static SharedLog acquire(WalyConfig config) {
+        if (config.log() != null) return acquireProvided(config);
         Path key = canonical(config.logDir());
         synchronized (OPEN) {
             SharedLogs.LogHandle handle = SharedLogs.acquire(config.logConfig());
             try {
                 SharedLog log = OPEN.get(key);
                 if (log == null || log.writer != handle.writer()) {
-                    log = new SharedLog(key, handle.writer());
-                    log.opened(config, handle);
+                    log = new SharedLog(key, handle.writer(), handle.writer());
+                    log.findInDoubt();
+                    log.opened(config, handle::beforeClose);
                     OPEN.put(key, log);
                 }
                 log.handles.add(handle);
@@ -91,34 +101,65 @@ public final class SharedLog {
         }
     }
 
-    /** A new writer: note what a crash left in doubt, record who opened it, and close it with a CLOSED record. */
-    private void opened(WalyConfig config, SharedLogs.LogHandle handle) {
-        findInDoubt();
+    /**
+     * The writer of a log a provider serves (a Kafka topic), shared by every connection of this JVM that names the same
+     * location. Its stream is this process's own, so nothing of it can be in doubt yet: transactions another process
+     * left in doubt are decided by their txid when the log is replayed (FORMAT.md §11).
+     */
+    private static SharedLog acquireProvided(WalyConfig config) {
+        String location = config.log();
+        LogProvider provider = LogProviders.provider(location);
+        synchronized (OPEN) {
+            LogProvider.SinkHandle handle = provider.acquire(location,
+                    new LogProvider.SinkOptions(config.durability(), config.logIdleMillis()));
+            try {
+                SharedLog log = OPEN.get(location);
+                if (log == null || log.sink != handle.sink()) {
+                    log = new SharedLog(null, null, handle.sink());
+                    log.opened(config, handle::beforeClose);
+                    OPEN.put(location, log);
+                }
+                log.handles.add(handle);
+                return log;
+            } catch (RuntimeException e) {
+                handle.close();
+                throw e;
+            }
+        }
+    }
+
+    /** A new writer: record who opened it, and close it with a CLOSED record. */
+    private void opened(WalyConfig config, java.util.function.Consumer<Runnable> beforeClose) {
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("writer", "waly-jdbc");
         facts.put("pid", String.valueOf(ProcessHandle.current().pid()));
         facts.put("host", hostName());
         facts.put("durability", config.durability().name().toLowerCase());
-        facts.put("recovery", writer.recovery().toString());
-        writer.append(RecordKind.OPENED, 0, new Payloads.Info(facts).encode());
-        handle.beforeClose(() -> {
-            if (writer.failed()) return;
-            writer.sync(writer.append(RecordKind.CLOSED, 0, new Payloads.Info(Map.of("writer", "waly-jdbc")).encode()));
+        if (writer != null) facts.put("recovery", writer.recovery().toString());
+        sink.append(RecordKind.OPENED, 0, new Payloads.Info(facts).encode());
+        beforeClose.accept(() -> {
+            if (sink.failed()) return;
+            sink.sync(sink.append(RecordKind.CLOSED, 0, new Payloads.Info(Map.of("writer", "waly-jdbc")).encode()));
         });
     }
 
     /** Releases one use (a connection closed); the writer closes once no connection has used it for its idle time. */
     public void release() {
-        SharedLogs.LogHandle handle;
+        AutoCloseable handle;
         synchronized (OPEN) {
             handle = handles.poll();
         }
-        if (handle != null) handle.close();
+        if (handle == null) return;
+        try {
+            handle.close();
+        } catch (Exception e) {
+            // the handles' close throws nothing checked; a failed close leaves the writer to its idle close
+        }
     }
 
     /** Where this JVM's connections append their records. */
     public LogSink sink() {
-        return writer;
+        return sink;
     }
 
     public SqlClassifier classifier() {

@@ -2,6 +2,7 @@ package io.waly.jdbc.config;
 
 import io.waly.log.Durability;
 import io.waly.log.LogConfig;
+import io.waly.log.LogProviders;
 import io.waly.log.storage.FileLogStorage;
 import io.waly.log.storage.LogStorage;
 import java.nio.file.Path;
@@ -9,7 +10,7 @@ import java.util.Properties;
 
 /** The settings of one connection, resolved and checked once when it opens. */
 public record WalyConfig(Path logDir, Durability durability, long flushMillis, long segmentBytes, boolean failOnLogFailure,
-                         String captureEffects, long logIdleMillis, LogStorage storage) {
+                         String captureEffects, long logIdleMillis, LogStorage storage, String log) {
 
     /** @throws IllegalArgumentException naming the bad setting */
     public static WalyConfig from(Properties props) {
@@ -19,14 +20,42 @@ public record WalyConfig(Path logDir, Durability durability, long flushMillis, l
         if (seg < 4096) throw new IllegalArgumentException("walySegmentBytes must be at least 4096 but was: " + seg);
         long idle = WalyProperty.LOG_IDLE_MILLIS.getLong(props);
         if (idle < 0) throw new IllegalArgumentException("walyLogIdleMillis must not be negative but was: " + idle);
-        return new WalyConfig(Path.of(WalyProperty.LOG_DIR.get(props)), Durability.parse(WalyProperty.DURABILITY.get(props)),
+        String log = WalyProperty.LOG.get(props).trim();
+        Path dir = Path.of(WalyProperty.LOG_DIR.get(props));
+        if (log.isEmpty()) {
+            log = null;
+        } else if (LogProviders.isDirectory(log)) {
+            dir = LogProviders.directory(log);   // walyLog naming a directory is walyLogDir
+            log = null;
+        }
+        return new WalyConfig(dir, Durability.parse(WalyProperty.DURABILITY.get(props)),
                 flush, seg, WalyProperty.ON_LOG_FAILURE.get(props).equals("fail"), WalyProperty.CAPTURE_EFFECTS.get(props),
-                idle, FileLogStorage.INSTANCE);
+                idle, FileLogStorage.INSTANCE, log);
+    }
+
+    /**
+     * The log's location when a provider serves it ({@code kafka://…}, holding secrets: never shown), or null when the
+     * log is the directory {@link #logDir()}.
+     */
+    @Override
+    public String log() {
+        return log;
+    }
+
+    /** Where the log is, as messages may show it: the directory, or the location with its secrets masked. */
+    public String describeLog() {
+        return log != null ? LogProviders.mask(log) : logDir.toAbsolutePath().toString();
+    }
+
+    /** A record's string would show the location's secrets. */
+    @Override
+    public String toString() {
+        return "WalyConfig[log=" + describeLog() + ", durability=" + durability + "]";
     }
 
     /** The same settings over another storage: the seam tests use to inject disk faults. Driver-internal. */
     public WalyConfig withStorage(LogStorage s) {
-        return new WalyConfig(logDir, durability, flushMillis, segmentBytes, failOnLogFailure, captureEffects, logIdleMillis, s);
+        return new WalyConfig(logDir, durability, flushMillis, segmentBytes, failOnLogFailure, captureEffects, logIdleMillis, s, log);
     }
 
     public LogConfig logConfig() {

@@ -1,0 +1,258 @@
+package io.waly.compat.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.waly.cli.Main;
+import io.waly.jdbc.replay.TableChecksums;
+import io.waly.log.LogProviders;
+import io.waly.log.LogRecord;
+import io.waly.log.LogSource;
+import io.waly.log.RecordReader;
+import io.waly.log.format.RecordKind;
+import io.waly.testing.EmbeddedPostgresServer;
+import io.waly.testing.kafka.KafkaCluster;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Many application instances, one ordered history (issue 21), against a real three-node Kafka cluster in this JVM and
+ * the shared embedded PostgreSQL: three instance processes write conflicting transfers through WAL-y into one database
+ * and one topic; one is SIGKILLed mid-run and a Kafka node is restarted meanwhile. The topic must verify, and its
+ * replay into an empty database must equal the source table by table. {@code -Pwaly.compat.soak} runs it longer.
+ */
+class KafkaInstancesTest {
+
+    static final boolean SOAK = Boolean.getBoolean("waly.compat.soak");
+    static KafkaCluster kafka;
+    static EmbeddedPostgresServer pg;
+
+    @BeforeAll
+    static void start() {
+        kafka = KafkaCluster.start(3);
+        pg = EmbeddedPostgresServer.shared();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (kafka != null) kafka.close();
+    }
+
+    static String walyUrl(String pgUrl) {
+        return pgUrl.replace("jdbc:postgresql:", "jdbc:waly:postgresql:");
+    }
+
+    static Properties waly(String log) {
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("walyLog", log);
+        return p;
+    }
+
+    @Test
+    void threeInstancesOneKilledABrokerRestartedReplayEqualsTheSource(@TempDir Path tmp) throws Exception {
+        String src = pg.newDatabase("kafka_src");
+        String log = "kafka://" + kafka.bootstrapServers() + "/shop-history";
+        // the schema and the opening balances go through WAL-y too: the replay starts from an empty database
+        try (Connection c = DriverManager.getConnection(walyUrl(src), waly(log)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE account (id int PRIMARY KEY, balance int NOT NULL)");
+            s.execute("CREATE TABLE ledger (id bigserial PRIMARY KEY, instance int, thread int, n int, amount int, "
+                    + "at timestamptz NOT NULL DEFAULT now())");
+            s.execute("INSERT INTO account SELECT g, 1000 FROM generate_series(0, " + (InstanceApp.ACCOUNTS - 1) + ") g");
+        }
+        long runMillis = SOAK ? 90_000 : 9_000;
+        List<Process> instances = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            instances.add(child(tmp.resolve("instance-" + i + ".err"), InstanceApp.class, walyUrl(src), log, String.valueOf(i),
+                    String.valueOf(runMillis)));
+        }
+        for (Process p : instances) assertThat(awaitReady(p)).as("instance started").isEqualTo("ready");
+        Thread.sleep(runMillis / 4);
+        instances.get(1).destroyForcibly().waitFor();          // SIGKILL, mid-transaction or mid-commit
+        kafka.restart(SOAK ? 0 : 2);                           // a broker restarts under the two left
+        if (SOAK) {
+            Thread.sleep(runMillis / 4);
+            kafka.restart(1);
+        }
+        for (int i : new int[] {0, 2}) {
+            Process p = instances.get(i);
+            assertThat(p.waitFor(runMillis + 60_000, TimeUnit.MILLISECONDS)).isTrue();
+            assertThat(p.exitValue()).as(Files.readString(tmp.resolve("instance-" + (i + 1) + ".err"))).isZero();
+        }
+
+        // the history verifies: every stream gap-free and chained, the killed instance's stream without CLOSED
+        String[] verify = cli("verify", "--log", log, "--json");
+        assertThat(verify[0]).as(verify[1]).contains("\"ok\" : true");
+        LogSource source = LogProviders.source(log);
+        LogSource.Verification v = source.verify(null);
+        assertThat(v.ok()).isTrue();
+        assertThat((Integer) v.details().get("streams")).isGreaterThanOrEqualTo(4);   // the schema's, and one per instance
+        assertThat((Long) v.details().get("closedStreams")).isEqualTo((long) (Integer) v.details().get("streams") - 1);
+
+        // its replay into an empty database equals the source, table by table (the killed instance's transaction in
+        // doubt, if any, decided by the source's txid_status)
+        String dst = pg.newDatabase("kafka_dst");
+        String[] replay = cli("replay", "--log", log, "--target", dst,
+                "--source", src);
+        assertThat(replay[2]).as(replay[1]).isEqualTo("0");
+        Map<String, String> source1 = checksums(src);
+        assertThat(checksums(dst)).isEqualTo(source1);
+        try (Connection c = DriverManager.getConnection(src, "postgres", null); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT sum(balance), (SELECT count(DISTINCT instance) FROM ledger) FROM account")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(1000L * InstanceApp.ACCOUNTS);
+            assertThat(rs.getInt(2)).isEqualTo(3);
+        }
+
+        // the order of conflicting transactions: every account's balance after each transfer, as the log applies them,
+        // is what the replay reproduced; and transactions of all three instances interleave in the one history
+        Set<Long> streams = new HashSet<>();
+        try (RecordReader r = source.open()) {
+            LogRecord rec;
+            while ((rec = r.next()) != null) if (rec.kind() == RecordKind.COMMIT) streams.add(rec.stream());
+        }
+        assertThat(streams).hasSizeGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void kafkaAwayWritesAreRefusedReadsGoOnAndWritesResume() throws Exception {
+        String db = pg.newDatabase("kafka_away");
+        String log = "kafka://" + kafka.bootstrapServers() + "/away?delivery.timeout.ms=4000&request.timeout.ms=2000&max.block.ms=3000";
+        try (Connection c = DriverManager.getConnection(walyUrl(db), waly(log)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id int PRIMARY KEY, v text)");
+            s.execute("INSERT INTO t VALUES (1, 'before')");
+            kafka.stop(1);
+            kafka.stop(2);   // the in-sync quorum is lost
+            try {
+                assertThatThrownBy(() -> s.execute("INSERT INTO t VALUES (2, 'while away')"))
+                        .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("58030");
+                // refused at once now, before the database sees it; reads go on
+                assertThatThrownBy(() -> s.execute("INSERT INTO t VALUES (3, 'still away')"))
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("58030");
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).isEqualTo(1);
+                }
+            } finally {
+                kafka.startAgain(1);
+                kafka.startAgain(2);
+            }
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (true) {
+                try {
+                    s.execute("INSERT INTO t VALUES (4, 'after')");
+                    break;
+                } catch (SQLException e) {
+                    assertThat(e.getSQLState()).isEqualTo("58030");
+                    if (System.currentTimeMillis() > deadline) throw e;
+                    Thread.sleep(200);
+                }
+            }
+        }
+        String dst = pg.newDatabase("kafka_away_dst");
+        String[] replay = cli("replay", "--log", log, "--target", dst);
+        assertThat(replay[2]).as(replay[1]).isEqualTo("0");
+        assertThat(checksums(dst)).as(replay[0] + cli("inspect", "--log", log)[0]).isEqualTo(checksums(db));
+        try (Connection c = DriverManager.getConnection(dst, "postgres", null); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT string_agg(v, ',' ORDER BY id) FROM t")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("before,after");
+        }
+    }
+
+    @Test
+    void aLocalLogMovesToATopicAndBack(@TempDir Path tmp) throws Exception {
+        String db = pg.newDatabase("kafka_move");
+        Path dir = tmp.resolve("local-log");
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("walyLogDir", dir.toString());
+        p.setProperty("walyLogIdleMillis", "0");
+        try (Connection c = DriverManager.getConnection(walyUrl(db), p); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE item (id serial PRIMARY KEY, name text, at timestamptz DEFAULT now())");
+            for (int i = 0; i < 20; i++) s.execute("INSERT INTO item (name) VALUES ('local " + i + "')");
+        }
+        String log = "kafka://" + kafka.bootstrapServers() + "/moved";
+        String[] copied = cli("copy", "--from", dir.toString(), "--to", log);
+        assertThat(copied[2]).as(copied[1]).isEqualTo("0");
+        String[] again = cli("copy", "--from", dir.toString(), "--to", log, "--json");   // nothing left to send
+        assertThat(again[0]).contains("\"records\" : 0");
+        // the topic's first stream is the directory, byte for byte: the same head
+        String[] localHead = cli("verify", "--log", dir.toString(), "--json");
+        String head = localHead[0].replaceAll("(?s).*\"head\" : \"([^\"]+)\".*", "$1");
+        String hash = head.substring(head.indexOf(':') + 1);
+        assertThat(LogProviders.source(log).verify(null).details().toString()).contains(hash);
+        // the application moves to the topic and goes on writing
+        try (Connection c = DriverManager.getConnection(walyUrl(db), waly(log)); Statement s = c.createStatement()) {
+            for (int i = 0; i < 5; i++) s.execute("INSERT INTO item (name) VALUES ('kafka " + i + "')");
+            s.execute("DELETE FROM item WHERE id % 7 = 0");
+        }
+        // and back into a directory: replaying either gives the source
+        Path back = tmp.resolve("back");
+        String[] out = cli("copy", "--from", log, "--to", back.toString());
+        assertThat(out[2]).as(out[1]).isEqualTo("0");
+        String[] verified = cli("verify", "--log", back.toString());
+        assertThat(verified[2]).as(verified[0]).isEqualTo("0");
+        for (String from : List.of(log, back.toString())) {
+            String dst = pg.newDatabase("kafka_move_dst");
+            String[] replay = cli("replay", "--log", from, "--target", dst);
+            assertThat(replay[2]).as(replay[1]).isEqualTo("0");
+            assertThat(checksums(dst)).as(from).isEqualTo(checksums(db));
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static Map<String, String> checksums(String url) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, "postgres", null)) {
+            return TableChecksums.of(c);
+        }
+    }
+
+    /** Runs {@code waly args…} in this JVM: {stdout, stderr, exit code}. */
+    static String[] cli(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int rc = cl.execute(args);
+        return new String[] {out.toString(), err.toString(), String.valueOf(rc)};
+    }
+
+    static Process child(Path stderr, Class<?> main, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+    }
+
+    static String awaitReady(Process p) throws Exception {
+        var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        long end = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < end) {
+            if (r.ready()) return r.readLine();
+            if (!p.isAlive()) return "exited " + p.exitValue();
+            Thread.sleep(10);
+        }
+        return null;
+    }
+}
