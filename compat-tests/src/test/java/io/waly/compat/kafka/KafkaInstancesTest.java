@@ -3,14 +3,27 @@ package io.waly.compat.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.waly.cli.Main;
+import io.waly.jdbc.WalyDataSource;
+import io.waly.jdbc.replay.PostgresTarget;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.log.LogProviders;
 import io.waly.log.LogRecord;
 import io.waly.log.LogSource;
 import io.waly.log.RecordReader;
 import io.waly.log.format.RecordKind;
+import io.waly.log.replay.ReplayOptions;
+import io.waly.log.replay.Replayer;
+import io.waly.mongo.translate.CommandTranslator;
+import io.waly.mongo.translate.Json;
 import io.waly.testing.EmbeddedPostgresServer;
+import io.waly.testing.MongoFixture;
+import io.waly.testing.RowsAndDocuments;
 import io.waly.testing.kafka.KafkaCluster;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,6 +34,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -217,6 +231,128 @@ class KafkaInstancesTest {
             String[] replay = cli("replay", "--log", from, "--target", dst);
             assertThat(replay[2]).as(replay[1]).isEqualTo("0");
             assertThat(checksums(dst)).as(from).isEqualTo(checksums(db));
+        }
+    }
+
+    /**
+     * Everything that reads a log reads a topic: a follower (stopped, then resumed from its cursor), the cut-over at N,
+     * point in time by position and by time, inspect, stats, check, and MongoDB. The application writes through
+     * {@link WalyDataSource} over a HikariCP pool, from three threads.
+     */
+    @Test
+    void everyReaderReadsTheTopic() throws Exception {
+        String src = pg.newDatabase("kafka_readers");
+        String log = "kafka://" + kafka.bootstrapServers() + "/readers";
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(src);
+        hc.setUsername("postgres");
+        hc.setMaximumPoolSize(3);
+        LogSource topic = LogProviders.source(log);
+        Instant afterOne;
+        String follow = pg.newDatabase("kafka_readers_follow");
+        try (HikariDataSource pool = new HikariDataSource(hc)) {
+            WalyDataSource ds = new WalyDataSource(pool);
+            ds.setLog(log);
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE item (id serial PRIMARY KEY, name text NOT NULL, at timestamptz NOT NULL DEFAULT now())");
+            }
+            insert(ds, "one", 30);
+            Thread.sleep(20);
+            afterOne = Instant.now();
+            Thread.sleep(20);
+
+            // a follower applies what is committed while it runs; stopped, it resumes from its cursor later
+            Replayer follower = new Replayer(topic, ReplayOptions.builder().follow(true).build());
+            java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread f = new Thread(() -> {
+                try {
+                    follower.run(new PostgresTarget(follow));
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            }, "follower");
+            f.start();
+            insert(ds, "two", 30);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (count(follow, "SELECT count(*) FROM item") < 60 && failed.get() == null) {
+                assertThat(System.currentTimeMillis()).as("the follower applied phase two").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            follower.stop();
+            f.join(30_000);
+            assertThat(failed.get()).isNull();
+
+            insert(ds, "three", 30);
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("DELETE FROM item WHERE name LIKE 'two%'");   // the bad deploy
+            }
+        }
+
+        // the cut-over: N where the log ends now; the follower's database finishes exactly there, from its cursor
+        String stats = cli("stats", "--log", log, "--json")[0];
+        long n = Long.parseLong(stats.replaceAll("(?s).*\"lastSeq\" : (\\d+).*", "$1"));
+        assertThat(stats).contains("\"committed\" : 92");   // the schema, 90 inserts, the DELETE
+        String[] cut = cli("replay", "--log", log, "--target", follow, "--to-seq", String.valueOf(n), "--json");
+        assertThat(cut[2]).as(cut[1]).isEqualTo("0");
+        assertThat(cut[0]).contains("\"resumed\" : true");
+        assertThat(checksums(follow)).isEqualTo(checksums(src));
+
+        // point in time: just before the DELETE that inspect finds, and by time after phase one
+        String deleteLine = cli("inspect", "--log", log, "--table", "item")[0].lines()
+                .filter(l -> l.contains("STATEMENT") && l.contains("DELETE FROM item")).findFirst().orElseThrow();
+        long deleteSeq = Long.parseLong(deleteLine.trim().split("\\s+")[0]);
+        String beforeDelete = pg.newDatabase("kafka_readers_pit");
+        String[] pit = cli("replay", "--log", log, "--target", beforeDelete, "--to-seq", String.valueOf(deleteSeq - 1));
+        assertThat(pit[2]).as(pit[1]).isEqualTo("0");
+        assertThat(count(beforeDelete, "SELECT count(*) FROM item")).isEqualTo(90);
+        String atTime = pg.newDatabase("kafka_readers_time");
+        String[] timed = cli("replay", "--log", log, "--target", atTime, "--to-time", afterOne.toString());
+        assertThat(timed[2]).as(timed[1]).isEqualTo("0");
+        assertThat(count(atTime, "SELECT count(*) FROM item WHERE name LIKE 'one%'")).isEqualTo(30);
+        assertThat(count(atTime, "SELECT count(*) FROM item")).isEqualTo(30);
+
+        // the proven backup, on the topic
+        String[] check = cli("check", "--log", log, "--source", src, "--scratch", pg.newDatabase("kafka_readers_scratch"));
+        assertThat(check[2]).as(check[0] + check[1]).isEqualTo("0");
+
+        // and into MongoDB: a document per row
+        String uri = MongoFixture.shared().newDatabaseUri("kafkareaders");
+        String[] mongo = cli("replay", "--log", log, "--target", uri);
+        assertThat(mongo[2]).as(mongo[1]).isEqualTo("0");
+        try (Connection c = DriverManager.getConnection(src, "postgres", null); MongoClient client = MongoFixture.shared().client()) {
+            MongoDatabase db = client.getDatabase(new ConnectionString(uri).getDatabase());
+            assertThat(RowsAndDocuments.differences(c, db, "item", CommandTranslator.MARKER, Json::parse)).isEmpty();
+            assertThat(db.getCollection("item").countDocuments()).isEqualTo(60);
+        }
+    }
+
+    /** {@code rows} rows named {@code name-i}, one autocommit insert each, from three threads. */
+    static void insert(WalyDataSource ds, String name, int rows) throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < 3; t++) {
+            int thread = t;
+            threads.add(new Thread(() -> {
+                try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                    for (int i = thread; i < rows; i += 3) s.execute("INSERT INTO item (name) VALUES ('" + name + "-" + i + "')");
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) t.join();
+        assertThat(errors).isEmpty();
+    }
+
+    static long count(String url, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, "postgres", null); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) return 0;   // the follower has not created the table yet
+            throw e;
         }
     }
 
