@@ -17,6 +17,7 @@ import io.waly.log.LogRecord;
 import io.waly.log.LogSource;
 import io.waly.log.RecordReader;
 import io.waly.log.format.RecordKind;
+import io.waly.log.payload.Payloads;
 import io.waly.log.replay.ReplayOptions;
 import io.waly.log.replay.Replayer;
 import io.waly.mongo.translate.CommandTranslator;
@@ -193,6 +194,56 @@ class KafkaInstancesTest {
         }
     }
 
+    /**
+     * {@code walyOnLogFailure=continue}: with the quorum lost, writes run unlogged (the log has a gap, as documented),
+     * reads go on, and logging resumes by itself once Kafka is back.
+     */
+    @Test
+    void withContinueWritesRunUnloggedWhileKafkaIsAwayAndLoggingResumes() throws Exception {
+        String db = pg.newDatabase("kafka_continue");
+        String log = "kafka://" + kafka.bootstrapServers() + "/continue?delivery.timeout.ms=4000&request.timeout.ms=2000&max.block.ms=3000";
+        Properties p = waly(log);
+        p.setProperty("walyOnLogFailure", "continue");
+        LogSource topic = LogProviders.source(log);
+        int after = 0;
+        try (Connection c = DriverManager.getConnection(walyUrl(db), p); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id int PRIMARY KEY, v text)");
+            s.execute("INSERT INTO t VALUES (1, 'before')");
+            kafka.stop(1);
+            kafka.stop(2);
+            try {
+                // a transaction whose COMMIT cannot be made durable commits unlogged; so do the writes after it
+                c.setAutoCommit(false);
+                s.execute("INSERT INTO t VALUES (2, 'while away')");
+                s.execute("INSERT INTO t VALUES (3, 'while away')");
+                c.commit();
+                c.setAutoCommit(true);
+                s.execute("INSERT INTO t VALUES (4, 'still away')");
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).isEqualTo(4);
+                }
+            } finally {
+                kafka.startAgain(1);
+                kafka.startAgain(2);
+            }
+            long deadline = System.currentTimeMillis() + 60_000;
+            do {
+                after++;
+                s.execute("INSERT INTO t VALUES (" + (10 + after) + ", 'after')");
+                assertThat(System.currentTimeMillis()).as("logging resumed").isLessThan(deadline);
+                Thread.sleep(200);
+            } while (!statements(topic).contains("INSERT INTO t VALUES (" + (10 + after) + ", 'after')"));
+        }
+        List<String> logged = statements(topic);
+        assertThat(logged).contains("INSERT INTO t VALUES (1, 'before')").doesNotContain("INSERT INTO t VALUES (4, 'still away')");
+        String dst = pg.newDatabase("kafka_continue_dst");
+        String[] replay = cli("replay", "--log", log, "--target", dst);
+        assertThat(replay[2]).as(replay[1]).isEqualTo("0");
+        assertThat(count(dst, "SELECT count(*) FROM t WHERE v IN ('while away', 'still away')")).isZero();
+        assertThat(count(dst, "SELECT count(*) FROM t WHERE id = 1 OR id = " + (10 + after))).isEqualTo(2);
+    }
+
     @Test
     void aLocalLogMovesToATopicAndBack(@TempDir Path tmp) throws Exception {
         String db = pg.newDatabase("kafka_move");
@@ -343,6 +394,18 @@ class KafkaInstancesTest {
         threads.forEach(Thread::start);
         for (Thread t : threads) t.join();
         assertThat(errors).isEmpty();
+    }
+
+    /** The SQL of every STATEMENT on the topic, in order. */
+    static List<String> statements(LogSource topic) {
+        List<String> out = new ArrayList<>();
+        try (RecordReader r = topic.open()) {
+            LogRecord rec;
+            while ((rec = r.next()) != null) {
+                if (rec.kind() == RecordKind.STATEMENT) out.add(Payloads.Statement.decode(rec.payload()).sql());
+            }
+        }
+        return out;
     }
 
     static long count(String url, String sql) throws SQLException {
