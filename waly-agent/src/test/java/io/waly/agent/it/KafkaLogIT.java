@@ -9,6 +9,7 @@ import io.waly.testing.EmbeddedPostgresServer;
 import io.waly.testing.kafka.KafkaCluster;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -70,6 +71,44 @@ class KafkaLogIT {
         assertThat(v.ok()).as(v.problem()).isTrue();
         assertThat(v.details()).containsEntry("streams", 1).containsEntry("closedStreams", 1L);
         assertThat(work.resolve("waly-log")).as("no directory log besides").doesNotExist();
+        Logs.assertReplayReproduces(topic, url);
+    }
+
+    /**
+     * Kafka goes away while the application runs (its one broker stopped): its writes are refused with 58030 before they
+     * reach the database, its reads go on, and its writes resume by themselves once Kafka is back — the application
+     * just carries on. The history is two streams, the first cut off by the failure, and replays to the database.
+     */
+    @Test
+    void kafkaAwayMidRunRefusesWritesReadsGoOnAndWritesResume() throws Exception {
+        String url = EmbeddedPostgresServer.shared().newDatabase("agent_kafka_away");
+        String log = "kafka://" + kafka.bootstrapServers() + "/agent-away?delivery.timeout.ms=3000&request.timeout.ms=1000&max.block.ms=2000";
+        Path pgjdbc = TestClassPath.pgjdbc();
+        Path app = TestApps.build("away", work, pgjdbc.toString());
+        Path stop = work.resolve("stop");
+        ChildJvm child = ChildJvm.start(ChildJvm.java(), work, List.of("-javaagent:" + TestClassPath.agentJar() + "=walyLog=" + log),
+                join(app, pgjdbc), "app.AwayApp", url, stop.toString());
+        child.awaitOutput("ok 3\n", 60);
+        kafka.stop(0);
+        try {
+            child.awaitOutput(out -> out.matches("(?s).*refused 58030 \\d+\nread \\d+\n.*"), "a write refused, then a read", 60);
+        } finally {
+            kafka.startAgain(0);
+        }
+        child.awaitOutput(out -> out.matches("(?s).*refused 58030 \\d+\n.*ok \\d+\n.*"), "a write after the refused ones", 90);
+        Files.createFile(stop);
+        ChildJvm.Result r = child.await(60);
+
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.err()).as(r.toString()).isEmpty();
+        assertThat(r.out()).endsWith("done\n").doesNotContainPattern("refused (?!58030)");
+        LogSource topic = LogProviders.source(log);
+        LogSource.Verification v = topic.verify(null);
+        assertThat(v.ok()).as(v.problem()).isTrue();
+        assertThat(v.details()).containsEntry("streams", 2).containsEntry("closedStreams", 1L);
+        List<String> statements = Logs.statements(topic);
+        r.out().lines().filter(l -> l.startsWith("ok ")).forEach(l -> assertThat(Logs.count(statements,
+                "INSERT INTO away VALUES (" + l.substring(3) + ")")).as(l).isEqualTo(1));
         Logs.assertReplayReproduces(topic, url);
     }
 
