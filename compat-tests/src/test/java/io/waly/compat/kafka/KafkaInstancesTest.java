@@ -52,8 +52,9 @@ import picocli.CommandLine;
 /**
  * Many application instances, one ordered history (issue 21), against a real three-node Kafka cluster in this JVM and
  * the shared embedded PostgreSQL: three instance processes write conflicting transfers through WAL-y into one database
- * and one topic; one is SIGKILLed mid-run and a Kafka node is restarted meanwhile. The topic must verify, and its
- * replay into an empty database must equal the source table by table. {@code -Pwaly.compat.soak} runs it longer.
+ * and one topic, each through one of the ways WAL-y is deployed (the agent, the Maven artifacts, the shaded jars); one
+ * is SIGKILLed mid-run and a Kafka node is restarted meanwhile. The topic must verify, and its replay into an empty
+ * database must equal the source table by table. {@code -Psoak} runs it ten times longer, restarting two nodes.
  */
 class KafkaInstancesTest {
 
@@ -95,10 +96,21 @@ class KafkaInstancesTest {
             s.execute("INSERT INTO account SELECT g, 1000 FROM generate_series(0, " + (InstanceApp.ACCOUNTS - 1) + ") g");
         }
         long runMillis = SOAK ? 90_000 : 9_000;
+        // 1: an unmodified application (a plain pgjdbc URL) under the agent, which bundles the Kafka log;
+        // 2: jdbc:waly: with the Maven artifacts (this test's class path); the one killed;
+        // 3: jdbc:waly: with the shaded jars beside pgjdbc, waly-jdbc-all.jar and waly-log-kafka-all.jar
+        Path app = Path.of(InstanceApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String pgjdbc = jarOnClassPath("postgresql-");
+        String[][] ways = {
+                {"-javaagent:" + deployed("waly.agent.jar"), "-Dwaly.log=" + log, "-cp", join(app.toString(), pgjdbc), src},
+                {"-cp", System.getProperty("java.class.path"), walyUrl(src)},
+                {"-cp", join(deployed("waly.jdbc.all.jar"), deployed("waly.log.kafka.all.jar"), pgjdbc, app.toString()), walyUrl(src)}};
         List<Process> instances = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
-            instances.add(child(tmp.resolve("instance-" + i + ".err"), InstanceApp.class, walyUrl(src), log, String.valueOf(i),
-                    String.valueOf(runMillis)));
+            String[] way = ways[i - 1];
+            List<String> jvm = new ArrayList<>(List.of(way).subList(0, way.length - 1));
+            instances.add(child(tmp.resolve("instance-" + i + ".err"), jvm, InstanceApp.class, way[way.length - 1], log,
+                    String.valueOf(i), String.valueOf(runMillis)));
         }
         for (Process p : instances) assertThat(awaitReady(p)).as("instance started").isEqualTo("ready");
         Thread.sleep(runMillis / 4);
@@ -437,11 +449,36 @@ class KafkaInstancesTest {
         return new String[] {out.toString(), err.toString(), String.valueOf(rc)};
     }
 
-    static Process child(Path stderr, Class<?> main, String... args) throws Exception {
+    /** A JVM running {@code main} with {@code jvm} options (its class path among them). */
+    static Process child(Path stderr, List<String> jvm, Class<?> main, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), main.getName()));
+                "-Xmx192m", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(jvm);
+        cmd.add(main.getName());
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("WALY_") || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
+        return pb.start();
+    }
+
+    /** A jar the build made for users to deploy (the paths are in the pom). */
+    static String deployed(String property) {
+        String path = System.getProperty(property);
+        if (path == null || !Files.isRegularFile(Path.of(path))) {
+            throw new IllegalStateException(property + ": no jar at " + path + " (mvn -pl compat-tests -am package builds it)");
+        }
+        return path;
+    }
+
+    static String jarOnClassPath(String prefix) {
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (Path.of(e).getFileName().toString().startsWith(prefix) && e.endsWith(".jar")) return e;
+        }
+        throw new IllegalStateException("no " + prefix + "*.jar on the class path");
+    }
+
+    static String join(String... paths) {
+        return String.join(java.io.File.pathSeparator, paths);
     }
 
     static String awaitReady(Process p) throws Exception {
