@@ -256,6 +256,46 @@ class KafkaInstancesTest {
         assertThat(count(dst, "SELECT count(*) FROM t WHERE id = 1 OR id = " + (10 + after))).isEqualTo(2);
     }
 
+    /**
+     * Kafka's own settings in a location can hold secrets (a SASL password, a key store's): they never reach the log, an
+     * error message or the command line's output, whether Kafka answers or not.
+     */
+    @Test
+    void secretsInALocationAreNeitherLoggedNorShown() throws Exception {
+        String secrets = "ssl.truststore.password=s3cret-1&sasl.jaas.config=" + java.net.URLEncoder.encode(
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"app\" password=\"s3cret-2\";",
+                java.nio.charset.StandardCharsets.UTF_8);
+        String db = pg.newDatabase("kafka_secrets");
+        String log = "kafka://" + kafka.bootstrapServers() + "/secrets?" + secrets;
+        try (Connection c = DriverManager.getConnection(walyUrl(db), waly(log)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id int PRIMARY KEY)");
+            s.execute("INSERT INTO t VALUES (1)");
+        }
+        try (RecordReader r = LogProviders.source(log).open()) {
+            LogRecord rec;
+            while ((rec = r.next()) != null) {
+                assertThat(new String(rec.payload(), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("s3cret");
+            }
+        }
+        for (String command : List.of("verify", "inspect", "stats")) {
+            String[] out = cli(command, "--log", log);
+            assertThat(out[2]).as(command + out[1]).isEqualTo("0");
+            assertThat(out[0] + out[1]).as(command).doesNotContain("s3cret");
+        }
+
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closed = socket.getLocalPort();
+        }
+        String away = "kafka://127.0.0.1:" + closed + "/secrets?default.api.timeout.ms=2000&request.timeout.ms=1000&" + secrets;
+        assertThatThrownBy(() -> DriverManager.getConnection(walyUrl(db), waly(away)).close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("********").hasMessageNotContaining("s3cret")
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("58030");
+        String[] out = cli("verify", "--log", away);
+        assertThat(out[2]).isEqualTo("2");
+        assertThat(out[0] + out[1]).contains("********").doesNotContain("s3cret");
+    }
+
     @Test
     void aLocalLogMovesToATopicAndBack(@TempDir Path tmp) throws Exception {
         String db = pg.newDatabase("kafka_move");

@@ -38,8 +38,7 @@ final class Topics {
                             ? " (waly.createTopic=false: create it with one partition and retention.ms=-1)" : ""));
                 }
                 create(admin, location);
-                d = describe(admin, location);
-                if (d == null) throw new LogException("topic " + location.topic() + " was created but cannot be described at " + location);
+                d = describeOnceKnown(admin, location);
             }
             if (d.partitions().size() != 1) {
                 throw new LogException("topic " + location.topic() + " has " + d.partitions().size() + " partitions; a WAL-y log is one "
@@ -61,6 +60,27 @@ final class Topics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LogException("interrupted while asking Kafka at " + location + " about its topic", e);
+        }
+    }
+
+    /**
+     * A topic just created: the broker asked may not know it yet (its metadata follows the controller's a moment later),
+     * so it is asked again until it does.
+     */
+    private static TopicDescription describeOnceKnown(Admin admin, KafkaLocation location) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
+        while (true) {
+            TopicDescription d = describe(admin, location);
+            if (d != null) return d;
+            if (System.nanoTime() > deadline) {
+                throw new LogException("topic " + location.topic() + " was created but cannot be described at " + location);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LogException("interrupted while waiting for Kafka at " + location + " to know its new topic", e);
+            }
         }
     }
 
