@@ -9,11 +9,15 @@ import com.mongodb.client.MongoDatabase;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.waly.cli.Main;
+import io.waly.command.Command;
 import io.waly.jdbc.WalyDataSource;
 import io.waly.jdbc.replay.PostgresTarget;
 import io.waly.jdbc.replay.TableChecksums;
+import io.waly.log.Durability;
+import io.waly.log.LogProvider;
 import io.waly.log.LogProviders;
 import io.waly.log.LogRecord;
+import io.waly.log.LogSink;
 import io.waly.log.LogSource;
 import io.waly.log.RecordReader;
 import io.waly.log.format.RecordKind;
@@ -294,6 +298,64 @@ class KafkaInstancesTest {
         String[] out = cli("verify", "--log", away);
         assertThat(out[2]).isEqualTo("2");
         assertThat(out[0] + out[1]).contains("********").doesNotContain("s3cret");
+    }
+
+    /**
+     * An instance that died between a COMMIT record acknowledged by Kafka and the database's answer (made here with the
+     * records the driver writes, so that the moment is exact): its transactions are in doubt, a replay without the
+     * source stops rather than guess, and with {@code --source} the database's {@code txid_status} decides each —
+     * nothing undecidable.
+     */
+    @Test
+    void transactionsInDoubtOnATopicAreDecidedByTheSource() throws Exception {
+        String src = pg.newDatabase("kafka_doubt");
+        try (Connection c = DriverManager.getConnection(src, "postgres", null); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (a int)");
+        }
+        String log = "kafka://" + kafka.bootstrapServers() + "/in-doubt";
+        try (LogProvider.SinkHandle h = LogProviders.provider(log).acquire(log, new LogProvider.SinkOptions(Durability.FSYNC, 0))) {
+            LogSink w = h.sink();
+            w.append(RecordKind.OPENED, 0, new Payloads.Info(Map.of("writer", "waly-jdbc")).encode());
+            long tx = w.append(RecordKind.BEGIN, LogSink.OWN_SEQ, new Payloads.Begin(1, -1, true, null, false).encode());
+            long st = w.append(RecordKind.STATEMENT, tx, new Payloads.Statement("CREATE TABLE t (a int)", List.of(), null,
+                    new Command.Sql("CREATE"), true, -1, null, 1).encode());
+            w.append(RecordKind.OUTCOME, tx, Payloads.Outcome.ok(st, new long[] {0}, List.of()).encode());
+            w.append(RecordKind.COMMIT, tx, new Payloads.Commit(-1).encode());
+            w.sync(w.append(RecordKind.COMMITTED, tx, Payloads.End.COMMIT.encode()));
+            for (int value : new int[] {1, 2}) {
+                long dbTxid = sourceTransaction(src, value, value == 1);   // the database commits 1, rolls 2 back
+                long t = w.append(RecordKind.BEGIN, LogSink.OWN_SEQ, new Payloads.Begin(1, dbTxid, false, null, false).encode());
+                long s = w.append(RecordKind.STATEMENT, t, new Payloads.Statement("INSERT INTO t VALUES (" + value + ")", List.of(),
+                        null, new Command.Sql("INSERT"), false, -1, null, 1).encode());
+                w.append(RecordKind.OUTCOME, t, Payloads.Outcome.ok(s, new long[] {1}, List.of()).encode());
+                w.sync(w.append(RecordKind.COMMIT, t, new Payloads.Commit(dbTxid).encode()));   // and then the process died
+            }
+        }
+        String blind = pg.newDatabase("kafka_doubt_blind");
+        String[] stopped = cli("replay", "--log", log, "--target", blind);
+        assertThat(stopped[2]).as(stopped[0]).isEqualTo("1");
+        assertThat(stopped[1]).contains("in doubt");
+        String asked = pg.newDatabase("kafka_doubt_asked");
+        String[] decided = cli("replay", "--log", log, "--target", asked, "--source", src);
+        assertThat(decided[2]).as(decided[1]).isEqualTo("0");
+        assertThat(count(asked, "SELECT count(*) FROM t")).isEqualTo(1);
+        assertThat(count(asked, "SELECT count(*) FROM t WHERE a = 1")).isEqualTo(1);
+    }
+
+    /** An insert in a transaction of the source database, committed or rolled back; its txid. */
+    static long sourceTransaction(String url, int value, boolean commit) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, "postgres", null); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            long txid;
+            try (ResultSet rs = s.executeQuery("SELECT txid_current()")) {
+                rs.next();
+                txid = rs.getLong(1);
+            }
+            s.executeUpdate("INSERT INTO t VALUES (" + value + ")");
+            if (commit) c.commit();
+            else c.rollback();
+            return txid;
+        }
     }
 
     @Test
