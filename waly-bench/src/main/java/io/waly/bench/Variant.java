@@ -28,7 +28,13 @@ enum Variant {
      * WAL-y in fsync durability with its log on a Kafka topic: one local broker (in this JVM, KRaft), {@code acks=all},
      * each commit waiting for the broker's acknowledgement. Run only when named in {@code --variants}.
      */
-    WALY_KAFKA("waly-kafka");
+    WALY_KAFKA("waly-kafka"),
+    /**
+     * WAL-y in fsync durability without row images ({@code walyCaptureEffects=never}): every write is re-run at replay,
+     * which is not exact under concurrency. Paired with {@code waly-fsync}, it shows what the images cost. Run only when
+     * named in {@code --variants}.
+     */
+    WALY_NO_EFFECTS("waly-fsync-no-images");
 
     final String label;
 
@@ -37,7 +43,12 @@ enum Variant {
     }
 
     boolean isWaly() {
-        return this == WALY_FSYNC || this == WALY_ASYNC || this == WALY_NONE || this == WALY_KAFKA;
+        return this == WALY_FSYNC || this == WALY_ASYNC || this == WALY_NONE || this == WALY_KAFKA || this == WALY_NO_EFFECTS;
+    }
+
+    /** Measured only when {@code --variants} names it. */
+    boolean onDemand() {
+        return this == WALY_KAFKA || this == WALY_NO_EFFECTS;
     }
 
     /** Where this variant logs: a directory for WAL-y, a file for the loggers, nothing for raw. */
@@ -73,6 +84,8 @@ enum Variant {
             }
             case WALY_KAFKA -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyDurability=fsync&walyLog="
                     + java.net.URLEncoder.encode(KafkaBroker.location(), java.nio.charset.StandardCharsets.UTF_8));
+            case WALY_NO_EFFECTS -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyLogDir=" + logPath(runDir)
+                    + "&walyDurability=fsync&walyCaptureEffects=never");
             default -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyLogDir=" + logPath(runDir)
                     + "&walyDurability=" + label.substring("waly-".length()));
         }

@@ -193,7 +193,7 @@ public final class ConnectionCapture {
                     log.sync(c);
                 }
             } catch (LogException e) {
-                if (wrap) quietRollback();
+                if (wrap) quietEndWrapped();
                 else if (!nonTx && config.failOnLogFailure()) lostRecords = true;
                 txId = 0;
                 if (config.failOnLogFailure()) throw logFailure(e);
@@ -207,7 +207,7 @@ public final class ConnectionCapture {
                 appendQuietly(() -> {
                     for (long s : seqs) log.append(RecordKind.OUTCOME, txId, Payloads.Outcome.error(s, e.getSQLState(), e.getMessage()).encode());
                 });
-                if (wrap) quietRollback();
+                if (wrap) quietEndWrapped();
                 if (nonTx && info.keepsWorkOnFailure()) {
                     // what the procedure committed before it failed stays in the database: replay runs it again
                     endTransaction(RecordKind.COMMITTED, new Payloads.End(Payloads.End.ROUTINE_FAILED, e.getSQLState(), null));
@@ -230,7 +230,7 @@ public final class ConnectionCapture {
                 }
             }
             if (wrap) commitInternal(() -> {
-                physical.commit();
+                endWrapped(true);
                 return null;
             });
             else if (nonTx) endTransaction(RecordKind.COMMITTED, Payloads.End.COMMIT);
@@ -243,7 +243,7 @@ public final class ConnectionCapture {
     /** Closes what {@link #open} opened for a write that is not going ahead (a COPY cancelled before its data ended). */
     public void abandon(Mode mode) {
         if (!mode.wrap()) return;
-        quietRollback();
+        quietEndWrapped();
         restoreAutocommit();
     }
 
@@ -621,6 +621,31 @@ public final class ConnectionCapture {
             r.run();
         } catch (LogException ignored) {
             // the writer is now failed; the next write or commit reports it to the application
+        }
+    }
+
+    /**
+     * Ends the transaction WAL-y wrapped around an autocommit write. Sent unnamed (prepare threshold 0 for the call):
+     * pgjdbc would otherwise make its COMMIT a server-prepared statement after a few, which an autocommit application
+     * never has and could see in {@code pg_prepared_statements}.
+     */
+    private void endWrapped(boolean commit) throws SQLException {
+        PGConnection pg = physical.isWrapperFor(PGConnection.class) ? physical.unwrap(PGConnection.class) : null;
+        int threshold = pg == null ? 0 : pg.getPrepareThreshold();
+        if (pg != null) pg.setPrepareThreshold(0);
+        try {
+            if (commit) physical.commit();
+            else physical.rollback();
+        } finally {
+            if (pg != null) pg.setPrepareThreshold(threshold);
+        }
+    }
+
+    private void quietEndWrapped() {
+        try {
+            endWrapped(false);
+        } catch (SQLException ignored) {
+            // the original error is the one the application needs
         }
     }
 
