@@ -3,6 +3,7 @@ package io.waly.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.waly.jdbc.replay.CatalogSnapshot;
 import io.waly.jdbc.replay.PostgresTarget;
 import io.waly.log.replay.Replayer;
 import io.waly.jdbc.replay.TableChecksums;
@@ -35,6 +36,42 @@ class ReplayRoundTripTest {
             Map<String, String> expected = TableChecksums.of(src);
             assertThat(TableChecksums.of(dst)).isEqualTo(expected);
             return expected;
+        }
+    }
+
+    /**
+     * A statement that fails draws from the sequences its defaults call all the same — here a sequence no column owns,
+     * named in a default, on a table nothing looked up before (PostgreSQL's constraints.sql): replay must not hand the
+     * drawn value out again, in autocommit, after a rollback, and after a savepoint rolled back.
+     */
+    @Test
+    void drawsOfFailedStatementsAndRollbacksStayDrawnOnReplay() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_draws_src");
+        String target = pg.newDatabase("rt_draws_dst");
+        try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
+            s.execute("CREATE SEQUENCE insert_seq");
+            s.execute("CREATE TABLE insert_tbl (x int DEFAULT nextval('insert_seq'), y text DEFAULT '-NULL-', "
+                    + "CHECK (x >= 3 AND x < 20))");
+            assertThatThrownBy(() -> s.execute("INSERT INTO insert_tbl (y) VALUES ('fails: x = 1')")).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> s.execute("INSERT INTO insert_tbl (y) VALUES ('fails: x = 2')")).isInstanceOf(SQLException.class);
+            s.execute("INSERT INTO insert_tbl (y) VALUES ('x = 3')");
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO insert_tbl (y) VALUES ('x = 4, rolled back')");
+            c.rollback();
+            s.execute("INSERT INTO insert_tbl (y) VALUES ('x = 5')");
+            java.sql.Savepoint sp = c.setSavepoint();
+            s.execute("INSERT INTO insert_tbl (y) VALUES ('x = 6, rolled back to the savepoint')");
+            c.rollback(sp);
+            s.execute("INSERT INTO insert_tbl (y) VALUES ('x = 7')");
+            c.commit();
+        }
+        replayEqual(source, target);
+        try (Connection src = DriverManager.getConnection(source); Connection dst = DriverManager.getConnection(target);
+             Statement s = dst.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT string_agg(x::text, ',' ORDER BY x) FROM insert_tbl")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("3,5,7");
+            assertThat(CatalogSnapshot.diff(CatalogSnapshot.of(src), CatalogSnapshot.of(dst))).isEmpty();
         }
     }
 

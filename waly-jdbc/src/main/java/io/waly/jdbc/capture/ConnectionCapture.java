@@ -72,6 +72,8 @@ public final class ConnectionCapture {
     private final java.util.Set<String> txSequences = new java.util.LinkedHashSet<>();
     /** A statement of the open transaction failed, or work was rolled back to a savepoint: draws no row logs. */
     private boolean txDrawsUnlogged;
+    /** Insert targets of the open transaction not yet looked up: their sequences are asked only if draws go unlogged. */
+    private final java.util.Set<io.waly.command.Command.Table> txTables = new java.util.LinkedHashSet<>();
     private PreparedStatement sequenceQuery;
     private final boolean rewritesBatches;
 
@@ -547,8 +549,11 @@ public final class ConnectionCapture {
         long db = dbTxid;
         txId = 0;
         dbTxid = -1;
-        if (!txSequences.isEmpty() && (kind == RecordKind.ROLLBACK || txDrawsUnlogged)) end = end.withSequences(sequenceStates());
+        if ((!txSequences.isEmpty() || !txTables.isEmpty()) && (kind == RecordKind.ROLLBACK || txDrawsUnlogged)) {
+            end = end.withSequences(sequenceStates());
+        }
         txSequences.clear();
+        txTables.clear();
         txDrawsUnlogged = false;
         appendEnd(tx, db, kind, end);
     }
@@ -562,6 +567,7 @@ public final class ConnectionCapture {
                 : c instanceof io.waly.command.Command.Copy cp ? cp.table() : null;
         // only what is known already (a table with sequence defaults was looked up for its effects): no query here
         EffectsCatalog.TableInfo known = t == null ? null : shared.effects().cached(t);
+        if (known == null && t != null) txTables.add(t);   // looked up only if the transaction's draws go unlogged
         if (known == null || known.sequences().isEmpty()) return;
         txSequences.addAll(known.sequences().values());
         // a row an upsert does not insert has drawn its default all the same: a draw no row holds
@@ -587,6 +593,15 @@ public final class ConnectionCapture {
                 sequenceQuery.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
             }
             try {
+                // the rare path (a failure, a rollback): now the insert targets not looked up so far are
+                for (io.waly.command.Command.Table t : txTables) {
+                    try {
+                        txSequences.addAll(shared.effects().lookup(physical, t).sequences().values());
+                    } catch (SQLException e) {
+                        if (!autocommit) physical.rollback();   // no such table: it drew nothing
+                    }
+                }
+                if (txSequences.isEmpty()) return out;
                 sequenceQuery.setArray(1, physical.createArrayOf("text", txSequences.toArray()));
                 try (ResultSet rs = sequenceQuery.executeQuery()) {
                     while (rs.next()) {
