@@ -386,7 +386,7 @@ public final class ConnectionCapture {
             try {
                 commitWork.run();
             } finally {
-                endTransaction(RecordKind.ROLLBACK, new Payloads.End("commit-failed", "25P02", "transaction was aborted"));
+                endTransaction(RecordKind.ROLLBACK, new Payloads.End("commit-failed", WalyState.IN_FAILED_SQL_TRANSACTION.getState(), "transaction was aborted"));
             }
             return;
         }
@@ -412,7 +412,7 @@ public final class ConnectionCapture {
             commitWork.run();
         } catch (SQLException e) {
             String state = e.getSQLState();
-            if (state != null && state.startsWith("08")) {
+            if (WalyState.isConnectionError(state)) {
                 // The connection broke during COMMIT: the database may or may not have committed. Leave the outcome
                 // out of the log (in doubt) and let the next connection ask the database.
                 shared.addInDoubt(txId, dbTxid);

@@ -32,7 +32,7 @@ public final class Effects {
      * pgjdbc's generated keys ({@code RETURNING *}), so a statement with a RETURNING of its own is re-run too.
      */
     public static EffectsCatalog.TableInfo tableNeedingEffects(SqlInfo info, WalyConfig config, SharedLog shared, Connection physical) {
-        if (info.multiStatement() || info.withClause() || "never".equals(config.captureEffects())) return null;
+        if (info.multiStatement() || info.withClause() || config.captureEffects() == io.waly.jdbc.config.CaptureEffects.NEVER) return null;
         Command c = info.command();
         Command.Table table;
         boolean insert = false;
@@ -52,7 +52,7 @@ public final class Effects {
         try {
             EffectsCatalog.TableInfo t = shared.effects().lookup(physical, table);
             if (!t.plainTable()) return null;   // views with rules cannot take RETURNING
-            if ("always".equals(config.captureEffects()) || info.volatileCall()) return t;
+            if (config.captureEffects() == io.waly.jdbc.config.CaptureEffects.ALWAYS || info.volatileCall()) return t;
             if ((insert || c instanceof Command.Upsert) && t.volatileDefaults()) return t;
             if (RerunSafety.of(c, t) != RerunSafety.Rerun.ROWS) return null;
             return insert || !t.primaryKey().isEmpty() ? t : null;

@@ -1,6 +1,8 @@
 package io.waly.jdbc.proxy;
 
 import io.waly.command.Value;
+import io.waly.jdbc.WalySQLException;
+import io.waly.jdbc.WalyState;
 import io.waly.jdbc.capture.StatementLog;
 import io.waly.jdbc.values.JdbcValues;
 import io.waly.log.payload.Payloads;
@@ -104,7 +106,7 @@ final class UpdatableRows {
     }
 
     private void appendKeyCondition(StringBuilder sql, List<Value> params) throws SQLException {
-        if (keys.isEmpty()) throw new SQLException("No primary key found for table " + table + ".", "24000");
+        if (keys.isEmpty()) throw new WalySQLException("No primary key found for table " + table + ".", WalyState.INVALID_CURSOR_STATE);
         sql.append(" WHERE ");
         for (int k = 0; k < keys.size(); k++) {
             if (k > 0) sql.append(" AND ");

@@ -1,5 +1,7 @@
 package io.waly.jdbc.proxy;
 
+import io.waly.jdbc.WalySQLException;
+import io.waly.jdbc.WalyState;
 import io.waly.jdbc.capture.ConnectionCapture;
 import io.waly.jdbc.capture.Effects;
 import io.waly.jdbc.capture.StatementLog;
@@ -105,7 +107,7 @@ final class WalyCopyManager extends CopyManager {
                 return rows;
             } catch (IOException e) {
                 io[0] = e;
-                throw new SQLException("COPY failed: " + e.getMessage(), "08006", e);
+                throw new WalySQLException("COPY failed: " + e.getMessage(), WalyState.CONNECTION_FAILURE, e);
             }
         });
         if (io[0] != null) throw io[0];
@@ -114,7 +116,7 @@ final class WalyCopyManager extends CopyManager {
 
     /** The sequences the COPY's rows may draw from, whose state is logged with it (null: none, or effects are off). */
     private List<String> sequencesToPin(SqlInfo info) {
-        return "never".equals(connection.capture().connectionConfig().captureEffects()) ? null
+        return connection.capture().connectionConfig().captureEffects() == io.waly.jdbc.config.CaptureEffects.NEVER ? null
                 : Effects.copySequencesToPin(info, connection.capture().shared(), connection.delegate());
     }
 
@@ -150,7 +152,7 @@ final class WalyCopyManager extends CopyManager {
             try {
                 from.writeTo(() -> buffer);
             } catch (IOException e) {
-                throw new SQLException(e.getMessage(), "58030", e);
+                throw new WalySQLException(e.getMessage(), WalyState.IO_ERROR, e);
             }
         }
 

@@ -1,6 +1,8 @@
 package io.waly.jdbc.proxy;
 
 import io.waly.command.Value;
+import io.waly.jdbc.WalySQLException;
+import io.waly.jdbc.WalyState;
 import io.waly.jdbc.capture.StatementLog;
 import java.sql.SQLException;
 import java.util.List;
@@ -168,7 +170,7 @@ final class WalyLargeObjects extends LargeObjectManager {
             try {
                 writer.writeTo(() -> out);
             } catch (java.io.IOException e) {
-                throw new SQLException(e.getMessage(), "58030", e);
+                throw new WalySQLException(e.getMessage(), WalyState.IO_ERROR, e);
             }
             write(out.toByteArray());
         }

@@ -2,6 +2,8 @@ package io.waly.jdbc.proxy;
 
 import io.waly.command.Command;
 import io.waly.command.Value;
+import io.waly.jdbc.WalySQLException;
+import io.waly.jdbc.WalyState;
 import io.waly.jdbc.capture.Parameters;
 import io.waly.jdbc.capture.StatementLog;
 import io.waly.jdbc.sql.SqlInfo;
@@ -551,7 +553,7 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
         try {
             bindLargeObject(i, base.getEncoding().encode(JdbcValues.text(x)));
         } catch (java.io.IOException e) {
-            throw new SQLException("cannot encode the Clob: " + e.getMessage(), "22021", e);
+            throw new WalySQLException("cannot encode the Clob: " + e.getMessage(), WalyState.CHARACTER_NOT_IN_REPERTOIRE, e);
         }
     }
 

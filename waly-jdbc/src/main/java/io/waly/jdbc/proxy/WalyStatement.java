@@ -78,7 +78,7 @@ public class WalyStatement extends DelegatingStatement {
         io.waly.jdbc.capture.EffectsCatalog.TableInfo table = null;
         try {
             if (keysPossible) table = Effects.tableNeedingEffects(info, capture.connectionConfig(), capture.shared(), delegate.getConnection());
-            List<String> pin = table != null || "never".equals(capture.connectionConfig().captureEffects()) ? null
+            List<String> pin = table != null || capture.connectionConfig().captureEffects() == io.waly.jdbc.config.CaptureEffects.NEVER ? null
                     : Effects.sequencesToPin(info, capture.shared(), delegate.getConnection());
             return new EffectsPlan(table, pin);
         } catch (SQLException closed) {
