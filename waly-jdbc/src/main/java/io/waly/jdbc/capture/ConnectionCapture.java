@@ -5,12 +5,11 @@ import io.waly.jdbc.WalySQLException;
 import io.waly.jdbc.WalyState;
 import io.waly.jdbc.config.WalyConfig;
 import io.waly.jdbc.sql.SqlInfo;
-import io.waly.jdbc.sql.SqlKind;
 import io.waly.log.LogException;
 import io.waly.log.LogSink;
-import io.waly.log.tx.InDoubtResolver;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
+import io.waly.log.tx.InDoubtResolver;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -102,6 +101,11 @@ public final class ConnectionCapture {
      */
     public boolean stringsUnspecified() {
         return stringsUnspecified;
+    }
+
+    /** What {@code sql} is to the log (cached per text for every connection of the log). */
+    public SqlInfo classify(String sql) {
+        return shared.classifier().classify(sql);
     }
 
     public WalyConfig connectionConfig() {

@@ -30,7 +30,7 @@ final class WalyLargeObjects extends LargeObjectManager {
 
     /** Logs one large-object operation as its SQL function call, around the work that does it. */
     void log(String sql, List<Value> params, Runnable2 work) throws SQLException {
-        StatementLog st = new StatementLog(connection.classify(sql), sql, params, new int[params.size()], null, -1);
+        StatementLog st = new StatementLog(connection.capture().classify(sql), sql, params, new int[params.size()], null, -1);
         connection.capture().write(st, () -> {
             work.run();
             st.counts(1);
