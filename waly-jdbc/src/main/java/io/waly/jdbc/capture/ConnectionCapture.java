@@ -1,5 +1,6 @@
 package io.waly.jdbc.capture;
 
+import io.waly.command.Value;
 import io.waly.jdbc.TxidStatus;
 import io.waly.jdbc.WalySQLException;
 import io.waly.jdbc.WalyState;
@@ -140,6 +141,20 @@ public final class ConnectionCapture {
      */
     public <T> T write(StatementLog st, Work<T> work, boolean readsBack) throws SQLException {
         return writeAll(List.of(st), work, readsBack);
+    }
+
+    /**
+     * A write WAL-y states as SQL for an API that sends none (large objects over pgjdbc's fastpath, an updatable result
+     * set's rows): logged as {@code sql} with {@code params}, then done by {@code work}, which changes one row and
+     * answers the effects to record with it (often none).
+     */
+    public void writeAs(String sql, List<Value> params, Work<List<Payloads.Effect>> work) throws SQLException {
+        StatementLog st = new StatementLog(classify(sql), sql, params, new int[params.size()], null, -1);
+        write(st, () -> {
+            st.effects(work.run());
+            st.counts(1);
+            return null;
+        });
     }
 
     /** A batch: every element logged, in order, before the batch is sent; an outcome per element after. */

@@ -125,12 +125,9 @@ public final class UpdatableRows {
     }
 
     private void run(String sql, List<Value> params, Action action, boolean imageAfter) throws SQLException {
-        StatementLog st = new StatementLog(capture.classify(sql), sql, params, new int[params.size()], null, -1);
-        capture.write(st, () -> {
+        capture.writeAs(sql, params, () -> {
             action.run();
-            st.counts(1);
-            if (imageAfter) st.effects(List.of(image()));
-            return null;
+            return imageAfter ? List.of(image()) : List.of();
         });
         pending.clear();
     }

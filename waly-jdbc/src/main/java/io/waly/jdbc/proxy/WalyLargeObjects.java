@@ -3,7 +3,6 @@ package io.waly.jdbc.proxy;
 import io.waly.command.Value;
 import io.waly.jdbc.WalySQLException;
 import io.waly.jdbc.WalyState;
-import io.waly.jdbc.capture.StatementLog;
 import java.sql.SQLException;
 import java.util.List;
 import org.postgresql.core.BaseConnection;
@@ -30,11 +29,9 @@ final class WalyLargeObjects extends LargeObjectManager {
 
     /** Logs one large-object operation as its SQL function call, around the work that does it. */
     void log(String sql, List<Value> params, Runnable2 work) throws SQLException {
-        StatementLog st = new StatementLog(connection.capture().classify(sql), sql, params, new int[params.size()], null, -1);
-        connection.capture().write(st, () -> {
+        connection.capture().writeAs(sql, params, () -> {
             work.run();
-            st.counts(1);
-            return null;
+            return List.of();
         });
     }
 
