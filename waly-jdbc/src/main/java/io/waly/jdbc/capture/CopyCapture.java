@@ -26,7 +26,7 @@ public final class CopyCapture {
         this.physical = physical;
         this.sql = sql;
         this.info = capture.classify(sql);
-        this.plan = EffectsPlan.ofCopy(info, capture.connectionConfig(), capture.shared(), physical);
+        this.plan = EffectsPlan.ofCopy(capture, info, physical);
     }
 
     /** A whole COPY: logged with its data, then sent by {@code send}, which answers the rows copied. */

@@ -3,7 +3,6 @@ package io.waly.jdbc.capture;
 import io.waly.command.Command;
 import io.waly.command.Expr;
 import io.waly.jdbc.config.CaptureEffects;
-import io.waly.jdbc.config.WalyConfig;
 import io.waly.jdbc.sql.SqlInfo;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,13 +39,13 @@ record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin) {
      * The plan of a statement about to run on {@code statement}; {@code keysPossible}: it can still be run with
      * generated keys requested (neither a query nor prepared, nor named key columns).
      */
-    static EffectsPlan of(SqlInfo info, WalyConfig config, SharedLog shared, boolean keysPossible, Statement statement) {
+    static EffectsPlan of(ConnectionCapture capture, SqlInfo info, boolean keysPossible, Statement statement) {
         EffectsCatalog.TableInfo table = null;
         try {
             Connection physical = statement.getConnection();
-            if (keysPossible) table = tableNeedingEffects(info, config, shared, physical);
-            List<String> pin = table != null || config.captureEffects() == CaptureEffects.NEVER ? null
-                    : sequencesToPin(info, shared, physical);
+            if (keysPossible) table = tableNeedingEffects(capture, info, physical);
+            List<String> pin = table != null || capture.connectionConfig().captureEffects() == CaptureEffects.NEVER ? null
+                    : sequencesToPin(info, capture.shared(), physical);
             return new EffectsPlan(table, pin);
         } catch (SQLException closed) {
             return new EffectsPlan(table, null);   // the statement itself reports the closed connection
@@ -58,14 +57,14 @@ record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin) {
      * which it draws from once per row. COPY cannot return rows, and replay runs it again: it must find each such
      * sequence where the source's stood. Nothing to pin without a column list (every column comes from the data).
      */
-    static EffectsPlan ofCopy(SqlInfo info, WalyConfig config, SharedLog shared, Connection physical) {
-        if (config.captureEffects() == CaptureEffects.NEVER || !(info.command() instanceof Command.Copy copy) || copy.table() == null
+    static EffectsPlan ofCopy(ConnectionCapture capture, SqlInfo info, Connection physical) {
+        if (capture.connectionConfig().captureEffects() == CaptureEffects.NEVER || !(info.command() instanceof Command.Copy copy) || copy.table() == null
                 || copy.columns() == null || info.multiStatement()) {
             return NONE;
         }
         try {
             List<String> out = new ArrayList<>();
-            for (Map.Entry<String, String> e : shared.effects().lookup(physical, copy.table()).sequences().entrySet()) {
+            for (Map.Entry<String, String> e : capture.shared().effects().lookup(physical, copy.table()).sequences().entrySet()) {
                 if (!copy.columns().contains(e.getKey())) out.add(e.getValue());
             }
             return out.isEmpty() ? NONE : new EffectsPlan(null, out);
@@ -83,8 +82,9 @@ record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin) {
      * applied by the table's primary key; without one the statement is re-run (a documented limit). They come from
      * pgjdbc's generated keys ({@code RETURNING *}), so a statement with a RETURNING of its own is re-run too.
      */
-    static EffectsCatalog.TableInfo tableNeedingEffects(SqlInfo info, WalyConfig config, SharedLog shared, Connection physical) {
-        if (info.multiStatement() || info.withClause() || config.captureEffects() == CaptureEffects.NEVER) return null;
+    static EffectsCatalog.TableInfo tableNeedingEffects(ConnectionCapture capture, SqlInfo info, Connection physical) {
+        CaptureEffects setting = capture.connectionConfig().captureEffects();
+        if (info.multiStatement() || info.withClause() || setting == CaptureEffects.NEVER) return null;
         Command c = info.command();
         Command.Table table;
         boolean insert = false;
@@ -102,9 +102,9 @@ record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin) {
         }
         if (table == null || hasReturning(c)) return null;
         try {
-            EffectsCatalog.TableInfo t = shared.effects().lookup(physical, table);
+            EffectsCatalog.TableInfo t = capture.shared().effects().lookup(physical, table);
             if (!t.plainTable()) return null;   // views with rules cannot take RETURNING
-            if (config.captureEffects() == CaptureEffects.ALWAYS || info.volatileCall()) return t;
+            if (setting == CaptureEffects.ALWAYS || info.volatileCall()) return t;
             if ((insert || c instanceof Command.Upsert) && t.volatileDefaults()) return t;
             if (RerunSafety.of(c, t) != RerunSafety.Rerun.ROWS) return null;
             return insert || !t.primaryKey().isEmpty() ? t : null;

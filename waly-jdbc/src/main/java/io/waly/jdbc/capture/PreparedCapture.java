@@ -65,7 +65,7 @@ public final class PreparedCapture extends StatementCapture {
         boolean rewritable = capture.rewritesBatches() && !keys.appWants
                 && (info.command() instanceof Command.Insert || info.command() instanceof Command.Upsert);
         if (!info.isRead() && keys.walyMayAsk && !rewritable) {
-            effects = EffectsPlan.tableNeedingEffects(info, capture.connectionConfig(), capture.shared(), physical);
+            effects = EffectsPlan.tableNeedingEffects(capture, info, physical);
         }
         return new PreparedCapture(capture, preparer.prepare(effects != null), info, sql, keys, effects);
     }
@@ -93,7 +93,7 @@ public final class PreparedCapture extends StatementCapture {
     private EffectsPlan plan() {
         if (plan == null) {
             plan = effectsTable != null ? new EffectsPlan(effectsTable, null)
-                    : EffectsPlan.of(info, capture.connectionConfig(), capture.shared(), false, statement);
+                    : EffectsPlan.of(capture, info, false, statement);
         }
         return plan;
     }

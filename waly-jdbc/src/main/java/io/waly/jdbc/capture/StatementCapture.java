@@ -95,7 +95,7 @@ public class StatementCapture {
             capture.endPrepared(info.kind() == SqlKind.COMMIT_PREPARED, info.name(), () -> out[0] = asSent.run());
             return out[0];
         }
-        EffectsPlan plan = EffectsPlan.of(info, capture.connectionConfig(), capture.shared(), keys.walyMayAsk, statement);
+        EffectsPlan plan = EffectsPlan.of(capture, info, keys.walyMayAsk, statement);
         return write(new StatementLog(info, sql, List.of(), null, null, -1), plan, keys,
                 () -> call.run(statement, sql, plan.asksForKeys()));
     }
