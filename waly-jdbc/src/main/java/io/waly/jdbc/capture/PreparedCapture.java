@@ -26,7 +26,7 @@ public final class PreparedCapture extends StatementCapture {
 
     /** One execution, as the application called it. */
     @FunctionalInterface
-    public interface Execution<T> {
+    public interface PreparedCall<T> {
         T run(PreparedStatement statement) throws SQLException;
     }
 
@@ -81,7 +81,7 @@ public final class PreparedCapture extends StatementCapture {
     }
 
     /** Runs one execution with the parameters bound now. */
-    public <T> T execute(Execution<T> call) throws SQLException {
+    public <T> T execute(PreparedCall<T> call) throws SQLException {
         if (params == null) return call.run(statement);
         List<Value> values = params.values();
         int[] types = params.types();
@@ -119,7 +119,7 @@ public final class PreparedCapture extends StatementCapture {
      * element's rows — from generated keys, read back by their keys, or failing that the sequences pinned before the
      * batch's first element.
      */
-    public <T> T executeBatch(Execution<T> call) throws SQLException {
+    public <T> T executeBatch(PreparedCall<T> call) throws SQLException {
         if (params == null) return call.run(statement);
         List<Parameters> items = batch == null ? List.of() : new ArrayList<>(batch);
         if (batch != null) batch.clear();

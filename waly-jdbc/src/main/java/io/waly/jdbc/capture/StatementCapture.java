@@ -60,7 +60,7 @@ public class StatementCapture {
      * read costs no allocation.
      */
     @FunctionalInterface
-    public interface Execution<T> {
+    public interface Call<T> {
         T run(Statement statement, String sql, boolean withKeys) throws SQLException;
     }
 
@@ -84,7 +84,7 @@ public class StatementCapture {
     }
 
     /** Runs one {@code execute*} call of a plain statement. */
-    public final <T> T execute(String sql, Keys keys, Execution<T> call) throws SQLException {
+    public final <T> T execute(String sql, Keys keys, Call<T> call) throws SQLException {
         keysRead = false;
         SqlInfo info = capture.classify(sql);
         if (info.isRead()) return call.run(statement, sql, false);
@@ -110,7 +110,7 @@ public class StatementCapture {
     }
 
     /** Runs {@code executeBatch}/{@code executeLargeBatch}: every write of the batch logged, in order, before it is sent. */
-    public <T> T executeBatch(Execution<T> call) throws SQLException {
+    public <T> T executeBatch(Call<T> call) throws SQLException {
         List<String> items = batch == null ? List.of() : new ArrayList<>(batch);
         if (batch != null) batch.clear();
         List<StatementLog> logs = new ArrayList<>();
