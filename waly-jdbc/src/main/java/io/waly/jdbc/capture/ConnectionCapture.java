@@ -405,7 +405,8 @@ public final class ConnectionCapture {
             try {
                 commitWork.run();
             } finally {
-                endTransaction(RecordKind.ROLLBACK, new Payloads.End("commit-failed", WalyState.IN_FAILED_SQL_TRANSACTION.getState(), "transaction was aborted"));
+                endTransaction(RecordKind.ROLLBACK, new Payloads.End("commit-failed", WalyState.IN_FAILED_SQL_TRANSACTION.getState(),
+                        "transaction was aborted"));
             }
             return;
         }
