@@ -1,16 +1,16 @@
 package io.waly.jdbc.capture;
 
+import io.waly.command.Value;
 import io.waly.jdbc.TxidStatus;
 import io.waly.jdbc.WalySQLException;
 import io.waly.jdbc.WalyState;
 import io.waly.jdbc.config.WalyConfig;
 import io.waly.jdbc.sql.SqlInfo;
-import io.waly.jdbc.sql.SqlKind;
 import io.waly.log.LogException;
 import io.waly.log.LogSink;
-import io.waly.log.tx.InDoubtResolver;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
+import io.waly.log.tx.InDoubtResolver;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -106,6 +106,11 @@ public final class ConnectionCapture {
         return stringsUnspecified;
     }
 
+    /** What {@code sql} is to the log (cached per text for every connection of the log). */
+    public SqlInfo classify(String sql) {
+        return shared.classifier().classify(sql);
+    }
+
     public WalyConfig connectionConfig() {
         return config;
     }
@@ -138,6 +143,20 @@ public final class ConnectionCapture {
      */
     public <T> T write(StatementLog st, Work<T> work, boolean readsBack) throws SQLException {
         return writeAll(List.of(st), work, readsBack);
+    }
+
+    /**
+     * A write WAL-y states as SQL for an API that sends none (large objects over pgjdbc's fastpath, an updatable result
+     * set's rows): logged as {@code sql} with {@code params}, then done by {@code work}, which changes one row and
+     * answers the effects to record with it (often none).
+     */
+    public void writeAs(String sql, List<Value> params, Work<List<Payloads.Effect>> work) throws SQLException {
+        StatementLog st = new StatementLog(classify(sql), sql, params, new int[params.size()], null, -1);
+        write(st, () -> {
+            st.effects(work.run());
+            st.counts(1);
+            return null;
+        });
     }
 
     /** A batch: every element logged, in order, before the batch is sent; an outcome per element after. */
@@ -388,7 +407,8 @@ public final class ConnectionCapture {
             try {
                 commitWork.run();
             } finally {
-                endTransaction(RecordKind.ROLLBACK, new Payloads.End("commit-failed", "25P02", "transaction was aborted"));
+                endTransaction(RecordKind.ROLLBACK, new Payloads.End("commit-failed", WalyState.IN_FAILED_SQL_TRANSACTION.getState(),
+                        "transaction was aborted"));
             }
             return;
         }
@@ -414,7 +434,7 @@ public final class ConnectionCapture {
             commitWork.run();
         } catch (SQLException e) {
             String state = e.getSQLState();
-            if (state != null && state.startsWith("08")) {
+            if (WalyState.isConnectionError(state)) {
                 // The connection broke during COMMIT: the database may or may not have committed. Leave the outcome
                 // out of the log (in doubt) and let the next connection ask the database.
                 shared.addInDoubt(txId, dbTxid);

@@ -6,10 +6,10 @@ import io.waly.log.payload.Payloads;
 import java.util.List;
 
 /**
- * One statement on its way to the log: what the application sent, and — filled in by the statement layer after the
- * database answered — its update counts and effects.
+ * One statement on its way to the log: what the application sent, and — filled in by its hook after the database
+ * answered — its update counts and effects.
  */
-public final class StatementLog {
+final class StatementLog {
     final SqlInfo info;
     final String sql;
     final List<Value> params;
@@ -19,7 +19,7 @@ public final class StatementLog {
     long[] counts;
     List<Payloads.Effect> effects = List.of();
 
-    public StatementLog(SqlInfo info, String sql, List<Value> params, int[] jdbcTypes, byte[] copyData, int batchIndex) {
+    StatementLog(SqlInfo info, String sql, List<Value> params, int[] jdbcTypes, byte[] copyData, int batchIndex) {
         this.info = info;
         this.sql = sql;
         this.params = params;
@@ -28,23 +28,23 @@ public final class StatementLog {
         this.batchIndex = batchIndex;
     }
 
-    public void counts(long... counts) {
+    void counts(long... counts) {
         this.counts = counts;
     }
 
-    public int batchIndex() {
+    int batchIndex() {
         return batchIndex;
     }
 
-    public SqlInfo info() {
+    SqlInfo info() {
         return info;
     }
 
-    public void effects(List<Payloads.Effect> effects) {
+    void effects(List<Payloads.Effect> effects) {
         this.effects = effects;
     }
 
-    public void addEffects(List<Payloads.Effect> more) {
+    void addEffects(List<Payloads.Effect> more) {
         if (more.isEmpty()) return;
         List<Payloads.Effect> all = new java.util.ArrayList<>(effects);
         all.addAll(more);

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 /** The settings of one connection, resolved and checked once when it opens. */
-public record WalyConfig(Path logDir, Durability durability, long flushMillis, long segmentBytes, boolean failOnLogFailure,
-                         String captureEffects, long logIdleMillis, LogStorage storage, String log) {
+public record WalyConfig(Path logDir, Durability durability, long flushMillis, long segmentBytes, OnLogFailure onLogFailure,
+                         CaptureEffects captureEffects, long logIdleMillis, LogStorage storage, String log) {
 
     /** @throws IllegalArgumentException naming the bad setting */
     public static WalyConfig from(Properties props) {
@@ -28,9 +28,14 @@ public record WalyConfig(Path logDir, Durability durability, long flushMillis, l
             dir = LogProviders.directory(log);   // walyLog naming a directory is walyLogDir
             log = null;
         }
-        return new WalyConfig(dir, Durability.parse(WalyProperty.DURABILITY.get(props)),
-                flush, seg, WalyProperty.ON_LOG_FAILURE.get(props).equals("fail"), WalyProperty.CAPTURE_EFFECTS.get(props),
+        return new WalyConfig(dir, WalyProperty.DURABILITY.getEnum(props, Durability.class), flush, seg,
+                WalyProperty.ON_LOG_FAILURE.getEnum(props, OnLogFailure.class), WalyProperty.CAPTURE_EFFECTS.getEnum(props, CaptureEffects.class),
                 idle, FileLogStorage.INSTANCE, log);
+    }
+
+    /** {@code walyOnLogFailure=fail}: a write the log cannot take is refused. */
+    public boolean failOnLogFailure() {
+        return onLogFailure == OnLogFailure.FAIL;
     }
 
     /**
@@ -55,7 +60,7 @@ public record WalyConfig(Path logDir, Durability durability, long flushMillis, l
 
     /** The same settings over another storage: the seam tests use to inject disk faults. Driver-internal. */
     public WalyConfig withStorage(LogStorage s) {
-        return new WalyConfig(logDir, durability, flushMillis, segmentBytes, failOnLogFailure, captureEffects, logIdleMillis, s, log);
+        return new WalyConfig(logDir, durability, flushMillis, segmentBytes, onLogFailure, captureEffects, logIdleMillis, s, log);
     }
 
     public LogConfig logConfig() {
