@@ -40,6 +40,32 @@ class ReplayRoundTripTest {
     }
 
     /**
+     * A concurrent index build that fails leaves an invalid index behind (PostgreSQL's create_index.sql, statements
+     * ending in ';' as psql sends them): replay builds and fails it the same way, so the statements that use what the
+     * failure left (DROP INDEX of REINDEX's "_ccnew") replay, and the catalog comes out equal.
+     */
+    @Test
+    void failedConcurrentIndexBuildsLeaveTheSameInvalidIndexesOnReplay() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_concur_src");
+        String target = pg.newDatabase("rt_concur_dst");
+        try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE concur_tab (c1 int);");
+            s.execute("INSERT INTO concur_tab VALUES (1), (1), (2);");
+            assertThatThrownBy(() -> s.execute("CREATE UNIQUE INDEX CONCURRENTLY concur_ind ON concur_tab (c1);"))
+                    .isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> s.execute("REINDEX INDEX CONCURRENTLY concur_ind;")).isInstanceOf(SQLException.class);
+            s.execute("DROP INDEX concur_ind_ccnew;");
+            s.execute("DELETE FROM concur_tab WHERE c1 = 1;");
+            s.execute("REINDEX TABLE CONCURRENTLY concur_tab;");
+        }
+        replayEqual(source, target);
+        try (Connection src = DriverManager.getConnection(source); Connection dst = DriverManager.getConnection(target)) {
+            assertThat(CatalogSnapshot.diff(CatalogSnapshot.of(src), CatalogSnapshot.of(dst))).isEmpty();
+        }
+    }
+
+    /**
      * A statement that fails draws from the sequences its defaults call all the same — here a sequence no column owns,
      * named in a default, on a table nothing looked up before (PostgreSQL's constraints.sql): replay must not hand the
      * drawn value out again, in autocommit, after a rollback, and after a savepoint rolled back.
