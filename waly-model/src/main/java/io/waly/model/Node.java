@@ -145,7 +145,7 @@ final class Node {
     }
 
     /** One of {@code choices}, case aside; returned lower-case. */
-    String choice(String what, Set<String> choices) {
+    String choice(String what, List<String> choices) {
         // YAML 1.1 reads a bare off/no as false: "mode: off" means the word
         String v = value instanceof Boolean b && !b && choices.contains("off") ? "off"
                 : text(what).trim().toLowerCase(Locale.ROOT);

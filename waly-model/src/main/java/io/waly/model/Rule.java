@@ -81,7 +81,7 @@ public record Rule(String name, Action action, Mode mode, long rows, String reas
         if (!NAME.matcher(name).matches()) throw nameNode.error("a rule's name is letters, digits, '.', '_' and '-', not '" + name + "'");
         if (!namesSeen.add(name)) throw nameNode.error("the rule name " + name + " is used twice");
         if (!m.containsKey("action")) throw node.error("rule " + name + " needs an action: deny, warn, allow or limit");
-        Action action = Action.valueOf(m.get("action").choice("action", Set.of("deny", "warn", "allow", "limit")).toUpperCase());
+        Action action = Action.valueOf(m.get("action").choice("action", List.of("deny", "warn", "allow", "limit")).toUpperCase());
         long rows = -1;
         if (action == Action.LIMIT) {
             if (!m.containsKey("rows")) throw m.get("action").error("rule " + name + " limits rows: say how many with rows: N");
@@ -89,7 +89,7 @@ public record Rule(String name, Action action, Mode mode, long rows, String reas
         } else if (m.containsKey("rows")) {
             throw m.get("rows").error("rows is for action: limit (rule " + name + " is " + action.name().toLowerCase() + ")");
         }
-        Mode mode = m.containsKey("mode") ? Mode.valueOf(m.get("mode").choice("mode", Set.of("off", "warn", "enforce")).toUpperCase())
+        Mode mode = m.containsKey("mode") ? Mode.valueOf(m.get("mode").choice("mode", List.of("off", "warn", "enforce")).toUpperCase())
                 : Mode.ENFORCE;
         String reason = m.containsKey("reason") ? m.get("reason").text("reason") : null;
         Match match = readMatch(m.get("match"), tables);
@@ -102,7 +102,7 @@ public record Rule(String name, Action action, Mode mode, long rows, String reas
         KindSet kinds = m.containsKey("kind") ? KindSet.read(m.get("kind")) : KindSet.ANY;
         TableSet ts = m.containsKey("tables") ? TableSet.read(m.get("tables"), tables) : TableSet.ANY;
         Where where = m.containsKey("where")
-                ? Where.valueOf(m.get("where").choice("where", Set.of("absent", "unbounded")).toUpperCase()) : Where.ANY;
+                ? Where.valueOf(m.get("where").choice("where", List.of("absent", "unbounded")).toUpperCase()) : Where.ANY;
         Set<String> roles = m.containsKey("roles") ? Set.copyOf(m.get("roles").texts("roles")) : Set.of();
         List<Pattern> versions = new ArrayList<>();
         if (m.containsKey("appVersions")) for (String v : m.get("appVersions").texts("appVersions")) versions.add(glob(v));
