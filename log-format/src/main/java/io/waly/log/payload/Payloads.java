@@ -449,11 +449,12 @@ public final class Payloads {
      * the statement: before it reached the database, or after it changed more rows than a limit allows and was rolled
      * back to before it), {@link #WARNED} (a rule warned, or a rule in warn mode would have refused: the statement went
      * ahead), or {@link #RECORDING} (once per connection: what its writes leave out of the log — tables not logged,
-     * columns logged as hashes). The statement's own fields are there for refusals before the database (no STATEMENT
-     * record exists for them); {@code stmt} names the STATEMENT record otherwise (0: none). Numbers are −1 when absent.
+     * columns logged as hashes). The statement's text, parameters and command are there (hashed as the recording policy
+     * says), so that the record stands alone: a statement refused before the database has no STATEMENT record. A limit's
+     * record has {@code rows}, what the statement changed, and {@code limit}. Numbers are −1 when absent.
      */
     public record Policy(int connection, String event, String rule, String action, String mode, String reason,
-                         String sqlState, String sql, List<Value> params, Command command, long stmt, long rows,
+                         String sqlState, String sql, List<Value> params, Command command, long rows,
                          long limit, String role, String appVersion, String model, List<String> unlogged,
                          Map<String, List<String>> hashed) {
         public static final String REFUSED = "refused";
@@ -468,7 +469,7 @@ public final class Payloads {
 
         /** The recording policy a connection writes under. */
         public static Policy recording(int connection, String model, List<String> unlogged, Map<String, List<String>> hashed) {
-            return new Policy(connection, RECORDING, null, null, null, null, null, null, null, null, 0, -1, -1, null, null,
+            return new Policy(connection, RECORDING, null, null, null, null, null, null, null, null, -1, -1, null, null,
                     model, unlogged, hashed);
         }
 
@@ -491,7 +492,6 @@ public final class Payloads {
                     g.writeFieldName("command");
                     CommandCodec.write(g, command);
                 }
-                if (stmt > 0) g.writeNumberField("stmt", stmt);
                 if (rows >= 0) g.writeNumberField("rows", rows);
                 if (limit >= 0) g.writeNumberField("limit", limit);
                 writeOptString(g, "role", role);
@@ -515,7 +515,7 @@ public final class Payloads {
             return new Policy((int) num(m.get("conn"), 0), str(m.get("event")), str(m.get("rule")), str(m.get("action")),
                     str(m.get("mode")), str(m.get("reason")), str(m.get("sqlState")), str(m.get("sql")),
                     ValueCodec.readList(m.get("params")), m.containsKey("command") ? CommandCodec.read(m.get("command")) : null,
-                    num(m.get("stmt"), 0), num(m.get("rows"), -1), num(m.get("limit"), -1), str(m.get("role")),
+                    num(m.get("rows"), -1), num(m.get("limit"), -1), str(m.get("role")),
                     str(m.get("appVersion")), str(m.get("model")), strings(m.get("unlogged")), hashed);
         }
     }

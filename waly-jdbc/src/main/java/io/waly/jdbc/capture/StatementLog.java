@@ -40,6 +40,19 @@ public final class StatementLog {
         return info;
     }
 
+    public String sql() {
+        return sql;
+    }
+
+    public List<Value> params() {
+        return params;
+    }
+
+    /** The update counts the statement layer recorded after the database answered; null before. */
+    public long[] counts() {
+        return counts;
+    }
+
     public void effects(List<Payloads.Effect> effects) {
         this.effects = effects;
     }

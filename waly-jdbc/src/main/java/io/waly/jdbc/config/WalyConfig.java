@@ -5,12 +5,14 @@ import io.waly.log.LogConfig;
 import io.waly.log.LogProviders;
 import io.waly.log.storage.FileLogStorage;
 import io.waly.log.storage.LogStorage;
+import io.waly.model.Model;
 import java.nio.file.Path;
 import java.util.Properties;
 
 /** The settings of one connection, resolved and checked once when it opens. */
 public record WalyConfig(Path logDir, Durability durability, long flushMillis, long segmentBytes, boolean failOnLogFailure,
-                         String captureEffects, long logIdleMillis, LogStorage storage, String log) {
+                         String captureEffects, long logIdleMillis, LogStorage storage, String log, Model model,
+                         String appVersion) {
 
     /** @throws IllegalArgumentException naming the bad setting */
     public static WalyConfig from(Properties props) {
@@ -30,7 +32,17 @@ public record WalyConfig(Path logDir, Durability durability, long flushMillis, l
         }
         return new WalyConfig(dir, Durability.parse(WalyProperty.DURABILITY.get(props)),
                 flush, seg, WalyProperty.ON_LOG_FAILURE.get(props).equals("fail"), WalyProperty.CAPTURE_EFFECTS.get(props),
-                idle, FileLogStorage.INSTANCE, log);
+                idle, FileLogStorage.INSTANCE, log, model(props), blankToNull(WalyProperty.APP_VERSION.get(props)));
+    }
+
+    /** The model walyModel names, loaded and checked (once per file content, for the JVM); null when none is named. */
+    private static Model model(Properties props) {
+        String path = WalyProperty.MODEL.get(props).trim();
+        return path.isEmpty() ? null : Model.load(Path.of(path));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 
     /**
@@ -55,7 +67,8 @@ public record WalyConfig(Path logDir, Durability durability, long flushMillis, l
 
     /** The same settings over another storage: the seam tests use to inject disk faults. Driver-internal. */
     public WalyConfig withStorage(LogStorage s) {
-        return new WalyConfig(logDir, durability, flushMillis, segmentBytes, failOnLogFailure, captureEffects, logIdleMillis, s, log);
+        return new WalyConfig(logDir, durability, flushMillis, segmentBytes, failOnLogFailure, captureEffects, logIdleMillis, s, log,
+                model, appVersion);
     }
 
     public LogConfig logConfig() {
