@@ -11,8 +11,8 @@ public final class GuardedApp {
         try (Connection c = DriverManager.getConnection(args[0]); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE accounts (id int PRIMARY KEY, balance int)");
             s.execute("INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 10) g");
-            for (String sql : new String[] {"DELETE FROM accounts WHERE 1 = 1", "TRUNCATE accounts",
-                    "UPDATE accounts SET balance = balance + 1", "DROP TABLE accounts"}) {
+            for (String sql : new String[] {"UPDATE accounts SET balance = balance + 1", "DELETE FROM accounts WHERE 1 = 1",
+                    "TRUNCATE accounts", "DROP TABLE accounts"}) {
                 try {
                     s.execute(sql);
                     System.out.println(sql.substring(0, sql.indexOf(' ')) + " ok");

@@ -147,6 +147,7 @@ public final class Replayer {
                 summary.records = txs.counts().records;
                 summary.rolledBack = txs.counts().rolledBack;
                 summary.inDoubtResolved = txs.counts().recovered;
+                summary.notes.addAll(txs.counts().leftOutOfTheLog);
             }
         } catch (InDoubtException e) {
             throw new ReplayException(ReplayException.Kind.IN_DOUBT, e.getMessage(), e.commitSeq(), e);

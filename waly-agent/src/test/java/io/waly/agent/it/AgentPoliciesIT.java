@@ -50,8 +50,8 @@ class AgentPoliciesIT {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.err()).as(r.toString()).isEmpty();
         assertThat(r.out()).isEqualTo(mode.equals("enforce")
-                ? "DELETE WY001\nTRUNCATE WY001\nUPDATE WY002\nDROP WY001\n"
-                : "DELETE ok\nTRUNCATE ok\nUPDATE ok\nDROP ok\n");
+                ? "UPDATE WY002\nDELETE WY001\nTRUNCATE WY001\nDROP WY001\n"
+                : "UPDATE ok\nDELETE ok\nTRUNCATE ok\nDROP ok\n");
         List<Payloads.Policy> decisions = new ArrayList<>();
         try (LogReader reader = LogReader.open(log)) {
             LogRecord rec;
@@ -60,9 +60,10 @@ class AgentPoliciesIT {
             }
         }
         assertThat(decisions).extracting(Payloads.Policy::rule)
-                .containsExactly("no-unbounded-delete", "protect-accounts", "mass-update", "protect-accounts");
+                .containsExactly("mass-update", "no-unbounded-delete", "protect-accounts", "protect-accounts");
         assertThat(decisions).extracting(Payloads.Policy::event)
                 .containsOnly(mode.equals("enforce") ? Payloads.Policy.REFUSED : Payloads.Policy.WARNED);
-        assertThat(decisions.get(0).sql()).isEqualTo("DELETE FROM accounts WHERE 1 = 1");
+        assertThat(decisions.get(0).rows()).isEqualTo(10);
+        assertThat(decisions.get(1).sql()).isEqualTo("DELETE FROM accounts WHERE 1 = 1");
     }
 }
