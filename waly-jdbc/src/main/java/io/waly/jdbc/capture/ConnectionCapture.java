@@ -194,7 +194,7 @@ public final class ConnectionCapture {
         if (mode.unlogged()) return work.run();
         SqlInfo info = statements.get(0).info();
         Verdict verdict = policy.verdict(info);
-        work = policy.guard(verdict, statements, !mode.appAutocommit(), work);
+        work = policy.guard(verdict, statements, !mode.appAutocommit(), mode.nonTx(), work);
         boolean appAutocommit = mode.appAutocommit();
         boolean nonTx = mode.nonTx();
         boolean wrap = mode.wrap();

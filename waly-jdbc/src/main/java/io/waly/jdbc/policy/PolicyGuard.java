@@ -19,7 +19,6 @@ import io.waly.model.Rule;
 import io.waly.model.Verdict;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
@@ -125,40 +124,61 @@ public final class PolicyGuard {
 
     /**
      * The database work of a write, as the verdict wants it run: warnings first (the statements are in the log, the
-     * database has not run them), then the work; with a limit, behind a savepoint when {@code inTransaction}, and refused
-     * when it changed more rows than allowed.
+     * database has not run them), then the work; with a limit, behind a savepoint when {@code inTransaction} (outside
+     * one the write runs in a transaction of WAL-y's making, which the refusal rolls back), and refused when it changed
+     * more rows than allowed. A statement PostgreSQL runs outside any transaction ({@code asSent}: VACUUM, CALL, …)
+     * cannot be rolled back: its limits are only watched.
      */
     public <T> ConnectionCapture.Work<T> guard(Verdict v, List<StatementLog> statements, boolean inTransaction,
-                                               ConnectionCapture.Work<T> work) {
+                                               boolean asSent, ConnectionCapture.Work<T> work) {
         if (v.warnings().isEmpty() && !v.countsRows()) return work;
         return () -> {
             SqlInfo info = statements.get(0).info();
             for (Rule r : v.warnings()) warn(r, r.explain(info.command()), info, statements.get(0), v, -1);
             if (!v.countsRows()) return work.run();
-            Savepoint sp = v.limit() != null && inTransaction ? physical.setSavepoint() : null;
+            Rule limit = asSent ? null : v.limit();
+            List<Rule> watched = asSent && v.limit() != null ? concat(v.watchedLimits(), v.limit()) : v.watchedLimits();
+            boolean savepoint = limit != null && inTransaction;
+            if (savepoint) sql("SAVEPOINT waly_limit");
             T result = work.run();
             long rows = 0;
             for (StatementLog st : statements) {
                 long[] c = st.counts();
                 if (c != null) for (long n : c) rows += Math.max(0, n);
             }
-            for (Rule r : v.watchedLimits()) {
+            for (Rule r : watched) {
                 if (rows > r.rows()) warn(r, rows + " rows changed, over the limit of " + r.rows(), info, statements.get(0), v, rows);
             }
-            Rule limit = v.limit();
             if (limit != null && rows > limit.rows()) {
                 String reason = rows + " rows changed, over the limit of " + limit.rows()
                         + (limit.reason() != null ? " (" + limit.reason() + ")" : "");
-                if (sp != null) physical.rollback(sp);
+                if (savepoint) sql("ROLLBACK TO SAVEPOINT waly_limit");
                 append(decision(Payloads.Policy.REFUSED, limit, reason, WalyState.ROW_LIMIT_EXCEEDED, info, statements.get(0), v, rows));
                 PolicyLog.warn("WAL-y refused a statement on connection {} (rule {}: {})", connection, limit.name(), reason);
-                if (sp != null) abortTransaction(WalyState.ROW_LIMIT_EXCEEDED, limit);
+                if (savepoint) abortTransaction(WalyState.ROW_LIMIT_EXCEEDED, limit);
                 throw new WalySQLException("WAL-y refused the statement: rule " + limit.name() + ": " + reason + ", of " + model
                         + ". It was rolled back to before it.", WalyState.ROW_LIMIT_EXCEEDED);
             }
-            if (sp != null) physical.releaseSavepoint(sp);
+            if (savepoint) sql("RELEASE SAVEPOINT waly_limit");
             return result;
         };
+    }
+
+    private static List<Rule> concat(List<Rule> rules, Rule more) {
+        List<Rule> all = new java.util.ArrayList<>(rules);
+        all.add(more);
+        return all;
+    }
+
+    /**
+     * A savepoint statement of WAL-y's own, sent as SQL (not through the JDBC savepoint API, which refuses a connection
+     * in autocommit whose transaction began with BEGIN sent as SQL); not logged: what it brackets nets out to a failed
+     * statement, which the log records as one.
+     */
+    private void sql(String text) throws SQLException {
+        try (Statement s = physical.createStatement()) {
+            s.execute(text);
+        }
     }
 
     /** The STATEMENT record's payload with the values of hashed columns hashed; {@code p} itself when nothing is. */

@@ -173,6 +173,16 @@ class PoliciesTest {
                 c.commit();
             }
         }
+        // a transaction begun with BEGIN sent as SQL, in autocommit: the same
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("BEGIN");
+            s.executeUpdate("INSERT INTO orders VALUES (6, 1)");
+            assertThatThrownBy(() -> s.executeUpdate("UPDATE accounts SET balance = 8 WHERE id > 2"))
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY002"));
+            assertThat(c.unwrap(BaseConnection.class).getTransactionState()).isEqualTo(TransactionState.FAILED);
+            s.execute("ROLLBACK");
+            assertThat(count(c, "SELECT count(*) FROM orders")).isZero();
+        }
         // pgjdbc's autosave restores the transaction after a failing statement: so it does after a refusal
         try (Connection c = DriverManager.getConnection(url + "&autosave=always")) {
             c.setAutoCommit(false);
