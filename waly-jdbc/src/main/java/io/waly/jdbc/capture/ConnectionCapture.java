@@ -205,7 +205,7 @@ public final class ConnectionCapture {
         try {
             try {
                 if (txId == 0) begin(appAutocommit);
-                for (int i = 0; i < seqs.length; i++) seqs[i] = appendStatement(statements.get(i), appAutocommit, verdict);
+                for (int i = 0; i < seqs.length; i++) seqs[i] = appendStatement(statements.get(i), appAutocommit);
                 for (StatementLog st : statements) noteSequences(st.info());
                 if (nonTx) {
                     // PostgreSQL commits these itself: the log's COMMIT must be durable before the statement is sent
@@ -239,7 +239,8 @@ public final class ConnectionCapture {
             appendQuietly(() -> {
                 for (int i = 0; i < seqs.length; i++) {
                     StatementLog st = statements.get(i);
-                    log.append(RecordKind.OUTCOME, txId, Payloads.Outcome.ok(seqs[i], st.counts, policy.recorded(verdict, st.effects)).encode());
+                    log.append(RecordKind.OUTCOME, txId, Payloads.Outcome.ok(seqs[i], st.counts,
+                            policy.recorded(policy.verdict(st.info()), st.effects)).encode());
                 }
             });
             if (!nonTx) {
@@ -276,10 +277,10 @@ public final class ConnectionCapture {
         }
     }
 
-    private long appendStatement(StatementLog st, boolean autocommit, Verdict verdict) {
+    private long appendStatement(StatementLog st, boolean autocommit) {
         Payloads.Statement.Repeated parts = repeatedParts(st);
         String sql = parts != null ? parts.sql() : Secrets.redact(st.sql);
-        return log.append(RecordKind.STATEMENT, txId, policy.recorded(verdict, new Payloads.Statement(sql, st.params, st.jdbcTypes,
+        return log.append(RecordKind.STATEMENT, txId, policy.recorded(policy.verdict(st.info()), new Payloads.Statement(sql, st.params, st.jdbcTypes,
                 st.info().command(), autocommit, st.batchIndex, st.copyData, connection, st.jdbcTypes != null)).encode(parts));
     }
 

@@ -111,11 +111,22 @@ public final class PolicyGuard {
      */
     public Verdict admit(SqlInfo info, List<StatementLog> statements, boolean inTransaction) throws SQLException {
         Verdict v = verdict(info);
-        if (v.refusal() == null) return v;
+        StatementLog refused = statements.isEmpty() ? null : statements.get(0);
+        for (StatementLog st : statements) {   // a batch of different statements (Statement.addBatch): each is judged
+            if (v.refusal() != null) break;
+            if (st.info() != info) {
+                Verdict other = verdict(st.info());
+                if (other.refusal() != null) {
+                    v = other;
+                    info = st.info();
+                    refused = st;
+                }
+            }
+        }
+        if (v.refusal() == null) return verdict(statements.isEmpty() ? info : statements.get(0).info());
         Rule rule = v.refusal();
         String reason = rule.explain(info.command());
-        StatementLog first = statements.isEmpty() ? null : statements.get(0);
-        append(decision(Payloads.Policy.REFUSED, rule, reason, WalyState.POLICY_REFUSED, info, first, v, -1));
+        append(decision(Payloads.Policy.REFUSED, rule, reason, WalyState.POLICY_REFUSED, info, refused, v, -1));
         PolicyLog.warn("WAL-y refused a statement on connection {} (rule {}: {})", connection, rule.name(), reason);
         if (inTransaction) abortTransaction(WalyState.POLICY_REFUSED, rule);
         throw new WalySQLException("WAL-y refused the statement: rule " + rule.name() + " (" + reason + ") of " + model

@@ -130,13 +130,19 @@ class PoliciesTest {
                 ps.setInt(1, 1);
                 assertThat(ps.executeUpdate()).isZero();
             }
+            // a batch of different statements: each one is judged
+            s.addBatch("INSERT INTO orders VALUES (9, 1)");
+            s.addBatch("DELETE FROM accounts");
+            assertThatThrownBy(s::executeBatch).hasMessageContaining("no-unbounded-delete");
+            assertThat(count(c, "SELECT count(*) FROM orders")).isZero();
             assertThat(count(c, "SELECT count(*) FROM accounts")).isEqualTo(10);
             assertThat(count(c, "SELECT sum(balance) FROM accounts")).isEqualTo(3);
         }
         List<Payloads.Policy> d = decisions("enforce");
         assertThat(d).extracting(Payloads.Policy::event).containsOnly("refused");
         assertThat(d).extracting(Payloads.Policy::rule)
-                .containsExactly("no-unbounded-delete", "no-unbounded-delete", "protect-accounts", "protect-accounts", "mass-update");
+                .containsExactly("no-unbounded-delete", "no-unbounded-delete", "protect-accounts", "protect-accounts", "mass-update",
+                        "no-unbounded-delete");
         assertThat(d.get(0).sql()).isEqualTo("DELETE FROM accounts WHERE 1 = 1");
         assertThat(d.get(0).sqlState()).isEqualTo("WY001");
         assertThat(d.get(0).role()).isNotBlank();
