@@ -15,6 +15,13 @@ public enum WalyState {
     IO_ERROR("58030"),
     /** A {@code waly*} setting has a bad value (the driver's {@code connect}). */
     INVALID_PARAMETER_VALUE("22023"),
+    /**
+     * A rule of the model's policies refused the statement before it reached the database (class WY: WAL-y's own,
+     * outside the SQL standard's and PostgreSQL's classes).
+     */
+    POLICY_REFUSED("WY001"),
+    /** The statement changed more rows than a rule's limit allows: it was rolled back to before it, and refused. */
+    ROW_LIMIT_EXCEEDED("WY002"),
     /** Reserved for a WAL-y object used after its connection closed; WAL-y raises none today (pgjdbc reports its own). */
     CONNECTION_DOES_NOT_EXIST("08003"),
     /** WAL-y cannot connect: the connection to wrap is not pgjdbc's, or a {@code WalyDataSource} has no URL. */

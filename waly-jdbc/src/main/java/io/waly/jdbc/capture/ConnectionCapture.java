@@ -5,12 +5,14 @@ import io.waly.jdbc.TxidStatus;
 import io.waly.jdbc.WalySQLException;
 import io.waly.jdbc.WalyState;
 import io.waly.jdbc.config.WalyConfig;
+import io.waly.jdbc.policy.PolicyGuard;
 import io.waly.jdbc.sql.SqlInfo;
 import io.waly.log.LogException;
 import io.waly.log.LogSink;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
 import io.waly.log.tx.InDoubtResolver;
+import io.waly.model.Verdict;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -76,6 +78,8 @@ public final class ConnectionCapture {
     private final java.util.Set<io.waly.command.Command.Table> txTables = new java.util.LinkedHashSet<>();
     private PreparedStatement sequenceQuery;
     private final boolean rewritesBatches;
+    /** The model's mutation policies on this connection ({@link PolicyGuard#NONE} without a model). */
+    private final PolicyGuard policy;
 
     public ConnectionCapture(SharedLog shared, WalyConfig config, Connection physical) throws SQLException {
         this.shared = shared;
@@ -87,6 +91,7 @@ public final class ConnectionCapture {
         this.stringsUnspecified = !base.getStringVarcharFlag();
         this.txidRecorded = config.durability() == io.waly.log.Durability.FSYNC;
         this.rewritesBatches = base.getQueryExecutor().isReWriteBatchedInsertsEnabled();
+        this.policy = PolicyGuard.of(config, physical, log, connection, () -> txId);
     }
 
     /**
@@ -165,14 +170,15 @@ public final class ConnectionCapture {
     }
 
     public <T> T writeAll(List<StatementLog> statements, Work<T> work, boolean readsBack) throws SQLException {
-        return writeIn(open(statements.get(0).info(), readsBack), statements, work);
+        return writeIn(open(statements.get(0).info(), statements, readsBack), statements, work);
     }
 
     /**
      * Where a write runs: in the application's transaction; in one of WAL-y's making ({@code wrap}), opened here; or as
-     * sent, outside any transaction block ({@code nonTx}).
+     * sent, outside any transaction block ({@code nonTx}); or as sent and not logged at all ({@code unlogged}: the
+     * model's recording policy leaves its table out of the log).
      */
-    public record Mode(boolean appAutocommit, boolean nonTx, boolean wrap) {}
+    public record Mode(boolean appAutocommit, boolean nonTx, boolean wrap, boolean unlogged) {}
 
     /**
      * Opens what a write needs before it is sent: in fsync durability an autocommitted write runs in a transaction of
@@ -182,9 +188,20 @@ public final class ConnectionCapture {
      * block always run as sent.
      */
     public Mode open(SqlInfo info, boolean readsBack) throws SQLException {
+        return open(info, List.of(), readsBack);
+    }
+
+    /**
+     * The model's policies speak first ({@link PolicyGuard#admit}): a statement a rule denies is refused here, before
+     * anything reaches the database; one with a row limit runs in a transaction, so that it can be rolled back.
+     */
+    private Mode open(SqlInfo info, List<StatementLog> statements, boolean readsBack) throws SQLException {
         boolean appAutocommit = physical.getAutoCommit() && !sqlTransaction;
-        boolean nonTx = appAutocommit && (info.kind().runsOutsideTransaction() || (!txidRecorded && !readsBack));
-        Mode mode = new Mode(appAutocommit, nonTx, appAutocommit && !nonTx);
+        Verdict verdict = policy.admit(info, statements, !appAutocommit);
+        if (!verdict.logged()) return new Mode(appAutocommit, false, false, true);
+        boolean nonTx = appAutocommit && (info.kind().runsOutsideTransaction()
+                || (!txidRecorded && !readsBack && !verdict.countsRows()));
+        Mode mode = new Mode(appAutocommit, nonTx, appAutocommit && !nonTx, false);
         if (mode.wrap()) physical.setAutoCommit(false);
         return mode;
     }
@@ -195,7 +212,10 @@ public final class ConnectionCapture {
      * ({@code endCopy}); every other write does both at once.
      */
     public <T> T writeIn(Mode mode, List<StatementLog> statements, Work<T> work) throws SQLException {
+        if (mode.unlogged()) return work.run();
         SqlInfo info = statements.get(0).info();
+        Verdict verdict = policy.verdict(info);
+        work = policy.guard(verdict, statements, !mode.appAutocommit(), mode.nonTx(), work);
         boolean appAutocommit = mode.appAutocommit();
         boolean nonTx = mode.nonTx();
         boolean wrap = mode.wrap();
@@ -240,7 +260,8 @@ public final class ConnectionCapture {
             appendQuietly(() -> {
                 for (int i = 0; i < seqs.length; i++) {
                     StatementLog st = statements.get(i);
-                    log.append(RecordKind.OUTCOME, txId, Payloads.Outcome.ok(seqs[i], st.counts, st.effects).encode());
+                    log.append(RecordKind.OUTCOME, txId, Payloads.Outcome.ok(seqs[i], st.counts,
+                            policy.recorded(policy.verdict(st.info()), st.effects)).encode());
                 }
             });
             if (!nonTx) {
@@ -280,8 +301,8 @@ public final class ConnectionCapture {
     private long appendStatement(StatementLog st, boolean autocommit) {
         Payloads.Statement.Repeated parts = repeatedParts(st);
         String sql = parts != null ? parts.sql() : Secrets.redact(st.sql);
-        return log.append(RecordKind.STATEMENT, txId, new Payloads.Statement(sql, st.params, st.jdbcTypes, st.info().command(),
-                autocommit, st.batchIndex, st.copyData, connection, st.jdbcTypes != null).encode(parts));
+        return log.append(RecordKind.STATEMENT, txId, policy.recorded(policy.verdict(st.info()), new Payloads.Statement(sql, st.params, st.jdbcTypes,
+                st.info().command(), autocommit, st.batchIndex, st.copyData, connection, st.jdbcTypes != null)).encode(parts));
     }
 
     /**
@@ -317,6 +338,7 @@ public final class ConnectionCapture {
             String searchPath = searchPath();
             if (searchPath != null) settings.put("search_path", searchPath);
             log.append(RecordKind.SESSION, 0, new Payloads.Session(connection, settings).encode());
+            policy.recordingPolicy();
             sessionLogged = true;
         }
         txId = log.append(RecordKind.BEGIN, LogSink.OWN_SEQ, new Payloads.Begin(connection, -1, autocommit, null,

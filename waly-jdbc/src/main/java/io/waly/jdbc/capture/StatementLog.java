@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * One statement on its way to the log: what the application sent, and — filled in by its hook after the database
- * answered — its update counts and effects.
+ * answered — its update counts and effects. Made by capture's hooks only; the policy guard reads it.
  */
-final class StatementLog {
+public final class StatementLog {
     final SqlInfo info;
     final String sql;
     final List<Value> params;
@@ -36,8 +36,21 @@ final class StatementLog {
         return batchIndex;
     }
 
-    SqlInfo info() {
+    public SqlInfo info() {
         return info;
+    }
+
+    public String sql() {
+        return sql;
+    }
+
+    public List<Value> params() {
+        return params;
+    }
+
+    /** The update counts the statement layer recorded after the database answered; null before. */
+    public long[] counts() {
+        return counts;
     }
 
     void effects(List<Payloads.Effect> effects) {

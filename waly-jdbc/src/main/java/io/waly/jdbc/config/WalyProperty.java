@@ -31,7 +31,11 @@ public enum WalyProperty {
     SEGMENT_BYTES("walySegmentBytes", String.valueOf(64L * 1024 * 1024), "Size at which the log rolls to a new segment file."),
     CAPTURE_EFFECTS("walyCaptureEffects", "auto", "Record the rows a write produced (RETURNING images) so replay is exact: "
             + "auto (when re-execution could differ: volatile functions, serial/identity/volatile defaults), always, never.",
-            CaptureEffects.class);
+            CaptureEffects.class),
+    MODEL("walyModel", "", "The model file (YAML): mutation policies (rules that refuse, warn about or limit writes; "
+            + "tables not logged; columns logged as hashes). Empty: none. A model that does not load refuses the connection, "
+            + "naming the file's line."),
+    APP_VERSION("walyAppVersion", "", "The application's version, as the model's rules match it (appVersions). Empty: none.");
 
     private static final Map<String, WalyProperty> BY_NAME;
     static {
