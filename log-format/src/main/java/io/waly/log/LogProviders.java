@@ -2,8 +2,10 @@ package io.waly.log;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,7 +42,7 @@ public final class LogProviders {
 
     /**
      * The provider of {@code location}'s scheme, looked up with this class's loader (the driver's, or the agent's
-     * own) and the thread's context loader.
+     * own, which bundles the Kafka log) and the thread's context loader.
      *
      * @throws LogException naming the schemes that are available when none serves it
      */
@@ -49,7 +51,17 @@ public final class LogProviders {
         if (scheme == null) throw new IllegalArgumentException("not a log served by a provider: " + mask(location));
         List<String> known = new ArrayList<>();
         for (ClassLoader loader : loaders()) {
-            for (LogProvider p : ServiceLoader.load(LogProvider.class, loader)) {
+            Iterator<LogProvider> providers = ServiceLoader.load(LogProvider.class, loader).iterator();
+            while (true) {
+                LogProvider p;
+                try {
+                    if (!providers.hasNext()) break;
+                    p = providers.next();
+                } catch (ServiceConfigurationError e) {
+                    // another copy of WAL-y's, whose LogProvider is not this one (the application's, seen from the
+                    // agent's loader): not a provider for this copy
+                    continue;
+                }
                 if (p.scheme().equals(scheme)) return p;
                 known.add(p.scheme());
             }

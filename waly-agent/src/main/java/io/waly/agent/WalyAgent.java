@@ -59,8 +59,7 @@ public final class WalyAgent {
         AgentConfig config;
         try {
             config = AgentConfig.resolve(args, System.getProperties(), System.getenv());
-            java.io.File dir = config.logDirectory();
-            if (dir != null) AgentConfig.checkWritable(dir);
+            config.checkLog();
         } catch (IllegalArgumentException e) {   // a bad setting, named by the message
             return refuse(e.getMessage(), args, dynamic);
         } catch (RuntimeException | LinkageError e) {

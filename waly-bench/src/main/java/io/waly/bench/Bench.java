@@ -170,17 +170,29 @@ public final class Bench {
                 byVariant.put(v, new ArrayList<>());
             }
             int rounds = spec.timed() ? o.rounds() : o.fixedRounds();
+            List<Double> opsPerProduce = new ArrayList<>();   // waly-kafka: group commit, per counted round
             for (int round = 0; round <= rounds; round++) {
                 boolean warmup = round == 0;
                 if (spec == Workloads.TPCB_1 && !warmup) results.fsyncMicros.add(FsyncProbe.medianMicros(runDir, 200));
                 List<Variant> order = rotate(o.variantsOf(spec), round);
                 for (Variant v : order) {
+                    long produced = v == Variant.WALY_KAFKA ? KafkaBroker.produceRequests() : 0;
                     Measurement m = measure(spec, o, v, pools.get(v), runDir, warmup, s);
-                    out.printf(Locale.ROOT, "%-9s round %d%s %-17s %,10.0f %s/s  cpu %7.1f µs/op  log %6.0f B/op  p50 %8.1f µs  p99 %8.1f µs%n",
+                    String perProduce = "";
+                    if (v == Variant.WALY_KAFKA) {
+                        double ratio = (double) m.ops() / Math.max(1, KafkaBroker.produceRequests() - produced);
+                        if (!warmup) opsPerProduce.add(ratio);
+                        perProduce = String.format(Locale.ROOT, "  %.2f %s/produce request", ratio, spec.unit());
+                    }
+                    out.printf(Locale.ROOT, "%-9s round %d%s %-17s %,10.0f %s/s  cpu %7.1f µs/op  log %6.0f B/op  p50 %8.1f µs  p99 %8.1f µs%s%n",
                             spec.name(), round, warmup ? "w" : " ", v.label, m.opsPerSecond(), spec.unit(), m.cpuMicrosPerOp(),
-                            m.logBytesPerOp(), m.p50Nanos() / 1e3, m.p99Nanos() / 1e3);
+                            m.logBytesPerOp(), m.p50Nanos() / 1e3, m.p99Nanos() / 1e3, perProduce);
                     if (!warmup) byVariant.get(v).add(m);
                 }
+            }
+            if (!opsPerProduce.isEmpty()) {
+                out.printf(Locale.ROOT, "%-9s waly-kafka: %.2f %s per produce request (median of rounds; min %.2f, max %.2f)%n", spec.name(),
+                        Stats.median(opsPerProduce), spec.unit(), Stats.min(opsPerProduce), Stats.max(opsPerProduce));
             }
         } finally {
             for (HikariDataSource p : pools.values()) p.close();

@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One application instance of {@link KafkaInstancesTest}: a child JVM whose threads move money between a few accounts
  * (every transfer conflicts with others, across instances too), log each transfer with a serial key and {@code now()},
- * and sometimes roll back or fail, all through {@code jdbc:waly:postgresql} into one database, logging to one topic
- * ({@code walyLog=kafka://…}). Runs for the given seconds, then closes its connections and exits 0; says "ready" on
- * stdout after its first commit. Writes refused by the log (SQLState 58030, Kafka briefly away) are counted and
- * retried later, as an application would.
+ * and sometimes roll back or fail, all through WAL-y ({@code jdbc:waly:postgresql}, or a plain pgjdbc URL under the
+ * agent) into one database, logging to one topic ({@code walyLog=kafka://…}). Runs for the given seconds, then closes
+ * its connections and exits 0; says "ready" on stdout after its first commit. Writes refused by the log (SQLState
+ * 58030, Kafka briefly away) are counted and retried later, as an application would.
  */
 public final class InstanceApp {
 
@@ -26,13 +26,13 @@ public final class InstanceApp {
     static final int THREADS = 3;
 
     public static void main(String[] args) throws Exception {
-        String url = args[0];          // jdbc:waly:postgresql://…
-        String log = args[1];          // kafka://…
+        String url = args[0];          // jdbc:waly:postgresql://…, or jdbc:postgresql://… under the agent
+        String log = args[1];          // kafka://…, for jdbc:waly: (the agent has its own settings)
         int instance = Integer.parseInt(args[2]);
         long millis = Long.parseLong(args[3]);
         Properties props = new Properties();
         props.setProperty("user", "postgres");
-        props.setProperty("walyLog", log);
+        if (url.startsWith("jdbc:waly:")) props.setProperty("walyLog", log);
         AtomicBoolean ready = new AtomicBoolean();
         AtomicLong committed = new AtomicLong();
         AtomicLong refused = new AtomicLong();

@@ -3,14 +3,28 @@ package io.waly.compat.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.waly.cli.Main;
+import io.waly.jdbc.WalyDataSource;
+import io.waly.jdbc.replay.PostgresTarget;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.log.LogProviders;
 import io.waly.log.LogRecord;
 import io.waly.log.LogSource;
 import io.waly.log.RecordReader;
 import io.waly.log.format.RecordKind;
+import io.waly.log.payload.Payloads;
+import io.waly.log.replay.ReplayOptions;
+import io.waly.log.replay.Replayer;
+import io.waly.mongo.translate.CommandTranslator;
+import io.waly.mongo.translate.Json;
 import io.waly.testing.EmbeddedPostgresServer;
+import io.waly.testing.MongoFixture;
+import io.waly.testing.RowsAndDocuments;
 import io.waly.testing.kafka.KafkaCluster;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,6 +35,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,8 +52,9 @@ import picocli.CommandLine;
 /**
  * Many application instances, one ordered history (issue 21), against a real three-node Kafka cluster in this JVM and
  * the shared embedded PostgreSQL: three instance processes write conflicting transfers through WAL-y into one database
- * and one topic; one is SIGKILLed mid-run and a Kafka node is restarted meanwhile. The topic must verify, and its
- * replay into an empty database must equal the source table by table. {@code -Pwaly.compat.soak} runs it longer.
+ * and one topic, each through one of the ways WAL-y is deployed (the agent, the Maven artifacts, the shaded jars); one
+ * is SIGKILLed mid-run and a Kafka node is restarted meanwhile. The topic must verify, and its replay into an empty
+ * database must equal the source table by table. {@code -Psoak} runs it ten times longer, restarting two nodes.
  */
 class KafkaInstancesTest {
 
@@ -80,10 +96,21 @@ class KafkaInstancesTest {
             s.execute("INSERT INTO account SELECT g, 1000 FROM generate_series(0, " + (InstanceApp.ACCOUNTS - 1) + ") g");
         }
         long runMillis = SOAK ? 90_000 : 9_000;
+        // 1: an unmodified application (a plain pgjdbc URL) under the agent, which bundles the Kafka log;
+        // 2: jdbc:waly: with the Maven artifacts (this test's class path); the one killed;
+        // 3: jdbc:waly: with the shaded jars beside pgjdbc, waly-jdbc-all.jar and waly-log-kafka-all.jar
+        Path app = Path.of(InstanceApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String pgjdbc = jarOnClassPath("postgresql-");
+        String[][] ways = {
+                {"-javaagent:" + deployed("waly.agent.jar"), "-Dwaly.log=" + log, "-cp", join(app.toString(), pgjdbc), src},
+                {"-cp", System.getProperty("java.class.path"), walyUrl(src)},
+                {"-cp", join(deployed("waly.jdbc.all.jar"), deployed("waly.log.kafka.all.jar"), pgjdbc, app.toString()), walyUrl(src)}};
         List<Process> instances = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
-            instances.add(child(tmp.resolve("instance-" + i + ".err"), InstanceApp.class, walyUrl(src), log, String.valueOf(i),
-                    String.valueOf(runMillis)));
+            String[] way = ways[i - 1];
+            List<String> jvm = new ArrayList<>(List.of(way).subList(0, way.length - 1));
+            instances.add(child(tmp.resolve("instance-" + i + ".err"), jvm, InstanceApp.class, way[way.length - 1], log,
+                    String.valueOf(i), String.valueOf(runMillis)));
         }
         for (Process p : instances) assertThat(awaitReady(p)).as("instance started").isEqualTo("ready");
         Thread.sleep(runMillis / 4);
@@ -179,6 +206,56 @@ class KafkaInstancesTest {
         }
     }
 
+    /**
+     * {@code walyOnLogFailure=continue}: with the quorum lost, writes run unlogged (the log has a gap, as documented),
+     * reads go on, and logging resumes by itself once Kafka is back.
+     */
+    @Test
+    void withContinueWritesRunUnloggedWhileKafkaIsAwayAndLoggingResumes() throws Exception {
+        String db = pg.newDatabase("kafka_continue");
+        String log = "kafka://" + kafka.bootstrapServers() + "/continue?delivery.timeout.ms=4000&request.timeout.ms=2000&max.block.ms=3000";
+        Properties p = waly(log);
+        p.setProperty("walyOnLogFailure", "continue");
+        LogSource topic = LogProviders.source(log);
+        int after = 0;
+        try (Connection c = DriverManager.getConnection(walyUrl(db), p); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id int PRIMARY KEY, v text)");
+            s.execute("INSERT INTO t VALUES (1, 'before')");
+            kafka.stop(1);
+            kafka.stop(2);
+            try {
+                // a transaction whose COMMIT cannot be made durable commits unlogged; so do the writes after it
+                c.setAutoCommit(false);
+                s.execute("INSERT INTO t VALUES (2, 'while away')");
+                s.execute("INSERT INTO t VALUES (3, 'while away')");
+                c.commit();
+                c.setAutoCommit(true);
+                s.execute("INSERT INTO t VALUES (4, 'still away')");
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM t")) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).isEqualTo(4);
+                }
+            } finally {
+                kafka.startAgain(1);
+                kafka.startAgain(2);
+            }
+            long deadline = System.currentTimeMillis() + 60_000;
+            do {
+                after++;
+                s.execute("INSERT INTO t VALUES (" + (10 + after) + ", 'after')");
+                assertThat(System.currentTimeMillis()).as("logging resumed").isLessThan(deadline);
+                Thread.sleep(200);
+            } while (!statements(topic).contains("INSERT INTO t VALUES (" + (10 + after) + ", 'after')"));
+        }
+        List<String> logged = statements(topic);
+        assertThat(logged).contains("INSERT INTO t VALUES (1, 'before')").doesNotContain("INSERT INTO t VALUES (4, 'still away')");
+        String dst = pg.newDatabase("kafka_continue_dst");
+        String[] replay = cli("replay", "--log", log, "--target", dst);
+        assertThat(replay[2]).as(replay[1]).isEqualTo("0");
+        assertThat(count(dst, "SELECT count(*) FROM t WHERE v IN ('while away', 'still away')")).isZero();
+        assertThat(count(dst, "SELECT count(*) FROM t WHERE id = 1 OR id = " + (10 + after))).isEqualTo(2);
+    }
+
     @Test
     void aLocalLogMovesToATopicAndBack(@TempDir Path tmp) throws Exception {
         String db = pg.newDatabase("kafka_move");
@@ -220,6 +297,140 @@ class KafkaInstancesTest {
         }
     }
 
+    /**
+     * Everything that reads a log reads a topic: a follower (stopped, then resumed from its cursor), the cut-over at N,
+     * point in time by position and by time, inspect, stats, check, and MongoDB. The application writes through
+     * {@link WalyDataSource} over a HikariCP pool, from three threads.
+     */
+    @Test
+    void everyReaderReadsTheTopic() throws Exception {
+        String src = pg.newDatabase("kafka_readers");
+        String log = "kafka://" + kafka.bootstrapServers() + "/readers";
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(src);
+        hc.setUsername("postgres");
+        hc.setMaximumPoolSize(3);
+        LogSource topic = LogProviders.source(log);
+        Instant afterOne;
+        String follow = pg.newDatabase("kafka_readers_follow");
+        try (HikariDataSource pool = new HikariDataSource(hc)) {
+            WalyDataSource ds = new WalyDataSource(pool);
+            ds.setLog(log);
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE item (id serial PRIMARY KEY, name text NOT NULL, at timestamptz NOT NULL DEFAULT now())");
+            }
+            insert(ds, "one", 30);
+            Thread.sleep(20);
+            afterOne = Instant.now();
+            Thread.sleep(20);
+
+            // a follower applies what is committed while it runs; stopped, it resumes from its cursor later
+            Replayer follower = new Replayer(topic, ReplayOptions.builder().follow(true).build());
+            java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread f = new Thread(() -> {
+                try {
+                    follower.run(new PostgresTarget(follow));
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            }, "follower");
+            f.start();
+            insert(ds, "two", 30);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (count(follow, "SELECT count(*) FROM item") < 60 && failed.get() == null) {
+                assertThat(System.currentTimeMillis()).as("the follower applied phase two").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            follower.stop();
+            f.join(30_000);
+            assertThat(failed.get()).isNull();
+
+            insert(ds, "three", 30);
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("DELETE FROM item WHERE name LIKE 'two%'");   // the bad deploy
+            }
+        }
+
+        // the cut-over: N where the log ends now; the follower's database finishes exactly there, from its cursor
+        String stats = cli("stats", "--log", log, "--json")[0];
+        long n = Long.parseLong(stats.replaceAll("(?s).*\"lastSeq\" : (\\d+).*", "$1"));
+        assertThat(stats).contains("\"committed\" : 92");   // the schema, 90 inserts, the DELETE
+        String[] cut = cli("replay", "--log", log, "--target", follow, "--to-seq", String.valueOf(n), "--json");
+        assertThat(cut[2]).as(cut[1]).isEqualTo("0");
+        assertThat(cut[0]).contains("\"resumed\" : true");
+        assertThat(checksums(follow)).isEqualTo(checksums(src));
+
+        // point in time: just before the DELETE that inspect finds, and by time after phase one
+        String deleteLine = cli("inspect", "--log", log, "--table", "item")[0].lines()
+                .filter(l -> l.contains("STATEMENT") && l.contains("DELETE FROM item")).findFirst().orElseThrow();
+        long deleteSeq = Long.parseLong(deleteLine.trim().split("\\s+")[0]);
+        String beforeDelete = pg.newDatabase("kafka_readers_pit");
+        String[] pit = cli("replay", "--log", log, "--target", beforeDelete, "--to-seq", String.valueOf(deleteSeq - 1));
+        assertThat(pit[2]).as(pit[1]).isEqualTo("0");
+        assertThat(count(beforeDelete, "SELECT count(*) FROM item")).isEqualTo(90);
+        String atTime = pg.newDatabase("kafka_readers_time");
+        String[] timed = cli("replay", "--log", log, "--target", atTime, "--to-time", afterOne.toString());
+        assertThat(timed[2]).as(timed[1]).isEqualTo("0");
+        assertThat(count(atTime, "SELECT count(*) FROM item WHERE name LIKE 'one%'")).isEqualTo(30);
+        assertThat(count(atTime, "SELECT count(*) FROM item")).isEqualTo(30);
+
+        // the proven backup, on the topic
+        String[] check = cli("check", "--log", log, "--source", src, "--scratch", pg.newDatabase("kafka_readers_scratch"));
+        assertThat(check[2]).as(check[0] + check[1]).isEqualTo("0");
+
+        // and into MongoDB: a document per row
+        String uri = MongoFixture.shared().newDatabaseUri("kafkareaders");
+        String[] mongo = cli("replay", "--log", log, "--target", uri);
+        assertThat(mongo[2]).as(mongo[1]).isEqualTo("0");
+        try (Connection c = DriverManager.getConnection(src, "postgres", null); MongoClient client = MongoFixture.shared().client()) {
+            MongoDatabase db = client.getDatabase(new ConnectionString(uri).getDatabase());
+            assertThat(RowsAndDocuments.differences(c, db, "item", CommandTranslator.MARKER, Json::parse)).isEmpty();
+            assertThat(db.getCollection("item").countDocuments()).isEqualTo(60);
+        }
+    }
+
+    /** {@code rows} rows named {@code name-i}, one autocommit insert each, from three threads. */
+    static void insert(WalyDataSource ds, String name, int rows) throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < 3; t++) {
+            int thread = t;
+            threads.add(new Thread(() -> {
+                try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                    for (int i = thread; i < rows; i += 3) s.execute("INSERT INTO item (name) VALUES ('" + name + "-" + i + "')");
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) t.join();
+        assertThat(errors).isEmpty();
+    }
+
+    /** The SQL of every STATEMENT on the topic, in order. */
+    static List<String> statements(LogSource topic) {
+        List<String> out = new ArrayList<>();
+        try (RecordReader r = topic.open()) {
+            LogRecord rec;
+            while ((rec = r.next()) != null) {
+                if (rec.kind() == RecordKind.STATEMENT) out.add(Payloads.Statement.decode(rec.payload()).sql());
+            }
+        }
+        return out;
+    }
+
+    static long count(String url, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, "postgres", null); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            if ("42P01".equals(e.getSQLState())) return 0;   // the follower has not created the table yet
+            throw e;
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     static Map<String, String> checksums(String url) throws SQLException {
@@ -238,11 +449,36 @@ class KafkaInstancesTest {
         return new String[] {out.toString(), err.toString(), String.valueOf(rc)};
     }
 
-    static Process child(Path stderr, Class<?> main, String... args) throws Exception {
+    /** A JVM running {@code main} with {@code jvm} options (its class path among them). */
+    static Process child(Path stderr, List<String> jvm, Class<?> main, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), main.getName()));
+                "-Xmx192m", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(jvm);
+        cmd.add(main.getName());
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(stderr.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("WALY_") || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
+        return pb.start();
+    }
+
+    /** A jar the build made for users to deploy (the paths are in the pom). */
+    static String deployed(String property) {
+        String path = System.getProperty(property);
+        if (path == null || !Files.isRegularFile(Path.of(path))) {
+            throw new IllegalStateException(property + ": no jar at " + path + " (mvn -pl compat-tests -am package builds it)");
+        }
+        return path;
+    }
+
+    static String jarOnClassPath(String prefix) {
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (Path.of(e).getFileName().toString().startsWith(prefix) && e.endsWith(".jar")) return e;
+        }
+        throw new IllegalStateException("no " + prefix + "*.jar on the class path");
+    }
+
+    static String join(String... paths) {
+        return String.join(java.io.File.pathSeparator, paths);
     }
 
     static String awaitReady(Process p) throws Exception {

@@ -59,9 +59,11 @@ public final class AgentJar {
                 || name.startsWith(ENTRY_POINTS) && name.endsWith(".class") && name.indexOf('/', ENTRY_POINTS.length()) < 0;
     }
 
+    /** In META-INF (most libraries), or at the root (Kafka's client). */
     private static boolean isLegal(String name) {
-        return name.startsWith("META-INF/") && !name.startsWith("META-INF/services/")
-                && (name.contains("LICENSE") || name.contains("NOTICE") || name.startsWith("META-INF/licenses/"));
+        boolean legal = name.contains("LICENSE") || name.contains("NOTICE");
+        return name.startsWith("META-INF/") && !name.startsWith("META-INF/services/") && (legal || name.startsWith("META-INF/licenses/"))
+                || name.indexOf('/') < 0 && legal;
     }
 
     private static void stored(ZipOutputStream out, String name, byte[] bytes, long time) throws IOException {

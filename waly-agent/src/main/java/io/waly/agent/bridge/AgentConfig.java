@@ -69,17 +69,50 @@ public final class AgentConfig {
     }
 
     /**
-     * The directory the log is written to, checked at start; null when {@code walyLog} names a log elsewhere
-     * ({@code kafka://…}), which the first connection reaches (and {@code walyOnLogFailure} judges). As
+     * The directory the log is written to; null when {@code walyLog} names a log elsewhere ({@code kafka://…}). As
      * {@code WalyConfig.from}: a {@code walyLog} that is a path or {@code file://} is the directory.
      */
-    public File logDirectory() {
+    private File logDirectory() {
         String log = driver.getProperty(LOG).trim();
         if (log.isEmpty()) return logDir();
-        int scheme = log.indexOf("://");
-        if (scheme < 0) return new File(log);
+        if (scheme(log) != null) return null;
         if (log.regionMatches(true, 0, "file://", 0, 7)) return new File(java.net.URI.create(log));
-        return null;
+        return new File(log);
+    }
+
+    /**
+     * The log must be one the agent can write, now rather than at the first connection, so that the application is told
+     * at start: a writable directory (created if missing, as the first connection would), or a Kafka topic, which the
+     * first connection reaches ({@code walyOnLogFailure} judges then, as for the driver).
+     *
+     * @throws IllegalArgumentException if it is not
+     */
+    public void checkLog() {
+        File dir = logDirectory();
+        if (dir != null) {
+            checkWritable(dir);
+            return;
+        }
+        String scheme = scheme(driver.getProperty(LOG).trim());
+        if (!scheme.equals("kafka")) {
+            throw new IllegalArgumentException("walyLog names a " + scheme + ":// log, which the agent cannot write (a directory or kafka://…)");
+        }
+    }
+
+    /**
+     * {@code LogProviders.scheme}, without its regular expression (this runs at start): the location's scheme, lower
+     * case, or null for a directory (a path, or {@code file://}).
+     */
+    static String scheme(String location) {
+        int end = location.indexOf("://");
+        if (end <= 0) return null;
+        for (int i = 0; i < end; i++) {
+            char c = location.charAt(i);
+            boolean letter = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+            if (!letter && (i == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '.' || c == '-'))) return null;
+        }
+        String s = location.substring(0, end).toLowerCase(Locale.ROOT);
+        return s.equals("file") ? null : s;
     }
 
     /**

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.waly.jdbc.config.WalyConfig;
 import io.waly.jdbc.config.WalyProperty;
+import io.waly.log.LogProviders;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -127,6 +129,23 @@ class AgentConfigTest {
         assertThat(AgentConfig.failOnError("walyConfig=" + file, sys(), Map.of())).isTrue();   // despite the bad key
         assertThat(AgentConfig.failOnError("walyAgentOnError=start", sys("waly.agentOnError", "fail"), Map.of())).isFalse();
         assertThat(AgentConfig.failOnError(null, sys(), Map.of())).isFalse();
+    }
+
+    /** A directory, checked at start; a Kafka topic, reached at the first connection; nothing else. */
+    @Test
+    void theLogIsADirectoryOrAKafkaTopic() throws Exception {
+        for (String l : List.of("/var/lib/x", "relative/dir", "file:///tmp/x", "FILE:///tmp/x", "kafka://k1:9092,k2:9092/t?a=b",
+                "Kafka://k/t", "s3://bucket/x", "/odd/a://b", "9p://x", "a+b.c-d://x", "://x")) {
+            assertThat(AgentConfig.scheme(l)).as(l).isEqualTo(LogProviders.scheme(l));
+        }
+        AgentConfig.resolve("walyLog=kafka://127.0.0.1:9/t", sys(), Map.of()).checkLog();
+        assertThatThrownBy(() -> AgentConfig.resolve("walyLog=s3://bucket/log", sys(), Map.of()).checkLog())
+                .hasMessage("walyLog names a s3:// log, which the agent cannot write (a directory or kafka://…)");
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        assertThatThrownBy(() -> AgentConfig.resolve("walyLog=" + file.toUri(), sys(), Map.of()).checkLog())
+                .hasMessageContaining("is not a writable directory");
+        AgentConfig.resolve("walyLog=" + dir.resolve("by-walyLog").toUri(), sys(), Map.of()).checkLog();
+        assertThat(dir.resolve("by-walyLog")).isDirectory();
     }
 
     @Test

@@ -74,14 +74,19 @@ final class ChildJvm {
 
     /** Waits until stdout holds {@code text}; fails if the process ends first or the time is up. */
     void awaitOutput(String text, int seconds) throws InterruptedException {
+        awaitOutput(out -> out.contains(text), "'" + text + "'", seconds);
+    }
+
+    /** Waits until stdout is as {@code wanted} says ({@code what}); fails if the process ends first or the time is up. */
+    void awaitOutput(java.util.function.Predicate<String> wanted, String what, int seconds) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < end) {
-            if (stdout().contains(text)) return;
-            if (!process.isAlive()) throw new AssertionError("the application ended before printing " + text + ": " + await(1));
+            if (wanted.test(stdout())) return;
+            if (!process.isAlive()) throw new AssertionError("the application ended before printing " + what + ": " + await(1));
             Thread.sleep(20);
         }
         process.destroyForcibly();
-        throw new AssertionError("no '" + text + "' after " + seconds + " s: " + await(5));
+        throw new AssertionError("no " + what + " after " + seconds + " s: " + await(5));
     }
 
     Result await(int seconds) {

@@ -3,12 +3,14 @@ package io.waly.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waly.jdbc.replay.PostgresTarget;
-import io.waly.log.replay.Replayer;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.log.LogRecord;
+import io.waly.log.LogSource;
+import io.waly.log.RecordReader;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
-import io.waly.log.read.LogReader;
+import io.waly.log.replay.ReplayOptions;
+import io.waly.log.replay.Replayer;
 import io.waly.testing.EmbeddedPostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +27,13 @@ final class Logs {
 
     /** The SQL of every STATEMENT record, in log order. */
     static List<String> statements(Path dir) {
+        return Files.isDirectory(dir) ? statements(LogSource.directory(dir)) : new ArrayList<>();
+    }
+
+    /** The SQL of every STATEMENT record of a log anywhere (a Kafka topic), in log order. */
+    static List<String> statements(LogSource log) {
         List<String> out = new ArrayList<>();
-        if (!Files.isDirectory(dir)) return out;
-        try (LogReader r = LogReader.open(dir)) {
+        try (RecordReader r = log.open()) {
             LogRecord rec;
             while ((rec = r.next()) != null) {
                 if (rec.kind() == RecordKind.STATEMENT) out.add(Payloads.Statement.decode(rec.payload()).sql());
@@ -42,8 +48,12 @@ final class Logs {
 
     /** Replays the log into a fresh database and checks that every table equals the source's. */
     static void assertReplayReproduces(Path log, String sourceUrl) throws Exception {
+        assertReplayReproduces(LogSource.directory(log), sourceUrl);
+    }
+
+    static void assertReplayReproduces(LogSource log, String sourceUrl) throws Exception {
         String target = EmbeddedPostgresServer.shared().newDatabase("agent_replay");
-        Replayer.replay(log, new PostgresTarget(target));
+        new Replayer(log, ReplayOptions.builder().build()).run(new PostgresTarget(target));
         try (Connection a = DriverManager.getConnection(sourceUrl); Connection b = DriverManager.getConnection(target)) {
             Map<String, String> source = TableChecksums.of(a);
             assertThat(source).isNotEmpty();

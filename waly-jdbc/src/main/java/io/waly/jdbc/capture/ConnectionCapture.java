@@ -443,13 +443,13 @@ public final class ConnectionCapture {
             long c = log.append(RecordKind.COMMIT, txId, new Payloads.Commit(dbTxid).encode());
             log.sync(c);
         } catch (LogException e) {
-            quietRollback();
             txId = 0;
             if (config.failOnLogFailure()) {
+                quietRollback();
                 throw new WalySQLException("WAL-y could not make the commit durable in its log, so the transaction was rolled "
                         + "back and nothing reached the database: " + e.getMessage(), WalyState.LOG_FAILURE, e);
             }
-            commitWork.run();
+            commitWork.run();   // walyOnLogFailure=continue: the transaction commits unlogged (the log has a gap)
             return;
         }
         try {

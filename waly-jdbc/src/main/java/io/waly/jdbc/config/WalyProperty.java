@@ -19,7 +19,7 @@ import java.util.Properties;
 public enum WalyProperty {
     LOG_DIR("walyLogDir", "./waly-log", "Directory of the log; one writer process per directory."),
     LOG("walyLog", "", "Where the log lives, when not in walyLogDir: kafka://host1:9092,host2:9092/topic?client.setting=… "
-            + "(a Kafka topic that many application instances append to; needs waly-log-kafka's jar), or a directory. "
+            + "(a Kafka topic that many application instances append to; needs waly-log-kafka's jar beside the driver; the agent bundles it), or a directory. "
             + "Empty: walyLogDir."),
     DURABILITY("walyDurability", "fsync", "When a commit's records are on disk: fsync (before COMMIT is sent), async "
             + "(forced every walyFlushMillis), none (handed to the OS only).", Durability.class),

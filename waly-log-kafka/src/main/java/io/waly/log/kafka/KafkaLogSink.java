@@ -22,8 +22,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Appends to a log on a Kafka topic: one <em>stream</em> of records (FORMAT.md §11) per writer, through one idempotent
  * producer with {@code acks=all}, so that a retried send is never doubled or reordered and an acknowledged record is
  * on the in-sync replicas. Records are sent in the order {@link #append} is called, under one lock; the producer's
- * sender thread batches whatever accumulated while the previous request was in flight, which is group commit: any
- * number of committers waiting in {@link #sync} share one round trip to the brokers.
+ * sender thread, one request in flight at a time, batches whatever accumulated while the previous request was in
+ * flight, which is group commit: any number of committers waiting in {@link #sync} share one round trip to the
+ * brokers.
  *
  * <p>Durability: in {@code fsync} and {@code async}, {@link #sync} returns when the brokers acknowledged the record and
  * all before it: only then is its place in the one history fixed, which is what keeps conflicting transactions of
@@ -99,7 +100,9 @@ final class KafkaLogSink implements LogSink, AutoCloseable {
         Map<String, Object> defaults = new LinkedHashMap<>();
         defaults.put("client.id", "waly-log-" + ProcessHandle.current().pid());
         defaults.put("linger.ms", 0);                         // a committer never waits for a batch to fill
-        defaults.put("max.in.flight.requests.per.connection", 5);
+        // one request at a time: committers that arrive while it is in flight go together in the next (group commit,
+        // as the directory log's one fsync at a time); with 5, each transaction went in a request of its own (BENCHMARKS.md)
+        defaults.put("max.in.flight.requests.per.connection", 1);
         defaults.put("request.timeout.ms", 5_000);
         defaults.put("delivery.timeout.ms", 15_000);          // how long Kafka may be away before writes are refused
         defaults.put("max.block.ms", 10_000);

@@ -116,7 +116,7 @@ class KafkaLogTest {
     }
 
     @Test
-    void aBrokerRestartLosesNothingAndDoublesNothing() throws Exception {
+    void aLeaderChangeAndABrokerRestartLoseNothingAndDoubleNothing() throws Exception {
         String loc = location();
         KafkaLocation l = KafkaLocation.parse(loc);
         AtomicBoolean stop = new AtomicBoolean();
@@ -141,10 +141,13 @@ class KafkaLogTest {
                 }));
             }
             threads.forEach(Thread::start);
+            // the partition's leader first: its followers elect another mid-workload; then another node
+            int leader = leader(l.topic());
             Thread.sleep(500);
-            kafka.restart(0);
+            kafka.restart(leader);
+            assertThat(leader(l.topic())).as("a new leader").isNotEqualTo(leader);
             Thread.sleep(500);
-            kafka.restart(1);
+            kafka.restart((leader + 1) % kafka.size());
             Thread.sleep(500);
             stop.set(true);
             for (Thread t : threads) t.join();
@@ -156,6 +159,12 @@ class KafkaLogTest {
         // OPENED + 2 per transaction; a duplicate or a gap would have failed verify (sequence within the stream)
         assertThat(v.records()).isGreaterThanOrEqualTo(1 + 2L * acknowledged.get()).isLessThanOrEqualTo(1 + 2L * acknowledged.get() + 8);
         assertThat(v.details()).containsEntry("streams", 1);
+    }
+
+    static int leader(String topic) throws Exception {
+        try (var admin = kafka.admin()) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().get(0).leader().id();
+        }
     }
 
     @Test
