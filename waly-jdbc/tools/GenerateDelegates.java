@@ -128,14 +128,9 @@ public class GenerateDelegates {
         sb.append("@SuppressWarnings({\"deprecation\", \"unchecked\"})\n");
         sb.append("public abstract class ").append(name).append(" extends ").append(superclass).append(" implements ")
                 .append(iface.getName()).append(" {\n");
-        if (superclass.endsWith("WalyPreparedStatement")) {
-            sb.append("    protected ").append(name).append("(WalyConnection connection, ").append(iface.getName())
-                    .append(" delegate, String sql, io.waly.jdbc.sql.SqlInfo info) {\n")
-                    .append("        super(connection, delegate, sql, info, null, false);\n    }\n\n");
-        } else {
-            sb.append("    protected ").append(name).append("(WalyConnection connection, ").append(iface.getName())
-                    .append(" delegate, String sql) {\n        super(connection, delegate, sql);\n    }\n\n");
-        }
+        // the statement pgjdbc prepared is the hook's: WAL-y's prepared and callable statements are made from their hook
+        sb.append("    protected ").append(name).append("(WalyConnection connection, io.waly.jdbc.capture.PreparedCapture hook) {\n")
+                .append("        super(connection, hook);\n    }\n\n");
         sb.append("    private ").append(iface.getName()).append(" d() {\n        return (").append(iface.getName()).append(") delegate;\n    }\n");
         Map<String, Method> methods = new TreeMap<>();
         for (Method m : iface.getDeclaredMethods()) {

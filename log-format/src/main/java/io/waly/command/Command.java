@@ -14,6 +14,46 @@ import java.util.Map;
  */
 public sealed interface Command {
 
+    /**
+     * The tables this command writes, as logged (empty when it names none): an INSERT's, UPSERT's, UPDATE's, DELETE's,
+     * MERGE's, COPY's target, TRUNCATE's tables, and the table of CREATE/ALTER/DROP TABLE. Tables only read (UPDATE …
+     * FROM, INSERT … SELECT) are not among them.
+     */
+    default List<Table> writtenTables() {
+        if (this instanceof Insert i) return List.of(i.table());
+        if (this instanceof Upsert u) return List.of(u.insert().table());
+        if (this instanceof Update u) return List.of(u.table());
+        if (this instanceof Delete d) return List.of(d.table());
+        if (this instanceof Merge m) return List.of(m.target());
+        if (this instanceof Truncate t) return t.tables();
+        if (this instanceof Copy cp) return List.of(cp.table());
+        if (this instanceof Ddl.CreateTable t) return List.of(t.table());
+        if (this instanceof Ddl.AlterTable a) return List.of(a.table());
+        if (this instanceof Ddl.Drop d && d.objectKind().equals("TABLE")) return d.names();
+        if (this instanceof Ddl.OtherDdl o && o.objectKind().equals("TABLE")) return o.names();
+        return List.of();
+    }
+
+    /**
+     * What the command is, as people and policies name it: INSERT, UPSERT, UPDATE, DELETE, MERGE, TRUNCATE, COPY, CALL,
+     * SET / RESET, SELECT (sequence functions), the DDL's kind ("CREATE TABLE", "DROP INDEX"), or the SQL kind ("DO").
+     */
+    default String label() {
+        if (this instanceof Insert) return "INSERT";
+        if (this instanceof Upsert) return "UPSERT";
+        if (this instanceof Update) return "UPDATE";
+        if (this instanceof Delete) return "DELETE";
+        if (this instanceof Merge) return "MERGE";
+        if (this instanceof Truncate) return "TRUNCATE";
+        if (this instanceof Copy) return "COPY";
+        if (this instanceof Call) return "CALL";
+        if (this instanceof Setting s) return s.value() == null ? "RESET" : "SET";
+        if (this instanceof SequenceSelect) return "SELECT";
+        if (this instanceof Ddl d) return d.kind();
+        if (this instanceof Sql s) return s.kind() == null ? "SQL" : s.kind().toUpperCase(java.util.Locale.ROOT);
+        return "?";
+    }
+
     /** A schema-qualified name: of a table, or in DDL of whatever object the command names. Schema null: not given. */
     record Table(String schema, String name) {
         public String qualified() {

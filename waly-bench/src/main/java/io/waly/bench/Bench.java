@@ -90,7 +90,7 @@ public final class Bench {
 
         /** The spec's variants, less those --variants leaves out (for profiling one variant at a time). */
         List<Variant> variantsOf(Workloads.Spec spec) {
-            return spec.variants().stream().filter(v -> variants.isEmpty() ? v != Variant.WALY_KAFKA : variants.contains(v.label)).toList();
+            return spec.variants().stream().filter(v -> variants.isEmpty() ? !v.onDemand() : variants.contains(v.label)).toList();
         }
     }
 

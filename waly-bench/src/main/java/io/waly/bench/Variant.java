@@ -28,7 +28,34 @@ enum Variant {
      * WAL-y in fsync durability with its log on a Kafka topic: one local broker (in this JVM, KRaft), {@code acks=all},
      * each commit waiting for the broker's acknowledgement. Run only when named in {@code --variants}.
      */
-    WALY_KAFKA("waly-kafka");
+    WALY_KAFKA("waly-kafka"),
+    /**
+     * WAL-y in fsync durability without row images ({@code walyCaptureEffects=never}): every write is re-run at replay,
+     * which is not exact under concurrency. Paired with {@code waly-fsync}, it shows what the images cost. Run only when
+     * named in {@code --variants}.
+     */
+    WALY_NO_EFFECTS("waly-fsync-no-images"),
+    /**
+     * WAL-y in fsync durability with a model whose rule set guards pgbench's tables the way a team would (no unbounded
+     * UPDATE or DELETE, no TRUNCATE or DROP of them, a row limit on deletes from the history, DDL watched), none of
+     * which refuses a TPC-B transaction: what the policies cost where no rule applies. Run only when named.
+     */
+    WALY_POLICIES("waly-policies");
+
+    /** The rule set of {@link #WALY_POLICIES}. */
+    static final String RULES = """
+            tables:
+              pgbench_accounts: {}
+              pgbench_branches: {}
+              pgbench_tellers: {}
+              pgbench_history: {}
+            policies:
+              rules:
+                - {name: no-unbounded-writes, match: {kind: [DELETE, UPDATE], where: unbounded}, action: deny}
+                - {name: protect-tables, match: {kind: [TRUNCATE, DROP TABLE], tables: [/pgbench_.*/]}, action: deny}
+                - {name: history-deletes, match: {kind: DELETE, tables: [pgbench_history]}, action: limit, rows: 1000}
+                - {name: watch-ddl, match: {kind: DDL}, action: deny, mode: warn}
+            """;
 
     final String label;
 
@@ -37,7 +64,12 @@ enum Variant {
     }
 
     boolean isWaly() {
-        return this == WALY_FSYNC || this == WALY_ASYNC || this == WALY_NONE || this == WALY_KAFKA;
+        return this != RAW && this != P6SPY && this != DSPROXY;
+    }
+
+    /** Measured only when {@code --variants} names it. */
+    boolean onDemand() {
+        return this == WALY_KAFKA || this == WALY_NO_EFFECTS || this == WALY_POLICIES;
     }
 
     /** Where this variant logs: a directory for WAL-y, a file for the loggers, nothing for raw. */
@@ -73,6 +105,19 @@ enum Variant {
             }
             case WALY_KAFKA -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyDurability=fsync&walyLog="
                     + java.net.URLEncoder.encode(KafkaBroker.location(), java.nio.charset.StandardCharsets.UTF_8));
+            case WALY_NO_EFFECTS -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyLogDir=" + logPath(runDir)
+                    + "&walyDurability=fsync&walyCaptureEffects=never");
+            case WALY_POLICIES -> {
+                Path model = runDir.resolve("waly-model.yaml");
+                try {
+                    Files.createDirectories(runDir);
+                    Files.writeString(model, RULES);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyLogDir=" + logPath(runDir) + "&walyDurability=fsync"
+                        + "&walyModel=" + model);
+            }
             default -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyLogDir=" + logPath(runDir)
                     + "&walyDurability=" + label.substring("waly-".length()));
         }

@@ -19,7 +19,8 @@ class CheckCommandTest {
         // the default scratch: a private embedded PostgreSQL
         Cli.Run ok = Cli.run("check", "--log", log, "--source", shop.sourceUrl());
         assertThat(ok.exitCode()).as(ok.toString()).isZero();
-        assertThat(ok.out()).contains("ok: all 5 tables of the replay equal the source").contains("compared at log position");
+        assertThat(ok.out()).contains("ok: all 5 tables and the catalog of the replay equal the source")
+                .contains("owners and grants not compared").contains("compared at log position");
 
         // a write that did not go through WAL-y
         try (Connection c = DriverManager.getConnection(shop.sourceUrl()); Statement s = c.createStatement()) {
@@ -35,6 +36,25 @@ class CheckCommandTest {
         assertThat(j.get("ok").asBoolean()).isFalse();
         assertThat(j.get("differ").toString()).isEqualTo("[\"public.product\"]");
         assertThat(j.get("quiescent").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aSchemaChangeBehindWalysBackIsNamedEvenWhenEveryRowIsEqual() throws Exception {
+        ShopLog shop = ShopLogs.write("check_catalog", 1, 10, 1, 5, 22, "");
+        try (Connection c = DriverManager.getConnection(shop.sourceUrl()); Statement s = c.createStatement()) {
+            s.execute("CREATE INDEX product_stock ON product (stock)");
+            s.execute("COMMENT ON TABLE product IS 'not through WAL-y'");
+        }
+        Cli.Run bad = Cli.run("check", "--log", shop.log().toString(), "--source", shop.sourceUrl(), "--json");
+        assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(1);
+        JsonNode j = ReplayCommandTest.JSON.readTree(bad.out());
+        assertThat(j.get("differ")).isEmpty();
+        assertThat(j.get("catalogDiffers").toString()).contains("product_stock").contains("not through WAL-y");
+        assertThat(j.get("ownersAndGrantsCompared").asBoolean()).isFalse();
+
+        Cli.Run text = Cli.run("check", "--log", shop.log().toString(), "--source", shop.sourceUrl());
+        assertThat(text.exitCode()).isEqualTo(1);
+        assertThat(text.out()).contains("catalog  DIFFERS").contains("FAILED: the catalog differs in 2 places");
     }
 
     @Test

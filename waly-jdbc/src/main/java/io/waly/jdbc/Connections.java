@@ -77,8 +77,8 @@ public final class Connections {
         }
         try {
             if (!physical.isWrapperFor(BaseConnection.class)) {
-                throw new SQLException("WAL-y wraps PostgreSQL connections made by pgjdbc; this one is " + physical.getClass().getName(),
-                        "08001");
+                throw new WalySQLException("WAL-y wraps PostgreSQL connections made by pgjdbc; this one is "
+                        + physical.getClass().getName(), WalyState.CONNECTION_UNABLE_TO_CONNECT);
             }
             ConnectionCapture capture = new ConnectionCapture(log, config, physical);
             return new WalyConnection(physical, capture, log::release);

@@ -49,7 +49,7 @@ public class WalyDataSource implements DataSource {
         if (target != null) {
             return Connections.open(config, () -> username == null ? target.getConnection() : target.getConnection(username, password));
         }
-        if (url == null) throw new SQLException("WalyDataSource needs a url (or a DataSource to wrap)", "08001");
+        if (url == null) throw new WalySQLException("WalyDataSource needs a url (or a DataSource to wrap)", WalyState.CONNECTION_UNABLE_TO_CONNECT);
         if (username != null) pg.setProperty("user", username);
         if (password != null) pg.setProperty("password", password);
         String pgUrl = url.startsWith(Driver.PREFIX) ? "jdbc:postgresql:" + url.substring(Driver.PREFIX.length()) : url;

@@ -207,6 +207,27 @@ class DriverBehaviourTest {
      * to the first error would already have fed the next statements to it as data. In autocommit and in a transaction.
      */
     @Test
+    void autocommitWritesLeaveNoServerPreparedStatementOfWalysOwn() throws Exception {
+        String plainDb = PG.newDatabase("prepared_plain");
+        String walyDb = PG.newDatabase("prepared_waly");
+        List<List<String>> seen = new ArrayList<>();
+        for (String url : List.of(plainDb, walyUrl(walyDb))) {
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (n int)");
+                for (int n = 0; n < 8; n++) s.executeUpdate("INSERT INTO t VALUES (" + n + ")");
+                assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t VALUES ('x')")).isInstanceOf(SQLException.class);
+                for (int n = 0; n < 8; n++) assertThatThrownBy(() -> s.executeUpdate("INSERT INTO t VALUES ('y')"));
+                List<String> names = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery("SELECT name || ' ' || statement FROM pg_prepared_statements ORDER BY 1")) {
+                    while (rs.next()) names.add(rs.getString(1));
+                }
+                seen.add(names);
+            }
+        }
+        assertThat(seen.get(1)).as("WAL-y's wrapped COMMIT and ROLLBACK are never server-prepared").isEqualTo(seen.get(0));
+    }
+
+    @Test
     void copyErrorsSurfaceAtTheSameCallAsWithPgjdbc() throws Exception {
         String plainDb = PG.newDatabase("copy_err_plain");
         String walyDb = PG.newDatabase("copy_err_waly");

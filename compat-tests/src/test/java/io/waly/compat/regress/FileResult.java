@@ -22,8 +22,6 @@ final class FileResult {
     boolean replayFailed;
     List<String> tablesWalyVsReplay = List.of();
     List<String> catalogWalyVsReplay = List.of();
-    /** Catalog lines about WAL-y's own cursor in the replay target ({@code waly.replay_cursor}), counted apart. */
-    int cursorCatalogLines;
     /** Why A or B stopped before the end of the file (time limit, {@code \q}), or null. */
     String stopped;
     /** A failure of the harness itself (a server that could not be reset, …), or null. */

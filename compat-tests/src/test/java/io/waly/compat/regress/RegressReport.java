@@ -66,11 +66,6 @@ final class RegressReport {
                 .append(" | ").append(tablesBC).append(" in ").append(count(results, r -> !r.tablesWalyVsReplay.isEmpty())).append(" files")
                 .append(" | ").append(catalogBC).append(" in ").append(count(results, r -> !r.catalogWalyVsReplay.isEmpty())).append(" files")
                 .append(" | ").append(String.format("%.0f", seconds)).append(" |\n");
-        int cursor = count(results, r -> r.cursorCatalogLines > 0);
-        if (cursor > 0) {
-            out.append("\nNot counted in *catalog B≠C*: in ").append(cursor)
-                    .append(" files the replay target also holds WAL-y's own `waly.replay_cursor` (schema, table, index, constraint).\n");
-        }
         FileResult prelude = results.stream().filter(r -> !r.preludeMismatches.isEmpty()).findFirst().orElse(null);
         if (prelude != null) {
             out.append("\nThe prelude itself has ").append(prelude.preludeMismatches.size())

@@ -26,6 +26,11 @@ public enum RecordKind {
     CLOSED(11),
     /** A connection's session settings (search_path, TimeZone, …) as replay must reproduce them; before its first BEGIN. */
     SESSION(12),
+    /**
+     * A decision taken from the model's policies: a statement refused or warned about by a rule, or the recording
+     * policy a connection writes under. Outside the transaction protocol: replay never applies it.
+     */
+    POLICY(13),
     UNKNOWN(0);
 
     private static final RecordKind[] BY_CODE = new RecordKind[256];

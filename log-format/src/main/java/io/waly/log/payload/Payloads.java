@@ -441,4 +441,82 @@ public final class Payloads {
             return new Session((int) num(m.get("conn"), 0), settings);
         }
     }
+
+    // ---------------------------------------------------------------- POLICY
+
+    /**
+     * A decision taken from the model's policies (FORMAT.md, "Policy"). {@code event}: {@link #REFUSED} (a rule refused
+     * the statement: before it reached the database, or after it changed more rows than a limit allows and was rolled
+     * back to before it), {@link #WARNED} (a rule warned, or a rule in warn mode would have refused: the statement went
+     * ahead), or {@link #RECORDING} (once per connection: what its writes leave out of the log — tables not logged,
+     * columns logged as hashes). The statement's text, parameters and command are there (hashed as the recording policy
+     * says), so that the record stands alone: a statement refused before the database has no STATEMENT record. A limit's
+     * record has {@code rows}, what the statement changed, and {@code limit}. Numbers are −1 when absent.
+     */
+    public record Policy(int connection, String event, String rule, String action, String mode, String reason,
+                         String sqlState, String sql, List<Value> params, Command command, long rows,
+                         long limit, String role, String appVersion, String model, List<String> unlogged,
+                         Map<String, List<String>> hashed) {
+        public static final String REFUSED = "refused";
+        public static final String WARNED = "warned";
+        public static final String RECORDING = "recording";
+
+        public Policy {
+            params = params == null ? List.of() : params;
+            unlogged = unlogged == null ? List.of() : unlogged;
+            hashed = hashed == null ? Map.of() : hashed;
+        }
+
+        /** The recording policy a connection writes under. */
+        public static Policy recording(int connection, String model, List<String> unlogged, Map<String, List<String>> hashed) {
+            return new Policy(connection, RECORDING, null, null, null, null, null, null, null, null, -1, -1, null, null,
+                    model, unlogged, hashed);
+        }
+
+        public byte[] encode() {
+            return Cbor.encode(g -> {
+                g.writeStartObject();
+                g.writeNumberField("conn", connection);
+                g.writeStringField("event", event);
+                writeOptString(g, "rule", rule);
+                writeOptString(g, "action", action);
+                writeOptString(g, "mode", mode);
+                writeOptString(g, "reason", reason);
+                writeOptString(g, "sqlState", sqlState);
+                if (sql != null) g.writeStringField("sql", Cbor.text(sql));
+                if (!params.isEmpty()) {
+                    g.writeFieldName("params");
+                    ValueCodec.writeList(g, params);
+                }
+                if (command != null) {
+                    g.writeFieldName("command");
+                    CommandCodec.write(g, command);
+                }
+                if (rows >= 0) g.writeNumberField("rows", rows);
+                if (limit >= 0) g.writeNumberField("limit", limit);
+                writeOptString(g, "role", role);
+                writeOptString(g, "appVersion", appVersion);
+                writeOptString(g, "model", model);
+                if (!unlogged.isEmpty()) writeStrings(g, "unlogged", unlogged);
+                if (!hashed.isEmpty()) {
+                    g.writeFieldName("hashed");
+                    g.writeStartObject();
+                    for (Map.Entry<String, List<String>> e : hashed.entrySet()) writeStrings(g, e.getKey(), e.getValue());
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+            });
+        }
+
+        public static Policy decode(byte[] p) {
+            Map<String, Object> m = map(Cbor.decode(p));
+            Map<String, List<String>> hashed = new LinkedHashMap<>();
+            map(m.get("hashed")).forEach((k, v) -> hashed.put(k, strings(v)));
+            return new Policy((int) num(m.get("conn"), 0), str(m.get("event")), str(m.get("rule")), str(m.get("action")),
+                    str(m.get("mode")), str(m.get("reason")), str(m.get("sqlState")), str(m.get("sql")),
+                    ValueCodec.readList(m.get("params")), m.containsKey("command") ? CommandCodec.read(m.get("command")) : null,
+                    num(m.get("rows"), -1), num(m.get("limit"), -1), str(m.get("role")),
+                    str(m.get("appVersion")), str(m.get("model")), strings(m.get("unlogged")), hashed);
+        }
+    }
 }

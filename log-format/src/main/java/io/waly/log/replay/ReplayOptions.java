@@ -21,6 +21,7 @@ public final class ReplayOptions {
     final InDoubtPolicy inDoubt;
     final InDoubtResolver source;
     final ReplayListener listener;
+    final Route route;
 
     private ReplayOptions(Builder b) {
         this.fromSeq = b.fromSeq;
@@ -31,6 +32,7 @@ public final class ReplayOptions {
         this.inDoubt = b.inDoubt;
         this.source = b.source;
         this.listener = b.listener;
+        this.route = b.route;
     }
 
     public static Builder builder() {
@@ -46,6 +48,7 @@ public final class ReplayOptions {
         private InDoubtPolicy inDoubt = InDoubtPolicy.FAIL;
         private InDoubtResolver source = InDoubtResolver.NONE;
         private ReplayListener listener = ReplayListener.NONE;
+        private Route route = Route.ALL;
 
         /**
          * The target already holds every transaction committed before {@code seq} (it was restored from a snapshot taken
@@ -96,6 +99,12 @@ public final class ReplayOptions {
 
         public Builder listener(ReplayListener listener) {
             this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** The part of the log the target takes ({@link Route}); everything by default. */
+        public Builder route(Route route) {
+            this.route = Objects.requireNonNull(route);
             return this;
         }
 

@@ -11,6 +11,8 @@ public final class ReplaySummary {
     public long statements;
     /** Statements left out because they failed on the source. */
     public long failedOnSource;
+    /** Statements of committed transactions the route left out (the target does not take them). */
+    public long routedOut;
     /** Rows written from recorded row images instead of re-running their statement. */
     public long rowsFromImages;
     /** Documents written (document targets). */

@@ -62,6 +62,7 @@ public final class Replayer {
             ReplayPosition from = startingPoint(state, summary);
             summary.resumed = state.cursor() != null;
             summary.lastCommitSeq = from.commitSeq();
+            if (options.route != Route.ALL) summary.notes.add("route: this target takes " + options.route);
             target.start(from);
             boolean finished = read(target, from, summary);
             if (finished) target.finish(summary);
@@ -134,6 +135,7 @@ public final class Replayer {
                         summary.stopped = true;
                         return false;
                     }
+                    if (options.route != Route.ALL) tx = routed(tx, summary);
                     target.apply(tx, summary);
                     summary.lastCommitSeq = tx.commitSeq();
                     if (tx.sequencesOnly()) continue;   // a rolled-back transaction's sequence states: no transaction of its own
@@ -145,10 +147,23 @@ public final class Replayer {
                 summary.records = txs.counts().records;
                 summary.rolledBack = txs.counts().rolledBack;
                 summary.inDoubtResolved = txs.counts().recovered;
+                summary.notes.addAll(txs.counts().leftOutOfTheLog);
             }
         } catch (InDoubtException e) {
             throw new ReplayException(ReplayException.Kind.IN_DOUBT, e.getMessage(), e.commitSeq(), e);
         }
+    }
+
+    /** The transaction with only the statements the route takes; the others are counted as routed out. */
+    private Transaction routed(Transaction tx, ReplaySummary summary) {
+        java.util.List<Transaction.Step> steps = new java.util.ArrayList<>(tx.steps().size());
+        for (Transaction.Step step : tx.steps()) {
+            if (step instanceof Transaction.StatementStep st && !options.route.takes(st.statement())) summary.routedOut++;
+            else steps.add(step);
+        }
+        if (steps.size() == tx.steps().size()) return tx;
+        return new Transaction(tx.txId(), tx.commitSeq(), tx.commitTime(), tx.connection(), tx.dbTxid(), tx.autocommit(),
+                steps, tx.session(), tx.recovered(), tx.restartSeq(), tx.sequenceStates());
     }
 
     /** The in-doubt rule after the log's own records: the source database, then the operator's policy. */

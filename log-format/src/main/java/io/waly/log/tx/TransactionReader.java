@@ -51,6 +51,11 @@ public final class TransactionReader implements AutoCloseable {
     /** What was seen so far; for stats and summaries. */
     public static final class Counts {
         public long records, committed, rolledBack, neverCommitted, recovered, statements;
+        /**
+         * What the log leaves out, from its writers' recording policies (POLICY records): "table sessions is not in this
+         * log …", "column accounts.email is logged as hashes …"; each said once.
+         */
+        public final java.util.Set<String> leftOutOfTheLog = new java.util.LinkedHashSet<>();
     }
 
     private static final class Pending {
@@ -167,6 +172,20 @@ public final class TransactionReader implements AutoCloseable {
             case SESSION -> {
                 Payloads.Session s = Payloads.Session.decode(r.payload());
                 sessions.put(connection(r.stream(), s.connection()), Map.copyOf(s.settings()));
+            }
+            case POLICY -> {
+                Payloads.Policy p = Payloads.Policy.decode(r.payload());
+                if (!Payloads.Policy.RECORDING.equals(p.event())) return;
+                for (String t : p.unlogged()) {
+                    counts.leftOutOfTheLog.add("table " + t + " is not in this log (recording policy of model " + p.model()
+                            + "): its rows' writes were not logged, so a replay has the table as its DDL made it, without them");
+                }
+                p.hashed().forEach((t, cols) -> {
+                    for (String c : cols) {
+                        counts.leftOutOfTheLog.add("column " + t + "." + c + " is logged as SHA-256 hashes (recording policy of "
+                                + "model " + p.model() + "): a replay writes the hashes, not the values");
+                    }
+                });
             }
             case OPENED, CLOSED -> {
                 // the stream's writer came or went: what it left open without COMMIT can never commit

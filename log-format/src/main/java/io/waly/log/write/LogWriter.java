@@ -8,35 +8,26 @@ import io.waly.log.LogCorruptException;
 import io.waly.log.LogException;
 import io.waly.log.format.RecordKind;
 import io.waly.log.format.SegmentHeader;
-import io.waly.log.format.Segments;
-import io.waly.log.format.Zeros;
-import io.waly.log.read.SegmentReader;
 import io.waly.log.storage.LogStorage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
 /**
- * Appends records to a log directory: one writer per directory (an exclusive file lock), gap-free sequence numbers,
- * records in the order {@link #append} is called, CRC32C and hash chain per record, segment rollover, and group commit.
+ * Appends records to a log directory: gap-free sequence numbers, records in the order {@link #append} is called, CRC32C
+ * and hash chain per record, segment rollover, and group commit. It frames and forces; where the log ends when it opens
+ * is {@link LogTail}'s business (recovery), and one writer per directory {@link DirectoryLock}'s.
  *
  * <p>Two locks, always taken in this order: {@code syncLock} (one fsync at a time) then {@code appendLock} (the
  * buffer, the sequence and the chain). Appends copy into an in-memory buffer and only write to the OS when it fills;
@@ -55,9 +46,7 @@ public final class LogWriter implements io.waly.log.LogSink, AutoCloseable {
     private final LogConfig config;
     private final LogStorage storage;
     private final Path dir;
-    private final Path key;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DirectoryLock lock;
     private final Recovery recovery;
     private final byte[] logId;
 
@@ -86,20 +75,28 @@ public final class LogWriter implements io.waly.log.LogSink, AutoCloseable {
     private volatile Throwable failure;
     private final Thread flusher;
 
-    private LogWriter(LogConfig config, Path key, FileChannel lockChannel, FileLock lock) throws IOException {
+    /** Continues the log where recovery found its end ({@code tail}), holding the directory's {@code lock}. */
+    private LogWriter(LogConfig config, DirectoryLock lock, LogTail tail) throws IOException {
         this.config = config;
-        this.key = key;
         this.storage = config.storage();
         this.dir = config.dir();
-        this.lockChannel = lockChannel;
         this.lock = lock;
         try {
             this.sha = MessageDigest.getInstance(HASH_ALGORITHM);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        this.recovery = recover();
-        this.logId = currentLogId;
+        this.recovery = tail.recovery();
+        this.logId = tail.logId();
+        this.lastSeq = tail.lastSeq();
+        this.lastTimestamp = tail.lastTimestamp();
+        System.arraycopy(tail.lastHash(), 0, lastHash, 0, HASH_LENGTH);
+        if (tail.segment() != null) {
+            segment = tail.segment();
+            segmentBytes = tail.segmentBytes();
+        } else {
+            openNewSegment(1, new byte[HASH_LENGTH], config.startMicros() > 0 ? config.startMicros() : nowMicros());
+        }
         this.writtenSeq = lastSeq;
         this.durableSeq = lastSeq;
         if (config.durability() == Durability.ASYNC) {
@@ -112,138 +109,36 @@ public final class LogWriter implements io.waly.log.LogSink, AutoCloseable {
     }
 
     /**
-     * Opens the log directory for writing, creating it if needed, recovering a torn tail if a crash left one.
+     * Opens the log directory for writing, creating it if needed: takes the directory ({@link DirectoryLock}), then
+     * recovers its end ({@link LogTail#recover}), cutting a torn tail if a crash left one.
      *
      * @throws LogException when another writer holds the directory, or it cannot be created or written
      * @throws LogCorruptException when the log is damaged before its tail
      */
     public static LogWriter open(LogConfig config) {
         Path dir = config.dir();
-        Path key;
+        DirectoryLock lock;
         try {
             Files.createDirectories(dir);
-            key = dir.toRealPath();
+            Path key = dir.toRealPath();
+            SharedLogs.closeIfIdle(key);   // a writer this JVM only keeps open while idle gives way
+            lock = DirectoryLock.acquire(dir, key);
         } catch (IOException e) {
-            throw new LogException("cannot open log directory " + dir.toAbsolutePath() + " for writing: " + e, e);
+            throw cannotOpen(dir, e);
         }
-        SharedLogs.closeIfIdle(key);   // a writer this JVM only keeps open while idle gives way
-        // Checked before the lock file is touched: closing any channel on a file drops every POSIX lock this JVM holds
-        // on it, so a second open that tried the lock and closed its channel would silently free the first writer's.
-        if (!OPEN_DIRS.add(key)) throw alreadyOpen(dir);
-        FileChannel lockChannel = null;
         try {
-            lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = lockChannel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) throw alreadyOpen(dir);
-            return new LogWriter(config, key, lockChannel, lock);
+            return new LogWriter(config, lock, LogTail.recover(config));
         } catch (IOException e) {
-            closeQuietly(lockChannel);
-            OPEN_DIRS.remove(key);
-            throw new LogException("cannot open log directory " + dir.toAbsolutePath() + " for writing: " + e, e);
+            lock.close();
+            throw cannotOpen(dir, e);
         } catch (RuntimeException e) {
-            closeQuietly(lockChannel);
-            OPEN_DIRS.remove(key);
+            lock.close();
             throw e;
         }
     }
 
-    private static LogException alreadyOpen(Path dir) {
-        return new LogException("log directory " + dir.toAbsolutePath() + " is already open for writing by another"
-                + " writer (one writer per directory: another process holds " + LOCK_FILE + ", or this JVM opened it"
-                + " already; within one JVM share the writer through SharedLogs.acquire)");
-    }
-
-    /** Directories (real paths) with an open writer in this JVM. */
-    private static final Set<Path> OPEN_DIRS = ConcurrentHashMap.newKeySet();
-
-    private byte[] currentLogId;
-
-    /** Finds the end of the log, cuts a torn tail, and opens the last segment for appending. */
-    private Recovery recover() throws IOException {
-        List<Path> segments = Segments.list(dir);
-        Path torn = null;
-        long tornOffset = 0, tornBytes = 0;
-        String tornReason = null;
-        boolean removedEmpty = false;
-        // A crash while a segment was being created can leave its header short or unwritten (a file system that extends
-        // the file before the data lands) with nothing but zeros after it: it never held a record, so it goes.
-        if (!segments.isEmpty() && unfinishedSegment(segments.get(segments.size() - 1))) {
-            Files.delete(segments.remove(segments.size() - 1));
-            storage.syncDirectory(dir);
-            removedEmpty = true;
-        }
-        if (segments.isEmpty()) {
-            currentLogId = uuidBytes(UUID.randomUUID());
-            lastSeq = 0;
-            lastTimestamp = 0;
-            openNewSegment(1, new byte[HASH_LENGTH], config.startMicros() > 0 ? config.startMicros() : nowMicros());
-            return new Recovery(0, 1, null, 0, 0, null, removedEmpty);
-        }
-        Path last = segments.get(segments.size() - 1);
-        long validEnd;
-        try (SegmentReader r = SegmentReader.open(last)) {
-            currentLogId = r.header().logId();
-            if (segments.size() > 1) checkSameLog(segments.get(0), last, currentLogId);
-            lastTimestamp = r.header().createdMicros();
-            SegmentReader.Step step;
-            while ((step = r.next()) == SegmentReader.Step.RECORD) {
-                lastTimestamp = Math.max(lastTimestamp, r.record().timestampMicros());
-            }
-            validEnd = r.position();
-            if (step != SegmentReader.Step.END) {
-                // Only a failure with nothing valid after it is a torn tail; a record whose checksum is right but
-                // whose sequence or hash is wrong was written whole, somewhere else: corruption (FORMAT.md).
-                if (r.checksumValid() || r.validRecordFollows()) throw r.corruption();
-                torn = last;
-                tornOffset = validEnd;
-                tornBytes = r.size() - validEnd;
-                tornReason = r.problem();
-            }
-            lastSeq = r.expectedSeq() - 1;
-            System.arraycopy(r.chainHash(), 0, lastHash, 0, HASH_LENGTH);
-        }
-        segment = storage.open(last);
-        if (torn != null || segment.size() > validEnd) {
-            // a torn tail, or the zeros preallocated after the last record: appending continues right after it
-            segment.truncate(validEnd);
-            segment.force();
-        }
-        segmentBytes = validEnd;
-        return new Recovery(lastSeq, segments.size(), torn, tornOffset, tornBytes, tornReason, removedEmpty);
-    }
-
-    private static boolean unfinishedSegment(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size < SEGMENT_HEADER_LENGTH) return true;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (size > SEGMENT_HEADER_LENGTH && !Zeros.toEnd(ch, SEGMENT_HEADER_LENGTH)) return false;
-            ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER_LENGTH);
-            while (header.hasRemaining() && ch.read(header, header.position()) > 0) { /* fill */ }
-            try {
-                SegmentHeader.decode(header.array());
-                return false;   // a whole header and no record yet: an empty segment, kept
-            } catch (IllegalArgumentException e) {
-                return true;
-            }
-        }
-    }
-
-    /**
-     * The writer scans only the last segment (recovery time does not grow with the log); this cheap check at least
-     * keeps it from appending to a segment of another log. {@link io.waly.log.read.LogVerifier} checks everything.
-     */
-    private static void checkSameLog(Path first, Path last, byte[] lastLogId) throws IOException {
-        try (SegmentReader f = SegmentReader.open(first)) {
-            if (!java.util.Arrays.equals(f.header().logId(), lastLogId)) {
-                throw new LogCorruptException(last, 0, Segments.firstSeq(last), "segment belongs to another log (its log id"
-                        + " differs from " + first.getFileName() + "'s)");
-            }
-        }
+    private static LogException cannotOpen(Path dir, IOException e) {
+        return new LogException("cannot open log directory " + dir.toAbsolutePath() + " for writing: " + e, e);
     }
 
     public Recovery recovery() {
@@ -470,7 +365,7 @@ public final class LogWriter implements io.waly.log.LogSink, AutoCloseable {
         Path file = dir.resolve(segmentName(firstSeq));
         // Timestamps never decrease along the log, headers included: fromTime relies on it.
         long created = Math.max(nowMicros, lastTimestamp);
-        byte[] header = new SegmentHeader(FORMAT_VERSION, currentLogId, firstSeq, created, prevHash).encode();
+        byte[] header = new SegmentHeader(FORMAT_VERSION, logId, firstSeq, created, prevHash).encode();
         LogStorage.SegmentFile f = storage.open(file);
         try {
             f.truncate(0);
@@ -574,13 +469,7 @@ public final class LogWriter implements io.waly.log.LogSink, AutoCloseable {
         }
         for (LogStorage.SegmentFile f : retired) closeQuietly(f);
         closeQuietly(segment);
-        try {
-            lock.release();
-        } catch (IOException ignored) {
-            // the channel close below releases it as well
-        }
-        closeQuietly(lockChannel);
-        OPEN_DIRS.remove(key);
+        lock.close();
     }
 
     public boolean isClosed() {
@@ -597,11 +486,7 @@ public final class LogWriter implements io.waly.log.LogSink, AutoCloseable {
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
-    static byte[] uuidBytes(UUID id) {
-        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
+    static void closeQuietly(AutoCloseable c) {
         if (c == null) return;
         try {
             c.close();

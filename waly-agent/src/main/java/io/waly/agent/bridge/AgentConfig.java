@@ -40,7 +40,9 @@ public final class AgentConfig {
             {"walyOnLogFailure", "fail", "fail", "continue"},
             {"walyLogIdleMillis", "10000"},
             {"walySegmentBytes", "67108864"},
-            {"walyCaptureEffects", "auto", "auto", "always", "never"}};
+            {"walyCaptureEffects", "auto", "auto", "always", "never"},
+            {"walyModel", ""},
+            {"walyAppVersion", ""}};
     private static final String[] ON_ERROR_SETTING = {ON_ERROR, "start", "start", "fail"};   // as a DRIVER row
 
     // the four places a setting can come from, in order

@@ -129,7 +129,7 @@ class AgentApplicationsIT {
     void applicationOnJdbcWalyIsNotWrappedTwice() throws Exception {
         String url = EmbeddedPostgresServer.shared().newDatabase("agent_waly");
         Path pgjdbc = TestClassPath.pgjdbc();
-        Path[] waly = {TestClassPath.of("waly-jdbc"), TestClassPath.of("log-format"), TestClassPath.of("jsqlparser"),
+        Path[] waly = {TestClassPath.of("waly-jdbc"), TestClassPath.of("log-format"), TestClassPath.of("waly-model"), TestClassPath.of("jsqlparser"),
                 TestClassPath.of("jackson-core"), TestClassPath.of("jackson-dataformat-cbor"), pgjdbc};
         Path app = TestApps.build("walyurl", work, join(waly));
         Path appLog = work.resolve("app-log");

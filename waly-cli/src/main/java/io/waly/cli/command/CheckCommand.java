@@ -7,6 +7,7 @@ import io.waly.cli.support.Numbers;
 import io.waly.cli.support.Redactor;
 import io.waly.embedded.PostgresServer;
 import io.waly.jdbc.TxidStatus;
+import io.waly.jdbc.replay.CatalogSnapshot;
 import io.waly.jdbc.replay.PostgresTarget;
 import io.waly.log.replay.ReplayException;
 import io.waly.log.replay.ReplayOptions;
@@ -27,19 +28,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "The proven backup: replays the log into a scratch database and compares every table with the source.",
+        header = "The proven backup: replays the log into a scratch database and compares every table and the catalog with the source.",
         description = {
             "Verifies the log, replays it into a scratch database (a private embedded PostgreSQL unless --scratch is "
                 + "given; it must be empty), and compares a checksum of every table (row count and an MD5 over the rows) "
-                + "with the source database. Exits 1 naming each table that differs.",
+                + "and the catalog of every user schema (relations, columns, types, defaults, constraints, indexes, "
+                + "sequences with their state, views, functions, triggers, grants, comments) with the source database. "
+                + "Exits 1 naming each table and catalog object that differs.",
+            "",
+            "Owners and grants name roles, which belong to the server, not the database: they are compared only with "
+                + "--scratch (a server that has the source's roles); the private scratch has none of them.",
             "",
             "The source must be quiescent at the log's end (no writes while the check runs): check names the log position "
                 + "it compared at, and says so when the log grew during the check.",
             "",
             "Example:  waly check --log /var/lib/shop/waly --source 'jdbc:postgresql://db.example/shop?user=app'"},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-            "0:every table of the replay equals the source",
-            "1:a table differs (each is named), the log is damaged, or replay stopped on a failing statement",
+            "0:every table and the catalog of the replay equal the source",
+            "1:a table or catalog object differs (each is named), the log is damaged, or replay stopped on a failing statement",
             "2:usage or environment error: no log, source or scratch unreachable, scratch not empty"})
 public final class CheckCommand extends WalyCommand {
 
@@ -133,24 +139,39 @@ public final class CheckCommand extends WalyCommand {
                         "the replay into the scratch database stopped: " + e.getMessage(), Json.map("seq", e.seq()));
             }
             Map<String, String> src;
+            CatalogSnapshot srcCatalog;
             try (Connection c = DriverManager.getConnection(source, sourceProps)) {
                 src = TableChecksums.of(c);
+                srcCatalog = CatalogSnapshot.of(c);
             }
             Map<String, String> rep;
+            CatalogSnapshot repCatalog;
             try (Connection c = DriverManager.getConnection(scratchUrl)) {
                 rep = TableChecksums.of(c);
+                repCatalog = CatalogSnapshot.of(c);
             }
+            boolean compareRoles = server == null;
+            List<String> catalog = CatalogSnapshot.diff(srcCatalog, repCatalog).stream()
+                    .filter(d -> compareRoles || !namesRoles(d)).toList();
             long logEndAfter = log != null ? LogEnd.lastSeq(log) : logSource.lastSeq();
             boolean quiescent = logEndAfter == logEnd;
             List<String> differ = TableChecksums.differences(src, rep);
-            return report(replayed, logEnd, logEndAfter, quiescent, src, rep, differ);
+            return report(replayed, logEnd, logEndAfter, quiescent, src, rep, differ, catalog, compareRoles);
         } finally {
             if (server != null) server.close();
         }
     }
 
+    /** A difference in an owner or a grant ({@code "table public.t: owner app vs postgres"}). */
+    private static boolean namesRoles(String difference) {
+        int colon = difference.indexOf(": ");
+        String what = colon < 0 ? "" : difference.substring(colon + 2);
+        return what.startsWith("owner ") || what.startsWith("acl ");
+    }
+
     private int report(ReplaySummary replayed, long logEnd, long logEndAfter, boolean quiescent, Map<String, String> src,
-                       Map<String, String> rep, List<String> differ) {
+                       Map<String, String> rep, List<String> differ, List<String> catalog, boolean comparedRoles) {
+        boolean ok = differ.isEmpty() && catalog.isEmpty();
         java.util.TreeSet<String> names = new java.util.TreeSet<>(src.keySet());
         names.addAll(rep.keySet());
         List<String> all = new ArrayList<>(names);
@@ -159,9 +180,9 @@ public final class CheckCommand extends WalyCommand {
             for (String t : all) {
                 tables.add(Json.map("table", t, "equal", !differ.contains(t), "source", src.get(t), "replayed", rep.get(t)));
             }
-            Json.print(out(), Json.map("ok", differ.isEmpty(), "comparedAtSeq", logEnd, "lastCommitSeq", replayed.lastCommitSeq,
+            Json.print(out(), Json.map("ok", ok, "comparedAtSeq", logEnd, "lastCommitSeq", replayed.lastCommitSeq,
                     "transactions", replayed.transactions, "quiescent", quiescent, "logEndAfter", logEndAfter,
-                    "differ", differ, "tables", tables));
+                    "differ", differ, "tables", tables, "catalogDiffers", catalog, "ownersAndGrantsCompared", comparedRoles));
         } else {
             PrintWriter o = out();
             o.printf(Locale.ROOT, "replayed %s transactions into a scratch database up to sequence %d in %.1f s%n",
@@ -175,18 +196,23 @@ public final class CheckCommand extends WalyCommand {
                     o.printf(Locale.ROOT, "  %-" + w + "s  equal    %s%n", t, src.get(t));
                 }
             }
-            if (differ.isEmpty()) {
-                o.printf(Locale.ROOT, "ok: all %d tables of the replay equal the source: the log is a proven backup at sequence %d%n",
+            for (String d : catalog) o.printf(Locale.ROOT, "  catalog  DIFFERS  %s (source vs replayed)%n", d);
+            if (!comparedRoles) o.println("owners and grants not compared: the private scratch has none of the source's roles (give --scratch to compare them)");
+            if (ok) {
+                o.printf(Locale.ROOT, "ok: all %d tables and the catalog of the replay equal the source: the log is a proven backup at sequence %d%n",
                         all.size(), logEnd);
+            } else if (differ.isEmpty()) {
+                o.printf(Locale.ROOT, "FAILED: the catalog differs in %d places%n", catalog.size());
             } else {
-                o.printf(Locale.ROOT, "FAILED: %d of %d tables differ: %s%n", differ.size(), all.size(), String.join(", ", differ));
+                o.printf(Locale.ROOT, "FAILED: %d of %d tables differ: %s%s%n", differ.size(), all.size(), String.join(", ", differ),
+                        catalog.isEmpty() ? "" : "; the catalog differs in " + catalog.size() + " places");
             }
         }
         if (!quiescent) {
             err().println("waly check: the log grew from sequence " + logEnd + " to " + logEndAfter + " during the check: the source "
                     + "was not quiescent, and differences may be writes made after sequence " + logEnd);
         }
-        return differ.isEmpty() ? ExitCode.OK : ExitCode.CHECK_FAILED;
+        return ok ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }
 
     private static String orNone(String s) {

@@ -47,7 +47,8 @@ import picocli.CommandLine.Option;
             "Examples:",
             "  waly replay --log /var/lib/shop/waly --target 'jdbc:postgresql://127.0.0.1/restore?user=postgres'",
             "  waly replay --log /var/lib/shop/waly --target 'jdbc:postgresql://127.0.0.1/pitr?user=postgres' --to-time 2026-11-24T10:00:00Z",
-            "  PGPASSWORD=… waly replay --log /var/lib/shop/waly --target jdbc:postgresql://db2/shop --target-user app --follow"},
+            "  PGPASSWORD=… waly replay --log /var/lib/shop/waly --target jdbc:postgresql://db2/shop --target-user app --follow",
+            "  waly replay --log /var/lib/shop/waly --target mongodb://127.0.0.1/reads --model waly-model.yaml --route read-model --follow"},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:replayed (up to the end, the limit, or an interrupt)",
             "1:stopped: a statement failed on the target that succeeded on the source (sequence, SQL, both outcomes are "
@@ -117,6 +118,15 @@ public final class ReplayCommand extends WalyCommand {
                     + "sequence, SQL and reason named), is left out (skip), or left out and reported on stderr (log).")
     String onUntranslatable;
 
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "The model file (YAML) whose routes --route names; checked when it loads (errors name the line).")
+    Path model;
+
+    @Option(names = "--route", paramLabel = "NAME",
+            description = "Replay only the part of the log the model's route NAME takes (policies.routes: tables, kinds): "
+                    + "a mirror or a read model that receives a subset; --follow honours it. Needs --model.")
+    String route;
+
     /** Test hook (and a way to replay in slices): stop cleanly after this many applied transactions. */
     @Option(names = "--stop-after", hidden = true, paramLabel = "TRANSACTIONS")
     long stopAfter;
@@ -168,6 +178,20 @@ public final class ReplayCommand extends WalyCommand {
             }
         };
         ReplayOptions.Builder options = ReplayOptions.builder().follow(follow).force(force || dryRun).inDoubt(policy).listener(listener);
+        if (route != null) {
+            if (model == null) throw CliException.usage("--route needs --model FILE: the model declares the routes");
+            try {
+                options.route(io.waly.model.Model.load(model).policies().route(route));
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage(e.getMessage());
+            }
+        } else if (model != null) {
+            try {
+                io.waly.model.Model.load(model);   // checked all the same: a bad model is an error, never ignored
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage(e.getMessage());
+            }
+        }
         try {
             options.fromSeq(fromSeq).toSeq(toSeq).toTime(toTime).build();   // checked before anything is contacted
         } catch (IllegalArgumentException e) {
@@ -237,7 +261,7 @@ public final class ReplayCommand extends WalyCommand {
         String where = dryRun ? null : Redactor.url(target);
         if (json) {
             Json.print(out(), Json.map("ok", true, "dryRun", dryRun, "target", where, "transactions", s.transactions,
-                    "statements", s.statements, "skippedStatements", s.failedOnSource, "rowsFromEffects", s.rowsFromImages,
+                    "statements", s.statements, "skippedStatements", s.failedOnSource, "routedOut", s.routedOut, "rowsFromEffects", s.rowsFromImages,
                     "documents", s.documents, "leftOut", s.leftOut.size(), "lastCommitSeq", s.lastCommitSeq,
                     "records", s.records, "rolledBack", s.rolledBack, "inDoubtResolved", s.inDoubtResolved, "resumed", s.resumed,
                     "stopped", s.stopped || stopRequested, "notes", s.notes, "seconds", Math.round(s.seconds() * 1000) / 1000.0));
@@ -256,7 +280,8 @@ public final class ReplayCommand extends WalyCommand {
         out().printf(Locale.ROOT, "replayed %s transactions (%s statements, %s skipped as failed on the source, %s%s) into %s up to "
                         + "sequence %d%s in %.1f s%s%s%s%s%n",
                 Numbers.count(s.transactions), Numbers.count(s.statements), Numbers.count(s.failedOnSource), written,
-                s.leftOut.isEmpty() ? "" : ", " + s.leftOut.size() + " statements left out as untranslatable",
+                (s.leftOut.isEmpty() ? "" : ", " + s.leftOut.size() + " statements left out as untranslatable")
+                        + (s.routedOut == 0 ? "" : ", " + Numbers.count(s.routedOut) + " statements not on the route"),
                 where, s.lastCommitSeq, limit, secs, rate, s.resumed ? "; resumed from the target's cursor" : "",
                 s.stopped || stopRequested ? "; stopped on request" : "",
                 s.notes.isEmpty() ? "" : "; " + String.join("; ", s.notes));

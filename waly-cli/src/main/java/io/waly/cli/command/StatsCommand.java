@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
                 + "committed (what replay applies), rolled back (or whose commit failed), in doubt (COMMIT logged, outcome "
                 + "not, at the end of the log), never committed (left open by a writer that went away), unfinished (still "
                 + "open at the end: a writer is running). Per table and per command: the statements of committed "
-                + "transactions that succeeded, and the rows they reported.",
+                + "transactions that succeeded, and the rows they reported. Policies: per rule of the model, the statements "
+                + "it refused and warned about; and what the writers' recording policy left out of the log (tables not "
+                + "logged, columns logged as hashes), said as it matters to a replay.",
             "",
             "Example:  waly stats --log /var/lib/shop/waly --json | jq .transactions"},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
@@ -56,6 +58,7 @@ public final class StatsCommand extends WalyCommand {
         long logBytes = 0;
 
         Map<RecordKind, Long> kinds = new EnumMap<>(RecordKind.class);
+        Map<String, Map<String, Long>> decisions = new TreeMap<>();   // rule -> event -> count
         long records = 0, firstSeq = 0, lastSeq = 0, firstMicros = 0, lastMicros = 0, failedStatements = 0, begins = 0;
         try (io.waly.log.RecordReader r = logSource.open()) {
             LogRecord rec;
@@ -70,6 +73,12 @@ public final class StatsCommand extends WalyCommand {
                 kinds.merge(rec.kind(), 1L, Long::sum);
                 if (rec.kind() == RecordKind.OUTCOME && !Payloads.Outcome.decode(rec.payload()).ok()) failedStatements++;
                 if (rec.kind() == RecordKind.BEGIN) begins++;
+                if (rec.kind() == RecordKind.POLICY) {
+                    Payloads.Policy p = Payloads.Policy.decode(rec.payload());
+                    if (!Payloads.Policy.RECORDING.equals(p.event())) {
+                        decisions.computeIfAbsent(p.rule(), k -> new TreeMap<>()).merge(p.event(), 1L, Long::sum);
+                    }
+                }
             }
         }
 
@@ -121,7 +130,8 @@ public final class StatsCommand extends WalyCommand {
                     "transactions", Json.map("committed", committed, "rolledBack", rolledBack, "inDoubt", inDoubt[0],
                             "neverCommitted", counts.neverCommitted, "unfinished", unfinished, "recoveredByWriter", recovered),
                     "statements", Json.map("logged", counts.statements, "committed", committedStatements, "failed", failedStatements),
-                    "recordKinds", kindMap, "commands", commands, "tables", tableMap));
+                    "recordKinds", kindMap, "commands", commands, "tables", tableMap, "policies", decisions,
+                    "leftOutOfTheLog", List.copyOf(counts.leftOutOfTheLog)));
             return ExitCode.OK;
         }
         PrintWriter o = out();
@@ -143,6 +153,16 @@ public final class StatsCommand extends WalyCommand {
         List<String> cmdList = new ArrayList<>();
         commands.forEach((k, v) -> cmdList.add(k + " " + Numbers.count(v)));
         o.printf("commands      %s%n", cmdList.isEmpty() ? "none" : String.join(", ", cmdList));
+        if (!decisions.isEmpty()) {
+            List<String> rules = new ArrayList<>();
+            decisions.forEach((rule, events) -> {
+                List<String> e = new ArrayList<>();
+                events.forEach((ev, n) -> e.add(Numbers.count(n) + " " + ev));
+                rules.add(rule + " " + String.join(", ", e));
+            });
+            o.printf("policies      %s%n", String.join("; ", rules));
+        }
+        for (String note : counts.leftOutOfTheLog) o.printf("left out      %s%n", note);
         if (!tables.isEmpty()) {
             int w = Math.max(12, tables.keySet().stream().mapToInt(String::length).max().orElse(10));
             o.printf(Locale.ROOT, "tables (committed)%n  %-" + w + "s  %10s %10s%n", "table", "statements", "rows");

@@ -17,38 +17,12 @@ public final class Commands {
 
     /** The tables a command writes (qualified as logged), empty when it names none. */
     public static List<String> tables(Command c) {
-        if (c instanceof Command.Insert i) return List.of(i.table().qualified());
-        if (c instanceof Command.Upsert u) return List.of(u.insert().table().qualified());
-        if (c instanceof Command.Update u) return List.of(u.table().qualified());
-        if (c instanceof Command.Delete d) return List.of(d.table().qualified());
-        if (c instanceof Command.Merge m) return List.of(m.target().qualified());
-        if (c instanceof Command.Truncate t) return t.tables().stream().map(Command.Table::qualified).toList();
-        if (c instanceof Command.Copy cp) return List.of(cp.table().qualified());
-        if (c instanceof Command.Ddl.CreateTable t) return List.of(t.table().qualified());
-        if (c instanceof Command.Ddl.AlterTable a) return List.of(a.table().qualified());
-        if (c instanceof Command.Ddl.Drop d && d.objectKind().equals("TABLE")) return d.names().stream().map(Command.Table::qualified).toList();
-        if (c instanceof Command.Ddl.OtherDdl o && o.objectKind().equals("TABLE")) return o.names().stream().map(Command.Table::qualified).toList();
-        return List.of();
+        return c.writtenTables().stream().map(Command.Table::qualified).toList();
     }
 
-    /**
-     * INSERT, UPSERT, UPDATE, DELETE, MERGE, TRUNCATE, COPY, CALL, SET / RESET, SELECT (sequence functions), the DDL's kind
-     * ("CREATE TABLE"), or the SQL kind ("DO").
-     */
+    /** {@link Command#label()}. */
     public static String label(Command c) {
-        if (c instanceof Command.Insert) return "INSERT";
-        if (c instanceof Command.Upsert) return "UPSERT";
-        if (c instanceof Command.Update) return "UPDATE";
-        if (c instanceof Command.Delete) return "DELETE";
-        if (c instanceof Command.Merge) return "MERGE";
-        if (c instanceof Command.Truncate) return "TRUNCATE";
-        if (c instanceof Command.Copy) return "COPY";
-        if (c instanceof Command.Call) return "CALL";
-        if (c instanceof Command.Setting s) return s.value() == null ? "RESET" : "SET";
-        if (c instanceof Command.SequenceSelect) return "SELECT";
-        if (c instanceof Command.Ddl d) return d.kind();
-        if (c instanceof Command.Sql s) return s.kind() == null ? "SQL" : s.kind().toUpperCase(Locale.ROOT);
-        return "?";
+        return c.label();
     }
 
     /**

@@ -161,6 +161,40 @@ public final class RecordView {
                 settings.forEach((k, v) -> kv.add(k + "=" + v));
                 details = "conn " + s.connection() + ": " + Commands.oneLine(String.join(" ", kv), 220);
             }
+            case POLICY -> {
+                Payloads.Policy p = Payloads.Policy.decode(r.payload());
+                m.put("connection", p.connection());
+                m.put("event", p.event());
+                m.put("model", p.model());
+                if (Payloads.Policy.RECORDING.equals(p.event())) {
+                    if (!p.unlogged().isEmpty()) m.put("unlogged", p.unlogged());
+                    if (!p.hashed().isEmpty()) m.put("hashed", p.hashed());
+                    List<String> parts = new ArrayList<>();
+                    if (!p.unlogged().isEmpty()) parts.add("not logged: " + String.join(", ", p.unlogged()));
+                    p.hashed().forEach((t, c) -> parts.add("hashed: " + t + "(" + String.join(", ", c) + ")"));
+                    details = "conn " + p.connection() + " recording policy of model " + p.model() + ": " + String.join("; ", parts);
+                } else {
+                    Command cmd = p.command();
+                    if (cmd != null) {
+                        tables = Commands.tables(cmd);
+                        label = Commands.label(cmd);
+                        m.put("command", Commands.tree(cmd));
+                    }
+                    m.put("rule", p.rule());
+                    m.put("action", p.action());
+                    m.put("mode", p.mode());
+                    m.put("reason", p.reason());
+                    if (p.sqlState() != null) m.put("sqlState", p.sqlState());
+                    if (p.rows() >= 0) m.put("rows", p.rows());
+                    if (p.limit() >= 0) m.put("limit", p.limit());
+                    if (p.role() != null) m.put("role", p.role());
+                    if (p.appVersion() != null) m.put("appVersion", p.appVersion());
+                    if (p.sql() != null) m.put("sql", Redactor.sql(p.sql()));
+                    details = p.event() + " by rule " + p.rule() + " (" + p.action() + ", " + p.mode() + "): " + p.reason()
+                            + (p.role() != null ? ", role " + p.role() : "")
+                            + (p.sql() != null ? ": " + Commands.oneLine(Redactor.sql(p.sql()), 160) : "");
+                }
+            }
             default -> {
                 m.put("payloadBytes", r.payload().length);
                 details = r.payload().length + " bytes of an unknown record kind";

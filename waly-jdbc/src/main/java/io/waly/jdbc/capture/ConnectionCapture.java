@@ -1,16 +1,18 @@
 package io.waly.jdbc.capture;
 
+import io.waly.command.Value;
 import io.waly.jdbc.TxidStatus;
 import io.waly.jdbc.WalySQLException;
 import io.waly.jdbc.WalyState;
 import io.waly.jdbc.config.WalyConfig;
+import io.waly.jdbc.policy.PolicyGuard;
 import io.waly.jdbc.sql.SqlInfo;
-import io.waly.jdbc.sql.SqlKind;
 import io.waly.log.LogException;
 import io.waly.log.LogSink;
-import io.waly.log.tx.InDoubtResolver;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
+import io.waly.log.tx.InDoubtResolver;
+import io.waly.model.Verdict;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -72,8 +74,12 @@ public final class ConnectionCapture {
     private final java.util.Set<String> txSequences = new java.util.LinkedHashSet<>();
     /** A statement of the open transaction failed, or work was rolled back to a savepoint: draws no row logs. */
     private boolean txDrawsUnlogged;
+    /** Insert targets of the open transaction not yet looked up: their sequences are asked only if draws go unlogged. */
+    private final java.util.Set<io.waly.command.Command.Table> txTables = new java.util.LinkedHashSet<>();
     private PreparedStatement sequenceQuery;
     private final boolean rewritesBatches;
+    /** The model's mutation policies on this connection ({@link PolicyGuard#NONE} without a model). */
+    private final PolicyGuard policy;
 
     public ConnectionCapture(SharedLog shared, WalyConfig config, Connection physical) throws SQLException {
         this.shared = shared;
@@ -85,6 +91,7 @@ public final class ConnectionCapture {
         this.stringsUnspecified = !base.getStringVarcharFlag();
         this.txidRecorded = config.durability() == io.waly.log.Durability.FSYNC;
         this.rewritesBatches = base.getQueryExecutor().isReWriteBatchedInsertsEnabled();
+        this.policy = PolicyGuard.of(config, physical, log, connection, () -> txId);
     }
 
     /**
@@ -102,6 +109,11 @@ public final class ConnectionCapture {
      */
     public boolean stringsUnspecified() {
         return stringsUnspecified;
+    }
+
+    /** What {@code sql} is to the log (cached per text for every connection of the log). */
+    public SqlInfo classify(String sql) {
+        return shared.classifier().classify(sql);
     }
 
     public WalyConfig connectionConfig() {
@@ -138,20 +150,35 @@ public final class ConnectionCapture {
         return writeAll(List.of(st), work, readsBack);
     }
 
+    /**
+     * A write WAL-y states as SQL for an API that sends none (large objects over pgjdbc's fastpath, an updatable result
+     * set's rows): logged as {@code sql} with {@code params}, then done by {@code work}, which changes one row and
+     * answers the effects to record with it (often none).
+     */
+    public void writeAs(String sql, List<Value> params, Work<List<Payloads.Effect>> work) throws SQLException {
+        StatementLog st = new StatementLog(classify(sql), sql, params, new int[params.size()], null, -1);
+        write(st, () -> {
+            st.effects(work.run());
+            st.counts(1);
+            return null;
+        });
+    }
+
     /** A batch: every element logged, in order, before the batch is sent; an outcome per element after. */
     public <T> T writeAll(List<StatementLog> statements, Work<T> work) throws SQLException {
         return writeAll(statements, work, false);
     }
 
     public <T> T writeAll(List<StatementLog> statements, Work<T> work, boolean readsBack) throws SQLException {
-        return writeIn(open(statements.get(0).info(), readsBack), statements, work);
+        return writeIn(open(statements.get(0).info(), statements, readsBack), statements, work);
     }
 
     /**
      * Where a write runs: in the application's transaction; in one of WAL-y's making ({@code wrap}), opened here; or as
-     * sent, outside any transaction block ({@code nonTx}).
+     * sent, outside any transaction block ({@code nonTx}); or as sent and not logged at all ({@code unlogged}: the
+     * model's recording policy leaves its table out of the log).
      */
-    public record Mode(boolean appAutocommit, boolean nonTx, boolean wrap) {}
+    public record Mode(boolean appAutocommit, boolean nonTx, boolean wrap, boolean unlogged) {}
 
     /**
      * Opens what a write needs before it is sent: in fsync durability an autocommitted write runs in a transaction of
@@ -161,9 +188,20 @@ public final class ConnectionCapture {
      * block always run as sent.
      */
     public Mode open(SqlInfo info, boolean readsBack) throws SQLException {
+        return open(info, List.of(), readsBack);
+    }
+
+    /**
+     * The model's policies speak first ({@link PolicyGuard#admit}): a statement a rule denies is refused here, before
+     * anything reaches the database; one with a row limit runs in a transaction, so that it can be rolled back.
+     */
+    private Mode open(SqlInfo info, List<StatementLog> statements, boolean readsBack) throws SQLException {
         boolean appAutocommit = physical.getAutoCommit() && !sqlTransaction;
-        boolean nonTx = appAutocommit && (info.kind().runsOutsideTransaction() || (!txidRecorded && !readsBack));
-        Mode mode = new Mode(appAutocommit, nonTx, appAutocommit && !nonTx);
+        Verdict verdict = policy.admit(info, statements, !appAutocommit);
+        if (!verdict.logged()) return new Mode(appAutocommit, false, false, true);
+        boolean nonTx = appAutocommit && (info.kind().runsOutsideTransaction()
+                || (!txidRecorded && !readsBack && !verdict.countsRows()));
+        Mode mode = new Mode(appAutocommit, nonTx, appAutocommit && !nonTx, false);
         if (mode.wrap()) physical.setAutoCommit(false);
         return mode;
     }
@@ -174,7 +212,10 @@ public final class ConnectionCapture {
      * ({@code endCopy}); every other write does both at once.
      */
     public <T> T writeIn(Mode mode, List<StatementLog> statements, Work<T> work) throws SQLException {
+        if (mode.unlogged()) return work.run();
         SqlInfo info = statements.get(0).info();
+        Verdict verdict = policy.verdict(info);
+        work = policy.guard(verdict, statements, !mode.appAutocommit(), mode.nonTx(), work);
         boolean appAutocommit = mode.appAutocommit();
         boolean nonTx = mode.nonTx();
         boolean wrap = mode.wrap();
@@ -193,7 +234,7 @@ public final class ConnectionCapture {
                     log.sync(c);
                 }
             } catch (LogException e) {
-                if (wrap) quietRollback();
+                if (wrap) quietEndWrapped();
                 else if (!nonTx && config.failOnLogFailure()) lostRecords = true;
                 txId = 0;
                 if (config.failOnLogFailure()) throw logFailure(e);
@@ -207,7 +248,7 @@ public final class ConnectionCapture {
                 appendQuietly(() -> {
                     for (long s : seqs) log.append(RecordKind.OUTCOME, txId, Payloads.Outcome.error(s, e.getSQLState(), e.getMessage()).encode());
                 });
-                if (wrap) quietRollback();
+                if (wrap) quietEndWrapped();
                 if (nonTx && info.keepsWorkOnFailure()) {
                     // what the procedure committed before it failed stays in the database: replay runs it again
                     endTransaction(RecordKind.COMMITTED, new Payloads.End(Payloads.End.ROUTINE_FAILED, e.getSQLState(), null));
@@ -219,7 +260,8 @@ public final class ConnectionCapture {
             appendQuietly(() -> {
                 for (int i = 0; i < seqs.length; i++) {
                     StatementLog st = statements.get(i);
-                    log.append(RecordKind.OUTCOME, txId, Payloads.Outcome.ok(seqs[i], st.counts, st.effects).encode());
+                    log.append(RecordKind.OUTCOME, txId, Payloads.Outcome.ok(seqs[i], st.counts,
+                            policy.recorded(policy.verdict(st.info()), st.effects)).encode());
                 }
             });
             if (!nonTx) {
@@ -230,7 +272,7 @@ public final class ConnectionCapture {
                 }
             }
             if (wrap) commitInternal(() -> {
-                physical.commit();
+                endWrapped(true);
                 return null;
             });
             else if (nonTx) endTransaction(RecordKind.COMMITTED, Payloads.End.COMMIT);
@@ -243,7 +285,7 @@ public final class ConnectionCapture {
     /** Closes what {@link #open} opened for a write that is not going ahead (a COPY cancelled before its data ended). */
     public void abandon(Mode mode) {
         if (!mode.wrap()) return;
-        quietRollback();
+        quietEndWrapped();
         restoreAutocommit();
     }
 
@@ -259,8 +301,8 @@ public final class ConnectionCapture {
     private long appendStatement(StatementLog st, boolean autocommit) {
         Payloads.Statement.Repeated parts = repeatedParts(st);
         String sql = parts != null ? parts.sql() : Secrets.redact(st.sql);
-        return log.append(RecordKind.STATEMENT, txId, new Payloads.Statement(sql, st.params, st.jdbcTypes, st.info().command(),
-                autocommit, st.batchIndex, st.copyData, connection, st.jdbcTypes != null).encode(parts));
+        return log.append(RecordKind.STATEMENT, txId, policy.recorded(policy.verdict(st.info()), new Payloads.Statement(sql, st.params, st.jdbcTypes,
+                st.info().command(), autocommit, st.batchIndex, st.copyData, connection, st.jdbcTypes != null)).encode(parts));
     }
 
     /**
@@ -296,6 +338,7 @@ public final class ConnectionCapture {
             String searchPath = searchPath();
             if (searchPath != null) settings.put("search_path", searchPath);
             log.append(RecordKind.SESSION, 0, new Payloads.Session(connection, settings).encode());
+            policy.recordingPolicy();
             sessionLogged = true;
         }
         txId = log.append(RecordKind.BEGIN, LogSink.OWN_SEQ, new Payloads.Begin(connection, -1, autocommit, null,
@@ -386,7 +429,8 @@ public final class ConnectionCapture {
             try {
                 commitWork.run();
             } finally {
-                endTransaction(RecordKind.ROLLBACK, new Payloads.End("commit-failed", "25P02", "transaction was aborted"));
+                endTransaction(RecordKind.ROLLBACK, new Payloads.End("commit-failed", WalyState.IN_FAILED_SQL_TRANSACTION.getState(),
+                        "transaction was aborted"));
             }
             return;
         }
@@ -412,7 +456,7 @@ public final class ConnectionCapture {
             commitWork.run();
         } catch (SQLException e) {
             String state = e.getSQLState();
-            if (state != null && state.startsWith("08")) {
+            if (WalyState.isConnectionError(state)) {
                 // The connection broke during COMMIT: the database may or may not have committed. Leave the outcome
                 // out of the log (in doubt) and let the next connection ask the database.
                 shared.addInDoubt(txId, dbTxid);
@@ -547,8 +591,11 @@ public final class ConnectionCapture {
         long db = dbTxid;
         txId = 0;
         dbTxid = -1;
-        if (!txSequences.isEmpty() && (kind == RecordKind.ROLLBACK || txDrawsUnlogged)) end = end.withSequences(sequenceStates());
+        if ((!txSequences.isEmpty() || !txTables.isEmpty()) && (kind == RecordKind.ROLLBACK || txDrawsUnlogged)) {
+            end = end.withSequences(sequenceStates());
+        }
         txSequences.clear();
+        txTables.clear();
         txDrawsUnlogged = false;
         appendEnd(tx, db, kind, end);
     }
@@ -562,6 +609,7 @@ public final class ConnectionCapture {
                 : c instanceof io.waly.command.Command.Copy cp ? cp.table() : null;
         // only what is known already (a table with sequence defaults was looked up for its effects): no query here
         EffectsCatalog.TableInfo known = t == null ? null : shared.effects().cached(t);
+        if (known == null && t != null) txTables.add(t);   // looked up only if the transaction's draws go unlogged
         if (known == null || known.sequences().isEmpty()) return;
         txSequences.addAll(known.sequences().values());
         // a row an upsert does not insert has drawn its default all the same: a draw no row holds
@@ -587,6 +635,15 @@ public final class ConnectionCapture {
                 sequenceQuery.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
             }
             try {
+                // the rare path (a failure, a rollback): now the insert targets not looked up so far are
+                for (io.waly.command.Command.Table t : txTables) {
+                    try {
+                        txSequences.addAll(shared.effects().lookup(physical, t).sequences().values());
+                    } catch (SQLException e) {
+                        if (!autocommit) physical.rollback();   // no such table: it drew nothing
+                    }
+                }
+                if (txSequences.isEmpty()) return out;
                 sequenceQuery.setArray(1, physical.createArrayOf("text", txSequences.toArray()));
                 try (ResultSet rs = sequenceQuery.executeQuery()) {
                     while (rs.next()) {
@@ -621,6 +678,31 @@ public final class ConnectionCapture {
             r.run();
         } catch (LogException ignored) {
             // the writer is now failed; the next write or commit reports it to the application
+        }
+    }
+
+    /**
+     * Ends the transaction WAL-y wrapped around an autocommit write. Sent unnamed (prepare threshold 0 for the call):
+     * pgjdbc would otherwise make its COMMIT a server-prepared statement after a few, which an autocommit application
+     * never has and could see in {@code pg_prepared_statements}.
+     */
+    private void endWrapped(boolean commit) throws SQLException {
+        PGConnection pg = physical.isWrapperFor(PGConnection.class) ? physical.unwrap(PGConnection.class) : null;
+        int threshold = pg == null ? 0 : pg.getPrepareThreshold();
+        if (pg != null) pg.setPrepareThreshold(0);
+        try {
+            if (commit) physical.commit();
+            else physical.rollback();
+        } finally {
+            if (pg != null) pg.setPrepareThreshold(threshold);
+        }
+    }
+
+    private void quietEndWrapped() {
+        try {
+            endWrapped(false);
+        } catch (SQLException ignored) {
+            // the original error is the one the application needs
         }
     }
 

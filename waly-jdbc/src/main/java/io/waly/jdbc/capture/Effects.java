@@ -2,7 +2,6 @@ package io.waly.jdbc.capture;
 
 import io.waly.command.Command;
 import io.waly.command.Value;
-import io.waly.jdbc.config.WalyConfig;
 import io.waly.jdbc.sql.SqlInfo;
 import io.waly.jdbc.values.JdbcValues;
 import io.waly.log.payload.Payloads;
@@ -16,101 +15,12 @@ import java.util.List;
 /**
  * Invariant 7: a write whose re-execution could give other values (serial and identity keys, volatile defaults,
  * {@code now()}, {@code random()}, …) has the rows it wrote recorded as its effects, so that replay applies the
- * source's values instead of computing new ones. The rows come from pgjdbc's own generated-keys mechanism
- * ({@code RETURNING *}), which leaves the statement's update count and results as the application expects them.
+ * source's values instead of computing new ones. {@link EffectsPlan} decides what to record; this class reads it after
+ * the write ran: the rows from pgjdbc's own generated-keys mechanism ({@code RETURNING *}, which leaves the statement's
+ * update count and results as the application expects them), rows read back by their keys, or sequence states.
  */
-public final class Effects {
+final class Effects {
     private Effects() {}
-
-    /**
-     * The table whose changed rows a write logs as its effects (row images), when it must; null otherwise. Rows are
-     * logged when re-running the statement at replay could give other rows than its source run did: other values
-     * (volatile functions, serial and identity keys, volatile defaults: invariant 7), or other rows under concurrency
-     * (what {@link RerunSafety} cannot prove the same, unless it calls functions of unknown effect: invariant 8).
-     * Images of an UPDATE, an upsert or a DELETE are
-     * applied by the table's primary key; without one the statement is re-run (a documented limit). They come from
-     * pgjdbc's generated keys ({@code RETURNING *}), so a statement with a RETURNING of its own is re-run too.
-     */
-    public static EffectsCatalog.TableInfo tableNeedingEffects(SqlInfo info, WalyConfig config, SharedLog shared, Connection physical) {
-        if (info.multiStatement() || info.withClause() || "never".equals(config.captureEffects())) return null;
-        Command c = info.command();
-        Command.Table table;
-        boolean insert = false;
-        if (c instanceof Command.Insert i) {
-            table = i.table();
-            insert = true;
-        } else if (c instanceof Command.Upsert u) {
-            table = u.insert().table();
-        } else if (c instanceof Command.Update u) {
-            table = u.table();
-        } else if (c instanceof Command.Delete d) {
-            table = d.table();
-        } else {
-            return null;
-        }
-        if (table == null || hasReturning(c)) return null;
-        try {
-            EffectsCatalog.TableInfo t = shared.effects().lookup(physical, table);
-            if (!t.plainTable()) return null;   // views with rules cannot take RETURNING
-            if ("always".equals(config.captureEffects()) || info.volatileCall()) return t;
-            if ((insert || c instanceof Command.Upsert) && t.volatileDefaults()) return t;
-            if (RerunSafety.of(c, t) != RerunSafety.Rerun.ROWS) return null;
-            return insert || !t.primaryKey().isEmpty() ? t : null;
-        } catch (SQLException e) {
-            return null;   // unknown table: the statement fails on its own, exactly as without WAL-y
-        }
-    }
-
-    private static boolean hasReturning(Command c) {
-        if (c instanceof Command.Insert i) return i.returning() != null;
-        if (c instanceof Command.Upsert u) return u.insert().returning() != null;
-        if (c instanceof Command.Update u) return u.returning() != null;
-        if (c instanceof Command.Delete d) return d.returning() != null;
-        return false;
-    }
-
-    /**
-     * For an INSERT that returns rows of its own (RETURNING, or generated keys by column name) into a table with serial
-     * or identity columns it left to their default: the sequences to pin. Such a statement is re-executed by replay,
-     * so replay must find each sequence where the source's was; the last value this session drew ({@code currval})
-     * after the statement says where. Null when nothing needs pinning.
-     */
-    public static java.util.List<String> sequencesToPin(SqlInfo info, SharedLog shared, Connection physical) {
-        Command c = info.command();
-        Command.Insert insert = c instanceof Command.Insert i ? i : c instanceof Command.Upsert u ? u.insert() : null;
-        if (insert == null || insert.table() == null || info.multiStatement()) return null;
-        try {
-            EffectsCatalog.TableInfo t = shared.effects().lookup(physical, insert.table());
-            List<String> out = new ArrayList<>();
-            for (java.util.Map.Entry<String, String> e : t.sequences().entrySet()) {
-                if (insert.columns() == null) continue;   // VALUES for every column: no default drawn
-                if (!insert.columns().contains(e.getKey()) || usesDefault(insert, e.getKey())) out.add(e.getValue());
-            }
-            return out.isEmpty() ? null : out;
-        } catch (SQLException e) {
-            return null;
-        }
-    }
-
-    /**
-     * For {@code COPY … FROM}: the sequences of the serial and identity columns its column list leaves out, which it
-     * draws from once per row. COPY cannot return rows, and replay runs it again: it must find each such sequence where
-     * the source's stood. Null when nothing needs pinning (no column list: every column comes from the data).
-     */
-    public static List<String> copySequencesToPin(SqlInfo info, SharedLog shared, Connection physical) {
-        if (!(info.command() instanceof Command.Copy copy) || copy.table() == null || copy.columns() == null || info.multiStatement()) {
-            return null;
-        }
-        try {
-            List<String> out = new ArrayList<>();
-            for (java.util.Map.Entry<String, String> e : shared.effects().lookup(physical, copy.table()).sequences().entrySet()) {
-                if (!copy.columns().contains(e.getKey())) out.add(e.getValue());
-            }
-            return out.isEmpty() ? null : out;
-        } catch (SQLException e) {
-            return null;   // unknown table: COPY fails on its own
-        }
-    }
 
     /** True when every row of the INSERT takes the column's default (the column is left out, or DEFAULT throughout). */
     private static boolean drawsEveryRow(Command.Insert insert, String column) {
@@ -123,35 +33,13 @@ public final class Effects {
         return true;
     }
 
-    private static boolean usesDefault(Command.Insert insert, String column) {
-        int idx = insert.columns().indexOf(column);
-        if (idx < 0 || insert.rows() == null) return false;
-        for (List<io.waly.command.Expr> row : insert.rows()) {
-            if (idx < row.size() && row.get(idx) instanceof io.waly.command.Expr.Default) return true;
-        }
-        return false;
-    }
-
-    /**
-     * How many values the statement drew from each sequence: one per row of its VALUES (a default is drawn even for a
-     * row that ON CONFLICT then skips), or its update count; 0 when unknown (then nothing is pinned, and
-     * {@code currval} is never asked about a sequence this session may not have drawn from, which would abort the
-     * application's transaction).
-     */
-    public static long rowsDrawn(SqlInfo info, long[] counts) {
-        Command c = info.command();
-        Command.Insert insert = c instanceof Command.Insert i ? i : c instanceof Command.Upsert u ? u.insert() : null;
-        if (insert != null && insert.rows() != null) return insert.rows().size();
-        return counts.length > 0 && counts[0] > 0 && !(c instanceof Command.Upsert) ? counts[0] : 0;
-    }
-
     /**
      * For a plain INSERT … VALUES with its own RETURNING into a table keyed by a single sequence-drawn column: the rows
      * it wrote, read back by their keys (this session's last value and the number drawn), so that even its volatile
      * defaults replay exactly. Null when the rows read back are not exactly the statement's (another session drew
      * values in between): the caller pins the sequences instead.
      */
-    public static List<Payloads.Effect> readInsertedRows(Connection physical, SqlInfo info, SharedLog shared, long rows)
+    static List<Payloads.Effect> readInsertedRows(Connection physical, SqlInfo info, SharedLog shared, long rows)
             throws SQLException {
         if (!(info.command() instanceof Command.Insert insert) || insert.table() == null || insert.rows() == null) return null;
         EffectsCatalog.TableInfo t = shared.effects().lookup(physical, insert.table());
@@ -179,7 +67,7 @@ public final class Effects {
      * conflict keys, whose values the statement names (literals or parameters). Null when a key is an expression, or a
      * row is not found (the caller pins the sequences instead).
      */
-    public static List<Payloads.Effect> readUpsertedRows(Connection physical, SqlInfo info, SharedLog shared, List<Value> params)
+    static List<Payloads.Effect> readUpsertedRows(Connection physical, SqlInfo info, SharedLog shared, List<Value> params)
             throws SQLException {
         if (!(info.command() instanceof Command.Upsert u) || u.conflictColumns() == null || u.conflictColumns().isEmpty()) return null;
         Command.Insert insert = u.insert();
@@ -223,7 +111,7 @@ public final class Effects {
      * WAL-y does not ask for generated keys) into a table with volatile defaults: each element's row, read back by its
      * key inside the batch's transaction. Null when a key is not a literal or parameter, or a row is missing.
      */
-    public static List<Payloads.Effect> readBatchRowsByKey(Connection physical, SqlInfo info, SharedLog shared,
+    static List<Payloads.Effect> readBatchRowsByKey(Connection physical, SqlInfo info, SharedLog shared,
                                                            List<List<Value>> paramsPerElement) throws SQLException {
         if (!(info.command() instanceof Command.Insert insert) || insert.table() == null || insert.columns() == null
                 || insert.rows() == null || insert.rows().size() != 1 || info.withClause() || info.multiStatement()) {
@@ -272,7 +160,7 @@ public final class Effects {
      * application's transaction; another session's later draws only move the value forward, which replay's
      * forward-only move tolerates.
      */
-    public static List<Payloads.Effect> readSequenceValues(Connection physical, List<String> sequences) throws SQLException {
+    static List<Payloads.Effect> readSequenceValues(Connection physical, List<String> sequences) throws SQLException {
         List<Payloads.Effect> out = new ArrayList<>();
         try (java.sql.PreparedStatement ps = physical.prepareStatement("SELECT CASE WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE') "
                 + "THEN pg_sequence_last_value(c.oid) END FROM pg_class c WHERE c.oid = to_regclass(?) AND c.relkind = 'S'")) {
@@ -290,7 +178,7 @@ public final class Effects {
     }
 
     /** The sequences' last values drawn by this session, with the number of rows the statement wrote. */
-    public static List<Payloads.Effect> readSequences(Connection physical, List<String> sequences, long rows) throws SQLException {
+    static List<Payloads.Effect> readSequences(Connection physical, List<String> sequences, long rows) throws SQLException {
         List<Payloads.Effect> out = new ArrayList<>();
         for (String seq : sequences) {
             try (java.sql.PreparedStatement ps = physical.prepareStatement("SELECT currval(?::regclass)")) {
@@ -306,7 +194,7 @@ public final class Effects {
     }
 
     /** Reads the rows of a generated-keys result set (all columns) into effects, split per batch element by counts. */
-    public static List<List<Payloads.Effect>> read(ResultSet keys, EffectsCatalog.TableInfo tableInfo, long[] counts)
+    static List<List<Payloads.Effect>> read(ResultSet keys, EffectsCatalog.TableInfo tableInfo, long[] counts)
             throws SQLException {
         List<List<Payloads.Effect>> out = new ArrayList<>();
         String table = tableInfo.qualifiedName();

@@ -6,8 +6,8 @@ import io.waly.log.payload.Payloads;
 import java.util.List;
 
 /**
- * One statement on its way to the log: what the application sent, and — filled in by the statement layer after the
- * database answered — its update counts and effects.
+ * One statement on its way to the log: what the application sent, and — filled in by its hook after the database
+ * answered — its update counts and effects. Made by capture's hooks only; the policy guard reads it.
  */
 public final class StatementLog {
     final SqlInfo info;
@@ -19,7 +19,7 @@ public final class StatementLog {
     long[] counts;
     List<Payloads.Effect> effects = List.of();
 
-    public StatementLog(SqlInfo info, String sql, List<Value> params, int[] jdbcTypes, byte[] copyData, int batchIndex) {
+    StatementLog(SqlInfo info, String sql, List<Value> params, int[] jdbcTypes, byte[] copyData, int batchIndex) {
         this.info = info;
         this.sql = sql;
         this.params = params;
@@ -28,11 +28,11 @@ public final class StatementLog {
         this.batchIndex = batchIndex;
     }
 
-    public void counts(long... counts) {
+    void counts(long... counts) {
         this.counts = counts;
     }
 
-    public int batchIndex() {
+    int batchIndex() {
         return batchIndex;
     }
 
@@ -40,11 +40,24 @@ public final class StatementLog {
         return info;
     }
 
-    public void effects(List<Payloads.Effect> effects) {
+    public String sql() {
+        return sql;
+    }
+
+    public List<Value> params() {
+        return params;
+    }
+
+    /** The update counts the statement layer recorded after the database answered; null before. */
+    public long[] counts() {
+        return counts;
+    }
+
+    void effects(List<Payloads.Effect> effects) {
         this.effects = effects;
     }
 
-    public void addEffects(List<Payloads.Effect> more) {
+    void addEffects(List<Payloads.Effect> more) {
         if (more.isEmpty()) return;
         List<Payloads.Effect> all = new java.util.ArrayList<>(effects);
         all.addAll(more);

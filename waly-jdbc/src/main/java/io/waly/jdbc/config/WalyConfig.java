@@ -5,12 +5,14 @@ import io.waly.log.LogConfig;
 import io.waly.log.LogProviders;
 import io.waly.log.storage.FileLogStorage;
 import io.waly.log.storage.LogStorage;
+import io.waly.model.Model;
 import java.nio.file.Path;
 import java.util.Properties;
 
 /** The settings of one connection, resolved and checked once when it opens. */
-public record WalyConfig(Path logDir, Durability durability, long flushMillis, long segmentBytes, boolean failOnLogFailure,
-                         String captureEffects, long logIdleMillis, LogStorage storage, String log) {
+public record WalyConfig(Path logDir, Durability durability, long flushMillis, long segmentBytes, OnLogFailure onLogFailure,
+                         CaptureEffects captureEffects, long logIdleMillis, LogStorage storage, String log, Model model,
+                         String appVersion) {
 
     /** @throws IllegalArgumentException naming the bad setting */
     public static WalyConfig from(Properties props) {
@@ -28,9 +30,24 @@ public record WalyConfig(Path logDir, Durability durability, long flushMillis, l
             dir = LogProviders.directory(log);   // walyLog naming a directory is walyLogDir
             log = null;
         }
-        return new WalyConfig(dir, Durability.parse(WalyProperty.DURABILITY.get(props)),
-                flush, seg, WalyProperty.ON_LOG_FAILURE.get(props).equals("fail"), WalyProperty.CAPTURE_EFFECTS.get(props),
-                idle, FileLogStorage.INSTANCE, log);
+        return new WalyConfig(dir, WalyProperty.DURABILITY.getEnum(props, Durability.class), flush, seg,
+                WalyProperty.ON_LOG_FAILURE.getEnum(props, OnLogFailure.class), WalyProperty.CAPTURE_EFFECTS.getEnum(props, CaptureEffects.class),
+                idle, FileLogStorage.INSTANCE, log, model(props), blankToNull(WalyProperty.APP_VERSION.get(props)));
+    }
+
+    /** The model walyModel names, loaded and checked (once per file content, for the JVM); null when none is named. */
+    private static Model model(Properties props) {
+        String path = WalyProperty.MODEL.get(props).trim();
+        return path.isEmpty() ? null : Model.load(Path.of(path));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** {@code walyOnLogFailure=fail}: a write the log cannot take is refused. */
+    public boolean failOnLogFailure() {
+        return onLogFailure == OnLogFailure.FAIL;
     }
 
     /**
@@ -55,7 +72,8 @@ public record WalyConfig(Path logDir, Durability durability, long flushMillis, l
 
     /** The same settings over another storage: the seam tests use to inject disk faults. Driver-internal. */
     public WalyConfig withStorage(LogStorage s) {
-        return new WalyConfig(logDir, durability, flushMillis, segmentBytes, failOnLogFailure, captureEffects, logIdleMillis, s, log);
+        return new WalyConfig(logDir, durability, flushMillis, segmentBytes, onLogFailure, captureEffects, logIdleMillis, s, log,
+                model, appVersion);
     }
 
     public LogConfig logConfig() {

@@ -5,8 +5,8 @@ package io.waly.jdbc.proxy;
 /** Forwards the methods {@code java.sql.CallableStatement} declares to the delegate. Driver-internal. */
 @SuppressWarnings({"deprecation", "unchecked"})
 public abstract class DelegatingCallableStatement extends io.waly.jdbc.proxy.WalyPreparedStatement implements java.sql.CallableStatement {
-    protected DelegatingCallableStatement(WalyConnection connection, java.sql.CallableStatement delegate, String sql, io.waly.jdbc.sql.SqlInfo info) {
-        super(connection, delegate, sql, info, null, false);
+    protected DelegatingCallableStatement(WalyConnection connection, io.waly.jdbc.capture.PreparedCapture hook) {
+        super(connection, hook);
     }
 
     private java.sql.CallableStatement d() {

@@ -5,8 +5,8 @@ package io.waly.jdbc.proxy;
 /** Forwards the methods {@code java.sql.PreparedStatement} declares to the delegate. Driver-internal. */
 @SuppressWarnings({"deprecation", "unchecked"})
 public abstract class DelegatingPreparedStatement extends io.waly.jdbc.proxy.WalyStatement implements java.sql.PreparedStatement {
-    protected DelegatingPreparedStatement(WalyConnection connection, java.sql.PreparedStatement delegate, String sql) {
-        super(connection, delegate, sql);
+    protected DelegatingPreparedStatement(WalyConnection connection, io.waly.jdbc.capture.PreparedCapture hook) {
+        super(connection, hook);
     }
 
     private java.sql.PreparedStatement d() {

@@ -1,9 +1,8 @@
 package io.waly.jdbc.proxy;
 
-import io.waly.jdbc.capture.ConnectionCapture;
-import io.waly.jdbc.capture.Effects;
-import io.waly.jdbc.capture.StatementLog;
-import io.waly.jdbc.sql.SqlInfo;
+import io.waly.jdbc.WalySQLException;
+import io.waly.jdbc.WalyState;
+import io.waly.jdbc.capture.CopyCapture;
 import io.waly.jdbc.values.JdbcValues;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,7 +11,6 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.Charset;
 import java.sql.SQLException;
-import java.util.List;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
@@ -67,22 +65,15 @@ final class WalyCopyManager extends CopyManager {
 
     @Override
     public CopyIn copyIn(String sql) throws SQLException {
-        SqlInfo info = connection.classify(sql);
-        // asked before the COPY starts: while it runs, the connection answers nothing else
-        List<String> pin = sequencesToPin(info);
-        ConnectionCapture capture = connection.capture();
-        ConnectionCapture.Mode mode = capture.open(info, false);
+        CopyCapture copy = new CopyCapture(connection.capture(), connection.delegate(), sql);
+        copy.open();
         CopyIn started;
         try {
             started = real.copyIn(sql);
         } catch (SQLException e) {
-            // refused at once, as pgjdbc refuses it; logged as the failed statement it is
-            StatementLog st = new StatementLog(info, sql, List.of(), null, new byte[0], -1);
-            return capture.writeIn(mode, List.of(st), () -> {
-                throw e;
-            });
+            return copy.refused(e);   // refused at once, as pgjdbc refuses it; logged as the failed statement it is
         }
-        return new BufferedCopyIn(sql, info, pin, mode, started);
+        return new BufferedCopyIn(copy, started);
     }
 
     @FunctionalInterface
@@ -90,32 +81,14 @@ final class WalyCopyManager extends CopyManager {
         long run() throws SQLException, IOException;
     }
 
-    private long logged(String sql, byte[] data, CopyWork work) throws SQLException, IOException {
-        SqlInfo info = connection.classify(sql);
-        StatementLog st = new StatementLog(info, sql, List.of(), null, data, -1);
-        java.sql.Connection physical = connection.delegate();
-        List<String> pin = sequencesToPin(info);
-        IOException[] io = new IOException[1];
-        Long n = connection.capture().write(st, () -> {
+    private long logged(String sql, byte[] data, CopyWork work) throws SQLException {
+        return new CopyCapture(connection.capture(), connection.delegate(), sql).copy(data, () -> {
             try {
-                long rows = work.run();
-                st.counts(rows);
-                // where the sequences the rows drew from stood: replay puts them there before copying again
-                if (pin != null && rows > 0) st.effects(Effects.readSequences(physical, pin, rows));
-                return rows;
+                return work.run();
             } catch (IOException e) {
-                io[0] = e;
-                throw new SQLException("COPY failed: " + e.getMessage(), "08006", e);
+                throw new WalySQLException("COPY failed: " + e.getMessage(), WalyState.CONNECTION_FAILURE, e);
             }
         });
-        if (io[0] != null) throw io[0];
-        return n;
-    }
-
-    /** The sequences the COPY's rows may draw from, whose state is logged with it (null: none, or effects are off). */
-    private List<String> sequencesToPin(SqlInfo info) {
-        return "never".equals(connection.capture().connectionConfig().captureEffects()) ? null
-                : Effects.copySequencesToPin(info, connection.capture().shared(), connection.delegate());
     }
 
     /**
@@ -123,20 +96,14 @@ final class WalyCopyManager extends CopyManager {
      * of them. What describes the COPY (its format, its fields) is the server's answer, as pgjdbc gives it.
      */
     private final class BufferedCopyIn implements CopyIn {
-        private final String sql;
-        private final SqlInfo info;
-        private final List<String> pin;
-        private final ConnectionCapture.Mode mode;
+        private final CopyCapture copy;
         private final CopyIn started;
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         private boolean active = true;
         private long handled = -1;
 
-        BufferedCopyIn(String sql, SqlInfo info, List<String> pin, ConnectionCapture.Mode mode, CopyIn started) {
-            this.sql = sql;
-            this.info = info;
-            this.pin = pin;
-            this.mode = mode;
+        BufferedCopyIn(CopyCapture copy, CopyIn started) {
+            this.copy = copy;
             this.started = started;
         }
 
@@ -150,7 +117,7 @@ final class WalyCopyManager extends CopyManager {
             try {
                 from.writeTo(() -> buffer);
             } catch (IOException e) {
-                throw new SQLException(e.getMessage(), "58030", e);
+                throw new WalySQLException(e.getMessage(), WalyState.IO_ERROR, e);
             }
         }
 
@@ -163,14 +130,9 @@ final class WalyCopyManager extends CopyManager {
         public long endCopy() throws SQLException {
             active = false;
             byte[] data = buffer.toByteArray();
-            StatementLog st = new StatementLog(info, sql, List.of(), null, data, -1);
-            java.sql.Connection physical = connection.delegate();
-            handled = connection.capture().writeIn(mode, List.of(st), () -> {
+            handled = copy.end(data, () -> {
                 started.writeToCopy(data, 0, data.length);
-                long rows = started.endCopy();
-                st.counts(rows);
-                if (pin != null && rows > 0) st.effects(Effects.readSequences(physical, pin, rows));
-                return rows;
+                return started.endCopy();
             });
             return handled;
         }
@@ -202,7 +164,7 @@ final class WalyCopyManager extends CopyManager {
             try {
                 started.cancelCopy();
             } finally {
-                connection.capture().abandon(mode);
+                copy.cancelled();
             }
         }
 

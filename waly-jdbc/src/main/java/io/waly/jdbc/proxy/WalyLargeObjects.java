@@ -1,7 +1,8 @@
 package io.waly.jdbc.proxy;
 
 import io.waly.command.Value;
-import io.waly.jdbc.capture.StatementLog;
+import io.waly.jdbc.WalySQLException;
+import io.waly.jdbc.WalyState;
 import java.sql.SQLException;
 import java.util.List;
 import org.postgresql.core.BaseConnection;
@@ -28,11 +29,9 @@ final class WalyLargeObjects extends LargeObjectManager {
 
     /** Logs one large-object operation as its SQL function call, around the work that does it. */
     void log(String sql, List<Value> params, Runnable2 work) throws SQLException {
-        StatementLog st = new StatementLog(connection.classify(sql), sql, params, new int[params.size()], null, -1);
-        connection.capture().write(st, () -> {
+        connection.capture().writeAs(sql, params, () -> {
             work.run();
-            st.counts(1);
-            return null;
+            return List.of();
         });
     }
 
@@ -168,7 +167,7 @@ final class WalyLargeObjects extends LargeObjectManager {
             try {
                 writer.writeTo(() -> out);
             } catch (java.io.IOException e) {
-                throw new SQLException(e.getMessage(), "58030", e);
+                throw new WalySQLException(e.getMessage(), WalyState.IO_ERROR, e);
             }
             write(out.toByteArray());
         }

@@ -1,187 +1,68 @@
 package io.waly.jdbc.proxy;
 
-import io.waly.command.Command;
-import io.waly.command.Value;
-import io.waly.jdbc.capture.Parameters;
-import io.waly.jdbc.capture.StatementLog;
-import io.waly.jdbc.sql.SqlInfo;
-import io.waly.jdbc.values.JdbcValues;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.Reader;
-import java.io.StringReader;
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.sql.Array;
-import java.sql.Blob;
-import java.sql.Clob;
-import java.sql.Date;
-import java.sql.NClob;
+import io.waly.jdbc.capture.PreparedCapture;
 import java.sql.PreparedStatement;
-import java.sql.Ref;
 import java.sql.ResultSet;
-import java.sql.RowId;
 import java.sql.SQLException;
-import java.sql.SQLType;
-import java.sql.SQLXML;
-import java.sql.Time;
-import java.sql.Timestamp;
-import java.sql.Types;
-import java.util.ArrayList;
-import java.util.Calendar;
-import java.util.List;
 
 /**
- * A prepared statement. It is classified once, when prepared; a read's setters and executions then cost one null
- * check each. A write records its parameters as typed values as they are bound (streams and readers are read once,
- * logged, and handed to pgjdbc as the same bytes), and logs them with the statement when it executes.
+ * A prepared statement. It is classified once, when prepared ({@link PreparedCapture#prepare}); every execution and
+ * every batch is one call to its {@link PreparedCapture}, which logs a write with the parameters bound
+ * ({@link ParameterRecordingStatement}) before pgjdbc sends it, and sends a read straight through.
  */
-public class WalyPreparedStatement extends DelegatingPreparedStatement {
+public class WalyPreparedStatement extends ParameterRecordingStatement {
 
-    protected final SqlInfo info;
-    private final io.waly.jdbc.capture.EffectsCatalog.TableInfo effectsTable;
-    private final boolean appWantsKeys;
-    /** Null for reads: nothing to record. */
-    protected final Parameters params;
-    private List<Parameters> batchParams;
+    private final PreparedCapture hook;
 
-    WalyPreparedStatement(WalyConnection connection, PreparedStatement delegate, String sql, SqlInfo info,
-                          io.waly.jdbc.capture.EffectsCatalog.TableInfo effectsTable, boolean appWantsKeys) {
-        super(connection, delegate, sql);
-        this.info = info;
-        this.effectsTable = effectsTable;
-        this.appWantsKeys = appWantsKeys;
-        this.params = info.isRead() ? null : new Parameters();
+    WalyPreparedStatement(WalyConnection connection, PreparedCapture hook) {
+        super(connection, hook);
+        this.hook = hook;
     }
-
-    private PreparedStatement ps() {
-        return (PreparedStatement) delegate;
-    }
-
-    /** Callers check {@code params != null} first, so that a read's setters build no value at all. */
-    private void record(int i, Value v, int jdbcType) {
-        params.set(i, v, jdbcType);
-    }
-
-    private <T> T runPrepared(Work<T> work, Counts<T> counts) throws SQLException {
-        List<Value> values = params.values();
-        int[] types = params.types();
-        if (info.kind().isTransactionControl()) return run(info, sql, values, types, work, null, appWantsKeys, counts);
-        return runWrite(info, sql, values, types, work, plan(), appWantsKeys, counts);
-    }
-
-    /** The effects plan of this statement's SQL, decided at its first execution and kept (it was prepared for it). */
-    private EffectsPlan plan() {
-        if (plan == null) plan = effectsTable != null ? new EffectsPlan(effectsTable, null) : plan(info, false);
-        return plan;
-    }
-
-    private EffectsPlan plan;
 
     // ---------------------------------------------------------------- execution
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        if (params == null) return wrap(ps().executeQuery());
-        return wrap(runPrepared(() -> ps().executeQuery(), r -> new long[] {-1}));
+        return wrap(hook.execute(PreparedStatement::executeQuery));
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        if (params == null) return ps().executeUpdate();
-        return runPrepared(() -> ps().executeUpdate(), r -> new long[] {r});
+        return hook.execute(PreparedStatement::executeUpdate);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        if (params == null) return ps().executeLargeUpdate();
-        return runPrepared(() -> ps().executeLargeUpdate(), r -> new long[] {r});
+        return hook.execute(PreparedStatement::executeLargeUpdate);
     }
 
     @Override
     public boolean execute() throws SQLException {
-        if (params == null) return ps().execute();
-        return runPrepared(() -> ps().execute(), r -> new long[] {ps().getLargeUpdateCount()});
+        return hook.execute(PreparedStatement::execute);
     }
+
+    // ---------------------------------------------------------------- batch
 
     @Override
     public void addBatch() throws SQLException {
-        ps().addBatch();
-        if (params == null) return;
-        if (batchParams == null) batchParams = new ArrayList<>();
-        Parameters copy = new Parameters();
-        List<Value> v = params.values();
-        int[] t = params.types();
-        for (int i = 0; i < v.size(); i++) copy.set(i + 1, v.get(i), t[i]);
-        batchParams.add(copy);
+        ((PreparedStatement) delegate).addBatch();
+        hook.addBatch();
     }
 
     @Override
     public void clearBatch() throws SQLException {
-        ps().clearBatch();
-        if (batchParams != null) batchParams.clear();
-    }
-
-    @Override
-    public void clearParameters() throws SQLException {
-        ps().clearParameters();
-        if (params != null) params.clear();
+        delegate.clearBatch();
+        hook.clearBatch();
     }
 
     @Override
     public int[] executeBatch() throws SQLException {
-        if (params == null) return ps().executeBatch();
-        return runPreparedBatch(() -> ps().executeBatch(), r -> {
-            long[] c = new long[r.length];
-            for (int i = 0; i < r.length; i++) c[i] = r[i];
-            return c;
-        });
+        return hook.executeBatch(PreparedStatement::executeBatch);
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        if (params == null) return ps().executeLargeBatch();
-        return runPreparedBatch(() -> ps().executeLargeBatch(), r -> r);
-    }
-
-    private <T> T runPreparedBatch(Work<T> work, Counts<T> counts) throws SQLException {
-        List<Parameters> items = batchParams == null ? List.of() : new ArrayList<>(batchParams);
-        if (batchParams != null) batchParams.clear();
-        if (items.isEmpty() || info.kind().isTransactionControl()) return work.run();
-        List<StatementLog> logs = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) logs.add(new StatementLog(info, sql, items.get(i).values(), items.get(i).types(), null, i));
-        List<String> pin = plan().pin();
-        return capture.writeAll(logs, () -> {
-            T r = work.run();
-            long[] c = counts.of(r);
-            for (int i = 0; i < logs.size(); i++) logs.get(i).counts(i < c.length ? new long[] {c[i]} : new long[] {-1});
-            if (effectsTable != null) readEffects(effectsTable, c, logs, appWantsKeys);
-            if (effectsTable == null && pin == null && !delegate.getConnection().getAutoCommit()) {
-                List<List<Value>> perElementParams = new ArrayList<>(items.size());
-                for (Parameters p : items) perElementParams.add(p.values());
-                List<io.waly.log.payload.Payloads.Effect> rows = io.waly.jdbc.capture.Effects.readBatchRowsByKey(
-                        delegate.getConnection(), info, capture.shared(), perElementParams);
-                if (rows != null) for (int i = 0; i < logs.size(); i++) logs.get(i).effects(List.of(rows.get(i)));
-            }
-            long perElement = pin == null ? 0 : io.waly.jdbc.capture.Effects.rowsDrawn(info, new long[] {-1});
-            if (perElement > 0) {
-                // The batch's rows, read back by their keys, one per element in the order they drew them; failing
-                // that, replay pins the sequences before the batch's first element.
-                List<io.waly.log.payload.Payloads.Effect> images = perElement == 1 && !delegate.getConnection().getAutoCommit()
-                        ? io.waly.jdbc.capture.Effects.readInsertedRows(delegate.getConnection(), info, capture.shared(), logs.size())
-                        : null;
-                if (images != null) {
-                    io.waly.log.payload.Payloads.Effect all = images.get(0);
-                    for (int i = 0; i < logs.size(); i++) {
-                        logs.get(i).effects(List.of(new io.waly.log.payload.Payloads.Effect(all.kind(), all.target(), all.columns(),
-                                List.of(all.rows().get(i)))));
-                    }
-                } else {
-                    logs.get(0).effects(io.waly.jdbc.capture.Effects.readSequences(delegate.getConnection(), pin, perElement * logs.size()));
-                }
-            }
-            return r;
-        });
+        return hook.executeBatch(PreparedStatement::executeLargeBatch);
     }
 
     // A prepared statement refuses query strings, as pgjdbc does: let pgjdbc say so, and log nothing.
@@ -203,435 +84,5 @@ public class WalyPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public void addBatch(String text) throws SQLException {
         delegate.addBatch(text);
-    }
-
-    // ---------------------------------------------------------------- setters
-
-    @Override
-    public void setNull(int i, int sqlType) throws SQLException {
-        ps().setNull(i, sqlType);
-        if (params != null) record(i, Value.NULL, sqlType);
-    }
-
-    @Override
-    public void setNull(int i, int sqlType, String typeName) throws SQLException {
-        ps().setNull(i, sqlType, typeName);
-        if (params != null) record(i, Value.nullOf(typeName), sqlType);
-    }
-
-    @Override
-    public void setBoolean(int i, boolean x) throws SQLException {
-        ps().setBoolean(i, x);
-        if (params != null) record(i, Value.bool(x), 0);
-    }
-
-    @Override
-    public void setByte(int i, byte x) throws SQLException {
-        ps().setByte(i, x);
-        if (params != null) record(i, new Value(Value.Kind.INT2, (long) x, null), 0);
-    }
-
-    @Override
-    public void setShort(int i, short x) throws SQLException {
-        ps().setShort(i, x);
-        if (params != null) record(i, new Value(Value.Kind.INT2, (long) x, null), 0);
-    }
-
-    @Override
-    public void setInt(int i, int x) throws SQLException {
-        ps().setInt(i, x);
-        if (params != null) record(i, Value.int4(x), 0);
-    }
-
-    @Override
-    public void setLong(int i, long x) throws SQLException {
-        ps().setLong(i, x);
-        if (params != null) record(i, Value.int8(x), 0);
-    }
-
-    @Override
-    public void setFloat(int i, float x) throws SQLException {
-        ps().setFloat(i, x);
-        if (params != null) record(i, new Value(Value.Kind.FLOAT4, (double) x, null), 0);
-    }
-
-    @Override
-    public void setDouble(int i, double x) throws SQLException {
-        ps().setDouble(i, x);
-        if (params != null) record(i, Value.float8(x), 0);
-    }
-
-    @Override
-    public void setBigDecimal(int i, BigDecimal x) throws SQLException {
-        ps().setBigDecimal(i, x);
-        if (params != null) record(i, x == null ? Value.nullOf("numeric") : Value.numeric(x), x == null ? Types.NUMERIC : 0);
-    }
-
-    @Override
-    public void setString(int i, String x) throws SQLException {
-        ps().setString(i, x);
-        if (params != null) record(i, x == null ? Value.nullOf("varchar") : Value.text(x), stringType(x == null ? Types.VARCHAR : 0));
-    }
-
-    /** How a string was bound: with {@code stringtype=unspecified}, as pgjdbc's untyped {@code Types.OTHER}. */
-    private int stringType(int usual) {
-        return capture.stringsUnspecified() ? Types.OTHER : usual;
-    }
-
-    @Override
-    public void setNString(int i, String x) throws SQLException {
-        ps().setNString(i, x);
-        if (params != null) record(i, x == null ? Value.nullOf("varchar") : Value.text(x), x == null ? Types.VARCHAR : 0);
-    }
-
-    @Override
-    public void setBytes(int i, byte[] x) throws SQLException {
-        ps().setBytes(i, x);
-        if (params != null) record(i, x == null ? Value.nullOf("bytea") : Value.bytes(x.clone()), x == null ? Types.VARBINARY : 0);
-    }
-
-    @Override
-    public void setDate(int i, Date x) throws SQLException {
-        ps().setDate(i, x);
-        if (params != null) record(i, JdbcValues.date(x, null), x == null ? Types.DATE : 0);
-    }
-
-    @Override
-    public void setDate(int i, Date x, Calendar cal) throws SQLException {
-        ps().setDate(i, x, cal);
-        if (params != null) record(i, JdbcValues.date(x, cal), x == null ? Types.DATE : 0);
-    }
-
-    @Override
-    public void setTime(int i, Time x) throws SQLException {
-        ps().setTime(i, x);
-        if (params != null) record(i, JdbcValues.time(x, null), x == null ? Types.TIME : 0);
-    }
-
-    @Override
-    public void setTime(int i, Time x, Calendar cal) throws SQLException {
-        ps().setTime(i, x, cal);
-        if (params != null) record(i, JdbcValues.time(x, cal), x == null ? Types.TIME : 0);
-    }
-
-    @Override
-    public void setTimestamp(int i, Timestamp x) throws SQLException {
-        ps().setTimestamp(i, x);
-        if (params != null) record(i, JdbcValues.timestamp(x, null), x == null ? Types.TIMESTAMP : 0);
-    }
-
-    @Override
-    public void setTimestamp(int i, Timestamp x, Calendar cal) throws SQLException {
-        ps().setTimestamp(i, x, cal);
-        if (params != null) record(i, JdbcValues.timestamp(x, cal), x == null ? Types.TIMESTAMP : 0);
-    }
-
-    @Override
-    public void setObject(int i, Object x) throws SQLException {
-        if (params == null) {
-            ps().setObject(i, x);
-            return;
-        }
-        Object y = materialize(x);
-        ps().setObject(i, y);
-        if (params != null) record(i, JdbcValues.of(y), y instanceof String ? stringType(0) : 0);
-    }
-
-    @Override
-    public void setObject(int i, Object x, int targetSqlType) throws SQLException {
-        if (params == null) {
-            ps().setObject(i, x, targetSqlType);
-            return;
-        }
-        Object y = materialize(x);
-        ps().setObject(i, y, targetSqlType);
-        if (params != null) record(i, JdbcValues.of(y), targetSqlType);
-    }
-
-    @Override
-    public void setObject(int i, Object x, int targetSqlType, int scale) throws SQLException {
-        if (params == null) {
-            ps().setObject(i, x, targetSqlType, scale);
-            return;
-        }
-        Object y = materialize(x);
-        ps().setObject(i, y, targetSqlType, scale);
-        if (params != null) record(i, JdbcValues.of(y), targetSqlType);
-    }
-
-    @Override
-    public void setObject(int i, Object x, SQLType targetSqlType) throws SQLException {
-        if (params == null) {
-            ps().setObject(i, x, targetSqlType);
-            return;
-        }
-        Object y = materialize(x);
-        ps().setObject(i, y, targetSqlType);
-        if (params != null) record(i, JdbcValues.of(y), targetSqlType.getVendorTypeNumber() == null ? 0 : targetSqlType.getVendorTypeNumber());
-    }
-
-    @Override
-    public void setObject(int i, Object x, SQLType targetSqlType, int scale) throws SQLException {
-        if (params == null) {
-            ps().setObject(i, x, targetSqlType, scale);
-            return;
-        }
-        Object y = materialize(x);
-        ps().setObject(i, y, targetSqlType, scale);
-        if (params != null) record(i, JdbcValues.of(y), targetSqlType.getVendorTypeNumber() == null ? 0 : targetSqlType.getVendorTypeNumber());
-    }
-
-    /** Streams can be read once: read them for the log and hand pgjdbc the same content. */
-    private static Object materialize(Object x) throws SQLException {
-        if (x instanceof InputStream in) return JdbcValues.readAll(in, -1);
-        if (x instanceof Reader r) return JdbcValues.readAll(r, -1);
-        return x;
-    }
-
-    @Override
-    public void setArray(int i, Array x) throws SQLException {
-        ps().setArray(i, x);
-        if (params != null) record(i, JdbcValues.array(x), x == null ? Types.ARRAY : 0);
-    }
-
-    // Each setter calls the very overload the application called: pgjdbc implements some and refuses others.
-
-    @Override
-    public void setAsciiStream(int i, InputStream x, int length) throws SQLException {
-        byte[] b = readIfWrite(x, length);
-        ps().setAsciiStream(i, b == null ? x : new ByteArrayInputStream(b), length);
-        recordText(i, b, StandardCharsets.US_ASCII);
-    }
-
-    @Override
-    public void setAsciiStream(int i, InputStream x, long length) throws SQLException {
-        byte[] b = readIfWrite(x, length);
-        ps().setAsciiStream(i, b == null ? x : new ByteArrayInputStream(b), length);
-        recordText(i, b, StandardCharsets.US_ASCII);
-    }
-
-    @Override
-    public void setAsciiStream(int i, InputStream x) throws SQLException {
-        byte[] b = readIfWrite(x, -1);
-        ps().setAsciiStream(i, b == null ? x : new ByteArrayInputStream(b));
-        recordText(i, b, StandardCharsets.US_ASCII);
-    }
-
-    /** The stream's bytes when this statement records parameters (null for a read, or a null stream). */
-    private byte[] readIfWrite(InputStream x, long length) throws SQLException {
-        return params == null || x == null ? null : JdbcValues.readAll(x, length);
-    }
-
-    private void recordText(int i, byte[] b, java.nio.charset.Charset cs) {
-        if (params != null) record(i, b == null ? Value.nullOf("varchar") : Value.text(new String(b, cs)), b == null ? Types.VARCHAR : 0);
-    }
-
-    private void recordBytes(int i, byte[] b) {
-        if (params != null) record(i, b == null ? Value.nullOf("bytea") : Value.bytes(b), b == null ? Types.VARBINARY : 0);
-    }
-
-    @Override
-    @Deprecated
-    public void setUnicodeStream(int i, InputStream x, int length) throws SQLException {
-        if (params == null) {
-            ps().setUnicodeStream(i, x, length);
-            return;
-        }
-        byte[] b = JdbcValues.readAll(x, length);
-        ps().setUnicodeStream(i, b == null ? null : new ByteArrayInputStream(b), length);
-        if (params != null) record(i, b == null ? Value.NULL : Value.text(new String(b, StandardCharsets.UTF_8)), 0);
-    }
-
-    @Override
-    public void setBinaryStream(int i, InputStream x, int length) throws SQLException {
-        byte[] b = readIfWrite(x, length);
-        ps().setBinaryStream(i, b == null ? x : new ByteArrayInputStream(b), length);
-        recordBytes(i, b);
-    }
-
-    @Override
-    public void setBinaryStream(int i, InputStream x, long length) throws SQLException {
-        byte[] b = readIfWrite(x, length);
-        ps().setBinaryStream(i, b == null ? x : new ByteArrayInputStream(b), length);
-        recordBytes(i, b);
-    }
-
-    @Override
-    public void setBinaryStream(int i, InputStream x) throws SQLException {
-        byte[] b = readIfWrite(x, -1);
-        ps().setBinaryStream(i, b == null ? x : new ByteArrayInputStream(b));
-        recordBytes(i, b);
-    }
-
-    @Override
-    public void setCharacterStream(int i, Reader x, int length) throws SQLException {
-        String t = readIfWrite(x, length);
-        ps().setCharacterStream(i, t == null ? x : new StringReader(t), length);
-        recordChars(i, t);
-    }
-
-    @Override
-    public void setCharacterStream(int i, Reader x, long length) throws SQLException {
-        String t = readIfWrite(x, length);
-        ps().setCharacterStream(i, t == null ? x : new StringReader(t), length);
-        recordChars(i, t);
-    }
-
-    @Override
-    public void setCharacterStream(int i, Reader x) throws SQLException {
-        String t = readIfWrite(x, -1);
-        ps().setCharacterStream(i, t == null ? x : new StringReader(t));
-        recordChars(i, t);
-    }
-
-    @Override
-    public void setNCharacterStream(int i, Reader x, long length) throws SQLException {
-        String t = readIfWrite(x, length);
-        ps().setNCharacterStream(i, t == null ? x : new StringReader(t), length);
-        recordChars(i, t);
-    }
-
-    @Override
-    public void setNCharacterStream(int i, Reader x) throws SQLException {
-        String t = readIfWrite(x, -1);
-        ps().setNCharacterStream(i, t == null ? x : new StringReader(t));
-        recordChars(i, t);
-    }
-
-    private String readIfWrite(Reader x, long length) throws SQLException {
-        return params == null || x == null ? null : JdbcValues.readAll(x, length);
-    }
-
-    private void recordChars(int i, String t) {
-        if (params != null) record(i, t == null ? Value.nullOf("varchar") : Value.text(t), t == null ? Types.VARCHAR : 0);
-    }
-
-    // pgjdbc turns setBlob and setClob(Clob) into a large object created over its fastpath protocol, bound by its oid.
-    // For a write WAL-y creates that object itself through its logged large-object API (lo_create/lo_put in the log),
-    // then binds the oid as pgjdbc does (setLong), so replay recreates the object under the same oid.
-
-    @Override
-    public void setBlob(int i, Blob x) throws SQLException {
-        if (params == null || x == null) {
-            ps().setBlob(i, x);
-            if (params != null) record(i, Value.nullOf("oid"), Types.BLOB);
-            return;
-        }
-        bindLargeObject(i, JdbcValues.bytes(x));
-    }
-
-    @Override
-    public void setBlob(int i, InputStream x, long length) throws SQLException {
-        if (params == null || x == null) {
-            ps().setBlob(i, x, length);
-            if (params != null) record(i, Value.nullOf("oid"), Types.BLOB);
-            return;
-        }
-        bindLargeObject(i, JdbcValues.readAll(x, length));
-    }
-
-    @Override
-    public void setBlob(int i, InputStream x) throws SQLException {
-        if (params == null || x == null) {
-            ps().setBlob(i, x);
-            if (params != null) record(i, Value.nullOf("oid"), Types.BLOB);
-            return;
-        }
-        bindLargeObject(i, JdbcValues.readAll(x, -1));
-    }
-
-    @Override
-    public void setClob(int i, Clob x) throws SQLException {
-        if (params == null || x == null) {
-            ps().setClob(i, x);
-            if (params != null) record(i, Value.nullOf("oid"), Types.CLOB);
-            return;
-        }
-        org.postgresql.core.BaseConnection base = delegate.getConnection().unwrap(org.postgresql.core.BaseConnection.class);
-        try {
-            bindLargeObject(i, base.getEncoding().encode(JdbcValues.text(x)));
-        } catch (java.io.IOException e) {
-            throw new SQLException("cannot encode the Clob: " + e.getMessage(), "22021", e);
-        }
-    }
-
-    private void bindLargeObject(int i, byte[] data) throws SQLException {
-        long oid = connection.largeObjects().createWith(data);
-        ps().setLong(i, oid);
-        if (params != null) record(i, Value.int8(oid), 0);
-    }
-
-    @Override
-    public void setClob(int i, Reader x, long length) throws SQLException {
-        if (params == null) {
-            ps().setClob(i, x, length);
-            return;
-        }
-        String s = JdbcValues.readAll(x, length);
-        ps().setClob(i, s == null ? null : new StringReader(s), length);
-        if (params != null) record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
-    }
-
-    @Override
-    public void setClob(int i, Reader x) throws SQLException {
-        if (params == null) {
-            ps().setClob(i, x);
-            return;
-        }
-        String s = JdbcValues.readAll(x, -1);
-        ps().setClob(i, s == null ? null : new StringReader(s));
-        if (params != null) record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
-    }
-
-    @Override
-    public void setNClob(int i, NClob x) throws SQLException {
-        ps().setNClob(i, x);
-        if (params != null) record(i, x == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, JdbcValues.text(x), "clob"), 0);
-    }
-
-    @Override
-    public void setNClob(int i, Reader x, long length) throws SQLException {
-        if (params == null) {
-            ps().setNClob(i, x, length);
-            return;
-        }
-        String s = JdbcValues.readAll(x, length);
-        ps().setNClob(i, s == null ? null : new StringReader(s), length);
-        if (params != null) record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
-    }
-
-    @Override
-    public void setNClob(int i, Reader x) throws SQLException {
-        if (params == null) {
-            ps().setNClob(i, x);
-            return;
-        }
-        String s = JdbcValues.readAll(x, -1);
-        ps().setNClob(i, s == null ? null : new StringReader(s));
-        if (params != null) record(i, s == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, s, "clob"), 0);
-    }
-
-    @Override
-    public void setSQLXML(int i, SQLXML x) throws SQLException {
-        ps().setSQLXML(i, x);
-        if (params != null) record(i, x == null ? Value.nullOf("xml") : new Value(Value.Kind.XML, x.getString(), "xml"), 0);
-    }
-
-    @Override
-    public void setRef(int i, Ref x) throws SQLException {
-        ps().setRef(i, x);
-        if (params != null) record(i, x == null ? Value.NULL : new Value(Value.Kind.OTHER, String.valueOf(x), "ref"), 0);
-    }
-
-    @Override
-    public void setURL(int i, java.net.URL x) throws SQLException {
-        ps().setURL(i, x);
-        if (params != null) record(i, x == null ? Value.NULL : Value.text(x.toString()), 0);
-    }
-
-    @Override
-    public void setRowId(int i, RowId x) throws SQLException {
-        ps().setRowId(i, x);
-        if (params != null) record(i, x == null ? Value.NULL : new Value(Value.Kind.OTHER, String.valueOf(x), "rowid"), 0);
     }
 }

@@ -1,5 +1,6 @@
 package io.waly.jdbc.proxy;
 
+import io.waly.jdbc.capture.UpdatableRows;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,7 +20,7 @@ public final class WalyResultSet extends DelegatingResultSet {
     }
 
     private UpdatableRows updatable() throws SQLException {
-        if (updatable == null) updatable = new UpdatableRows(statement.connection, delegate);
+        if (updatable == null) updatable = new UpdatableRows(statement.capture(), statement.connection.delegate(), delegate);
         return updatable;
     }
 

@@ -80,7 +80,7 @@ final class OriginCursor implements ReplayCursor {
             s.execute("SELECT pg_catalog.pg_replication_origin_session_setup(" + literal(c.origin) + ")");
         } catch (SQLException e) {
             target.rollback();
-            if (!"53400".equals(e.getSQLState())) throw e;
+            if (!io.waly.jdbc.WalyState.CONFIGURATION_LIMIT_EXCEEDED.is(e.getSQLState())) throw e;
             try (Statement s = target.createStatement()) {   // no slot left: the origin would only be clutter
                 s.execute("SELECT pg_catalog.pg_replication_origin_drop(" + literal(c.origin) + ") "
                         + "WHERE pg_catalog.pg_replication_origin_progress(" + literal(c.origin) + ", false) IS NULL");

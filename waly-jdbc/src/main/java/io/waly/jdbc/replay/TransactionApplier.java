@@ -132,7 +132,7 @@ final class TransactionApplier {
                 try {
                     target.unwrap(PGConnection.class).getCopyAPI().copyIn(s.sql(), new ByteArrayInputStream(s.copyData()));
                 } catch (java.io.IOException e) {
-                    throw new SQLException("COPY data could not be sent: " + e.getMessage(), "58030", e);
+                    throw new SQLException("COPY data could not be sent: " + e.getMessage(), io.waly.jdbc.WalyState.IO_ERROR.getState(), e);
                 }
             });
             return;

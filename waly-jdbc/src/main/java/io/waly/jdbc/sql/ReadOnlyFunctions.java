@@ -78,7 +78,12 @@ final class ReadOnlyFunctions {
             "hashtext", "digest", "crypt", "gen_salt", "bool_or", "st_astext", "st_geomfromtext", "point", "circle",
             "box", "lseg", "path", "polygon", "area", "center", "diameter", "radius", "num_nonnulls", "num_nulls",
             "string_to_table", "unistr", "normalize", "is_normalized", "convert", "convert_from", "convert_to",
-            "get_byte", "set_byte", "get_bit", "set_bit", "bit_count", "substr", "overlay", "ascii"));
+            "get_byte", "set_byte", "get_bit", "set_bit", "bit_count", "substr", "overlay", "ascii",
+            // SQL/XML mappings: they read a cursor, a table, a schema or the database (query_to_xml runs its query
+            // read-only)
+            "cursor_to_xml", "cursor_to_xmlschema", "query_to_xml", "query_to_xmlschema", "query_to_xml_and_xmlschema",
+            "table_to_xml", "table_to_xmlschema", "table_to_xml_and_xmlschema", "schema_to_xml", "schema_to_xmlschema",
+            "schema_to_xml_and_xmlschema", "database_to_xml", "database_to_xmlschema", "database_to_xml_and_xmlschema"));
 
     static boolean isReadOnly(String lowerName) {
         return NAMES.contains(lowerName);

@@ -54,7 +54,8 @@ public final class SqlClassifier {
             // then answer generated keys with a result set: such a string is never given RETURNING by WAL-y
             boolean semicolon = tokens.stream().anyMatch(t -> t.type() == Type.SEMICOLON);
             boolean write = kind == SqlKind.WRITE;
-            boolean keepsWork = kind == SqlKind.NON_TRANSACTIONAL && !semicolon
+            // one statement here (several are handled below), a trailing ';' or not
+            boolean keepsWork = kind == SqlKind.NON_TRANSACTIONAL
                     && (st.get(0).is("call") || st.get(0).is("do") || st.stream().anyMatch(t -> t.is("concurrently")));
             return new SqlInfo(kind, name, cmd, semicolon, write && callsVolatile(st), st.get(0).is("with"),
                     write ? sequencesNamed(st) : List.of(), keepsWork);

@@ -28,6 +28,14 @@ public final class SqlInfo {
     public record Logged(String sql, Payloads.Statement.Repeated parts) {}
 
     private volatile Logged logged;
+    /** The policies' verdict on this text ({@code io.waly.jdbc.policy}), and the scope it was taken for. */
+    private volatile Decided decided;
+
+    /**
+     * A decision the model's policies took for this text on one kind of connection ({@code scope}: the model, the role,
+     * the application version), kept so that it is taken once per statement shape.
+     */
+    public record Decided(Object scope, io.waly.model.Verdict verdict) {}
     private boolean loggedBefore;   // racy on purpose: a lost update costs one more plain encoding
 
     public SqlInfo(SqlKind kind, String name, Command command, boolean multiStatement, boolean volatileCall,
@@ -110,6 +118,14 @@ public final class SqlInfo {
 
     public void keepLogged(Logged parts) {
         logged = parts;
+    }
+
+    public Decided decided() {
+        return decided;
+    }
+
+    public void decided(Decided d) {
+        decided = d;
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.waly.jdbc.values;
 
 import io.waly.command.Value;
 import io.waly.command.Value.Kind;
+import io.waly.jdbc.WalySQLException;
+import io.waly.jdbc.WalyState;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -136,7 +138,7 @@ public final class JdbcValues {
         try {
             return length < 0 ? in.readAllBytes() : in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, length));
         } catch (IOException e) {
-            throw new SQLException("cannot read the stream bound as a parameter: " + e.getMessage(), "22000", e);
+            throw new WalySQLException("cannot read the stream bound as a parameter: " + e.getMessage(), WalyState.DATA_ERROR, e);
         }
     }
 
@@ -153,7 +155,7 @@ public final class JdbcValues {
             }
             return sb.toString();
         } catch (IOException e) {
-            throw new SQLException("cannot read the reader bound as a parameter: " + e.getMessage(), "22000", e);
+            throw new WalySQLException("cannot read the reader bound as a parameter: " + e.getMessage(), WalyState.DATA_ERROR, e);
         }
     }
 

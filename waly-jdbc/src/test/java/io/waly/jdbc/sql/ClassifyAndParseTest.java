@@ -23,7 +23,8 @@ class ClassifyAndParseTest {
             "EXPLAIN SELECT * FROM t", "VALUES (1), (2)", "TABLE t", "SELECT $$it's; DROP TABLE t$$",
             "SELECT E'a\\'b; DELETE'", "SELECT \"update\" FROM t2", "SELECT coalesce(a, 0) + abs(b) FROM t",
             "FETCH NEXT FROM c", "SELECT pg_advisory_lock(1)", "SELECT array_agg(x ORDER BY x) FILTER (WHERE x > 1) FROM t",
-            "(SELECT 1) UNION (SELECT 2)", "LISTEN chan", "SELECT pg_catalog.current_setting('search_path')", ""})
+            "(SELECT 1) UNION (SELECT 2)", "LISTEN chan", "SELECT pg_catalog.current_setting('search_path')",
+            "SELECT cursor_to_xml('xc'::refcursor, 5, false, true, '')", "SELECT table_to_xmlschema('t', false, true, '')", ""})
     void readsAreNotLogged(String sql) {
         assertThat(classifier.classify(sql).isRead()).as(sql).isTrue();
     }

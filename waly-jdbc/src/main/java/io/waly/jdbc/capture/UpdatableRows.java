@@ -1,9 +1,11 @@
-package io.waly.jdbc.proxy;
+package io.waly.jdbc.capture;
 
 import io.waly.command.Value;
-import io.waly.jdbc.capture.StatementLog;
+import io.waly.jdbc.WalySQLException;
+import io.waly.jdbc.WalyState;
 import io.waly.jdbc.values.JdbcValues;
 import io.waly.log.payload.Payloads;
+import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -20,25 +22,29 @@ import org.postgresql.PGResultSetMetaData;
  * column values as parameters, before pgjdbc runs it. An inserted row is logged with its image as pgjdbc read it
  * back, so that defaults and serial keys replay exactly.
  */
-final class UpdatableRows {
-    private final WalyConnection connection;
+public final class UpdatableRows {
+    private final ConnectionCapture capture;
+    private final Connection physical;
     private final ResultSet rs;
     private final Map<String, Object> pending = new LinkedHashMap<>();
     private String table;
     private String effectTarget;
     private List<String> keys;
 
-    UpdatableRows(WalyConnection connection, ResultSet rs) {
-        this.connection = connection;
+    /** For {@code rs}, pgjdbc's updatable result set on the connection {@code physical}. */
+    public UpdatableRows(ConnectionCapture capture, Connection physical, ResultSet rs) {
+        this.capture = capture;
+        this.physical = physical;
         this.rs = rs;
     }
 
-    void pending(Object column, Object value) throws SQLException {
+    /** An {@code update*} call: the column's value, pending until the row is written. */
+    public void pending(Object column, Object value) throws SQLException {
         String name = column instanceof Integer i ? baseColumn(i) : String.valueOf(column);
         pending.put(name, value);
     }
 
-    void clear() {
+    public void clear() {
         pending.clear();
     }
 
@@ -56,13 +62,13 @@ final class UpdatableRows {
         table = (schema == null || schema.isEmpty() ? "" : quote(schema) + ".") + quote(name);
         effectTarget = (schema == null || schema.isEmpty() ? "" : schema + ".") + name;
         keys = new ArrayList<>();
-        DatabaseMetaData dmd = connection.delegate().getMetaData();
+        DatabaseMetaData dmd = physical.getMetaData();
         try (ResultSet pk = dmd.getPrimaryKeys(null, schema == null || schema.isEmpty() ? null : schema, name)) {
             while (pk.next()) keys.add(pk.getString("COLUMN_NAME"));
         }
     }
 
-    void updateRow() throws SQLException {
+    public void updateRow() throws SQLException {
         resolveTable();
         StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
         List<Value> params = new ArrayList<>();
@@ -76,7 +82,7 @@ final class UpdatableRows {
         run(sql.toString(), params, () -> rs.updateRow(), false);
     }
 
-    void insertRow() throws SQLException {
+    public void insertRow() throws SQLException {
         resolveTable();
         StringBuilder sql = new StringBuilder("INSERT INTO ").append(table);
         List<Value> params = new ArrayList<>();
@@ -95,7 +101,7 @@ final class UpdatableRows {
         run(sql.toString(), params, () -> rs.insertRow(), true);
     }
 
-    void deleteRow() throws SQLException {
+    public void deleteRow() throws SQLException {
         resolveTable();
         StringBuilder sql = new StringBuilder("DELETE FROM ").append(table);
         List<Value> params = new ArrayList<>();
@@ -104,7 +110,7 @@ final class UpdatableRows {
     }
 
     private void appendKeyCondition(StringBuilder sql, List<Value> params) throws SQLException {
-        if (keys.isEmpty()) throw new SQLException("No primary key found for table " + table + ".", "24000");
+        if (keys.isEmpty()) throw new WalySQLException("No primary key found for table " + table + ".", WalyState.INVALID_CURSOR_STATE);
         sql.append(" WHERE ");
         for (int k = 0; k < keys.size(); k++) {
             if (k > 0) sql.append(" AND ");
@@ -119,12 +125,9 @@ final class UpdatableRows {
     }
 
     private void run(String sql, List<Value> params, Action action, boolean imageAfter) throws SQLException {
-        StatementLog st = new StatementLog(connection.classify(sql), sql, params, new int[params.size()], null, -1);
-        connection.capture().write(st, () -> {
+        capture.writeAs(sql, params, () -> {
             action.run();
-            st.counts(1);
-            if (imageAfter) st.effects(List.of(image()));
-            return null;
+            return imageAfter ? List.of(image()) : List.of();
         });
         pending.clear();
     }
@@ -137,7 +140,7 @@ final class UpdatableRows {
         StringBuilder sql = new StringBuilder("SELECT * FROM ").append(table);
         List<Value> params = new ArrayList<>();
         appendKeyCondition(sql, params);
-        try (java.sql.PreparedStatement ps = connection.delegate().prepareStatement(sql.toString())) {
+        try (java.sql.PreparedStatement ps = physical.prepareStatement(sql.toString())) {
             for (int i = 0; i < keys.size(); i++) ps.setObject(i + 1, rs.getObject(keys.get(i)));
             try (ResultSet row = ps.executeQuery()) {
                 ResultSetMetaData md = row.getMetaData();

@@ -1,0 +1,161 @@
+package io.waly.jdbc.capture;
+
+import io.waly.command.Command;
+import io.waly.command.Value;
+import io.waly.jdbc.sql.SqlInfo;
+import io.waly.log.payload.Payloads;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one hook of a prepared (or callable) statement: classified once, when prepared, so that a read's setters and
+ * executions cost one null check each; a write's bound parameters are recorded in {@link #parameters()} as the
+ * application binds them and logged with the statement at each {@link #execute}, each batch element's at
+ * {@link #executeBatch}. Driver-internal.
+ */
+public final class PreparedCapture extends StatementCapture {
+
+    /** Prepares the statement through pgjdbc; {@code withKeys}: with generated keys requested instead of as asked. */
+    @FunctionalInterface
+    public interface Preparer {
+        PreparedStatement prepare(boolean withKeys) throws SQLException;
+    }
+
+    /** One execution, as the application called it. */
+    @FunctionalInterface
+    public interface PreparedCall<T> {
+        T run(PreparedStatement statement) throws SQLException;
+    }
+
+    private final PreparedStatement statement;
+    private final SqlInfo info;
+    private final String sql;
+    private final Keys keys;
+    /** The table whose rows its generated keys return, decided when prepared (pgjdbc fixes RETURNING then); or null. */
+    private final EffectsCatalog.TableInfo effectsTable;
+    private EffectsPlan plan;
+    /** Null for reads: nothing to record. */
+    private final Parameters params;
+    private List<Parameters> batch;
+
+    private PreparedCapture(ConnectionCapture capture, PreparedStatement statement, SqlInfo info, String sql, Keys keys,
+                            EffectsCatalog.TableInfo effectsTable) {
+        super(capture, statement);
+        this.statement = statement;
+        this.info = info;
+        this.sql = sql;
+        this.keys = keys;
+        this.effectsTable = effectsTable;
+        this.params = info.isRead() ? null : new Parameters();
+    }
+
+    /**
+     * Classifies {@code sql} and prepares it through pgjdbc. A write whose effects must be recorded (invariant 7) is
+     * prepared with generated keys requested, because pgjdbc fixes that at prepare time; the statement still answers
+     * as the application asked. Not on a connection that rewrites batched inserts, unless the application asked for
+     * keys: pgjdbc would then stop rewriting its batches (WAL-y pins the sequences instead).
+     */
+    public static PreparedCapture prepare(ConnectionCapture capture, Connection physical, String sql, Keys keys, Preparer preparer)
+            throws SQLException {
+        SqlInfo info = capture.classify(sql);
+        EffectsCatalog.TableInfo effects = null;
+        boolean rewritable = capture.rewritesBatches() && !keys.appWants
+                && (info.command() instanceof Command.Insert || info.command() instanceof Command.Upsert);
+        if (!info.isRead() && keys.walyMayAsk && !rewritable) {
+            effects = EffectsPlan.tableNeedingEffects(capture, info, physical);
+        }
+        return new PreparedCapture(capture, preparer.prepare(effects != null), info, sql, keys, effects);
+    }
+
+    @Override
+    public PreparedStatement statement() {
+        return statement;
+    }
+
+    /** Where the setters record a write's parameters; null for a read, whose setters record nothing. */
+    public Parameters parameters() {
+        return params;
+    }
+
+    /** Runs one execution with the parameters bound now. */
+    public <T> T execute(PreparedCall<T> call) throws SQLException {
+        if (params == null) return call.run(statement);
+        List<Value> values = params.values();
+        int[] types = params.types();
+        if (info.kind().isTransactionControl()) return transactionControl(info, () -> call.run(statement));
+        return write(new StatementLog(info, sql, values, types, null, -1), plan(), keys, () -> call.run(statement));
+    }
+
+    /** The effects plan of this statement's SQL, decided at its first execution and kept (it was prepared for it). */
+    private EffectsPlan plan() {
+        if (plan == null) {
+            plan = effectsTable != null ? new EffectsPlan(effectsTable, null)
+                    : EffectsPlan.of(capture, info, false, statement);
+        }
+        return plan;
+    }
+
+    /** {@code addBatch()}: the parameters bound now become a batch element. */
+    public void addBatch() {
+        if (params == null) return;
+        if (batch == null) batch = new ArrayList<>();
+        Parameters copy = new Parameters();
+        List<Value> v = params.values();
+        int[] t = params.types();
+        for (int i = 0; i < v.size(); i++) copy.set(i + 1, v.get(i), t[i]);
+        batch.add(copy);
+    }
+
+    @Override
+    public void clearBatch() {
+        if (batch != null) batch.clear();
+    }
+
+    /**
+     * Runs the batch: every element logged with its parameters, in order, before the batch is sent; after it, each
+     * element's rows — from generated keys, read back by their keys, or failing that the sequences pinned before the
+     * batch's first element.
+     */
+    public <T> T executeBatch(PreparedCall<T> call) throws SQLException {
+        if (params == null) return call.run(statement);
+        List<Parameters> items = batch == null ? List.of() : new ArrayList<>(batch);
+        if (batch != null) batch.clear();
+        if (items.isEmpty() || info.kind().isTransactionControl()) return call.run(statement);
+        List<StatementLog> logs = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) logs.add(new StatementLog(info, sql, items.get(i).values(), items.get(i).types(), null, i));
+        List<String> pin = plan().pin();
+        return capture.writeAll(logs, () -> {
+            T r = call.run(statement);
+            long[] c = countsOf(r);
+            for (int i = 0; i < logs.size(); i++) logs.get(i).counts(i < c.length ? new long[] {c[i]} : new long[] {-1});
+            Connection physical = statement.getConnection();
+            if (effectsTable != null) readKeys(effectsTable, c, logs, keys.appWants);
+            if (effectsTable == null && pin == null && !physical.getAutoCommit()) {
+                List<List<Value>> perElementParams = new ArrayList<>(items.size());
+                for (Parameters p : items) perElementParams.add(p.values());
+                List<Payloads.Effect> rows = Effects.readBatchRowsByKey(physical, info, capture.shared(), perElementParams);
+                if (rows != null) for (int i = 0; i < logs.size(); i++) logs.get(i).effects(List.of(rows.get(i)));
+            }
+            long perElement = pin == null ? 0 : EffectsPlan.rowsDrawn(info, new long[] {-1});
+            if (perElement > 0) {
+                // The batch's rows, read back by their keys, one per element in the order they drew them; failing
+                // that, replay pins the sequences before the batch's first element.
+                List<Payloads.Effect> images = perElement == 1 && !physical.getAutoCommit()
+                        ? Effects.readInsertedRows(physical, info, capture.shared(), logs.size())
+                        : null;
+                if (images != null) {
+                    Payloads.Effect all = images.get(0);
+                    for (int i = 0; i < logs.size(); i++) {
+                        logs.get(i).effects(List.of(new Payloads.Effect(all.kind(), all.target(), all.columns(), List.of(all.rows().get(i)))));
+                    }
+                } else {
+                    logs.get(0).effects(Effects.readSequences(physical, pin, perElement * logs.size()));
+                }
+            }
+            return r;
+        });
+    }
+}

@@ -1,0 +1,70 @@
+package io.waly.jdbc.policy;
+
+import io.waly.command.Value;
+import io.waly.jdbc.sql.SqlLexer;
+import io.waly.log.payload.Payloads;
+import io.waly.model.HashPlan;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A statement as the log holds it when the recording policy hashes some of its columns ({@link HashPlan}): the
+ * parameters bound to them hashed, the command with their literals hashed, the SQL text with those literals hashed
+ * (every string literal, when the statement's columns cannot be told apart), the row images' columns hashed, and the
+ * data of a COPY left out (its fields cannot be told apart without the table's layout).
+ */
+final class Hashing {
+    private Hashing() {}
+
+    static Payloads.Statement statement(HashPlan plan, Payloads.Statement p) {
+        List<Value> params = p.params();
+        if (params != null && !params.isEmpty()) {
+            List<Value> out = new ArrayList<>(params.size());
+            for (int i = 0; i < params.size(); i++) {
+                out.add(plan.everyValue() || plan.params().contains(i + 1) ? HashPlan.hash(params.get(i)) : params.get(i));
+            }
+            params = out;
+        }
+        return new Payloads.Statement(sql(plan, p.sql()), params, p.jdbcTypes(), plan.command(), p.autocommit(),
+                p.batchIndex(), p.copyData() == null ? null : new byte[0], p.connection(), p.schemaVersion(), p.prepared());
+    }
+
+    /** The SQL text with the literals the plan hashes replaced by their hashes, as string literals. */
+    static String sql(HashPlan plan, String sql) {
+        if (plan == null || sql == null || (plan.literals().isEmpty() && !plan.everyValue())) return sql;
+        Set<String> texts = new HashSet<>();
+        for (Value v : plan.literals()) texts.add(String.valueOf(v.value()));
+        StringBuilder out = new StringBuilder(sql.length());
+        int at = 0;
+        for (SqlLexer.Token t : SqlLexer.tokenize(sql)) {
+            boolean literal = t.type() == SqlLexer.Type.STRING || t.type() == SqlLexer.Type.NUMBER;
+            if (!literal || !(plan.everyValue() ? t.type() == SqlLexer.Type.STRING : texts.contains(t.text()))) continue;
+            out.append(sql, at, t.start()).append('\'').append(HashPlan.hash(Value.text(t.text())).value()).append('\'');
+            at = t.end();
+        }
+        return out.append(sql, at, sql.length()).toString();
+    }
+
+    static List<Payloads.Effect> effects(HashPlan plan, List<Payloads.Effect> effects) {
+        List<Payloads.Effect> out = new ArrayList<>(effects.size());
+        for (Payloads.Effect e : effects) {
+            if (!Payloads.Effect.ROWS.equals(e.kind())) {
+                out.add(e);
+                continue;
+            }
+            List<List<Value>> rows = new ArrayList<>(e.rows().size());
+            for (List<Value> row : e.rows()) {
+                List<Value> r = new ArrayList<>(row.size());
+                for (int i = 0; i < row.size(); i++) {
+                    boolean hashed = i < e.columns().size() && plan.columns().contains(e.columns().get(i));
+                    r.add(hashed ? HashPlan.hash(row.get(i)) : row.get(i));
+                }
+                rows.add(r);
+            }
+            out.add(new Payloads.Effect(e.kind(), e.target(), e.columns(), rows));
+        }
+        return out;
+    }
+}

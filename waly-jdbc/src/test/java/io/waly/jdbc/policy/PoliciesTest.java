@@ -1,0 +1,316 @@
+package io.waly.jdbc.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.log.LogRecord;
+import io.waly.log.LogSource;
+import io.waly.log.format.RecordKind;
+import io.waly.log.payload.Payloads;
+import io.waly.log.read.LogReader;
+import io.waly.log.replay.ReplayOptions;
+import io.waly.log.replay.ReplaySummary;
+import io.waly.log.replay.Replayer;
+import io.waly.model.Model;
+import io.waly.testing.EmbeddedPostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
+
+/** The model's mutation policies through the driver, on real statements against the embedded PostgreSQL. */
+class PoliciesTest {
+    private static final EmbeddedPostgresServer PG = EmbeddedPostgresServer.shared();
+
+    @TempDir
+    Path dir;
+
+    static String model(String mode) {
+        return """
+                tables:
+                  accounts: {columns: [id, email, balance]}
+                  orders: {}
+                  sessions: {}
+                policies:
+                  rules:
+                    - name: no-unbounded-delete
+                      match: {kind: [DELETE, UPDATE], where: unbounded}
+                      action: deny
+                      mode: %1$s
+                      reason: a DELETE or UPDATE of every row
+                    - name: protect-accounts
+                      match: {kind: [TRUNCATE, DROP TABLE], tables: [accounts]}
+                      action: deny
+                      mode: %1$s
+                    - name: mass-update
+                      match: {kind: UPDATE, tables: [accounts]}
+                      action: limit
+                      rows: 5
+                      mode: %1$s
+                """.formatted(mode);
+    }
+
+    private String url(String db, String yaml, String extra) throws Exception {
+        Path m = dir.resolve("model-" + db + ".yaml");
+        Files.writeString(m, yaml);
+        String url = schema(PG.newDatabase(db));
+        return url.replace("jdbc:postgresql:", "jdbc:waly:postgresql:") + "&walyLogDir=" + dir.resolve("log-" + db)
+                + "&walyModel=" + m + extra;
+    }
+
+    /** The tables every test starts from, made without WAL-y (so the logs start after them). */
+    private static String schema(String url) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE accounts (id int PRIMARY KEY, email text, balance int)");
+            s.execute("INSERT INTO accounts SELECT g, 'user' || g || '@example.com', 0 FROM generate_series(1, 10) g");
+            s.execute("CREATE TABLE orders (id int PRIMARY KEY, account int)");
+            s.execute("CREATE TABLE sessions (id int PRIMARY KEY, token text)");
+        }
+        return url;
+    }
+
+    private List<LogRecord> records(String db) {
+        List<LogRecord> out = new ArrayList<>();
+        try (LogReader r = LogReader.open(dir.resolve("log-" + db))) {
+            LogRecord rec;
+            while ((rec = r.next()) != null) out.add(rec);
+        }
+        return out;
+    }
+
+    private List<Payloads.Policy> decisions(String db) {
+        return records(db).stream().filter(r -> r.kind() == RecordKind.POLICY).map(r -> Payloads.Policy.decode(r.payload())).toList();
+    }
+
+    private List<String> statements(String db) {
+        return records(db).stream().filter(r -> r.kind() == RecordKind.STATEMENT)
+                .map(r -> Payloads.Statement.decode(r.payload()).sql()).toList();
+    }
+
+    private static long count(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void enforcedRulesRefuseBeforeTheDatabaseAndTheLogShowsEachRefusal() throws Exception {
+        String url = url("enforce", model("enforce"), "");
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeUpdate("DELETE FROM accounts WHERE 1 = 1"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("rule no-unbounded-delete").hasMessageContaining("a DELETE or UPDATE of every row")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY001"));
+            assertThatThrownBy(() -> s.executeUpdate("UPDATE accounts SET balance = 1 WHERE id = id OR TRUE"))
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY001"));
+            assertThatThrownBy(() -> s.execute("TRUNCATE accounts"))
+                    .hasMessageContaining("rule protect-accounts")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY001"));
+            assertThatThrownBy(() -> s.execute("DROP TABLE accounts"))
+                    .hasMessageContaining("rule protect-accounts");
+            assertThatThrownBy(() -> s.executeUpdate("UPDATE accounts SET balance = balance + 1 WHERE id > 0"))
+                    .hasMessageContaining("rule mass-update").hasMessageContaining("10 rows changed, over the limit of 5")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY002"));
+            // under the limit, and bounded: through
+            assertThat(s.executeUpdate("UPDATE accounts SET balance = balance + 1 WHERE id <= 3")).isEqualTo(3);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                ps.setInt(1, 1);
+                assertThat(ps.executeUpdate()).isZero();
+            }
+            // a batch of different statements: each one is judged
+            s.addBatch("INSERT INTO orders VALUES (9, 1)");
+            s.addBatch("DELETE FROM accounts");
+            assertThatThrownBy(s::executeBatch).hasMessageContaining("no-unbounded-delete");
+            assertThat(count(c, "SELECT count(*) FROM orders")).isZero();
+            assertThat(count(c, "SELECT count(*) FROM accounts")).isEqualTo(10);
+            assertThat(count(c, "SELECT sum(balance) FROM accounts")).isEqualTo(3);
+        }
+        List<Payloads.Policy> d = decisions("enforce");
+        assertThat(d).extracting(Payloads.Policy::event).containsOnly("refused");
+        assertThat(d).extracting(Payloads.Policy::rule)
+                .containsExactly("no-unbounded-delete", "no-unbounded-delete", "protect-accounts", "protect-accounts", "mass-update",
+                        "no-unbounded-delete");
+        assertThat(d.get(0).sql()).isEqualTo("DELETE FROM accounts WHERE 1 = 1");
+        assertThat(d.get(0).sqlState()).isEqualTo("WY001");
+        assertThat(d.get(0).role()).isNotBlank();
+        assertThat(d.get(3).command().label()).isEqualTo("DROP TABLE");
+        assertThat(d.get(4).rows()).isEqualTo(10);
+        assertThat(d.get(4).limit()).isEqualTo(5);
+        // refused before the database: no STATEMENT record; the limited one ran (logged first), then was rolled back
+        assertThat(statements("enforce")).doesNotContain("DELETE FROM accounts WHERE 1 = 1", "TRUNCATE accounts", "DROP TABLE accounts")
+                .contains("UPDATE accounts SET balance = balance + 1 WHERE id > 0");
+        Payloads.Outcome limited = records("enforce").stream().filter(r -> r.kind() == RecordKind.OUTCOME)
+                .map(r -> Payloads.Outcome.decode(r.payload())).filter(o -> !o.ok()).findFirst().orElseThrow();
+        assertThat(limited.sqlState()).isEqualTo("WY002");
+    }
+
+    @Test
+    void insideATransactionARefusalLeavesItAbortedAsAFailingStatementWould() throws Exception {
+        String url = url("intx", model("enforce"), "");
+        try (Connection c = DriverManager.getConnection(url)) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO orders VALUES (1, 1)");
+                assertThatThrownBy(() -> s.executeUpdate("DELETE FROM accounts")).hasMessageContaining("no-unbounded-delete");
+                assertThat(c.unwrap(BaseConnection.class).getTransactionState()).isEqualTo(TransactionState.FAILED);
+                assertThatThrownBy(() -> s.executeUpdate("INSERT INTO orders VALUES (2, 1)"))
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("25P02"));
+                c.rollback();
+                s.executeUpdate("INSERT INTO orders VALUES (3, 1)");
+                assertThatThrownBy(() -> s.executeUpdate("UPDATE accounts SET balance = 7 WHERE balance = 0"))
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY002"));
+                assertThat(c.unwrap(BaseConnection.class).getTransactionState()).isEqualTo(TransactionState.FAILED);
+                c.commit();   // PostgreSQL answers COMMIT of an aborted transaction with a rollback
+                assertThat(count(c, "SELECT count(*) FROM orders")).isZero();
+                assertThat(count(c, "SELECT count(*) FROM accounts WHERE balance = 7")).isZero();
+                c.commit();
+            }
+        }
+        // a transaction begun with BEGIN sent as SQL, in autocommit: the same
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("BEGIN");
+            s.executeUpdate("INSERT INTO orders VALUES (6, 1)");
+            assertThatThrownBy(() -> s.executeUpdate("UPDATE accounts SET balance = 8 WHERE id > 2"))
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY002"));
+            assertThat(c.unwrap(BaseConnection.class).getTransactionState()).isEqualTo(TransactionState.FAILED);
+            s.execute("ROLLBACK");
+            assertThat(count(c, "SELECT count(*) FROM orders")).isZero();
+        }
+        // pgjdbc's autosave restores the transaction after a failing statement: so it does after a refusal
+        try (Connection c = DriverManager.getConnection(url + "&autosave=always")) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO orders VALUES (4, 1)");
+                assertThatThrownBy(() -> s.executeUpdate("UPDATE accounts SET balance = 9 WHERE id >= 1"))
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY002"));
+                assertThatThrownBy(() -> s.executeUpdate("DELETE FROM orders WHERE true")).hasMessageContaining("no-unbounded-delete");
+                s.executeUpdate("INSERT INTO orders VALUES (5, 1)");
+                c.commit();
+                assertThat(count(c, "SELECT count(*) FROM orders")).isEqualTo(2);
+                assertThat(count(c, "SELECT count(*) FROM accounts WHERE balance = 9")).isZero();
+                c.commit();
+            }
+        }
+        // the log holds exactly what the database committed: a replay gives the same tables
+        String target = schema(PG.newDatabase("intx_replay"));
+        new Replayer(LogSource.directory(dir.resolve("log-intx")), ReplayOptions.builder().force(true).build())
+                .run(new PostgresTarget(target, new Properties()));
+        try (Connection t = DriverManager.getConnection(target)) {
+            assertThat(count(t, "SELECT count(*) FROM orders")).isEqualTo(2);
+            assertThat(count(t, "SELECT count(*) FROM accounts WHERE balance = 9")).isZero();
+        }
+    }
+
+    @Test
+    void inWarnModeEverythingGoesThroughWithAWarningInTheLog() throws Exception {
+        String url = url("warn", model("warn"), "");
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            assertThat(s.executeUpdate("UPDATE accounts SET balance = balance + 1 WHERE id > 0")).isEqualTo(10);
+            assertThat(s.executeUpdate("DELETE FROM orders WHERE 1 = 1")).isZero();
+            s.execute("TRUNCATE accounts");
+            s.execute("DROP TABLE accounts");
+            assertThat(count(c, "SELECT count(*) FROM pg_class WHERE relname = 'accounts'")).isZero();
+        }
+        List<Payloads.Policy> d = decisions("warn");
+        assertThat(d).extracting(Payloads.Policy::event).containsOnly("warned");
+        assertThat(d).extracting(Payloads.Policy::rule)
+                .containsExactly("mass-update", "no-unbounded-delete", "protect-accounts", "protect-accounts");
+        assertThat(d.get(0).rows()).isEqualTo(10);
+        assertThat(d).extracting(Payloads.Policy::mode).containsOnly("warn");
+        assertThat(statements("warn")).contains("DELETE FROM orders WHERE 1 = 1", "TRUNCATE accounts", "DROP TABLE accounts");
+    }
+
+    @Test
+    void recordingLeavesTablesOutAndLogsHashesOfColumns() throws Exception {
+        String yaml = """
+                tables:
+                  accounts: {columns: [id, email, balance]}
+                  sessions: {}
+                policies:
+                  record:
+                    sessions: {log: false}
+                    accounts: {hash: [email]}
+                """;
+        String url = url("record", yaml, "");
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO sessions VALUES (1, 'secret-token')");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO accounts (id, email, balance) VALUES (?, ?, ?)")) {
+                ps.setInt(1, 11);
+                ps.setString(2, "alice@example.com");
+                ps.setInt(3, 5);
+                ps.executeUpdate();
+            }
+            s.executeUpdate("INSERT INTO accounts (id, email, balance) VALUES (12, 'bob@example.com', 6)");
+            assertThat(count(c, "SELECT count(*) FROM accounts WHERE email IN ('alice@example.com', 'bob@example.com')")).isEqualTo(2);
+            assertThat(count(c, "SELECT count(*) FROM sessions")).isEqualTo(1);
+        }
+        List<String> sql = statements("record");
+        assertThat(sql).noneMatch(t -> t.contains("sessions")).noneMatch(t -> t.contains("bob@example.com"));
+        String all = new String(Files.readAllBytes(Files.list(dir.resolve("log-record")).filter(p -> p.toString().endsWith(".wal"))
+                .findFirst().orElseThrow()), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(all).doesNotContain("alice@example.com").doesNotContain("bob@example.com").doesNotContain("secret-token");
+        Payloads.Policy recording = decisions("record").get(0);
+        assertThat(recording.event()).isEqualTo("recording");
+        assertThat(recording.unlogged()).containsExactly("sessions");
+        assertThat(recording.hashed()).containsEntry("accounts", List.of("email"));
+        assertThat(recording.model()).isEqualTo(Model.load(dir.resolve("model-record.yaml")).shortId());
+    }
+
+    @Test
+    void aReplayTargetTakesItsRoute() throws Exception {
+        String yaml = """
+                tables:
+                  accounts: {}
+                policies:
+                  routes:
+                    accounts-only: {tables: [accounts]}
+                """;
+        Path log = dir.resolve("log-route");
+        String src = PG.newDatabase("route");
+        String url = src.replace("jdbc:postgresql:", "jdbc:waly:postgresql:") + "&walyLogDir=" + log;
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE accounts (id int PRIMARY KEY)");
+            s.execute("CREATE TABLE orders (id int PRIMARY KEY)");
+            s.executeUpdate("INSERT INTO accounts VALUES (1), (2)");
+            s.executeUpdate("INSERT INTO orders VALUES (1)");
+        }
+        String target = PG.newDatabase("route_target");
+        ReplaySummary summary = new Replayer(LogSource.directory(log), ReplayOptions.builder()
+                .route(Model.parse(yaml, "m.yaml").policies().route("accounts-only")).build())
+                .run(new PostgresTarget(target, new Properties()));
+        assertThat(summary.routedOut).isEqualTo(2);
+        try (Connection t = DriverManager.getConnection(target)) {
+            assertThat(count(t, "SELECT count(*) FROM accounts")).isEqualTo(2);
+            assertThat(count(t, "SELECT count(*) FROM pg_class WHERE relname = 'orders'")).isZero();
+        }
+    }
+
+    @Test
+    void aBadModelRefusesTheConnectionNamingTheLine() throws Exception {
+        String url = url("bad", """
+                tables:
+                  accounts: {}
+                policies:
+                  rules:
+                    - name: r
+                      match: {tables: [acounts]}
+                      action: deny
+                """, "");
+        assertThatThrownBy(() -> DriverManager.getConnection(url).close())
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("line 6").hasMessageContaining("unknown table acounts");
+    }
+}
