@@ -105,15 +105,16 @@ class KafkaInstancesTest {
         // 3: jdbc:waly: with the shaded jars beside pgjdbc, waly-jdbc-all.jar and waly-log-kafka-all.jar
         Path app = Path.of(InstanceApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String pgjdbc = jarOnClassPath("postgresql-");
-        String[][] ways = {
-                {"-javaagent:" + deployed("waly.agent.jar"), "-Dwaly.log=" + log, "-cp", join(app.toString(), pgjdbc), src},
-                {"-cp", System.getProperty("java.class.path"), walyUrl(src)},
-                {"-cp", join(deployed("waly.jdbc.all.jar"), deployed("waly.log.kafka.all.jar"), pgjdbc, app.toString()), walyUrl(src)}};
+        record Way(List<String> jvm, String url) {}
+        List<Way> ways = List.of(
+                new Way(List.of("-javaagent:" + deployed("waly.agent.jar"), "-Dwaly.log=" + log, "-cp", join(app.toString(), pgjdbc)), src),
+                new Way(List.of("-cp", System.getProperty("java.class.path")), walyUrl(src)),
+                new Way(List.of("-cp", join(deployed("waly.jdbc.all.jar"), deployed("waly.log.kafka.all.jar"), pgjdbc, app.toString())),
+                        walyUrl(src)));
         List<Process> instances = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
-            String[] way = ways[i - 1];
-            List<String> jvm = new ArrayList<>(List.of(way).subList(0, way.length - 1));
-            instances.add(child(tmp.resolve("instance-" + i + ".err"), jvm, InstanceApp.class, way[way.length - 1], log,
+            Way way = ways.get(i - 1);
+            instances.add(child(tmp.resolve("instance-" + i + ".err"), way.jvm(), InstanceApp.class, way.url(), log,
                     String.valueOf(i), String.valueOf(runMillis)));
         }
         for (Process p : instances) assertThat(awaitReady(p)).as("instance started").isEqualTo("ready");
