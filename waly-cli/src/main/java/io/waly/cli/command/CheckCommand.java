@@ -202,10 +202,10 @@ public final class CheckCommand extends WalyCommand {
                 o.printf(Locale.ROOT, "ok: all %d tables and the catalog of the replay equal the source: the log is a proven backup at sequence %d%n",
                         all.size(), logEnd);
             } else if (differ.isEmpty()) {
-                o.printf(Locale.ROOT, "FAILED: the catalog differs in %d places%n", catalog.size());
+                o.printf(Locale.ROOT, "FAILED: the catalog differs in %s%n", places(catalog.size()));
             } else {
                 o.printf(Locale.ROOT, "FAILED: %d of %d tables differ: %s%s%n", differ.size(), all.size(), String.join(", ", differ),
-                        catalog.isEmpty() ? "" : "; the catalog differs in " + catalog.size() + " places");
+                        catalog.isEmpty() ? "" : "; the catalog differs in " + places(catalog.size()));
             }
         }
         if (!quiescent) {
@@ -213,6 +213,10 @@ public final class CheckCommand extends WalyCommand {
                     + "was not quiescent, and differences may be writes made after sequence " + logEnd);
         }
         return ok ? ExitCode.OK : ExitCode.CHECK_FAILED;
+    }
+
+    private static String places(int n) {
+        return n == 1 ? "1 place" : n + " places";
     }
 
     private static String orNone(String s) {
