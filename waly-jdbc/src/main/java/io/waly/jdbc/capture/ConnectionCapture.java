@@ -687,14 +687,13 @@ public final class ConnectionCapture {
      * never has and could see in {@code pg_prepared_statements}.
      */
     private void endWrapped(boolean commit) throws SQLException {
-        PGConnection pg = physical.isWrapperFor(PGConnection.class) ? physical.unwrap(PGConnection.class) : null;
-        int threshold = pg == null ? 0 : pg.getPrepareThreshold();
-        if (pg != null) pg.setPrepareThreshold(0);
+        int threshold = base.getPrepareThreshold();
+        base.setPrepareThreshold(0);
         try {
             if (commit) physical.commit();
             else physical.rollback();
         } finally {
-            if (pg != null) pg.setPrepareThreshold(threshold);
+            base.setPrepareThreshold(threshold);
         }
     }
 
