@@ -34,7 +34,7 @@ public final class SqlLexer {
         int i = 0;
         while (i < n) {
             char c = sql.charAt(i);
-            if (Character.isWhitespace(c)) {
+            if (c == ' ' || (c >= '\t' && c <= '\r')) {
                 i++;
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
                 while (i < n && sql.charAt(i) != '\n') i++;
@@ -81,19 +81,19 @@ public final class SqlLexer {
                 int end = close < 0 ? n : close + tag.length();
                 out.add(new Token(Type.STRING, i, end, sql.substring(tagEnd, close < 0 ? n : close)));
                 i = end;
-            } else if (Character.isLetter(c) || c == '_') {
+            } else if (identStart(c)) {
                 int start = i;
-                while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_' || sql.charAt(i) == '$')) i++;
-                out.add(new Token(Type.WORD, start, i, sql.substring(start, i).toLowerCase(java.util.Locale.ROOT)));
-            } else if (Character.isDigit(c) || (c == '.' && i + 1 < n && Character.isDigit(sql.charAt(i + 1)))) {
+                while (i < n && (identPart(sql.charAt(i)) || sql.charAt(i) == '$')) i++;
+                out.add(new Token(Type.WORD, start, i, downcase(sql.substring(start, i))));
+            } else if (isDigit(c) || (c == '.' && i + 1 < n && isDigit(sql.charAt(i + 1)))) {
                 int start = i;
-                while (i < n && (Character.isDigit(sql.charAt(i)) || sql.charAt(i) == '.' || sql.charAt(i) == '_')) i++;
+                while (i < n && (isDigit(sql.charAt(i)) || sql.charAt(i) == '.' || sql.charAt(i) == '_')) i++;
                 if (i < n && (sql.charAt(i) == 'e' || sql.charAt(i) == 'E')) {
                     int j = i + 1;
                     if (j < n && (sql.charAt(j) == '+' || sql.charAt(j) == '-')) j++;
-                    if (j < n && Character.isDigit(sql.charAt(j))) {
+                    if (j < n && isDigit(sql.charAt(j))) {
                         i = j;
-                        while (i < n && Character.isDigit(sql.charAt(i))) i++;
+                        while (i < n && isDigit(sql.charAt(i))) i++;
                     }
                 }
                 out.add(new Token(Type.NUMBER, start, i, sql.substring(start, i)));
@@ -230,9 +230,32 @@ public final class SqlLexer {
     private static int dollarTagEnd(String sql, int i) {
         int j = i + 1;
         int n = sql.length();
-        if (j < n && Character.isDigit(sql.charAt(j))) return -1;
-        while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) j++;
+        if (j < n && isDigit(sql.charAt(j))) return -1;
+        while (j < n && identPart(sql.charAt(j))) j++;
         return j < n && sql.charAt(j) == '$' ? j + 1 : -1;
+    }
+
+    // PostgreSQL's scanner (scan.l): an identifier or dollar tag starts with [A-Za-z\200-\377_], so every non-ASCII
+    // character — both halves of a surrogate pair included — belongs to the word, never to a token of its own.
+    private static boolean identStart(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+    }
+
+    private static boolean identPart(char c) {
+        return identStart(c) || isDigit(c);
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** As PostgreSQL folds an unquoted identifier in a multibyte encoding: ASCII letters only. */
+    private static String downcase(String word) {
+        char[] cs = word.toCharArray();
+        for (int k = 0; k < cs.length; k++) {
+            if (cs[k] >= 'A' && cs[k] <= 'Z') cs[k] += 'a' - 'A';
+        }
+        return new String(cs);
     }
 
     /** Splits tokens into statements at top-level semicolons; empty statements are dropped. */
