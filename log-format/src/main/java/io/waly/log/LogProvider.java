@@ -41,6 +41,11 @@ public interface LogProvider {
          */
         void beforeClose(Runnable hook);
 
+        /** What the writer's opening found that its OPENED record should say (a directory's recovery); often nothing. */
+        default java.util.Map<String, String> openingFacts() {
+            return java.util.Map.of();
+        }
+
         @Override
         void close();
     }

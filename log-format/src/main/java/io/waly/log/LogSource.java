@@ -1,6 +1,6 @@
 package io.waly.log;
 
-import io.waly.log.read.LogReader;
+import io.waly.log.read.DirectoryLog;
 import java.nio.file.Path;
 import java.util.HexFormat;
 
@@ -17,23 +17,8 @@ public interface LogSource {
     String describe();
 
     /** The log in a directory of segment files (FORMAT.md). */
-    static LogSource directory(Path dir) {
-        return new LogSource() {
-            @Override
-            public RecordReader open() {
-                return LogReader.open(dir);
-            }
-
-            @Override
-            public String describe() {
-                return dir.toAbsolutePath().toString();
-            }
-
-            @Override
-            public String toString() {
-                return describe();
-            }
-        };
+    static DirectoryLog directory(Path dir) {
+        return new DirectoryLog(dir);
     }
 
     /**
@@ -50,13 +35,12 @@ public interface LogSource {
     }
 
     /**
-     * Checks the whole log as its specification says, for logs other than a directory (a directory is checked by
-     * {@link io.waly.log.read.LogVerifier}, which names segments and offsets).
+     * Checks the whole log as its specification says: every record's framing, checksum, sequence and hash chain.
      *
      * @param expectHead a head printed by an earlier check ({@code SEQ:HASH}) the log must still pass through, or null
      */
     default Verification verify(String expectHead) {
-        throw new UnsupportedOperationException("verify " + describe() + " with LogVerifier");
+        throw new UnsupportedOperationException("no check is known for " + describe());
     }
 
     /**

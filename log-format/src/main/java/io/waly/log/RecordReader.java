@@ -24,6 +24,14 @@ public interface RecordReader extends AutoCloseable {
     /** The sequence number the next record will have. */
     long nextSeq();
 
+    /**
+     * Non-null when the last {@link #next()} stopped inside a record at the very end of the log: a torn tail if the
+     * writer crashed, or a record being written right now. Logs whose records cannot be torn say null.
+     */
+    default String tornTail() {
+        return null;
+    }
+
     /** The log's id once a record (or a segment header) has been read; null before, or for an empty log. */
     byte[] logId();
 

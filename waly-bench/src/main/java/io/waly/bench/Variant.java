@@ -2,8 +2,7 @@ package io.waly.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.waly.log.format.Segments;
-import io.waly.log.read.SegmentReader;
+import io.waly.log.LogSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -144,8 +143,8 @@ enum Variant {
     }
 
     /** The bytes of a WAL-y log: its last segment's file also holds the zeros preallocated after its records. */
-    static long walyLogBytes(Path dir) throws IOException {
-        return SegmentReader.logBytes(Segments.list(dir));
+    static long walyLogBytes(Path dir) {
+        return LogSource.directory(dir).bytes();
     }
 
     private static long size(Path f) {

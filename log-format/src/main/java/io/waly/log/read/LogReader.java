@@ -175,6 +175,7 @@ public final class LogReader implements io.waly.log.RecordReader {
      * Non-null when the last {@link #next()} stopped inside a record at the very end of the log: a torn tail if the
      * writer crashed, or a record being written right now.
      */
+    @Override
     public String tornTail() {
         return tail;
     }

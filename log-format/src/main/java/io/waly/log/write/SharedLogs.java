@@ -64,7 +64,7 @@ public final class SharedLogs {
     }
 
     /** A reference to a shared writer. Close it once; closing it again does nothing. */
-    public static final class LogHandle implements AutoCloseable {
+    public static final class LogHandle implements io.waly.log.LogProvider.SinkHandle {
         private final Entry entry;
         private boolean closed;
 
@@ -76,10 +76,22 @@ public final class SharedLogs {
             return entry.writer;
         }
 
+        @Override
+        public io.waly.log.LogSink sink() {
+            return entry.writer;
+        }
+
+        /** What opening the directory found and repaired (a torn tail cut off, preallocated zeros). */
+        @Override
+        public Map<String, String> openingFacts() {
+            return Map.of("recovery", entry.writer.recovery().toString());
+        }
+
         /**
          * Runs {@code hook} right before the writer closes (idle, evicted or at shutdown), under the writer's lifetime
          * lock: the place to append a last record such as {@code CLOSED}. It must not block on other handles.
          */
+        @Override
         public void beforeClose(Runnable hook) {
             synchronized (SharedLogs.class) {
                 entry.beforeClose.add(hook);

@@ -14,9 +14,7 @@ import io.waly.log.replay.ReplayOptions;
 import io.waly.log.replay.ReplaySummary;
 import io.waly.log.replay.Replayer;
 import io.waly.jdbc.replay.TableChecksums;
-import io.waly.log.read.LogVerifier;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
@@ -52,9 +50,6 @@ public final class CheckCommand extends WalyCommand {
     @Option(names = "--log", required = true, paramLabel = LogOptions.LABEL, description = LogOptions.DESCRIPTION)
     String location;
 
-    /** The directory {@code --log} names; null for a log a provider serves. */
-    Path log;
-
     @Option(names = "--source", required = true, paramLabel = "URL",
             description = "The source database (pgjdbc URL), quiescent at the log's end.")
     String source;
@@ -76,7 +71,6 @@ public final class CheckCommand extends WalyCommand {
     @Override
     protected int execute() throws Exception {
         io.waly.log.LogSource logSource = LogOptions.source(location);
-        log = LogOptions.isDirectory(location) ? LogOptions.directory(location) : null;
         if (!source.startsWith("jdbc:postgresql:")) {
             throw CliException.usage("--source must be a jdbc:postgresql://… URL, but was: " + Redactor.url(source));
         }
@@ -99,26 +93,11 @@ public final class CheckCommand extends WalyCommand {
             c.isValid(5);
         }
 
-        boolean intact;
-        String problem;
-        long problemSeq;
-        long logEnd;
-        if (log != null) {
-            LogVerifier.Result verified = LogVerifier.verify(log);
-            intact = verified.ok();
-            problem = verified.problem();
-            problemSeq = verified.problemSeq();
-            logEnd = verified.lastSeq();
-        } else {
-            io.waly.log.LogSource.Verification verified = logSource.verify(null);
-            intact = verified.ok();
-            problem = verified.problem();
-            problemSeq = verified.problemSeq();
-            logEnd = verified.lastSeq();
-        }
-        if (!intact) {
-            return fail(ExitCode.CHECK_FAILED, "the log is damaged, so it is no backup: " + problem + " (sequence "
-                    + problemSeq + "; run waly verify for details)", Json.map("problemSeq", problemSeq));
+        io.waly.log.LogSource.Verification verified = logSource.verify(null);
+        long logEnd = verified.lastSeq();
+        if (!verified.ok()) {
+            return fail(ExitCode.CHECK_FAILED, "the log is damaged, so it is no backup: " + verified.problem() + " (sequence "
+                    + verified.problemSeq() + "; run waly verify for details)", Json.map("problemSeq", verified.problemSeq()));
         }
 
         PostgresServer server = null;
@@ -153,7 +132,7 @@ public final class CheckCommand extends WalyCommand {
             boolean compareRoles = server == null;
             List<String> catalog = CatalogSnapshot.diff(srcCatalog, repCatalog).stream()
                     .filter(d -> compareRoles || !namesRoles(d)).toList();
-            long logEndAfter = log != null ? LogEnd.lastSeq(log) : logSource.lastSeq();
+            long logEndAfter = logSource.lastSeq();
             boolean quiescent = logEndAfter == logEnd;
             List<String> differ = TableChecksums.differences(src, rep);
             return report(replayed, logEnd, logEndAfter, quiescent, src, rep, differ, catalog, compareRoles);

@@ -18,11 +18,11 @@ import io.waly.log.replay.ReplaySummary;
 import io.waly.log.replay.Replayer;
 import io.waly.jdbc.replay.TableChecksums;
 import io.waly.log.LogRecord;
+import io.waly.log.LogSource;
+import io.waly.log.RecordReader;
 import io.waly.log.format.RecordKind;
-import io.waly.log.format.Segments;
 import io.waly.log.payload.Payloads;
-import io.waly.log.read.LogReader;
-import io.waly.log.read.LogVerifier;
+import io.waly.log.read.DirectoryLog;
 import io.waly.mongo.MongoTarget;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -143,11 +143,12 @@ public final class DemoCommand extends WalyCommand {
                 sourceEnd = checksums(source);
             }
 
-            LogVerifier.Result v = LogVerifier.verify(logDir);
+            LogSource.Verification v = LogSource.directory(logDir).verify(null);
             pass &= v.ok();
+            int segments = (Integer) v.details().get("segments");
             story.step(v.ok()
                     ? String.format(Locale.ROOT, "waly verify: %s records in %d segment%s, sequences 1–%d, checksums and hash chain intact",
-                            Numbers.count(v.records()), v.segments(), v.segments() == 1 ? "" : "s", v.lastSeq())
+                            Numbers.count(v.records()), segments, segments == 1 ? "" : "s", v.lastSeq())
                     : "waly verify: FAILED: " + v.problem());
 
             String replica = server.newDatabase("replica");
@@ -257,7 +258,7 @@ public final class DemoCommand extends WalyCommand {
         if (keep == null) return Files.createTempDirectory("waly-demo-log");
         if (Files.exists(keep) && !Files.isDirectory(keep)) throw CliException.usage("--keep " + keep + " is a file, not a directory");
         Files.createDirectories(keep);
-        if (!Segments.list(keep).isEmpty()) {
+        if (DirectoryLog.missing(keep) == null) {
             throw CliException.usage("--keep " + keep + " already holds a WAL-y log; give an empty or new directory");
         }
         return keep;
@@ -266,7 +267,7 @@ public final class DemoCommand extends WalyCommand {
     /** The sequence number of the last DELETE on {@code table}, found the way an operator would with {@code inspect}. */
     static long findDelete(Path log, String table) {
         long found = -1;
-        try (LogReader r = LogReader.open(log)) {
+        try (RecordReader r = LogSource.directory(log).open()) {
             LogRecord rec;
             while ((rec = r.next()) != null) {
                 if (rec.kind() != RecordKind.STATEMENT) continue;

@@ -8,9 +8,7 @@ import io.waly.cli.support.RecordView;
 import io.waly.cli.support.Times;
 import io.waly.log.LogRecord;
 import io.waly.log.format.RecordKind;
-import io.waly.log.read.LogReader;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,9 +41,6 @@ public final class InspectCommand extends WalyCommand {
 
     @Option(names = "--log", required = true, paramLabel = LogOptions.LABEL, description = LogOptions.DESCRIPTION)
     String location;
-
-    /** The directory {@code --log} names; null for a log a provider serves. */
-    Path log;
 
     @Option(names = "--from-seq", paramLabel = "N", description = "Start at sequence N.")
     long fromSeq;
@@ -118,8 +113,8 @@ public final class InspectCommand extends WalyCommand {
                 if (limit > 0 && shown >= limit) break;
                 if (tx > 0 && r.kind().endsTransaction()) break;
             }
-            if (reader instanceof LogReader files && files.tornTail() != null) {
-                err().println("waly inspect: the log ends inside a record: " + files.tornTail());
+            if (reader.tornTail() != null) {
+                err().println("waly inspect: the log ends inside a record: " + reader.tornTail());
             }
         }
         out.flush();

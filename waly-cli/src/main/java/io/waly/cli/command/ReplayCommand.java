@@ -59,9 +59,6 @@ public final class ReplayCommand extends WalyCommand {
     @Option(names = "--log", required = true, paramLabel = LogOptions.LABEL, description = LogOptions.DESCRIPTION)
     String location;
 
-    /** The directory {@code --log} names; null for a log a provider serves. */
-    Path log;
-
     @Option(names = "--target", paramLabel = "URL",
             description = "Where to replay: a pgjdbc URL, query parameters included (jdbc:postgresql://127.0.0.1:5432/db?user=postgres), "
                     + "or a MongoDB connection string naming the database (mongodb://127.0.0.1:27017/shop).")
@@ -144,7 +141,6 @@ public final class ReplayCommand extends WalyCommand {
     @Override
     protected int execute() throws Exception {
         LogSource logSource = LogOptions.source(location);
-        log = LogOptions.isDirectory(location) ? LogOptions.directory(location) : null;
         ReplayOptions.InDoubtPolicy policy;
         try {
             policy = ReplayOptions.InDoubtPolicy.valueOf(inDoubt.trim().toUpperCase(Locale.ROOT));
@@ -156,7 +152,7 @@ public final class ReplayCommand extends WalyCommand {
             throw CliException.usage("--source must be a jdbc:postgresql://… URL, but was: " + Redactor.url(source));
         }
         ReplayProgress progress = !json && ReplayProgress.wanted()
-                ? new ReplayProgress(err(), log != null ? LogEnd.lastSeq(log) : logSource.lastSeq(), toSeq, follow) : null;
+                ? new ReplayProgress(err(), logSource.lastSeq(), toSeq, follow) : null;
         long[] applied = {0};
         ReplayListener listener = new ReplayListener() {
             @Override

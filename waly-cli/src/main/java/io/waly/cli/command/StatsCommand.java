@@ -8,12 +8,11 @@ import io.waly.cli.support.Times;
 import io.waly.log.LogRecord;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
-import io.waly.log.read.LogReader;
+import io.waly.log.read.DirectoryLog;
 import io.waly.log.tx.InDoubtResolver;
 import io.waly.log.tx.Transaction;
 import io.waly.log.tx.TransactionReader;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -46,15 +45,13 @@ public final class StatsCommand extends WalyCommand {
     @Option(names = "--log", required = true, paramLabel = LogOptions.LABEL, description = LogOptions.DESCRIPTION)
     String location;
 
-    /** The directory {@code --log} names; null for a log a provider serves. */
-    Path log;
-
     @Override
     protected int execute() {
         io.waly.log.LogSource logSource = LogOptions.source(location);
-        log = LogOptions.isDirectory(location) ? LogOptions.directory(location) : null;
-        List<Path> segments = log != null ? LogOptions.requireLog(log) : List.of();
-        long bytes = log != null ? LogOptions.bytes(segments) : 0;
+        // a directory's segments and bytes on disk; a topic's records' own bytes (counted below)
+        DirectoryLog dir = logSource instanceof DirectoryLog d ? d : null;
+        int segments = dir != null ? dir.segmentCount() : 0;
+        long bytes = dir != null ? dir.bytes() : 0;
         long logBytes = 0;
 
         Map<RecordKind, Long> kinds = new EnumMap<>(RecordKind.class);
@@ -92,7 +89,7 @@ public final class StatsCommand extends WalyCommand {
         Map<String, Long> commands = new TreeMap<>();
         long committedStatements = 0;
         TransactionReader.Counts counts;
-        if (log == null) bytes = logBytes;   // a topic: the records' own bytes
+        if (dir == null) bytes = logBytes;
         try (TransactionReader txs = TransactionReader.open(logSource, 1, 0, counting)) {
             Transaction tx;
             while ((tx = txs.next()) != null) {
@@ -122,7 +119,7 @@ public final class StatsCommand extends WalyCommand {
         tables.forEach((t, a) -> tableMap.put(t, Json.map("statements", a[0], "rows", a[1])));
         Duration span = Duration.ofNanos((lastMicros - firstMicros) * 1000);
         if (json) {
-            Json.print(out(), Json.map("log", LogOptions.describe(location), "segments", segments.size(), "bytes", bytes,
+            Json.print(out(), Json.map("log", LogOptions.describe(location), "segments", segments, "bytes", bytes,
                     "records", records, "firstSeq", firstSeq, "lastSeq", lastSeq,
                     "firstTime", records == 0 ? null : Times.format(Times.ofMicros(firstMicros)),
                     "lastTime", records == 0 ? null : Times.format(Times.ofMicros(lastMicros)),
@@ -135,8 +132,8 @@ public final class StatsCommand extends WalyCommand {
             return ExitCode.OK;
         }
         PrintWriter o = out();
-        o.printf(Locale.ROOT, "log           %s: %d segment%s, %s%n", LogOptions.describe(location), segments.size(),
-                segments.size() == 1 ? "" : "s", Numbers.bytes(bytes));
+        o.printf(Locale.ROOT, "log           %s: %d segment%s, %s%n", LogOptions.describe(location), segments,
+                segments == 1 ? "" : "s", Numbers.bytes(bytes));
         o.printf(Locale.ROOT, "records       %s (sequences %d–%d)%n", Numbers.count(records), firstSeq, lastSeq);
         if (records > 0) {
             o.printf(Locale.ROOT, "time span     %s … %s (%s)%n", Times.format(Times.ofMicros(firstMicros)),

@@ -8,10 +8,10 @@ import io.waly.log.LogProviders;
 import io.waly.log.LogRecord;
 import io.waly.log.LogSink;
 import io.waly.log.format.RecordKind;
-import io.waly.log.format.Segments;
 import io.waly.log.payload.Payloads;
-import io.waly.log.read.LogReader;
-import io.waly.log.write.LogWriter;
+import io.waly.log.LogSource;
+import io.waly.log.RecordReader;
+import io.waly.log.read.DirectoryLog;
 import io.waly.log.write.SharedLogs;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -38,11 +38,10 @@ public final class SharedLog {
     /** By the directory's real path, or by a provider's location. */
     private static final Map<Object, SharedLog> OPEN = new HashMap<>();
 
-    private final Path dir;           // null for a log a provider serves
-    private final LogWriter writer;   // null for a log a provider serves
+    private final DirectoryLog dir;   // null for a log a provider serves
     private final LogSink sink;
     /** One handle on the shared writer per connection using this log (guarded by OPEN). */
-    private final java.util.ArrayDeque<AutoCloseable> handles = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<LogProvider.SinkHandle> handles = new java.util.ArrayDeque<>();
     private final SqlClassifier classifier = new SqlClassifier(new CommandParser());
     private final AtomicInteger nextConnection = new AtomicInteger();
     private final EffectsCatalog effects = new EffectsCatalog();
@@ -68,28 +67,32 @@ public final class SharedLog {
         return gid != null && prepared.containsKey(gid);
     }
 
-    private SharedLog(Path dir, LogWriter writer, LogSink sink) {
+    private SharedLog(DirectoryLog dir, LogSink sink) {
         this.dir = dir;
-        this.writer = writer;
         this.sink = sink;
     }
 
     /**
-     * Opens (or joins) the log of the configured directory. The first opener's durability settings stand. The writer
-     * outlives its last connection by {@code walyLogIdleMillis} (SharedLogs), so connections opened and closed one
-     * after the other share it instead of reopening and recovering the log each time.
+     * Opens (or joins) the configured log: a directory's writer ({@link SharedLogs}) or a provider's (a Kafka topic),
+     * each shared by every connection of this JVM that names the same log. The first opener's settings stand. The
+     * writer outlives its last connection by {@code walyLogIdleMillis}, so connections opened and closed one after the
+     * other share it instead of reopening and recovering the log each time.
      */
     public static SharedLog acquire(WalyConfig config) {
-        if (config.log() != null) return acquireProvided(config);
-        Path key = canonical(config.logDir());
+        String location = config.log();
+        Object key = location != null ? location : canonical(config.logDir());
         synchronized (OPEN) {
-            SharedLogs.LogHandle handle = SharedLogs.acquire(config.logConfig());
+            LogProvider.SinkHandle handle = location != null
+                    ? LogProviders.provider(location).acquire(location, new LogProvider.SinkOptions(config.durability(), config.logIdleMillis()))
+                    : SharedLogs.acquire(config.logConfig());
             try {
                 SharedLog log = OPEN.get(key);
-                if (log == null || log.writer != handle.writer()) {
-                    log = new SharedLog(key, handle.writer(), handle.writer());
-                    log.findInDoubt();
-                    log.opened(config, handle::beforeClose);
+                if (log == null || log.sink != handle.sink()) {
+                    // a provider's stream is this process's own, so nothing of it can be in doubt yet: transactions
+                    // another process left in doubt are decided by their txid when the log is replayed (FORMAT.md §11)
+                    log = new SharedLog(location != null ? null : LogSource.directory((Path) key), handle.sink());
+                    if (log.dir != null) log.findInDoubt();
+                    log.opened(config, handle);
                     OPEN.put(key, log);
                 }
                 log.handles.add(handle);
@@ -101,43 +104,16 @@ public final class SharedLog {
         }
     }
 
-    /**
-     * The writer of a log a provider serves (a Kafka topic), shared by every connection of this JVM that names the same
-     * location. Its stream is this process's own, so nothing of it can be in doubt yet: transactions another process
-     * left in doubt are decided by their txid when the log is replayed (FORMAT.md §11).
-     */
-    private static SharedLog acquireProvided(WalyConfig config) {
-        String location = config.log();
-        LogProvider provider = LogProviders.provider(location);
-        synchronized (OPEN) {
-            LogProvider.SinkHandle handle = provider.acquire(location,
-                    new LogProvider.SinkOptions(config.durability(), config.logIdleMillis()));
-            try {
-                SharedLog log = OPEN.get(location);
-                if (log == null || log.sink != handle.sink()) {
-                    log = new SharedLog(null, null, handle.sink());
-                    log.opened(config, handle::beforeClose);
-                    OPEN.put(location, log);
-                }
-                log.handles.add(handle);
-                return log;
-            } catch (RuntimeException e) {
-                handle.close();
-                throw e;
-            }
-        }
-    }
-
     /** A new writer: record who opened it, and close it with a CLOSED record. */
-    private void opened(WalyConfig config, java.util.function.Consumer<Runnable> beforeClose) {
+    private void opened(WalyConfig config, LogProvider.SinkHandle handle) {
         Map<String, String> facts = new LinkedHashMap<>();
         facts.put("writer", "waly-jdbc");
         facts.put("pid", String.valueOf(ProcessHandle.current().pid()));
         facts.put("host", hostName());
         facts.put("durability", config.durability().name().toLowerCase());
-        if (writer != null) facts.put("recovery", writer.recovery().toString());
+        facts.putAll(handle.openingFacts());
         sink.append(RecordKind.OPENED, 0, new Payloads.Info(facts).encode());
-        beforeClose.accept(() -> {
+        handle.beforeClose(() -> {
             if (sink.failed()) return;
             sink.sync(sink.append(RecordKind.CLOSED, 0, new Payloads.Info(Map.of("writer", "waly-jdbc")).encode()));
         });
@@ -145,16 +121,11 @@ public final class SharedLog {
 
     /** Releases one use (a connection closed); the writer closes once no connection has used it for its idle time. */
     public void release() {
-        AutoCloseable handle;
+        LogProvider.SinkHandle handle;
         synchronized (OPEN) {
             handle = handles.poll();
         }
-        if (handle == null) return;
-        try {
-            handle.close();
-        } catch (Exception e) {
-            // the handles' close throws nothing checked; a failed close leaves the writer to its idle close
-        }
+        if (handle != null) handle.close();
     }
 
     /** Where this JVM's connections append their records. */
@@ -193,11 +164,8 @@ public final class SharedLog {
      */
     private void findInDoubt() {
         try {
-            List<Path> segs = Segments.list(dir);
-            if (segs.isEmpty()) return;
-            long from = Segments.firstSeq(segs.get(Math.max(0, segs.size() - 2)));
             Map<Long, Long> pending = new LinkedHashMap<>();
-            try (LogReader r = LogReader.open(dir).fromSeq(from)) {
+            try (RecordReader r = dir.openNearEnd()) {
                 LogRecord rec;
                 while ((rec = r.next()) != null) {
                     if (rec.kind() == RecordKind.COMMIT) pending.put(rec.txId(), Payloads.Commit.decode(rec.payload()).dbTxid());

@@ -11,9 +11,9 @@ import io.waly.log.LogRecord;
 import io.waly.log.LogSink;
 import io.waly.log.RecordReader;
 import io.waly.log.format.RecordKind;
-import io.waly.log.format.Segments;
 import io.waly.log.payload.Payloads;
-import io.waly.log.read.LogReader;
+import io.waly.log.LogSource;
+import io.waly.log.read.DirectoryLog;
 import io.waly.log.write.LogWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,7 +59,7 @@ public final class TopicCopy {
     // ------------------------------------------------------------------ directory → topic
 
     public static Result intoTopic(Path dir, KafkaLocation to) {
-        if (segments(dir).isEmpty()) throw new LogException("no log at " + dir.toAbsolutePath());
+        if (DirectoryLog.missing(dir) != null) throw new LogException(DirectoryLog.missing(dir));
         Topics.logId(to, true);
         long already = copiedPrefix(dir, to);
         Map<String, Object> defaults = Map.of("client.id", "waly-copy", "linger.ms", 20, "delivery.timeout.ms", 120_000);
@@ -70,7 +70,7 @@ public final class TopicCopy {
         long last = already;
         byte[] head = null;
         try (KafkaProducer<byte[], byte[]> producer = Topics.withOwnLoader(() -> new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer()));
-             LogReader r = LogReader.open(dir)) {
+             RecordReader r = LogSource.directory(dir).open()) {
             TopicFormat.Chain chain = new TopicFormat.Chain();
             List<Future<RecordMetadata>> pending = new ArrayList<>();
             LogRecord rec;
@@ -114,7 +114,7 @@ public final class TopicCopy {
                 hash = rec.hash();
             }
         }
-        try (LogReader r = LogReader.open(dir).fromSeq(seq)) {
+        try (RecordReader r = LogSource.directory(dir).open().fromSeq(seq)) {
             LogRecord rec = r.next();
             if (rec == null || rec.seq() != seq || !Arrays.equals(rec.hash(), hash)) {
                 throw new LogException("topic " + to.topic() + " holds " + seq + " records that are not the beginning of " + dir.toAbsolutePath());
@@ -140,7 +140,7 @@ public final class TopicCopy {
     // ------------------------------------------------------------------ topic → directory
 
     public static Result intoDirectory(KafkaLocation from, Path dir) {
-        if (!segments(dir).isEmpty()) throw new LogException("there is a log in " + dir.toAbsolutePath() + " already: copy into a new directory");
+        if (Files.isDirectory(dir) && DirectoryLog.missing(dir) == null) throw new LogException("there is a log in " + dir.toAbsolutePath() + " already: copy into a new directory");
         KafkaLogSource topic = new KafkaLogSource(from);
         Map<Long, Long> seqOf = new HashMap<>();            // position of a BEGIN or a STATEMENT → its new seq
         Map<Long, Map<Long, Long>> statements = new HashMap<>();   // stream → its seq of a STATEMENT → new seq
@@ -225,14 +225,5 @@ public final class TopicCopy {
             throw new LogException("cannot rewrite a record's payload: " + e, e);
         }
         return out.toByteArray();
-    }
-
-    private static List<Path> segments(Path dir) {
-        if (!Files.isDirectory(dir)) return List.of();
-        try {
-            return Segments.list(dir);
-        } catch (IOException e) {
-            throw new LogException("cannot list " + dir + ": " + e, e);
-        }
     }
 }
