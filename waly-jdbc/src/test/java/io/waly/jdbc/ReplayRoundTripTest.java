@@ -98,6 +98,41 @@ class ReplayRoundTripTest {
     }
 
     /**
+     * Temporary tables belong to their source connection, not to replay's one session (PostgreSQL's temp.sql and
+     * stats.sql): two open connections each with a {@code tmp} of their own (a serial and an index each), a connection
+     * that opens after another closed and creates the same names again, and one that sizes {@code temp_buffers} before
+     * its first temporary table — all replay, and the real table fed from them equals the source.
+     */
+    @Test
+    void temporaryTablesOfEachConnectionStayTheirsOnReplay() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_temp_src");
+        String target = pg.newDatabase("rt_temp_dst");
+        String url = waly(source, logDir);
+        try (Connection a = DriverManager.getConnection(url); Statement sa = a.createStatement();
+             Connection b = DriverManager.getConnection(url); Statement sb = b.createStatement()) {
+            sa.execute("CREATE TABLE real (who text, n int)");
+            sa.execute("CREATE TEMP TABLE tmp (id serial PRIMARY KEY, v int)");
+            sa.execute("INSERT INTO tmp (v) VALUES (1), (2)");
+            sb.execute("CREATE TEMP TABLE tmp (id serial PRIMARY KEY, v int)");
+            sb.execute("CREATE INDEX tmp_v ON tmp (v)");
+            sb.execute("INSERT INTO tmp (v) VALUES (10), (20), (30)");
+            sa.execute("INSERT INTO real SELECT 'a', sum(v) + max(id) FROM tmp");
+            sb.execute("INSERT INTO real SELECT 'b', sum(v) + max(id) FROM tmp");
+            sa.execute("UPDATE real SET n = n + (SELECT count(*) FROM tmp) WHERE who = 'b'");
+            sb.execute("CREATE INDEX tmp_v2 ON tmp (v)");
+        }
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("SET temp_buffers = '4MB'");
+            s.execute("CREATE TEMP TABLE tmp (id serial PRIMARY KEY, v int)");
+            s.execute("INSERT INTO tmp (v) VALUES (100)");
+            s.execute("INSERT INTO real SELECT 'c', sum(v) + max(id) FROM tmp");
+        }
+        replayEqualCatalogToo(source, target);
+        assertThat(single(target, "SELECT string_agg(who || '=' || n, ',' ORDER BY who) FROM real")).isEqualTo("a=5,b=65,c=101");
+    }
+
+    /**
      * A concurrent index build that fails leaves an invalid index behind (PostgreSQL's create_index.sql, statements
      * ending in ';' as psql sends them): replay builds and fails it the same way, so the statements that use what the
      * failure left (DROP INDEX of REINDEX's "_ccnew") replay, and the catalog comes out equal.

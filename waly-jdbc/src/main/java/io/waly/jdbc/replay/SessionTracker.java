@@ -18,6 +18,13 @@ import java.util.Set;
  * SESSION record: {@code search_path}, {@code TimeZone}, {@code DateStyle}, …), then its session-level {@code SET}s
  * and {@code RESET}s in order. {@code RESET ALL} and {@code DISCARD ALL} start a connection's list over; {@code SET
  * LOCAL}, {@code SET TRANSACTION} and {@code SET CONSTRAINTS} last only for their transaction.
+ *
+ * <p>Temporary relations live as long as the one target session, but belong to the source connection that created
+ * them: when replay moves to another connection, the temporary relations in sight are renamed out of the way
+ * ({@code pg_temp.waly_stash_N}) and that connection's own come back under their names. Two connections may so each
+ * have a {@code tmp} of their own, and a connection that opens after another closed finds none of its temporary
+ * tables, as on the source. Renaming is transactional and touches only the session's own schema; it costs one catalog
+ * query per switch, and only once the replayed SQL created a temporary relation.
  */
 final class SessionTracker {
 
@@ -30,8 +37,36 @@ final class SessionTracker {
     }
 
     private final Map<Integer, List<String>> sessionSets = new HashMap<>();
+    /** By source connection: its temporary relations renamed out of the way (stash name → what to rename back). */
+    private final Map<Integer, List<Stashed>> stashed = new HashMap<>();
+    private record Stashed(String stash, String name, String alter) {}
+    private int stashes;
+    /** True once a replayed statement may have created a temporary relation: switches then move them. */
+    private boolean temps;
     private int currentConnection = -1;
     private Map<String, String> currentSession = Map.of();
+
+    /**
+     * Notes a DDL or unstructured statement a source connection ran, for what it may leave in the session: a temporary
+     * relation ({@code CREATE TEMP …}, {@code SELECT … INTO TEMP}, {@code pg_temp.x}).
+     */
+    void noteDdl(String sql) {
+        if (temps) return;
+        for (SqlLexer.Token t : SqlLexer.tokenize(sql)) {
+            if (t.type() == SqlLexer.Type.WORD && (t.text().equals("temp") || t.text().equals("temporary") || t.text().equals("pg_temp"))) {
+                temps = true;
+                return;
+            }
+        }
+    }
+
+    /**
+     * True for a setting replay leaves out: {@code temp_buffers} sizes the session's memory for temporary tables, changes
+     * no result, and cannot change once any connection of the one target session used a temporary table.
+     */
+    static boolean leftOut(Command c) {
+        return c instanceof Command.Setting set && set.name() != null && set.name().equalsIgnoreCase("temp_buffers");
+    }
 
     /** Notes a SET/RESET/DISCARD a source connection ran (it has just been run on the target too). */
     void track(int connection, String sql) {
@@ -67,6 +102,14 @@ final class SessionTracker {
     void switchTo(Connection target, Transaction tx) throws SQLException {
         try (Statement s = target.createStatement()) {
             s.execute("SET SESSION AUTHORIZATION DEFAULT; RESET ROLE; RESET ALL");
+            if (temps && tx.connection() != currentConnection) {
+                stash(s, currentConnection);
+                for (Stashed t : stashed.getOrDefault(tx.connection(), List.of())) {
+                    // IF EXISTS: a DISCARD ALL or TEMP of another connection dropped the whole session's
+                    s.execute(t.alter + " IF EXISTS pg_temp." + t.stash + " RENAME TO " + TargetCatalog.quote(t.name));
+                }
+                stashed.remove(tx.connection());
+            }
             for (Map.Entry<String, String> e : tx.session().entrySet()) {
                 String key = e.getKey();
                 if (key.equals("client_encoding") || key.equals("application_name")) continue;
@@ -76,6 +119,26 @@ final class SessionTracker {
         }
         currentConnection = tx.connection();
         currentSession = tx.session();
+    }
+
+    /** Renames the temporary relations in sight, {@code connection}'s, out of the way. */
+    private void stash(Statement s, int connection) throws SQLException {
+        List<Stashed> moved = new ArrayList<>();
+        try (java.sql.ResultSet rs = s.executeQuery("SELECT c.relname, c.relkind FROM pg_catalog.pg_class c "
+                + "WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relkind IN ('r','p','v','S','i','I') "
+                + "AND c.relname NOT LIKE 'waly\\_stash\\_%'")) {
+            while (rs.next()) {
+                String alter = switch (rs.getString(2)) {
+                    case "v" -> "ALTER VIEW";
+                    case "S" -> "ALTER SEQUENCE";
+                    case "i", "I" -> "ALTER INDEX";
+                    default -> "ALTER TABLE";
+                };
+                moved.add(new Stashed("waly_stash_" + ++stashes, rs.getString(1), alter));
+            }
+        }
+        for (Stashed t : moved) s.execute(t.alter + " pg_temp." + TargetCatalog.quote(t.name) + " RENAME TO " + t.stash);
+        if (!moved.isEmpty()) stashed.computeIfAbsent(connection, k -> new ArrayList<>()).addAll(moved);
     }
 
     /** After a failure the target's session is unknown: the next transaction rebuilds it. */

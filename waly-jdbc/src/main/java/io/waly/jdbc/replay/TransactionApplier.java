@@ -121,6 +121,8 @@ final class TransactionApplier {
             catalog.invalidate();
             sequences.invalidate();
         }
+        if (cmd instanceof Command.Ddl || cmd instanceof Command.Sql) sessions.noteDdl(s.sql());
+        if (SessionTracker.leftOut(cmd)) return;
         Payloads.Effect rows = rowsEffect(st.outcome());
         if (rows != null && applyImages(st, cmd, rows, summary)) return;
         if (st.changedNoRow() && countsAreRows(cmd)) return;
