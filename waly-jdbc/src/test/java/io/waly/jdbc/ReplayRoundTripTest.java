@@ -133,6 +133,36 @@ class ReplayRoundTripTest {
     }
 
     /**
+     * Writes by cursor position (PostgreSQL's portals.sql): the cursor is a read and not in the log, so the rows an
+     * {@code UPDATE}/{@code DELETE … WHERE CURRENT OF} changed are logged and replay applies them by key.
+     */
+    @Test
+    void writesByCursorPositionReplayTheRowsTheyChanged() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_cursor_src");
+        String target = pg.newDatabase("rt_cursor_dst");
+        try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE cur (id int PRIMARY KEY, v text)");
+            s.execute("INSERT INTO cur SELECT g, 'v' || g FROM generate_series(1, 5) g");
+            c.setAutoCommit(false);
+            s.execute("DECLARE c CURSOR FOR SELECT * FROM cur ORDER BY id DESC FOR UPDATE");
+            s.execute("FETCH 2 FROM c");
+            assertThat(s.executeUpdate("UPDATE cur SET v = 'fetched second' WHERE CURRENT OF c")).isEqualTo(1);
+            s.execute("FETCH 1 FROM c");
+            assertThat(s.executeUpdate("DELETE FROM cur WHERE CURRENT OF c;")).isEqualTo(1);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE cur SET v = ? WHERE CURRENT OF c")) {
+                s.execute("FETCH 1 FROM c");
+                ps.setString(1, "by parameter");
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            c.commit();
+        }
+        replayEqualCatalogToo(source, target);
+        assertThat(single(target, "SELECT string_agg(id || '=' || v, ',' ORDER BY id) FROM cur"))
+                .isEqualTo("1=v1,2=by parameter,4=fetched second,5=v5");
+    }
+
+    /**
      * A concurrent index build that fails leaves an invalid index behind (PostgreSQL's create_index.sql, statements
      * ending in ';' as psql sends them): replay builds and fails it the same way, so the statements that use what the
      * failure left (DROP INDEX of REINDEX's "_ccnew") replay, and the catalog comes out equal.

@@ -56,9 +56,37 @@ public final class CommandParser {
         }
         if (template.isPresent()) return Instantiator.instantiate(template.get(), shape);
         // The shape may fail where the original parses (a placeholder where the grammar wants a literal).
-        if (shape.literals().isEmpty()) return fallback(tokens);
-        Command direct = parseWithJSqlParser(sql);
-        return direct != null ? direct : fallback(tokens);
+        Command direct = shape.literals().isEmpty() ? null : parseWithJSqlParser(sql);
+        if (direct != null) return direct;
+        Command positioned = byCursorPosition(sql, tokens);
+        return positioned != null ? positioned : fallback(tokens);
+    }
+
+    /**
+     * {@code UPDATE … WHERE CURRENT OF c} / {@code DELETE … WHERE CURRENT OF c}, which JSqlParser does not parse: the
+     * statement without its {@code WHERE}, with the position kept as a raw condition. The row it changes depends on a
+     * cursor replay does not have, so the command is never provably safe to re-run and its changed row is logged.
+     */
+    private static Command byCursorPosition(String sql, List<Token> tokens) {
+        int n = tokens.size();
+        if (n < 4 || !(tokens.get(0).is("update") || tokens.get(0).is("delete"))) return null;
+        for (int i = n - 4; i > 0; i--) {
+            if (tokens.get(i).is("where") && tokens.get(i + 1).is("current") && tokens.get(i + 2).is("of")) {
+                Token cursor = tokens.get(i + 3);
+                if (cursor.type() != Type.WORD && cursor.type() != Type.QUOTED_IDENT) return null;
+                String without = sql.substring(0, tokens.get(i).start()) + sql.substring(cursor.end());
+                Expr where = new Expr.Raw(sql.substring(tokens.get(i + 1).start(), cursor.end()));
+                Command c = parseWithJSqlParser(without);
+                if (c instanceof Command.Update u && u.where() == null) {
+                    return new Command.Update(u.table(), u.set(), where, u.from(), u.returning());
+                }
+                if (c instanceof Command.Delete d && d.where() == null) {
+                    return new Command.Delete(d.table(), where, d.using(), d.returning());
+                }
+                return null;
+            }
+        }
+        return null;
     }
 
     /**

@@ -62,6 +62,25 @@ class ClassifyAndParseTest {
     }
 
     @Test
+    void writesByCursorPositionAreTheirTableWithThePositionKept() {
+        assertThat(classifier.classify("UPDATE cur SET v = ? WHERE CURRENT OF \"My Cursor\"").command()).isEqualTo(
+                new Command.Update(new Command.Table(null, "cur"), List.of(new Command.Assignment("v", new Expr.Param(1))),
+                        new Expr.Raw("CURRENT OF \"My Cursor\""), null, null));
+        assertThat(classifier.classify("DELETE FROM s.cur WHERE CURRENT OF c RETURNING id").command()).isEqualTo(
+                new Command.Delete(new Command.Table("s", "cur"), new Expr.Raw("CURRENT OF c"), null, List.of("id")));
+        assertThat(classifier.classify("UPDATE cur SET v = 1 WHERE CURRENT OF").command()).isInstanceOf(Command.Sql.class);
+    }
+
+    @Test
+    void onlyTrailingSemicolonsAndWhiteSpaceAreCutForSending() {
+        assertThat(SqlLexer.beforeTrailingSemicolons("DELETE FROM t WHERE a = ';' ;;\n ")).isEqualTo("DELETE FROM t WHERE a = ';'");
+        assertThat(SqlLexer.beforeTrailingSemicolons("DELETE FROM t; -- gone?")).isNull();
+        assertThat(SqlLexer.beforeTrailingSemicolons("DELETE FROM t; DELETE FROM u;")).isNull();
+        assertThat(SqlLexer.beforeTrailingSemicolons("DELETE FROM t")).isNull();
+        assertThat(SqlLexer.beforeTrailingSemicolons(";")).isNull();
+    }
+
+    @Test
     void twoPhaseIdentifiersAreTheirStringLiterals() {
         assertThat(classifier.classify("PREPARE TRANSACTION 'tx one'").name()).isEqualTo("tx one");
         assertThat(classifier.classify("COMMIT PREPARED E'it''s'").name()).isEqualTo("it's");
