@@ -149,7 +149,7 @@ class ReplayRoundTripTest {
             s.execute("FETCH 2 FROM c");
             assertThat(s.executeUpdate("UPDATE cur SET v = 'fetched second' WHERE CURRENT OF c")).isEqualTo(1);
             s.execute("FETCH 1 FROM c");
-            assertThat(s.executeUpdate("DELETE FROM cur WHERE CURRENT OF c;")).isEqualTo(1);
+            assertThat(s.executeUpdate("DELETE FROM cur WHERE CURRENT OF c")).isEqualTo(1);
             try (PreparedStatement ps = c.prepareStatement("UPDATE cur SET v = ? WHERE CURRENT OF c")) {
                 s.execute("FETCH 1 FROM c");
                 ps.setString(1, "by parameter");
@@ -160,6 +160,31 @@ class ReplayRoundTripTest {
         replayEqualCatalogToo(source, target);
         assertThat(single(target, "SELECT string_agg(id || '=' || v, ',' ORDER BY id) FROM cur"))
                 .isEqualTo("1=v1,2=by parameter,4=fetched second,5=v5");
+    }
+
+    /**
+     * {@code CREATE TABLE … AS} of volatile values: the rows it made are logged and replay inserts them into the table
+     * it creates empty, so {@code random()} and {@code clock_timestamp()} come out as on the source — plain, prepared,
+     * in a transaction, with {@code WITH DATA}, and empty with {@code WITH NO DATA}.
+     */
+    @Test
+    void createTableAsOfVolatileValuesReplaysTheRowsItMade() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_ctas_src");
+        String target = pg.newDatabase("rt_ctas_dst");
+        try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE picked AS SELECT g AS n, random() AS r, clock_timestamp() AS at FROM generate_series(1, 50) g");
+            s.execute("CREATE TABLE \"Mixed Case\" (k) AS SELECT md5(random()::text) FROM generate_series(1, 5) WITH DATA");
+            s.execute("CREATE TABLE none_yet AS SELECT random() AS r WITH NO DATA");
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("CREATE TABLE prepared AS SELECT gen_random_uuid() AS id, g FROM generate_series(1, 3) g")) {
+                ps.execute();
+            }
+            s.execute("INSERT INTO picked SELECT n + 100, r, at FROM picked WHERE n <= 2");
+            c.commit();
+        }
+        replayEqualCatalogToo(source, target);
+        assertThat(single(target, "SELECT count(*) FROM picked")).isEqualTo("52");
     }
 
     /**

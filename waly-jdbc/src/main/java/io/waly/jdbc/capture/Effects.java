@@ -193,6 +193,18 @@ final class Effects {
         return out;
     }
 
+    /**
+     * Every row of the table a {@code CREATE TABLE … AS} just created in this transaction: all of them are the
+     * statement's, since nobody else sees the table before its COMMIT.
+     */
+    static List<Payloads.Effect> readCreatedRows(Connection physical, SharedLog shared, Command.Table table) throws SQLException {
+        EffectsCatalog.TableInfo t = shared.effects().lookupFresh(physical, table);
+        if (t.qualifiedName() == null) return List.of();
+        try (java.sql.Statement s = physical.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + t.quotedName())) {
+            return read(rs, t, new long[] {Long.MAX_VALUE}).get(0);
+        }
+    }
+
     /** Reads the rows of a generated-keys result set (all columns) into effects, split per batch element by counts. */
     static List<List<Payloads.Effect>> read(ResultSet keys, EffectsCatalog.TableInfo tableInfo, long[] counts)
             throws SQLException {

@@ -77,6 +77,11 @@ public final class EffectsCatalog {
         return info;
     }
 
+    /** The table's facts asked of the database now, neither from nor into the cache (a table this transaction made). */
+    TableInfo lookupFresh(Connection physical, Command.Table table) throws SQLException {
+        return query(physical, quoteName(table));
+    }
+
     /** What is known of the table without asking the database: null when it was not looked up since the last DDL. */
     public TableInfo cached(Command.Table table) {
         return tables.get(table.qualified());

@@ -18,12 +18,17 @@ import java.util.Map;
  * reads what the plan asks for once the write ran. Decided per execution for a plain statement (its SQL changes), once
  * for a prepared one, per COPY.
  *
- * @param table the table whose rows the write returns as its effects, or null
- * @param pin   the sequences the write draws from whose state is recorded after it, or null
+ * @param table   the table whose rows the write returns as its effects, or null
+ * @param pin     the sequences the write draws from whose state is recorded after it, or null
+ * @param created the table a {@code CREATE TABLE … AS} of volatile values creates, whose rows are read back, or null
  */
-record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin) {
+record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin, Command.Table created) {
 
-    static final EffectsPlan NONE = new EffectsPlan(null, null);
+    static final EffectsPlan NONE = new EffectsPlan(null, null, null);
+
+    EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin) {
+        this(table, pin, null);
+    }
 
     /** The write runs with generated keys requested, whose rows are its effects. */
     boolean asksForKeys() {
@@ -32,7 +37,7 @@ record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin) {
 
     /** The write's rows or sequences are read back after it ran, which must happen inside its transaction. */
     boolean readsBack() {
-        return pin != null;
+        return pin != null || created != null;
     }
 
     /**
@@ -40,6 +45,8 @@ record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin) {
      * generated keys requested (neither a query nor prepared, nor named key columns).
      */
     static EffectsPlan of(ConnectionCapture capture, SqlInfo info, boolean keysPossible, Statement statement) {
+        Command.Table created = createdWithVolatileValues(capture, info);
+        if (created != null) return new EffectsPlan(null, null, created);
         EffectsCatalog.TableInfo table = null;
         try {
             Connection physical = statement.getConnection();
@@ -50,6 +57,20 @@ record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin) {
         } catch (SQLException closed) {
             return new EffectsPlan(table, null);   // the statement itself reports the closed connection
         }
+    }
+
+    /**
+     * {@code CREATE TABLE t AS <query>} whose query calls volatile functions ({@code now()}, {@code random()}): re-run,
+     * it would fill the table with other values, so the rows it made are read back — the table is new and nobody
+     * else's before its COMMIT, so all its rows are the statement's — and replay creates the table empty and inserts
+     * them ({@code WITH NO DATA} reads back none). {@code IF NOT EXISTS} may create nothing: re-run.
+     */
+    private static Command.Table createdWithVolatileValues(ConnectionCapture capture, SqlInfo info) {
+        if (!(info.command() instanceof Command.Ddl.CreateTable ct) || ct.query() == null || ct.ifNotExists()
+                || !info.volatileCall() || capture.connectionConfig().captureEffects() == CaptureEffects.NEVER) {
+            return null;
+        }
+        return ct.table();
     }
 
     /**

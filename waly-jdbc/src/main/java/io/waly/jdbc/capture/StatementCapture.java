@@ -1,7 +1,6 @@
 package io.waly.jdbc.capture;
 
 import io.waly.jdbc.sql.SqlInfo;
-import io.waly.jdbc.sql.SqlLexer;
 import io.waly.jdbc.sql.SqlKind;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
@@ -96,14 +95,9 @@ public class StatementCapture {
             capture.endPrepared(info.kind() == SqlKind.COMMIT_PREPARED, info.name(), () -> out[0] = asSent.run());
             return out[0];
         }
-        // "…;" as psql sends it: pgjdbc would see two queries and answer generated keys with a result set, so a write
-        // whose rows WAL-y needs goes out without its trailing semicolons (the same statement to the server); any
-        // other string is sent exactly as given
-        String single = info.multiStatement() ? SqlLexer.beforeTrailingSemicolons(sql) : null;
-        EffectsPlan plan = EffectsPlan.of(capture, single != null ? capture.classify(single) : info, keys.walyMayAsk, statement);
-        String sent = single != null && plan.asksForKeys() ? single : sql;
+        EffectsPlan plan = EffectsPlan.of(capture, info, keys.walyMayAsk, statement);
         return write(new StatementLog(info, sql, List.of(), null, null, -1), plan, keys,
-                () -> call.run(statement, sent, plan.asksForKeys()));
+                () -> call.run(statement, sql, plan.asksForKeys()));
     }
 
     public final void addBatch(String sql) {
@@ -158,7 +152,8 @@ public class StatementCapture {
             long[] c = countsOf(r);
             st.counts(c);
             if (plan.asksForKeys()) readKeys(plan.table(), c, List.of(st), keys.appWants);
-            long rows = plan.readsBack() ? EffectsPlan.rowsDrawn(st.info, c) : 0;
+            if (plan.created() != null) st.effects(Effects.readCreatedRows(statement.getConnection(), capture.shared(), plan.created()));
+            long rows = plan.pin() != null ? EffectsPlan.rowsDrawn(st.info, c) : 0;
             if (rows > 0) {
                 Connection physical = statement.getConnection();
                 boolean inTransaction = !physical.getAutoCommit();

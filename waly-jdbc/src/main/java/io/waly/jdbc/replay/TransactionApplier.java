@@ -4,6 +4,7 @@ import io.waly.command.Command;
 import io.waly.command.Value;
 import io.waly.jdbc.sql.CommandParser;
 import io.waly.jdbc.sql.SqlClassifier;
+import io.waly.jdbc.sql.CreateTableAs;
 import io.waly.jdbc.sql.SqlKind;
 import io.waly.jdbc.values.JdbcValues;
 import io.waly.log.payload.Payloads;
@@ -124,6 +125,10 @@ final class TransactionApplier {
         if (cmd instanceof Command.Ddl || cmd instanceof Command.Sql) sessions.noteDdl(s.sql());
         if (SessionTracker.leftOut(cmd)) return;
         Payloads.Effect rows = rowsEffect(st.outcome());
+        if (rows != null && cmd instanceof Command.Ddl.CreateTable ct && ct.query() != null) {
+            createFilled(st, ct, rows, summary);
+            return;
+        }
         if (rows != null && applyImages(st, cmd, rows, summary)) return;
         if (st.changedNoRow() && countsAreRows(cmd)) return;
         flush();
@@ -176,6 +181,28 @@ final class TransactionApplier {
         for (List<Value> row : rows.rows()) add(origin, plan.sql(), ps -> RowImages.bind(target, ps, plan, row));
         summary.rowsFromImages += rows.rows().size();
         return true;
+    }
+
+    /**
+     * {@code CREATE TABLE … AS} of volatile values, logged with the rows it made: the table is created empty by the
+     * same statement, then those rows are inserted, so {@code now()} or {@code random()} in its query give the source's
+     * values, not the replay's.
+     */
+    private void createFilled(Transaction.StatementStep st, Command.Ddl.CreateTable ct, Payloads.Effect rows, ReplaySummary summary)
+            throws ReplayException, SQLException {
+        String empty = CreateTableAs.withNoData(st.statement().sql());
+        run(st.seq(), empty, st, () -> {
+            try (Statement stmt = target.createStatement()) {
+                stmt.execute(empty);
+            }
+        });
+        catalog.invalidate();
+        if (rows.rows().isEmpty()) return;
+        if (!applyImages(st, new Command.Insert(ct.table(), rows.columns(), null, null, null), rows, summary)) {
+            throw new ReplayException(ReplayException.Kind.STATEMENT_FAILED, "statement " + st.seq() + " created "
+                    + rows.target() + " with " + rows.rows().size() + " rows on the source, but the target has no such table "
+                    + "after it\n  SQL: " + abbreviate(empty), st.seq(), null);
+        }
     }
 
     /**
