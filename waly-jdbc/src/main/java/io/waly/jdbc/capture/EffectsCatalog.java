@@ -57,7 +57,8 @@ public final class EffectsCatalog {
             """ + COLUMN_SEQUENCE + """
                    ,
                    EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)),
-                   c.relkind = 'r' AND c.relhassubclass
+                   c.relkind = 'r' AND c.relhassubclass,
+                   c.relhasrules
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace
               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -106,7 +107,8 @@ public final class EffectsCatalog {
                 while (rs.next()) {
                     qualified = rs.getString(1) + "." + rs.getString(2);
                     String kind = rs.getString(3);
-                    plain = kind.equals("r") || kind.equals("p");
+                    // a rule may refuse RETURNING ("cannot perform INSERT RETURNING on relation …")
+                    plain = (kind.equals("r") || kind.equals("p")) && !rs.getBoolean(12);
                     cols.add(rs.getString(4));
                     types.add(rs.getString(5));
                     String identity = rs.getString(6);

@@ -317,6 +317,8 @@ public final class JdbcValues {
                 return text(rs, col, pgType, Kind.JSON, pgType);
             case "interval":
                 return text(rs, col, pgType, Kind.INTERVAL, "interval");
+            case "money":   // pgjdbc reads it as a double, which fails on its lc_monetary text ("$4,000.00")
+                return text(rs, col, pgType, Kind.OTHER, "money");
             case "text":
             case "varchar":
             case "bpchar":
