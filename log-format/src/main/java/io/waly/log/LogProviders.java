@@ -1,5 +1,6 @@
 package io.waly.log;
 
+import io.waly.log.read.DirectoryLog;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -72,7 +73,7 @@ public final class LogProviders {
 
     /** The log at {@code location}, for readers: a directory, or a provider's. */
     public static LogSource source(String location) {
-        return isDirectory(location) ? LogSource.directory(directory(location)) : provider(location).source(location);
+        return isDirectory(location) ? new DirectoryLog(directory(location)) : provider(location).source(location);
     }
 
     private static List<ClassLoader> loaders() {

@@ -1,7 +1,5 @@
 package io.waly.log;
 
-import io.waly.log.read.DirectoryLog;
-import java.nio.file.Path;
 import java.util.HexFormat;
 
 /**
@@ -15,11 +13,6 @@ public interface LogSource {
 
     /** What the log is, for messages: a directory, a topic. Never holds a secret. */
     String describe();
-
-    /** The log in a directory of segment files (FORMAT.md). */
-    static DirectoryLog directory(Path dir) {
-        return new DirectoryLog(dir);
-    }
 
     /**
      * The sequence number of the log's last record now (0 when empty). Reads the whole log unless the source knows a

@@ -1,8 +1,8 @@
 package io.waly.bench;
 
+import io.waly.log.read.DirectoryLog;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.waly.log.LogSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -144,7 +144,7 @@ enum Variant {
 
     /** The bytes of a WAL-y log: its last segment's file also holds the zeros preallocated after its records. */
     static long walyLogBytes(Path dir) {
-        return LogSource.directory(dir).bytes();
+        return new DirectoryLog(dir).bytes();
     }
 
     private static long size(Path f) {

@@ -1,5 +1,6 @@
 package io.waly.cli;
 
+import io.waly.log.read.DirectoryLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +12,6 @@ import io.waly.jdbc.replay.PostgresTarget;
 import io.waly.log.LogRecord;
 import io.waly.log.replay.ReplayPosition;
 import io.waly.log.read.LogReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -243,11 +243,11 @@ class ReplayCommandTest {
     static long cursorTransactions(String url, Path log) throws Exception {
         ReplayPosition at;
         try (Connection c = DriverManager.getConnection(url)) {
-            at = PostgresTarget.cursor(c, io.waly.log.LogSource.directory(log).logIdHex());
+            at = PostgresTarget.cursor(c, new DirectoryLog(log).logIdHex());
         }
         if (at == null) return 0;
         long n = 0;
-        try (io.waly.log.tx.TransactionReader t = io.waly.log.tx.TransactionReader.open(io.waly.log.LogSource.directory(log), 1, 0,
+        try (io.waly.log.tx.TransactionReader t = io.waly.log.tx.TransactionReader.open(new DirectoryLog(log), 1, 0,
                 io.waly.log.tx.InDoubtResolver.NONE)) {
             io.waly.log.tx.Transaction tx;
             while ((tx = t.next()) != null && tx.commitSeq() <= at.commitSeq()) if (!tx.sequencesOnly()) n++;
@@ -266,7 +266,7 @@ class ReplayCommandTest {
     /** How many transactions a replay of the whole log applies. */
     static long committedTransactions(Path log) {
         long n = 0;
-        try (io.waly.log.tx.TransactionReader t = io.waly.log.tx.TransactionReader.open(io.waly.log.LogSource.directory(log), 1, 0, io.waly.log.tx.InDoubtResolver.NONE)) {
+        try (io.waly.log.tx.TransactionReader t = io.waly.log.tx.TransactionReader.open(new DirectoryLog(log), 1, 0, io.waly.log.tx.InDoubtResolver.NONE)) {
             io.waly.log.tx.Transaction tx;
             while ((tx = t.next()) != null) if (!tx.sequencesOnly()) n++;
         }

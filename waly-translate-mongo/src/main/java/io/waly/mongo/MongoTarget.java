@@ -1,5 +1,6 @@
 package io.waly.mongo;
 
+import io.waly.log.read.DirectoryLog;
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoException;
 import com.mongodb.MongoInterruptedException;
@@ -36,7 +37,7 @@ import java.util.Objects;
  * converges to the same documents.
  *
  * <pre>{@code
- * ReplaySummary s = new Replayer(LogSource.directory(dir), ReplayOptions.builder().build())
+ * ReplaySummary s = new Replayer(new DirectoryLog(dir), ReplayOptions.builder().build())
  *         .run(MongoTarget.builder().target("mongodb://127.0.0.1:27017/shop").build());
  * }</pre>
  */

@@ -1,5 +1,6 @@
 package io.waly.mongo;
 
+import io.waly.log.read.DirectoryLog;
 import static io.waly.mongo.TestLog.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +11,6 @@ import com.mongodb.client.MongoDatabase;
 import io.waly.command.Command;
 import io.waly.command.Expr;
 import io.waly.command.Value;
-import io.waly.log.LogSource;
 import io.waly.log.payload.Payloads;
 import io.waly.log.replay.LeftOut;
 import io.waly.log.replay.ReplayException;
@@ -132,7 +132,7 @@ class MongoTargetTest {
         int runs = 0;
         while (true) {
             Replayer[] holder = new Replayer[1];
-            holder[0] = new Replayer(LogSource.directory(dir), ReplayOptions.builder().listener(new ReplayListener() {
+            holder[0] = new Replayer(new DirectoryLog(dir), ReplayOptions.builder().listener(new ReplayListener() {
                 @Override
                 public void applied(io.waly.log.tx.Transaction tx, ReplaySummary soFar) {
                     holder[0].stop();

@@ -1,10 +1,10 @@
 package io.waly.compat.concurrency;
 
+import io.waly.log.read.DirectoryLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waly.compat.support.RoundTrip;
 import io.waly.jdbc.replay.PostgresTarget;
-import io.waly.log.LogSource;
 import io.waly.log.replay.ReplayListener;
 import io.waly.log.replay.ReplayOptions;
 import io.waly.log.replay.ReplaySummary;
@@ -46,7 +46,7 @@ class PromotableFollowerTest {
                     caughtUpAt.set(System.nanoTime());
                 }
             };
-            Replayer follower = new Replayer(LogSource.directory(logDir), ReplayOptions.builder().follow(true).listener(listener).build());
+            Replayer follower = new Replayer(new DirectoryLog(logDir), ReplayOptions.builder().follow(true).listener(listener).build());
             CompletableFuture<ReplaySummary> following = CompletableFuture.supplyAsync(() -> {
                 try {
                     return follower.run(new PostgresTarget(rt.target));

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The log in a directory of segment files, as its readers see it ({@link LogSource#directory}): what the command line,
+ * The log in a directory of segment files, as its readers see it: what the command line,
  * the driver and the replay ask of a directory goes through here, so nothing outside this module walks segments.
  */
 public final class DirectoryLog implements LogSource {

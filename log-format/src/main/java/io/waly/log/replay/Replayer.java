@@ -1,5 +1,6 @@
 package io.waly.log.replay;
 
+import io.waly.log.read.DirectoryLog;
 import io.waly.log.LogSource;
 import io.waly.log.tx.InDoubtException;
 import io.waly.log.tx.InDoubtResolver;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * summary — so that a target only applies transactions and keeps its cursor.
  *
  * <pre>{@code
- * ReplaySummary s = new Replayer(LogSource.directory(dir), ReplayOptions.builder().toSeq(1200).build())
+ * ReplaySummary s = new Replayer(new DirectoryLog(dir), ReplayOptions.builder().toSeq(1200).build())
  *         .run(new PostgresTarget("jdbc:postgresql://127.0.0.1/restore?user=postgres", new Properties()));
  * }</pre>
  *
@@ -40,12 +41,12 @@ public final class Replayer {
 
     /** The whole log in the directory {@code dir} into {@code target}, with default options. */
     public static ReplaySummary replay(java.nio.file.Path dir, ReplayTarget target) throws ReplayException {
-        return new Replayer(LogSource.directory(dir), ReplayOptions.builder().build()).run(target);
+        return new Replayer(new DirectoryLog(dir), ReplayOptions.builder().build()).run(target);
     }
 
     /** The log in the directory {@code dir} into {@code target}, as {@code options} say. */
     public static ReplaySummary replay(java.nio.file.Path dir, ReplayOptions options, ReplayTarget target) throws ReplayException {
-        return new Replayer(LogSource.directory(dir), options).run(target);
+        return new Replayer(new DirectoryLog(dir), options).run(target);
     }
 
     /** Ends a running replay (follow mode included) after the transaction being applied. */

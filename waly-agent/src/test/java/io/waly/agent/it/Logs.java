@@ -1,5 +1,6 @@
 package io.waly.agent.it;
 
+import io.waly.log.read.DirectoryLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waly.jdbc.replay.PostgresTarget;
@@ -27,7 +28,7 @@ final class Logs {
 
     /** The SQL of every STATEMENT record, in log order. */
     static List<String> statements(Path dir) {
-        return Files.isDirectory(dir) ? statements(LogSource.directory(dir)) : new ArrayList<>();
+        return Files.isDirectory(dir) ? statements(new DirectoryLog(dir)) : new ArrayList<>();
     }
 
     /** The SQL of every STATEMENT record of a log anywhere (a Kafka topic), in log order. */
@@ -48,7 +49,7 @@ final class Logs {
 
     /** Replays the log into a fresh database and checks that every table equals the source's. */
     static void assertReplayReproduces(Path log, String sourceUrl) throws Exception {
-        assertReplayReproduces(LogSource.directory(log), sourceUrl);
+        assertReplayReproduces(new DirectoryLog(log), sourceUrl);
     }
 
     static void assertReplayReproduces(LogSource log, String sourceUrl) throws Exception {

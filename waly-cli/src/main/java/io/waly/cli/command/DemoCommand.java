@@ -143,7 +143,7 @@ public final class DemoCommand extends WalyCommand {
                 sourceEnd = checksums(source);
             }
 
-            LogSource.Verification v = LogSource.directory(logDir).verify(null);
+            LogSource.Verification v = new DirectoryLog(logDir).verify(null);
             pass &= v.ok();
             int segments = (Integer) v.details().get("segments");
             story.step(v.ok()
@@ -267,7 +267,7 @@ public final class DemoCommand extends WalyCommand {
     /** The sequence number of the last DELETE on {@code table}, found the way an operator would with {@code inspect}. */
     static long findDelete(Path log, String table) {
         long found = -1;
-        try (RecordReader r = LogSource.directory(log).open()) {
+        try (RecordReader r = new DirectoryLog(log).open()) {
             LogRecord rec;
             while ((rec = r.next()) != null) {
                 if (rec.kind() != RecordKind.STATEMENT) continue;

@@ -49,6 +49,6 @@ final class LogOptions {
         if (dir == null) throw CliException.usage("--log DIR is required");
         String missing = DirectoryLog.missing(dir);
         if (missing != null) throw CliException.usage(missing);
-        return LogSource.directory(dir);
+        return new DirectoryLog(dir);
     }
 }

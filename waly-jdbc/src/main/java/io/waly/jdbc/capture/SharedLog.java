@@ -9,7 +9,6 @@ import io.waly.log.LogRecord;
 import io.waly.log.LogSink;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
-import io.waly.log.LogSource;
 import io.waly.log.RecordReader;
 import io.waly.log.read.DirectoryLog;
 import io.waly.log.write.SharedLogs;
@@ -90,7 +89,7 @@ public final class SharedLog {
                 if (log == null || log.sink != handle.sink()) {
                     // a provider's stream is this process's own, so nothing of it can be in doubt yet: transactions
                     // another process left in doubt are decided by their txid when the log is replayed (FORMAT.md §11)
-                    log = new SharedLog(location != null ? null : LogSource.directory((Path) key), handle.sink());
+                    log = new SharedLog(location != null ? null : new DirectoryLog((Path) key), handle.sink());
                     if (log.dir != null) log.findInDoubt();
                     log.opened(config, handle);
                     OPEN.put(key, log);

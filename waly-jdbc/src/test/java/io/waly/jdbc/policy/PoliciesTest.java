@@ -1,11 +1,11 @@
 package io.waly.jdbc.policy;
 
+import io.waly.log.read.DirectoryLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.waly.jdbc.replay.PostgresTarget;
 import io.waly.log.LogRecord;
-import io.waly.log.LogSource;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
 import io.waly.log.read.LogReader;
@@ -206,7 +206,7 @@ class PoliciesTest {
         }
         // the log holds exactly what the database committed: a replay gives the same tables
         String target = schema(PG.newDatabase("intx_replay"));
-        new Replayer(LogSource.directory(dir.resolve("log-intx")), ReplayOptions.builder().force(true).build())
+        new Replayer(new DirectoryLog(dir.resolve("log-intx")), ReplayOptions.builder().force(true).build())
                 .run(new PostgresTarget(target, new Properties()));
         try (Connection t = DriverManager.getConnection(target)) {
             assertThat(count(t, "SELECT count(*) FROM orders")).isEqualTo(2);
@@ -288,7 +288,7 @@ class PoliciesTest {
             s.executeUpdate("INSERT INTO orders VALUES (1)");
         }
         String target = PG.newDatabase("route_target");
-        ReplaySummary summary = new Replayer(LogSource.directory(log), ReplayOptions.builder()
+        ReplaySummary summary = new Replayer(new DirectoryLog(log), ReplayOptions.builder()
                 .route(Model.parse(yaml, "m.yaml").policies().route("accounts-only")).build())
                 .run(new PostgresTarget(target, new Properties()));
         assertThat(summary.routedOut).isEqualTo(2);

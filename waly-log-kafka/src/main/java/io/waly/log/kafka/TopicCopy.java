@@ -12,7 +12,6 @@ import io.waly.log.LogSink;
 import io.waly.log.RecordReader;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
-import io.waly.log.LogSource;
 import io.waly.log.read.DirectoryLog;
 import io.waly.log.write.LogWriter;
 import java.io.ByteArrayOutputStream;
@@ -70,7 +69,7 @@ public final class TopicCopy {
         long last = already;
         byte[] head = null;
         try (KafkaProducer<byte[], byte[]> producer = Topics.withOwnLoader(() -> new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer()));
-             RecordReader r = LogSource.directory(dir).open()) {
+             RecordReader r = new DirectoryLog(dir).open()) {
             TopicFormat.Chain chain = new TopicFormat.Chain();
             List<Future<RecordMetadata>> pending = new ArrayList<>();
             LogRecord rec;
@@ -114,7 +113,7 @@ public final class TopicCopy {
                 hash = rec.hash();
             }
         }
-        try (RecordReader r = LogSource.directory(dir).open().fromSeq(seq)) {
+        try (RecordReader r = new DirectoryLog(dir).open().fromSeq(seq)) {
             LogRecord rec = r.next();
             if (rec == null || rec.seq() != seq || !Arrays.equals(rec.hash(), hash)) {
                 throw new LogException("topic " + to.topic() + " holds " + seq + " records that are not the beginning of " + dir.toAbsolutePath());
