@@ -319,6 +319,8 @@ public final class JdbcValues {
                 return text(rs, col, pgType, Kind.INTERVAL, "interval");
             case "money":   // pgjdbc reads it as a double, which fails on its lc_monetary text ("$4,000.00")
                 return text(rs, col, pgType, Kind.OTHER, "money");
+            case "refcursor":   // pgjdbc's object for it is the cursor's rows: it would FETCH ALL from the named cursor
+                return text(rs, col, pgType, Kind.OTHER, "refcursor");
             case "text":
             case "varchar":
             case "bpchar":

@@ -108,6 +108,13 @@ public final class CommandTranslator {
             for (Command.Table tb : t.tables()) ops.add(new MongoOp.DeleteMany(Names.collection(tb), new BsonDocument(), marker));
             return ops;
         }
+        if (c instanceof Command.Ddl.CreateTable ct && ct.query() != null && rows != null) {
+            // CREATE TABLE … AS of volatile values, logged with the rows it made: a collection of those documents
+            String coll = Names.collection(ct.table());
+            List<BsonDocument> docs = imageDocs(coll, rows, ev, seq, marker);
+            return docs.isEmpty() ? List.of(new MongoOp.CreateCollection(coll))
+                    : List.of(new MongoOp.CreateCollection(coll), new MongoOp.InsertDocs(coll, docs));
+        }
         if (c instanceof Command.Ddl d) return new DdlTranslator(catalog).translate(d, ev, marker);
         if (c instanceof Command.Copy cp) return CopyReader.translate(this, cp, st, ev, seq, marker);
         if (c instanceof Command.Merge) {

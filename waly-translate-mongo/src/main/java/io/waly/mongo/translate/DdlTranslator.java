@@ -55,7 +55,10 @@ final class DdlTranslator {
     }
 
     private List<MongoOp> createTable(CreateTable t) {
-        if (t.columns() == null) throw new UntranslatableException("CREATE TABLE … AS: the rows and columns are not in the log");
+        if (t.columns() == null) {
+            throw new UntranslatableException("CREATE TABLE … AS without volatile values: its rows are not in the log (they are "
+                    + "computed from other tables on PostgreSQL)");
+        }
         String coll = Names.collection(t.table());
         if (t.ifNotExists() && catalog.table(coll) != null) return List.of();
         Catalog.Table table = Catalog.fromDefinition(coll, t);

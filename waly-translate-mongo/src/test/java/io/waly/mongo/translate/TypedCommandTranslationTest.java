@@ -87,6 +87,16 @@ class TypedCommandTranslationTest {
                 + " \"_walySeq\": " + doc.getInt64("_walySeq").getValue() + "}");
         assertThat(run(new CreateTable(t("item"), List.of(ColumnDef.of("x", "int")), List.of(), true, null, null))).isEmpty();
         assertThatThrownBy(() -> run(new CreateTable(t("copy"), null, null, false, "SELECT 1", null))).hasMessageContaining("CREATE TABLE … AS");
+        // logged with the rows it made (a query of volatile values): a collection of them
+        Payloads.Outcome made = Payloads.Outcome.ok(seq + 1, new long[] {2}, List.of(new Payloads.Effect(Payloads.Effect.ROWS,
+                "public.picked", List.of("n", "r"), List.of(List.of(Value.int4(1), Value.float8(0.25)), List.of(Value.int4(2), Value.float8(0.5))))));
+        seq++;
+        List<MongoOp> picked = tr.translate(new Payloads.Statement(NO_SQL, List.of(), new int[0],
+                new CreateTable(t("picked"), null, null, false, "SELECT g AS n, random() AS r FROM generate_series(1, 2) g", null),
+                true, -1, null, 1), made, seq, CommandTranslator.marker(1, (int) seq), UTC);
+        assertThat(picked.get(0)).isEqualTo(new MongoOp.CreateCollection("picked"));
+        List<BsonDocument> docs = ((MongoOp.InsertDocs) picked.get(1)).docs();
+        assertThat(docs).extracting(d -> d.getInt32("n").getValue() + "=" + d.getDouble("r").getValue()).containsExactly("1=0.25", "2=0.5");
         assertThatThrownBy(() -> run(new OtherDdl("CREATE", "TABLE", List.of(t("child"))))).hasMessageContaining("PARTITION OF");
     }
 
