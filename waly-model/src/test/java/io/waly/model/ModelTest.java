@@ -71,6 +71,16 @@ class ModelTest {
         assertThat(p.decide(delete("orders", idIs5), "app", null)).isSameAs(Verdict.NONE);
         // an enforced allow placed first ends the reading
         assertThat(p.decide(delete("orders", null), "migrator", null).refusal()).isNull();
+        // a role the driver could not ask: an allow naming roles is not taken, so the deny after it holds
+        assertThat(p.namesRoles()).isTrue();
+        assertThat(p.decide(delete("orders", null), null, null).refusal().name()).isEqualTo("no-unbounded-writes");
+        Policies roleDeny = Model.parse("""
+                tables: {orders: {}}
+                policies:
+                  rules: [{name: r, match: {roles: [migrator], kind: DELETE}, action: deny}]
+                """, "r.yaml").policies();
+        assertThat(roleDeny.decide(delete("orders", idIs5), "app", null)).isSameAs(Verdict.NONE);
+        assertThat(roleDeny.decide(delete("orders", idIs5), null, null).refusal().name()).isEqualTo("r");
         assertThat(p.decide(new Command.Truncate(List.of(t("accounts")), false, false), "app", null).refusal().name())
                 .isEqualTo("protect-accounts");
         assertThat(p.decide(new Command.Ddl.Drop("TABLE", List.of(new Command.Table("public", "accounts")), false, false), "app", null)

@@ -212,6 +212,14 @@ public final class ConnectionCapture {
      * ({@code endCopy}); every other write does both at once.
      */
     public <T> T writeIn(Mode mode, List<StatementLog> statements, Work<T> work) throws SQLException {
+        try {
+            return logAndRun(mode, statements, work);
+        } finally {
+            policy.afterWrite(statements);   // SET ROLE and its kin: the rules follow the role the database now has
+        }
+    }
+
+    private <T> T logAndRun(Mode mode, List<StatementLog> statements, Work<T> work) throws SQLException {
         if (mode.unlogged()) return work.run();
         SqlInfo info = statements.get(0).info();
         Verdict verdict = policy.verdict(info);
@@ -408,6 +416,7 @@ public final class ConnectionCapture {
             else commitInternal(commitWork);
         } finally {
             sqlTransaction = chained();
+            policy.transactionEnded();
         }
     }
 
@@ -477,6 +486,7 @@ public final class ConnectionCapture {
         } finally {
             if (txId != 0) endTransaction(RecordKind.ROLLBACK, Payloads.End.ROLLBACK);
             sqlTransaction = chained();
+            policy.transactionEnded();
         }
     }
 
@@ -518,6 +528,7 @@ public final class ConnectionCapture {
                 }
             }
             sqlTransaction = chained();
+            policy.transactionEnded();
         }
     }
 
@@ -572,6 +583,7 @@ public final class ConnectionCapture {
     // ------------------------------------------------------------------ savepoints
 
     public void savepoint(RecordKind kind, String name) throws SQLException {
+        if (kind == RecordKind.ROLLBACK_TO) policy.rolledBackToSavepoint();
         if (txId == 0) return;
         if (kind == RecordKind.ROLLBACK_TO) txDrawsUnlogged = true;
         try {

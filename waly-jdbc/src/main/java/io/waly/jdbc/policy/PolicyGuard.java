@@ -31,8 +31,9 @@ import java.util.function.LongSupplier;
  * internal.
  *
  * <p>The verdict on a statement is taken once per SQL text (the classifier's cache) and kind of connection (the model,
- * the role it logged in as, {@code walyAppVersion}), and kept with the text's {@link SqlInfo}: a connection with no model
- * costs nothing ({@link #NONE}), a statement no rule touches one identity check.
+ * the role its statements run as ({@link RoleTracker}), {@code walyAppVersion}), and kept with the text's
+ * {@link SqlInfo}: a connection with no model costs nothing ({@link #NONE}), a statement no rule touches one identity
+ * check.
  *
  * <ul>
  *   <li>{@link #admit}: before anything reaches the database. A statement an enforced rule denies is refused with
@@ -49,23 +50,28 @@ import java.util.function.LongSupplier;
  */
 public final class PolicyGuard {
     /** No model, or a model with no policy that can touch a write. */
-    public static final PolicyGuard NONE = new PolicyGuard(null, null, null, null, 0, null);
+    public static final PolicyGuard NONE = new PolicyGuard(null, null, null, null, null, 0, null);
 
     /** One scope per (policies, role, version), shared by connections alike, so that their verdicts are shared too. */
     private record Scope(Policies policies, String role, String appVersion) {}
 
     private static final Map<Scope, Scope> SCOPES = new ConcurrentHashMap<>();
 
-    private final Scope scope;
+    /** Changes with the role ({@link RoleTracker}). */
+    private Scope scope;
     private final Model model;
+    /** null when no rule names roles: then the role is the login user's. */
+    private final RoleTracker roles;
     private final LogSink log;
     private final Connection physical;
     private final int connection;
     private final LongSupplier txId;
 
-    private PolicyGuard(Scope scope, Model model, LogSink log, Connection physical, int connection, LongSupplier txId) {
+    private PolicyGuard(Scope scope, Model model, RoleTracker roles, LogSink log, Connection physical, int connection,
+                        LongSupplier txId) {
         this.scope = scope;
         this.model = model;
+        this.roles = roles;
         this.log = log;
         this.physical = physical;
         this.connection = connection;
@@ -77,9 +83,29 @@ public final class PolicyGuard {
             throws SQLException {
         Model model = config.model();
         if (model == null || model.policies().isEmpty()) return NONE;
-        String role = physical.getMetaData().getUserName();
+        RoleTracker roles = model.policies().namesRoles() ? new RoleTracker(physical) : null;
+        String role = roles != null ? roles.role() : physical.getMetaData().getUserName();
         Scope s = SCOPES.computeIfAbsent(new Scope(model.policies(), role, config.appVersion()), k -> k);
-        return new PolicyGuard(s, model, log, physical, connection, txId);
+        return new PolicyGuard(s, model, roles, log, physical, connection, txId);
+    }
+
+    /** After a write ran or failed: follows a change of role it may have made. */
+    public void afterWrite(List<StatementLog> statements) {
+        if (roles != null && roles.afterWrite(statements)) rescope();
+    }
+
+    /** After COMMIT, ROLLBACK or PREPARE TRANSACTION: a SET ROLE of the transaction may be undone, a SET LOCAL ROLE is. */
+    public void transactionEnded() {
+        if (roles != null && roles.transactionEnded()) rescope();
+    }
+
+    /** After ROLLBACK TO SAVEPOINT: a SET ROLE after the savepoint is undone. */
+    public void rolledBackToSavepoint() {
+        if (roles != null && roles.rolledBackToSavepoint()) rescope();
+    }
+
+    private void rescope() {
+        scope = SCOPES.computeIfAbsent(new Scope(scope.policies(), roles.role(), scope.appVersion()), k -> k);
     }
 
     /** The verdict on the statement's shape, taken once. */

@@ -215,6 +215,79 @@ class PoliciesTest {
     }
 
     @Test
+    void rulesFollowTheRoleStatementsRunAs() throws Exception {
+        String yaml = """
+                tables:
+                  orders: {}
+                policies:
+                  rules:
+                    - name: migrator-may-truncate
+                      match: {roles: [waly_migrator], kind: TRUNCATE}
+                      action: allow
+                    - name: no-truncate
+                      match: {kind: TRUNCATE}
+                      action: deny
+                    - name: migrator-no-delete
+                      match: {roles: [waly_migrator], kind: DELETE}
+                      action: deny
+                """;
+        String url = url("roles", yaml, "");
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'waly_migrator') THEN "
+                    + "CREATE ROLE waly_migrator; END IF; END$$");
+            s.execute("GRANT ALL ON orders TO waly_migrator");
+            String delete = "DELETE FROM orders WHERE id = 1";
+            assertThat(s.executeUpdate(delete)).isZero();
+            s.execute("SET ROLE waly_migrator");
+            assertThatThrownBy(() -> s.executeUpdate(delete)).hasMessageContaining("rule migrator-no-delete");
+            s.execute("TRUNCATE orders");   // the allow of the role placed before the deny
+            s.execute("RESET ROLE");
+            assertThat(s.executeUpdate(delete)).isZero();
+            assertThatThrownBy(() -> s.execute("TRUNCATE orders")).hasMessageContaining("rule no-truncate");
+            s.execute("SET SESSION AUTHORIZATION waly_migrator");
+            assertThatThrownBy(() -> s.executeUpdate(delete)).hasMessageContaining("rule migrator-no-delete");
+            s.execute("RESET SESSION AUTHORIZATION");
+            assertThat(s.executeUpdate(delete)).isZero();
+            // a role set where WAL-y cannot read it: asked of the database after the statement
+            s.execute("DO $$BEGIN SET ROLE waly_migrator; END$$");
+            assertThatThrownBy(() -> s.executeUpdate(delete)).hasMessageContaining("rule migrator-no-delete");
+            s.execute("RESET ROLE");
+            s.execute("SELECT set_config('role', 'waly_migrator', false)");
+            assertThatThrownBy(() -> s.executeUpdate(delete)).hasMessageContaining("rule migrator-no-delete");
+            s.execute("RESET ROLE");
+
+            c.setAutoCommit(false);
+            // a SET ROLE undone by ROLLBACK
+            s.execute("SET ROLE waly_migrator");
+            s.executeUpdate("INSERT INTO orders VALUES (1, 1)");
+            c.rollback();
+            assertThat(s.executeUpdate(delete)).isZero();
+            c.commit();
+            // by ROLLBACK TO SAVEPOINT
+            java.sql.Savepoint sp = c.setSavepoint();
+            s.execute("SET ROLE waly_migrator");
+            c.rollback(sp);
+            assertThat(s.executeUpdate(delete)).isZero();
+            // a SET LOCAL ROLE lasts until its transaction ends
+            s.execute("SET LOCAL ROLE waly_migrator");
+            s.execute("TRUNCATE orders");
+            c.commit();
+            assertThatThrownBy(() -> s.execute("TRUNCATE orders")).hasMessageContaining("rule no-truncate");
+            c.rollback();
+            // a SET ROLE that committed stays
+            s.execute("SET ROLE waly_migrator");
+            c.commit();
+            assertThatThrownBy(() -> s.executeUpdate(delete)).hasMessageContaining("rule migrator-no-delete");
+            c.rollback();
+        }
+        List<Payloads.Policy> d = decisions("roles");
+        assertThat(d).extracting(Payloads.Policy::rule).containsExactly("migrator-no-delete", "no-truncate", "migrator-no-delete",
+                "migrator-no-delete", "migrator-no-delete", "no-truncate", "migrator-no-delete");
+        assertThat(d.get(0).role()).isEqualTo("waly_migrator");
+        assertThat(d.get(1).role()).isNotEqualTo("waly_migrator");
+    }
+
+    @Test
     void inWarnModeEverythingGoesThroughWithAWarningInTheLog() throws Exception {
         String url = url("warn", model("warn"), "");
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
