@@ -12,7 +12,6 @@ import io.waly.log.LogSink;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
 import io.waly.log.tx.InDoubtResolver;
-import io.waly.model.Verdict;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -197,10 +196,10 @@ public final class ConnectionCapture {
      */
     private Mode open(SqlInfo info, List<StatementLog> statements, boolean readsBack) throws SQLException {
         boolean appAutocommit = physical.getAutoCommit() && !sqlTransaction;
-        Verdict verdict = policy.admit(info, statements, !appAutocommit);
-        if (!verdict.logged()) return new Mode(appAutocommit, false, false, true);
+        PolicyGuard.Admission admitted = policy.admit(info, statements, !appAutocommit);
+        if (!admitted.logged()) return new Mode(appAutocommit, false, false, true);
         boolean nonTx = appAutocommit && (info.kind().runsOutsideTransaction()
-                || (!txidRecorded && !readsBack && !verdict.countsRows()));
+                || (!txidRecorded && !readsBack && !admitted.countsRows()));
         Mode mode = new Mode(appAutocommit, nonTx, appAutocommit && !nonTx, false);
         if (mode.wrap()) physical.setAutoCommit(false);
         return mode;
@@ -222,8 +221,7 @@ public final class ConnectionCapture {
     private <T> T logAndRun(Mode mode, List<StatementLog> statements, Work<T> work) throws SQLException {
         if (mode.unlogged()) return work.run();
         SqlInfo info = statements.get(0).info();
-        Verdict verdict = policy.verdict(info);
-        work = policy.guard(verdict, statements, !mode.appAutocommit(), mode.nonTx(), work);
+        work = policy.guard(statements, !mode.appAutocommit(), mode.nonTx(), work);
         boolean appAutocommit = mode.appAutocommit();
         boolean nonTx = mode.nonTx();
         boolean wrap = mode.wrap();

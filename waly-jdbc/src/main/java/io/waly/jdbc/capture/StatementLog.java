@@ -32,7 +32,8 @@ public final class StatementLog {
         this.counts = counts;
     }
 
-    int batchIndex() {
+    /** The statement's place in its batch; -1 for a statement on its own. */
+    public int batchIndex() {
         return batchIndex;
     }
 

@@ -17,6 +17,7 @@ import io.waly.model.Model;
 import io.waly.model.Policies;
 import io.waly.model.Rule;
 import io.waly.model.Verdict;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -129,76 +130,146 @@ public final class PolicyGuard {
     }
 
     /**
-     * Before anything is sent: refuses a statement an enforced rule denies.
+     * Before anything is sent: refuses a statement an enforced rule denies. Each statement of a batch is judged by its
+     * own rules; a refused one refuses the batch as pgjdbc reports a batch whose statement failed.
      *
      * @param statements the statements of the write (their text and parameters go into the refusal's record); empty for
      *                   a COPY started through pgjdbc's CopyManager, whose record then has its command only
      * @param inTransaction the application's transaction is open (not autocommit): it is left aborted
+     * @return what {@link ConnectionCapture} needs to know before it runs the write
      */
-    public Verdict admit(SqlInfo info, List<StatementLog> statements, boolean inTransaction) throws SQLException {
-        Verdict v = verdict(info);
-        StatementLog refused = statements.isEmpty() ? null : statements.get(0);
-        for (StatementLog st : statements) {   // a batch of different statements (Statement.addBatch): each is judged
-            if (v.refusal() != null) break;
-            if (st.info() != info) {
-                Verdict other = verdict(st.info());
-                if (other.refusal() != null) {
-                    v = other;
-                    info = st.info();
-                    refused = st;
-                }
-            }
+    public Admission admit(SqlInfo info, List<StatementLog> statements, boolean inTransaction) throws SQLException {
+        if (scope == null) return Admission.PLAIN;
+        SqlInfo last = statements.isEmpty() ? info : statements.get(0).info();
+        Verdict first = verdict(last);
+        if (first == Verdict.NONE && statements.size() <= 1) return Admission.PLAIN;
+        boolean counts = first.countsRows();
+        if (first.refusal() != null) refuse(first, last, statements, 0, inTransaction);
+        for (int i = 1; i < statements.size(); i++) {
+            StatementLog st = statements.get(i);
+            if (st.info() == last) continue;   // a prepared batch: one shape, judged once
+            last = st.info();
+            Verdict v = verdict(last);
+            if (v.refusal() != null) refuse(v, last, statements, i, inTransaction);
+            counts |= v.countsRows();
         }
-        if (v.refusal() == null) return verdict(statements.isEmpty() ? info : statements.get(0).info());
-        Rule rule = v.refusal();
-        String reason = rule.explain(info.command());
-        append(decision(Payloads.Policy.REFUSED, rule, reason, WalyState.POLICY_REFUSED, info, refused, v, -1));
-        PolicyLog.warn("WAL-y refused a statement on connection {} (rule {}: {})", connection, rule.name(), reason);
-        if (inTransaction) abortTransaction(WalyState.POLICY_REFUSED, rule);
-        throw new WalySQLException("WAL-y refused the statement: rule " + rule.name() + " (" + reason + ") of " + model
-                + ". Nothing was sent to the database.", WalyState.POLICY_REFUSED);
+        return new Admission(first.logged(), counts);
     }
 
     /**
-     * The database work of a write, as the verdict wants it run: warnings first (the statements are in the log, the
-     * database has not run them), then the work; with a limit, behind a savepoint when {@code inTransaction} (outside
-     * one the write runs in a transaction of WAL-y's making, which the refusal rolls back), and refused when it changed
-     * more rows than allowed. A statement PostgreSQL runs outside any transaction ({@code asSent}: VACUUM, CALL, …)
-     * cannot be rolled back: its limits are only watched.
+     * What a write needs before it runs: whether it is logged (a batch is logged whole when its first statement is), and
+     * whether its row counts are checked (then it must run where it can be rolled back).
      */
-    public <T> ConnectionCapture.Work<T> guard(Verdict v, List<StatementLog> statements, boolean inTransaction,
-                                               boolean asSent, ConnectionCapture.Work<T> work) {
-        if (v.warnings().isEmpty() && !v.countsRows()) return work;
+    public record Admission(boolean logged, boolean countsRows) {
+        static final Admission PLAIN = new Admission(true, false);
+    }
+
+    private void refuse(Verdict v, SqlInfo info, List<StatementLog> statements, int index, boolean inTransaction)
+            throws SQLException {
+        Rule rule = v.refusal();
+        String reason = rule.explain(info.command());
+        StatementLog st = statements.isEmpty() ? null : statements.get(index);
+        append(decision(Payloads.Policy.REFUSED, rule, reason, WalyState.POLICY_REFUSED, info, st, v, -1));
+        PolicyLog.warn("WAL-y refused a statement on connection {} (rule {}: {})", connection, rule.name(), reason);
+        if (inTransaction) abortTransaction(WalyState.POLICY_REFUSED, rule);
+        throw failure(statements, index, new WalySQLException("WAL-y refused the statement: rule " + rule.name() + " ("
+                + reason + ") of " + model + ". Nothing was sent to the database.", WalyState.POLICY_REFUSED));
+    }
+
+    /**
+     * The refusal as the application gets it: for a statement on its own the refusal itself; for an element of a batch,
+     * what pgjdbc throws when a batch's statement fails — a BatchUpdateException naming the entry, with the failure's
+     * SQLState, every update count {@code EXECUTE_FAILED} (the batch is undone whole, as PostgreSQL undoes it), and the
+     * refusal as its cause and next exception.
+     */
+    private static SQLException failure(List<StatementLog> statements, int index, SQLException refusal) {
+        if (statements.isEmpty() || statements.get(index).batchIndex() < 0) return refusal;
+        long[] counts = new long[statements.size()];
+        java.util.Arrays.fill(counts, Statement.EXECUTE_FAILED);
+        StatementLog st = statements.get(index);
+        BatchUpdateException e = new BatchUpdateException("Batch entry " + st.batchIndex() + " " + st.sql() + " was aborted: "
+                + refusal.getMessage() + "  Call getNextException to see other errors in the batch.", refusal.getSQLState(),
+                0, counts, refusal);
+        e.setNextException(refusal);
+        return e;
+    }
+
+    /**
+     * The database work of a write, as the statements' verdicts want it run: warnings first (the statements are in the
+     * log, the database has not run them), then the work; with a limit, behind a savepoint when {@code inTransaction}
+     * (outside one the write runs in a transaction of WAL-y's making, which the refusal rolls back), and refused when a
+     * statement changed more rows than its limit allows. Each statement of a batch is judged by its own rules (a
+     * prepared batch's shape warns once); a refused one undoes the whole batch, as its failure would. A statement
+     * PostgreSQL runs outside any transaction ({@code asSent}: VACUUM, CALL, …) cannot be rolled back: its limits are
+     * only watched.
+     */
+    public <T> ConnectionCapture.Work<T> guard(List<StatementLog> statements, boolean inTransaction, boolean asSent,
+                                               ConnectionCapture.Work<T> work) {
+        if (scope == null) return work;
+        boolean warns = false;
+        boolean counts = false;
+        boolean enforces = false;
+        SqlInfo last = null;
+        for (StatementLog st : statements) {
+            if (st.info() == last) continue;
+            last = st.info();
+            Verdict v = verdict(last);
+            warns |= !v.warnings().isEmpty();
+            counts |= v.countsRows();
+            enforces |= v.limit() != null && !asSent;
+        }
+        if (!warns && !counts) return work;
+        boolean savepoint = enforces && inTransaction;
+        boolean countsRows = counts;
         return () -> {
-            SqlInfo info = statements.get(0).info();
-            for (Rule r : v.warnings()) warn(r, r.explain(info.command()), info, statements.get(0), v, -1);
-            if (!v.countsRows()) return work.run();
-            Rule limit = asSent ? null : v.limit();
-            List<Rule> watched = asSent && v.limit() != null ? concat(v.watchedLimits(), v.limit()) : v.watchedLimits();
-            boolean savepoint = limit != null && inTransaction;
+            SqlInfo shape = null;
+            for (StatementLog st : statements) {
+                if (st.info() == shape) continue;
+                shape = st.info();
+                Verdict v = verdict(shape);
+                for (Rule r : v.warnings()) warn(r, r.explain(shape.command()), shape, st, v, -1);
+            }
+            if (!countsRows) return work.run();
             if (savepoint) sql("SAVEPOINT waly_limit");
             T result = work.run();
-            long rows = 0;
-            for (StatementLog st : statements) {
-                long[] c = st.counts();
-                if (c != null) for (long n : c) rows += Math.max(0, n);
+            int over = -1;
+            for (int i = 0; i < statements.size(); i++) {
+                StatementLog st = statements.get(i);
+                Verdict v = verdict(st.info());
+                if (!v.countsRows()) continue;
+                long rows = rows(st);
+                Rule limit = asSent ? null : v.limit();
+                List<Rule> watched = asSent && v.limit() != null ? concat(v.watchedLimits(), v.limit()) : v.watchedLimits();
+                for (Rule r : watched) {
+                    if (rows > r.rows()) warn(r, rows + " rows changed, over the limit of " + r.rows(), st.info(), st, v, rows);
+                }
+                if (over < 0 && limit != null && rows > limit.rows()) over = i;
             }
-            for (Rule r : watched) {
-                if (rows > r.rows()) warn(r, rows + " rows changed, over the limit of " + r.rows(), info, statements.get(0), v, rows);
-            }
-            if (limit != null && rows > limit.rows()) {
+            if (over >= 0) {
+                StatementLog st = statements.get(over);
+                Verdict v = verdict(st.info());
+                Rule limit = v.limit();
+                long rows = rows(st);
                 String reason = rows + " rows changed, over the limit of " + limit.rows()
                         + (limit.reason() != null ? " (" + limit.reason() + ")" : "");
                 if (savepoint) sql("ROLLBACK TO SAVEPOINT waly_limit");
-                append(decision(Payloads.Policy.REFUSED, limit, reason, WalyState.ROW_LIMIT_EXCEEDED, info, statements.get(0), v, rows));
+                append(decision(Payloads.Policy.REFUSED, limit, reason, WalyState.ROW_LIMIT_EXCEEDED, st.info(), st, v, rows));
                 PolicyLog.warn("WAL-y refused a statement on connection {} (rule {}: {})", connection, limit.name(), reason);
                 if (savepoint) abortTransaction(WalyState.ROW_LIMIT_EXCEEDED, limit);
-                throw new WalySQLException("WAL-y refused the statement: rule " + limit.name() + ": " + reason + ", of " + model
-                        + ". It was rolled back to before it.", WalyState.ROW_LIMIT_EXCEEDED);
+                throw failure(statements, over, new WalySQLException("WAL-y refused the statement: rule " + limit.name() + ": "
+                        + reason + ", of " + model + ". It was rolled back to before it.", WalyState.ROW_LIMIT_EXCEEDED));
             }
             if (savepoint) sql("RELEASE SAVEPOINT waly_limit");
             return result;
         };
+    }
+
+    /** The rows a statement changed, as the statement layer recorded its counts; counts pgjdbc does not report are none. */
+    private static long rows(StatementLog st) {
+        long rows = 0;
+        long[] c = st.counts();
+        if (c != null) for (long n : c) rows += Math.max(0, n);
+        return rows;
     }
 
     private static List<Rule> concat(List<Rule> rules, Rule more) {

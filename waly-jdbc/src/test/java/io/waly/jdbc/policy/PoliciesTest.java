@@ -288,6 +288,90 @@ class PoliciesTest {
     }
 
     @Test
+    void eachStatementOfABatchIsJudgedByItsOwnRulesAndARefusalFailsTheBatchAsPgjdbcWould() throws Exception {
+        String yaml = """
+                tables:
+                  accounts: {}
+                  orders: {}
+                policies:
+                  rules:
+                    - name: watch-orders
+                      match: {kind: INSERT, tables: [orders]}
+                      action: warn
+                    - name: mass-update
+                      match: {kind: UPDATE, tables: [accounts]}
+                      action: limit
+                      rows: 5
+                """;
+        String url = url("batch", yaml, "");
+        String over = "UPDATE accounts SET balance = 1 WHERE id > 0";
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            // the second statement is over its limit: the batch fails as pgjdbc fails a batch whose statement failed
+            s.addBatch("INSERT INTO orders VALUES (1, 1)");
+            s.addBatch(over);
+            assertBatchRefused(s::executeBatch, 1, 2, over);
+            assertThat(count(c, "SELECT count(*) FROM orders")).isZero();
+            assertThat(count(c, "SELECT sum(balance) FROM accounts")).isZero();
+            // each statement under its limit, together over it: through
+            s.addBatch("UPDATE accounts SET balance = 2 WHERE id <= 3");
+            s.addBatch("UPDATE accounts SET balance = 3 WHERE id > 7");
+            assertThat(s.executeBatch()).containsExactly(3, 3);
+            // a warning of the second statement's rule
+            s.addBatch("UPDATE accounts SET balance = 0 WHERE id = 1");
+            s.addBatch("INSERT INTO orders VALUES (3, 1)");
+            assertThat(s.executeBatch()).containsExactly(1, 1);
+            // a prepared batch: each execution is a statement
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET balance = ? WHERE id <= ?")) {
+                ps.setInt(1, 4);
+                ps.setInt(2, 3);
+                ps.addBatch();
+                ps.setInt(1, 5);
+                ps.setInt(2, 10);
+                ps.addBatch();
+                assertBatchRefused(ps::executeBatch, 1, 2, "UPDATE accounts SET balance = ? WHERE id <= ?");
+            }
+            // inside a transaction: left aborted, as after a failed batch
+            c.setAutoCommit(false);
+            s.executeUpdate("INSERT INTO orders VALUES (2, 1)");
+            s.addBatch("UPDATE accounts SET balance = 6 WHERE id = 1");
+            s.addBatch(over);
+            assertBatchRefused(s::executeBatch, 1, 2, over);
+            assertThat(c.unwrap(BaseConnection.class).getTransactionState()).isEqualTo(TransactionState.FAILED);
+            c.rollback();
+            c.setAutoCommit(true);
+            assertThat(count(c, "SELECT sum(balance) FROM accounts")).isEqualTo(2 * 2 + 3 * 3);
+            assertThat(count(c, "SELECT count(*) FROM orders")).isOne();
+        }
+        List<Payloads.Policy> d = decisions("batch");
+        assertThat(d).extracting(p -> p.rule() + " " + p.event()).containsExactly("watch-orders warned", "mass-update refused",
+                "watch-orders warned", "mass-update refused", "watch-orders warned", "mass-update refused");
+        assertThat(d.get(1).sql()).isEqualTo(over);
+        assertThat(d.get(1).rows()).isEqualTo(10);
+        assertThat(d.get(2).sql()).isEqualTo("INSERT INTO orders VALUES (3, 1)");
+        // the log holds exactly what the database committed
+        String target = schema(PG.newDatabase("batch_replay"));
+        new Replayer(LogSource.directory(dir.resolve("log-batch")), ReplayOptions.builder().force(true).build())
+                .run(new PostgresTarget(target, new Properties()));
+        try (Connection t = DriverManager.getConnection(target)) {
+            assertThat(count(t, "SELECT sum(balance) FROM accounts")).isEqualTo(2 * 2 + 3 * 3);
+            assertThat(count(t, "SELECT count(*) FROM orders")).isOne();
+        }
+    }
+
+    /** What pgjdbc throws when a batch's entry fails: a BatchUpdateException, every count EXECUTE_FAILED, the failure next. */
+    private static void assertBatchRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable batch, int entry, int size,
+                                           String sql) {
+        assertThatThrownBy(batch).isInstanceOfSatisfying(java.sql.BatchUpdateException.class, e -> {
+            assertThat(e.getSQLState()).isEqualTo("WY002");
+            assertThat(e.getMessage()).startsWith("Batch entry " + entry + " " + sql + " was aborted: WAL-y refused the statement: "
+                    + "rule mass-update: 10 rows changed, over the limit of 5");
+            assertThat(e.getUpdateCounts()).hasSize(size).containsOnly(Statement.EXECUTE_FAILED);
+            assertThat(e.getNextException().getSQLState()).isEqualTo("WY002");
+            assertThat(e.getNextException().getMessage()).startsWith("WAL-y refused the statement: rule mass-update: 10 rows changed");
+        });
+    }
+
+    @Test
     void inWarnModeEverythingGoesThroughWithAWarningInTheLog() throws Exception {
         String url = url("warn", model("warn"), "");
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
