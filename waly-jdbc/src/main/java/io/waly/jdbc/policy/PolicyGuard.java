@@ -115,8 +115,37 @@ public final class PolicyGuard {
         SqlInfo.Decided d = info.decided();
         if (d != null && d.scope() == scope) return d.verdict();
         Verdict v = scope.policies().decide(info.command(), scope.role(), scope.appVersion());
+        if (!info.parts().isEmpty()) v = severalStatements(v, info.parts());
         info.decided(new SqlInfo.Decided(scope, v));
         return v;
+    }
+
+    /**
+     * The verdict on a string of several statements: each statement's rules, and the recording policy of the whole. A
+     * statement of the string with a row limit cannot be counted — pgjdbc hands its results to the application one at
+     * a time, and PostgreSQL runs the string as one — so an enforced limit refuses the string before it is sent (send
+     * the statement on its own), and a limit in warn mode warns that it would.
+     */
+    private Verdict severalStatements(Verdict whole, List<SqlInfo> parts) {
+        Rule refusal = whole.refusal();
+        List<Rule> warnings = new java.util.ArrayList<>(whole.warnings());
+        for (SqlInfo part : parts) {
+            Verdict v = verdict(part);
+            if (refusal == null) refusal = v.refusal() != null ? v.refusal() : v.limit();
+            warnings.addAll(v.warnings());
+            warnings.addAll(v.watchedLimits());
+        }
+        if (refusal == null && warnings.isEmpty() && whole.logged() && whole.hashing() == null) return Verdict.NONE;
+        return new Verdict(refusal, warnings, null, List.of(), whole.logged(), whole.hashing());
+    }
+
+    /** The statement of a string of several that {@code rule} judged, for the refusal's reason and record; else {@code info}. */
+    private SqlInfo judged(SqlInfo info, Rule rule) {
+        for (SqlInfo part : info.parts()) {
+            Verdict v = verdict(part);
+            if (v.refusal() == rule || v.limit() == rule || v.warnings().contains(rule) || v.watchedLimits().contains(rule)) return part;
+        }
+        return info;
     }
 
     /**
@@ -167,9 +196,13 @@ public final class PolicyGuard {
     private void refuse(Verdict v, SqlInfo info, List<StatementLog> statements, int index, boolean inTransaction)
             throws SQLException {
         Rule rule = v.refusal();
-        String reason = rule.explain(info.command());
+        SqlInfo part = judged(info, rule);
+        String reason = rule.action() == Rule.Action.LIMIT
+                ? "its statement " + part.command().label() + " has a row limit, and the rows of one statement of several "
+                        + "sent in one string cannot be counted: send it on its own"
+                : rule.explain(part.command());
         StatementLog st = statements.isEmpty() ? null : statements.get(index);
-        append(decision(Payloads.Policy.REFUSED, rule, reason, WalyState.POLICY_REFUSED, info, st, v, -1));
+        append(decision(Payloads.Policy.REFUSED, rule, reason, WalyState.POLICY_REFUSED, part, st, v, -1));
         PolicyLog.warn("WAL-y refused a statement on connection {} (rule {}: {})", connection, rule.name(), reason);
         if (inTransaction) abortTransaction(WalyState.POLICY_REFUSED, rule);
         throw failure(statements, index, new WalySQLException("WAL-y refused the statement: rule " + rule.name() + " ("
@@ -227,7 +260,11 @@ public final class PolicyGuard {
                 if (st.info() == shape) continue;
                 shape = st.info();
                 Verdict v = verdict(shape);
-                for (Rule r : v.warnings()) warn(r, r.explain(shape.command()), shape, st, v, -1);
+                for (Rule r : v.warnings()) {
+                    SqlInfo part = judged(shape, r);
+                    warn(r, r.action() == Rule.Action.LIMIT ? "its rows cannot be counted in a string of several statements"
+                            : r.explain(part.command()), part, st, v, -1);
+                }
             }
             if (!countsRows) return work.run();
             if (savepoint) sql("SAVEPOINT waly_limit");

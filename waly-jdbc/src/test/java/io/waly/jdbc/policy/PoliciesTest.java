@@ -302,6 +302,9 @@ class PoliciesTest {
                       match: {kind: UPDATE, tables: [accounts]}
                       action: limit
                       rows: 5
+                    - name: no-truncate
+                      match: {kind: TRUNCATE}
+                      action: deny
                 """;
         String url = url("batch", yaml, "");
         String over = "UPDATE accounts SET balance = 1 WHERE id > 0";
@@ -339,12 +342,22 @@ class PoliciesTest {
             assertThat(c.unwrap(BaseConnection.class).getTransactionState()).isEqualTo(TransactionState.FAILED);
             c.rollback();
             c.setAutoCommit(true);
+            // several statements in one string: each judged by its own rules
+            s.execute("DELETE FROM orders WHERE id = 4; INSERT INTO orders VALUES (4, 1)");
+            assertThatThrownBy(() -> s.execute("SELECT 1; TRUNCATE orders")).hasMessageContaining("rule no-truncate");
+            // a row limit cannot be counted for one statement of several: refused before it is sent
+            assertThatThrownBy(() -> s.execute("INSERT INTO orders VALUES (5, 1); UPDATE accounts SET balance = 0 WHERE id = 1"))
+                    .hasMessageContaining("rule mass-update").hasMessageContaining("send it on its own")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY001"));
             assertThat(count(c, "SELECT sum(balance) FROM accounts")).isEqualTo(2 * 2 + 3 * 3);
-            assertThat(count(c, "SELECT count(*) FROM orders")).isOne();
+            assertThat(count(c, "SELECT count(*) FROM orders")).isEqualTo(2);
         }
         List<Payloads.Policy> d = decisions("batch");
         assertThat(d).extracting(p -> p.rule() + " " + p.event()).containsExactly("watch-orders warned", "mass-update refused",
-                "watch-orders warned", "mass-update refused", "watch-orders warned", "mass-update refused");
+                "watch-orders warned", "mass-update refused", "watch-orders warned", "mass-update refused",
+                "watch-orders warned", "no-truncate refused", "mass-update refused");
+        assertThat(d.get(6).command().label()).isEqualTo("INSERT");
+        assertThat(d.get(7).command().label()).isEqualTo("TRUNCATE");
         assertThat(d.get(1).sql()).isEqualTo(over);
         assertThat(d.get(1).rows()).isEqualTo(10);
         assertThat(d.get(2).sql()).isEqualTo("INSERT INTO orders VALUES (3, 1)");
@@ -354,7 +367,7 @@ class PoliciesTest {
                 .run(new PostgresTarget(target, new Properties()));
         try (Connection t = DriverManager.getConnection(target)) {
             assertThat(count(t, "SELECT sum(balance) FROM accounts")).isEqualTo(2 * 2 + 3 * 3);
-            assertThat(count(t, "SELECT count(*) FROM orders")).isOne();
+            assertThat(count(t, "SELECT count(*) FROM orders")).isEqualTo(2);
         }
     }
 
