@@ -51,7 +51,7 @@ public record HashPlan(Set<Integer> params, Command command, Set<Value> literals
                     u.from(), u.returning());
         } else if (c instanceof Command.Delete d) {
             out = new Command.Delete(d.table(), where(d.where(), hashed, params, literals), d.using(), d.returning());
-        } else if (c instanceof Command.Copy || c instanceof Command.Merge || c instanceof Command.Sql) {
+        } else if (c instanceof Command.Merge || c instanceof Command.Sql) {   // a COPY's values are in its data
             every[0] = true;
         }
         return new HashPlan(Set.copyOf(params), out, Set.copyOf(literals), Set.copyOf(hashed), every[0]);

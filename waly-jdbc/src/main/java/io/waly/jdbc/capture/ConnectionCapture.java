@@ -110,6 +110,22 @@ public final class ConnectionCapture {
         return stringsUnspecified;
     }
 
+    /**
+     * The order of a COPY's fields when the recording policy logs some of them as hashes: its column list, else its
+     * table's columns but the generated ones (asked of the database, before the COPY starts); null when nothing of it is
+     * hashed, or the table cannot be looked up (the COPY then fails, or its data is left out of the log).
+     */
+    public List<String> copyLayoutToHash(SqlInfo info) {
+        if (!(info.command() instanceof io.waly.command.Command.Copy copy) || policy.verdict(info).hashing() == null) return null;
+        if (copy.columns() != null && !copy.columns().isEmpty()) return copy.columns();
+        try {
+            EffectsCatalog.TableInfo t = shared.effects().lookup(physical, copy.table());
+            return t.qualifiedName() == null ? null : t.copyColumns();
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
     /** What {@code sql} is to the log (cached per text for every connection of the log). */
     public SqlInfo classify(String sql) {
         return shared.classifier().classify(sql);
@@ -308,7 +324,7 @@ public final class ConnectionCapture {
         Payloads.Statement.Repeated parts = repeatedParts(st);
         String sql = parts != null ? parts.sql() : Secrets.redact(st.sql);
         return log.append(RecordKind.STATEMENT, txId, policy.recorded(policy.verdict(st.info()), new Payloads.Statement(sql, st.params, st.jdbcTypes,
-                st.info().command(), autocommit, st.batchIndex, st.copyData, connection, st.jdbcTypes != null)).encode(parts));
+                st.info().command(), autocommit, st.batchIndex, st.copyData, connection, st.jdbcTypes != null), st.copyColumns).encode(parts));
     }
 
     /**

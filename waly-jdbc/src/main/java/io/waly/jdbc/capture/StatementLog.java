@@ -18,6 +18,8 @@ public final class StatementLog {
     final int batchIndex;
     long[] counts;
     List<Payloads.Effect> effects = List.of();
+    /** A COPY's fields, in order, when the recording policy hashes some of them; null otherwise. */
+    List<String> copyColumns;
 
     StatementLog(SqlInfo info, String sql, List<Value> params, int[] jdbcTypes, byte[] copyData, int batchIndex) {
         this.info = info;

@@ -1,5 +1,6 @@
 package io.waly.jdbc.policy;
 
+import io.waly.command.Command;
 import io.waly.command.Value;
 import io.waly.jdbc.sql.SqlLexer;
 import io.waly.log.payload.Payloads;
@@ -13,12 +14,12 @@ import java.util.Set;
  * A statement as the log holds it when the recording policy hashes some of its columns ({@link HashPlan}): the
  * parameters bound to them hashed, the command with their literals hashed, the SQL text with those literals hashed
  * (every string literal, when the statement's columns cannot be told apart), the row images' columns hashed, and the
- * data of a COPY left out (its fields cannot be told apart without the table's layout).
+ * fields of a COPY's data hashed ({@link CopyFields}).
  */
 final class Hashing {
     private Hashing() {}
 
-    static Payloads.Statement statement(HashPlan plan, Payloads.Statement p) {
+    static Payloads.Statement statement(HashPlan plan, Payloads.Statement p, List<String> copyColumns) {
         List<Value> params = p.params();
         if (params != null && !params.isEmpty()) {
             List<Value> out = new ArrayList<>(params.size());
@@ -28,7 +29,21 @@ final class Hashing {
             params = out;
         }
         return new Payloads.Statement(sql(plan, p.sql()), params, p.jdbcTypes(), plan.command(), p.autocommit(),
-                p.batchIndex(), p.copyData() == null ? null : new byte[0], p.connection(), p.schemaVersion(), p.prepared());
+                p.batchIndex(), copyData(plan, p.copyData(), copyColumns), p.connection(), p.schemaVersion(), p.prepared());
+    }
+
+    /**
+     * A COPY's data with the hashed columns' fields hashed (text and CSV); left out when its fields cannot be told apart
+     * (no layout: the table could not be looked up) — a binary COPY never gets here ({@link PolicyGuard#admit}).
+     */
+    private static byte[] copyData(HashPlan plan, byte[] data, List<String> columns) {
+        if (data == null || data.length == 0) return data;
+        if (columns == null || !(plan.command() instanceof Command.Copy copy) || "binary".equalsIgnoreCase(copy.options().format())) {
+            return new byte[0];
+        }
+        Set<Integer> positions = new HashSet<>();
+        for (int i = 0; i < columns.size(); i++) if (plan.columns().contains(columns.get(i))) positions.add(i);
+        return CopyFields.replace(data, copy.options(), positions, HashPlan::hash);
     }
 
     /** The SQL text with the literals the plan hashes replaced by their hashes, as string literals. */

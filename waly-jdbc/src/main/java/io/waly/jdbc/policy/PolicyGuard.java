@@ -172,6 +172,13 @@ public final class PolicyGuard {
         SqlInfo last = statements.isEmpty() ? info : statements.get(0).info();
         Verdict first = verdict(last);
         if (first == Verdict.NONE && statements.size() <= 1) return Admission.PLAIN;
+        if (first.hashing() != null && first.hashing().command() instanceof Command.Copy copy
+                && "binary".equalsIgnoreCase(copy.options().format())) {
+            if (inTransaction) abortTransaction(WalyState.POLICY_REFUSED, "recording policy");
+            throw new WalySQLException("WAL-y cannot log a binary COPY into " + copy.table().qualified() + " whose columns "
+                    + String.join(", ", first.hashing().columns()) + " the recording policy of " + model
+                    + " logs as hashes: send it in text or CSV format. Nothing was sent to the database.", WalyState.POLICY_REFUSED);
+        }
         boolean counts = first.countsRows();
         if (first.refusal() != null) refuse(first, last, statements, 0, inTransaction);
         for (int i = 1; i < statements.size(); i++) {
@@ -204,7 +211,7 @@ public final class PolicyGuard {
         StatementLog st = statements.isEmpty() ? null : statements.get(index);
         append(decision(Payloads.Policy.REFUSED, rule, reason, WalyState.POLICY_REFUSED, part, st, v, -1));
         PolicyLog.warn("WAL-y refused a statement on connection {} (rule {}: {})", connection, rule.name(), reason);
-        if (inTransaction) abortTransaction(WalyState.POLICY_REFUSED, rule);
+        if (inTransaction) abortTransaction(WalyState.POLICY_REFUSED, "rule " + rule.name());
         throw failure(statements, index, new WalySQLException("WAL-y refused the statement: rule " + rule.name() + " ("
                 + reason + ") of " + model + ". Nothing was sent to the database.", WalyState.POLICY_REFUSED));
     }
@@ -292,7 +299,7 @@ public final class PolicyGuard {
                 if (savepoint) sql("ROLLBACK TO SAVEPOINT waly_limit");
                 append(decision(Payloads.Policy.REFUSED, limit, reason, WalyState.ROW_LIMIT_EXCEEDED, st.info(), st, v, rows));
                 PolicyLog.warn("WAL-y refused a statement on connection {} (rule {}: {})", connection, limit.name(), reason);
-                if (savepoint) abortTransaction(WalyState.ROW_LIMIT_EXCEEDED, limit);
+                if (savepoint) abortTransaction(WalyState.ROW_LIMIT_EXCEEDED, "rule " + limit.name());
                 throw failure(statements, over, new WalySQLException("WAL-y refused the statement: rule " + limit.name() + ": "
                         + reason + ", of " + model + ". It was rolled back to before it.", WalyState.ROW_LIMIT_EXCEEDED));
             }
@@ -328,8 +335,13 @@ public final class PolicyGuard {
 
     /** The STATEMENT record's payload with the values of hashed columns hashed; {@code p} itself when nothing is. */
     public Payloads.Statement recorded(Verdict v, Payloads.Statement p) {
+        return recorded(v, p, null);
+    }
+
+    /** The same for a COPY whose data's fields are {@code copyColumns} (null: unknown, its data is left out). */
+    public Payloads.Statement recorded(Verdict v, Payloads.Statement p, List<String> copyColumns) {
         HashPlan plan = v.hashing();
-        return plan == null ? p : Hashing.statement(plan, p);
+        return plan == null ? p : Hashing.statement(plan, p, copyColumns);
     }
 
     /** An OUTCOME's effects with the row images' hashed columns hashed. */
@@ -379,10 +391,10 @@ public final class PolicyGuard {
      * making, so its transaction is aborted (or, with pgjdbc's autosave, restored to before the error), exactly as
      * after any failed statement.
      */
-    private void abortTransaction(WalyState state, Rule rule) {
+    private void abortTransaction(WalyState state, String by) {
         try (Statement s = physical.createStatement()) {
             s.execute("DO $waly$BEGIN RAISE EXCEPTION USING ERRCODE = '" + state.getState()
-                    + "', MESSAGE = 'refused by WAL-y rule " + rule.name() + "'; END$waly$");
+                    + "', MESSAGE = 'refused by WAL-y " + by + "'; END$waly$");
         } catch (SQLException expected) {
             // the error is the point: the transaction is now as the database leaves it after a failed statement
         }

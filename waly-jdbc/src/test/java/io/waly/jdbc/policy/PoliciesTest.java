@@ -440,6 +440,50 @@ class PoliciesTest {
     }
 
     @Test
+    void aCopyIntoATableWithHashedColumnsIsLoggedWithThoseFieldsHashedAndReplaysTheRows() throws Exception {
+        String yaml = """
+                tables:
+                  accounts: {columns: [id, email, balance]}
+                policies:
+                  record:
+                    accounts: {hash: [email]}
+                """;
+        String url = url("copy", yaml, "");
+        try (Connection c = DriverManager.getConnection(url)) {
+            org.postgresql.copy.CopyManager copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            // text format, no column list: the table's columns give the fields' order
+            copy.copyIn("COPY accounts FROM STDIN", new java.io.StringReader(
+                    "20\tcarol@example.com\t1\n21\t\\N\t2\n22\tdan\\tx@example.com\t3\n"));
+            // CSV with a header, a column list in another order, quotes, a NULL and a line end inside a value
+            copy.copyIn("COPY accounts (email, id, balance) FROM STDIN WITH (FORMAT csv, HEADER)", new java.io.StringReader(
+                    "email,id,balance\n\"eve,@example.com\",30,1\n,31,2\n\"multi\nline\",32,3\n"));
+            assertThatThrownBy(() -> copy.copyIn("COPY accounts FROM STDIN WITH (FORMAT binary)", new java.io.ByteArrayInputStream(new byte[0])))
+                    .hasMessageContaining("binary COPY").hasMessageContaining("text or CSV")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY001"));
+            assertThat(count(c, "SELECT count(*) FROM accounts WHERE email IN ('carol@example.com', 'dan\tx@example.com', "
+                    + "'eve,@example.com', E'multi\\nline')")).isEqualTo(4);
+        }
+        String all = new String(Files.readAllBytes(Files.list(dir.resolve("log-copy")).filter(p -> p.toString().endsWith(".wal"))
+                .findFirst().orElseThrow()), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(all).doesNotContain("carol@").doesNotContain("eve,@").doesNotContain("multi\nline");
+        String target = schema(PG.newDatabase("copy_replay"));
+        new Replayer(LogSource.directory(dir.resolve("log-copy")), ReplayOptions.builder().force(true).build())
+                .run(new PostgresTarget(target, new Properties()));
+        try (Connection t = DriverManager.getConnection(target); Statement s = t.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, email, balance FROM accounts WHERE id >= 20 ORDER BY id")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) rows.add(rs.getInt(1) + " " + rs.getString(2) + " " + rs.getInt(3));
+            assertThat(rows).containsExactly("20 " + sha256("carol@example.com") + " 1", "21 null 2",
+                    "22 " + sha256("dan\tx@example.com") + " 3", "30 " + sha256("eve,@example.com") + " 1", "31 null 2",
+                    "32 " + sha256("multi\nline") + " 3");
+        }
+    }
+
+    private static String sha256(String text) {
+        return String.valueOf(io.waly.model.HashPlan.hash(io.waly.command.Value.text(text)).value());
+    }
+
+    @Test
     void aReplayTargetTakesItsRoute() throws Exception {
         String yaml = """
                 tables:
