@@ -90,7 +90,7 @@ public final class ConnectionCapture {
         this.stringsUnspecified = !base.getStringVarcharFlag();
         this.txidRecorded = config.durability() == io.waly.log.Durability.FSYNC;
         this.rewritesBatches = base.getQueryExecutor().isReWriteBatchedInsertsEnabled();
-        this.policy = PolicyGuard.of(config, physical, log, connection, () -> txId);
+        this.policy = PolicyGuard.of(config, physical, log, connection, () -> txId, this::knownColumnTypes);
     }
 
     /**
@@ -124,6 +124,32 @@ public final class ConnectionCapture {
         } catch (SQLException e) {
             return null;
         }
+    }
+
+    /**
+     * Before a write whose values the recording policy hashes is sent: its table's column types, so that each value is
+     * logged as a hash its column can hold (asked once per table, until DDL; a table that cannot be looked up keeps
+     * hex-text hashes).
+     */
+    private void lookUpHashedTables(SqlInfo info, List<StatementLog> statements) {
+        for (SqlInfo s : statements.isEmpty() ? List.of(info) : statements.stream().map(StatementLog::info).distinct().toList()) {
+            var plan = policy.verdict(s).hashing();
+            if (plan == null || plan.command().writtenTables().isEmpty()) continue;
+            try {
+                shared.effects().lookup(physical, plan.command().writtenTables().get(0));
+            } catch (SQLException e) {
+                // an aborted transaction: the statement fails anyway
+            }
+        }
+    }
+
+    /** Column → type name of a table the catalog knows already; empty when it does not (nothing is asked here). */
+    private Map<String, String> knownColumnTypes(io.waly.command.Command.Table t) {
+        EffectsCatalog.TableInfo known = shared.effects().cached(t);
+        if (known == null || known.qualifiedName() == null) return Map.of();
+        Map<String, String> out = new java.util.HashMap<>();
+        for (int i = 0; i < known.columns().size(); i++) out.put(known.columns().get(i), known.columnTypes().get(i));
+        return out;
     }
 
     /** What {@code sql} is to the log (cached per text for every connection of the log). */
@@ -214,6 +240,7 @@ public final class ConnectionCapture {
         boolean appAutocommit = physical.getAutoCommit() && !sqlTransaction;
         PolicyGuard.Admission admitted = policy.admit(info, statements, !appAutocommit);
         if (!admitted.logged()) return new Mode(appAutocommit, false, false, true);
+        if (admitted.hashes()) lookUpHashedTables(info, statements);
         boolean nonTx = appAutocommit && (info.kind().runsOutsideTransaction()
                 || (!txidRecorded && !readsBack && !admitted.countsRows()));
         Mode mode = new Mode(appAutocommit, nonTx, appAutocommit && !nonTx, false);

@@ -3,21 +3,21 @@ package io.waly.jdbc.policy;
 import io.waly.command.Command;
 import io.waly.command.Value;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
  * The data of a {@code COPY … FROM STDIN} in text or CSV format with some of its fields replaced: the fields at the
  * given positions of every row are read as PostgreSQL reads them (text: backslash escapes, {@code \N} or the NULL
- * string; CSV: quotes, the escape character, the unquoted NULL string) and written back as {@code replace} makes them;
- * everything else (the header, the end marker {@code \.}, delimiters, line ends) is kept byte for byte. A NULL stays
- * NULL. Binary COPY is not read here: its caller refuses it.
+ * string; CSV: quotes, the escape character, the unquoted NULL string) and written back as their replacement makes
+ * them (a NULL replacement as the NULL string); everything else (the header, the end marker {@code \.}, delimiters,
+ * line ends) is kept byte for byte. A NULL stays NULL. Binary COPY is not read here: its caller refuses it.
  */
 final class CopyFields {
     private CopyFields() {}
 
-    /** {@code data} (UTF-8, pgjdbc's client encoding) with the fields at {@code positions} replaced. */
-    static byte[] replace(byte[] data, Command.CopyOptions options, Set<Integer> positions, UnaryOperator<Value> replace) {
+    /** {@code data} (UTF-8, pgjdbc's client encoding) with the fields at the positions of {@code replace} replaced. */
+    static byte[] replace(byte[] data, Command.CopyOptions options, Map<Integer, UnaryOperator<Value>> replace) {
         boolean csv = "csv".equalsIgnoreCase(options.format());
         String in = new String(data, StandardCharsets.UTF_8);
         char delimiter = options.delimiter() != null && !options.delimiter().isEmpty() ? options.delimiter().charAt(0) : csv ? ',' : '\t';
@@ -67,14 +67,11 @@ final class CopyFields {
                     }
                 }
                 String raw = in.substring(start, at);
-                if (!header && positions.contains(field)) {
-                    boolean isNull = !quoted && raw.equals(nullString);
-                    if (isNull) {
-                        out.append(raw);
-                    } else {
-                        String replaced = String.valueOf(replace.apply(Value.text(value.toString())).value());
-                        out.append(csv ? quote + replaced + quote : replaced);
-                    }
+                UnaryOperator<Value> by = header ? null : replace.get(field);
+                if (by != null && !(!quoted && raw.equals(nullString))) {
+                    Value replaced = by.apply(Value.text(value.toString()));
+                    if (replaced.isNull()) out.append(nullString);
+                    else out.append(csv ? quote + String.valueOf(replaced.value()) + quote : String.valueOf(replaced.value()));
                 } else {
                     out.append(raw);
                 }

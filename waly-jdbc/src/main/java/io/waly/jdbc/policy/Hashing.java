@@ -6,9 +6,10 @@ import io.waly.jdbc.sql.SqlLexer;
 import io.waly.log.payload.Payloads;
 import io.waly.model.HashPlan;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A statement as the log holds it when the recording policy hashes some of its columns ({@link HashPlan}): the
@@ -19,50 +20,62 @@ import java.util.Set;
 final class Hashing {
     private Hashing() {}
 
-    static Payloads.Statement statement(HashPlan plan, Payloads.Statement p, List<String> copyColumns) {
+    /**
+     * @param types the hashed table's column types (column → pg_type name; empty when not known): each value is logged as
+     *              a hash its column can hold ({@link HashPlan#hash(Value, String)})
+     */
+    static Payloads.Statement statement(HashPlan plan, Payloads.Statement p, List<String> copyColumns, Map<String, String> types) {
         List<Value> params = p.params();
         if (params != null && !params.isEmpty()) {
             List<Value> out = new ArrayList<>(params.size());
             for (int i = 0; i < params.size(); i++) {
-                out.add(plan.everyValue() || plan.params().contains(i + 1) ? HashPlan.hash(params.get(i)) : params.get(i));
+                String column = plan.params().get(i + 1);
+                out.add(plan.everyValue() || column != null ? HashPlan.hash(params.get(i), types.get(column)) : params.get(i));
             }
             params = out;
         }
-        return new Payloads.Statement(sql(plan, p.sql()), params, p.jdbcTypes(), plan.command(), p.autocommit(),
-                p.batchIndex(), copyData(plan, p.copyData(), copyColumns), p.connection(), p.schemaVersion(), p.prepared());
+        return new Payloads.Statement(sql(plan, p.sql(), types), params, p.jdbcTypes(), plan.command(), p.autocommit(),
+                p.batchIndex(), copyData(plan, p.copyData(), copyColumns, types), p.connection(), p.schemaVersion(), p.prepared());
     }
 
     /**
      * A COPY's data with the hashed columns' fields hashed (text and CSV); left out when its fields cannot be told apart
      * (no layout: the table could not be looked up) — a binary COPY never gets here ({@link PolicyGuard#admit}).
      */
-    private static byte[] copyData(HashPlan plan, byte[] data, List<String> columns) {
+    private static byte[] copyData(HashPlan plan, byte[] data, List<String> columns, Map<String, String> types) {
         if (data == null || data.length == 0) return data;
         if (columns == null || !(plan.command() instanceof Command.Copy copy) || "binary".equalsIgnoreCase(copy.options().format())) {
             return new byte[0];
         }
-        Set<Integer> positions = new HashSet<>();
-        for (int i = 0; i < columns.size(); i++) if (plan.columns().contains(columns.get(i))) positions.add(i);
-        return CopyFields.replace(data, copy.options(), positions, HashPlan::hash);
+        Map<Integer, UnaryOperator<Value>> fields = new HashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String type = types.get(columns.get(i));
+            if (plan.columns().contains(columns.get(i))) fields.put(i, v -> HashPlan.hash(v, type));
+        }
+        return CopyFields.replace(data, copy.options(), fields);
     }
 
-    /** The SQL text with the literals the plan hashes replaced by their hashes, as string literals. */
-    static String sql(HashPlan plan, String sql) {
+    /**
+     * The SQL text with the literals the plan hashes replaced by their hashes: as string literals, which PostgreSQL
+     * reads as the column's type, or NULL where the column's type holds no hash.
+     */
+    static String sql(HashPlan plan, String sql, Map<String, String> types) {
         if (plan == null || sql == null || (plan.literals().isEmpty() && !plan.everyValue())) return sql;
-        Set<String> texts = new HashSet<>();
-        for (Value v : plan.literals()) texts.add(String.valueOf(v.value()));
+        Map<String, String> columns = new HashMap<>();
+        plan.literals().forEach((v, column) -> columns.putIfAbsent(String.valueOf(v.value()), column));
         StringBuilder out = new StringBuilder(sql.length());
         int at = 0;
         for (SqlLexer.Token t : SqlLexer.tokenize(sql)) {
             boolean literal = t.type() == SqlLexer.Type.STRING || t.type() == SqlLexer.Type.NUMBER;
-            if (!literal || !(plan.everyValue() ? t.type() == SqlLexer.Type.STRING : texts.contains(t.text()))) continue;
-            out.append(sql, at, t.start()).append('\'').append(HashPlan.hash(Value.text(t.text())).value()).append('\'');
+            if (!literal || !(plan.everyValue() ? t.type() == SqlLexer.Type.STRING : columns.containsKey(t.text()))) continue;
+            Value hashed = HashPlan.hash(Value.text(t.text()), plan.everyValue() ? null : types.get(columns.get(t.text())));
+            out.append(sql, at, t.start()).append(hashed.isNull() ? "NULL" : "'" + hashed.value() + "'");
             at = t.end();
         }
         return out.append(sql, at, sql.length()).toString();
     }
 
-    static List<Payloads.Effect> effects(HashPlan plan, List<Payloads.Effect> effects) {
+    static List<Payloads.Effect> effects(HashPlan plan, List<Payloads.Effect> effects, Map<String, String> types) {
         List<Payloads.Effect> out = new ArrayList<>(effects.size());
         for (Payloads.Effect e : effects) {
             if (!Payloads.Effect.ROWS.equals(e.kind())) {
@@ -74,7 +87,7 @@ final class Hashing {
                 List<Value> r = new ArrayList<>(row.size());
                 for (int i = 0; i < row.size(); i++) {
                     boolean hashed = i < e.columns().size() && plan.columns().contains(e.columns().get(i));
-                    r.add(hashed ? HashPlan.hash(row.get(i)) : row.get(i));
+                    r.add(hashed ? HashPlan.hash(row.get(i), types.get(e.columns().get(i))) : row.get(i));
                 }
                 rows.add(r);
             }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -51,7 +52,7 @@ import java.util.function.LongSupplier;
  */
 public final class PolicyGuard {
     /** No model, or a model with no policy that can touch a write. */
-    public static final PolicyGuard NONE = new PolicyGuard(null, null, null, null, null, 0, null);
+    public static final PolicyGuard NONE = new PolicyGuard(null, null, null, null, null, 0, null, null);
 
     /** One scope per (policies, role, version), shared by connections alike, so that their verdicts are shared too. */
     private record Scope(Policies policies, String role, String appVersion) {}
@@ -67,9 +68,12 @@ public final class PolicyGuard {
     private final Connection physical;
     private final int connection;
     private final LongSupplier txId;
+    /** A table's column types as the capture's catalog knows them, asked of the database before the write is sent. */
+    private final Function<Command.Table, Map<String, String>> columnTypes;
 
     private PolicyGuard(Scope scope, Model model, RoleTracker roles, LogSink log, Connection physical, int connection,
-                        LongSupplier txId) {
+                        LongSupplier txId, Function<Command.Table, Map<String, String>> columnTypes) {
+        this.columnTypes = columnTypes;
         this.scope = scope;
         this.model = model;
         this.roles = roles;
@@ -80,14 +84,14 @@ public final class PolicyGuard {
     }
 
     /** The guard of a new connection; {@link #NONE} without a model. {@code txId}: the log's open transaction, 0 for none. */
-    public static PolicyGuard of(WalyConfig config, Connection physical, LogSink log, int connection, LongSupplier txId)
-            throws SQLException {
+    public static PolicyGuard of(WalyConfig config, Connection physical, LogSink log, int connection, LongSupplier txId,
+                                 Function<Command.Table, Map<String, String>> columnTypes) throws SQLException {
         Model model = config.model();
         if (model == null || model.policies().isEmpty()) return NONE;
         RoleTracker roles = model.policies().namesRoles() ? new RoleTracker(physical) : null;
         String role = roles != null ? roles.role() : physical.getMetaData().getUserName();
         Scope s = SCOPES.computeIfAbsent(new Scope(model.policies(), role, config.appVersion()), k -> k);
-        return new PolicyGuard(s, model, roles, log, physical, connection, txId);
+        return new PolicyGuard(s, model, roles, log, physical, connection, txId, columnTypes);
     }
 
     /** After a write ran or failed: follows a change of role it may have made. */
@@ -180,6 +184,7 @@ public final class PolicyGuard {
                     + " logs as hashes: send it in text or CSV format. Nothing was sent to the database.", WalyState.POLICY_REFUSED);
         }
         boolean counts = first.countsRows();
+        boolean hashes = first.hashing() != null;
         if (first.refusal() != null) refuse(first, last, statements, 0, inTransaction);
         for (int i = 1; i < statements.size(); i++) {
             StatementLog st = statements.get(i);
@@ -188,16 +193,18 @@ public final class PolicyGuard {
             Verdict v = verdict(last);
             if (v.refusal() != null) refuse(v, last, statements, i, inTransaction);
             counts |= v.countsRows();
+            hashes |= v.hashing() != null;
         }
-        return new Admission(first.logged(), counts);
+        return new Admission(first.logged(), counts, hashes);
     }
 
     /**
-     * What a write needs before it runs: whether it is logged (a batch is logged whole when its first statement is), and
-     * whether its row counts are checked (then it must run where it can be rolled back).
+     * What a write needs before it runs: whether it is logged (a batch is logged whole when its first statement is),
+     * whether its row counts are checked (then it must run where it can be rolled back), and whether some of its values
+     * are logged as hashes (then its table's column types are looked up first).
      */
-    public record Admission(boolean logged, boolean countsRows) {
-        static final Admission PLAIN = new Admission(true, false);
+    public record Admission(boolean logged, boolean countsRows, boolean hashes) {
+        static final Admission PLAIN = new Admission(true, false, false);
     }
 
     private void refuse(Verdict v, SqlInfo info, List<StatementLog> statements, int index, boolean inTransaction)
@@ -341,19 +348,26 @@ public final class PolicyGuard {
     /** The same for a COPY whose data's fields are {@code copyColumns} (null: unknown, its data is left out). */
     public Payloads.Statement recorded(Verdict v, Payloads.Statement p, List<String> copyColumns) {
         HashPlan plan = v.hashing();
-        return plan == null ? p : Hashing.statement(plan, p, copyColumns);
+        return plan == null ? p : Hashing.statement(plan, p, copyColumns, types(plan));
+    }
+
+    /** The column types of the table the plan hashes, as far as the capture's catalog knows them (column → pg_type name). */
+    private Map<String, String> types(HashPlan plan) {
+        if (plan == null) return Map.of();
+        List<Command.Table> written = plan.command().writtenTables();
+        return written.isEmpty() ? Map.of() : columnTypes.apply(written.get(0));
     }
 
     /** An OUTCOME's effects with the row images' hashed columns hashed. */
     public List<Payloads.Effect> recorded(Verdict v, List<Payloads.Effect> effects) {
         HashPlan plan = v.hashing();
-        return plan == null || effects.isEmpty() ? effects : Hashing.effects(plan, effects);
+        return plan == null || effects.isEmpty() ? effects : Hashing.effects(plan, effects, types(plan));
     }
 
     private void warn(Rule r, String reason, SqlInfo info, StatementLog st, Verdict v, long rows) {
         String would = r.mode() == Rule.Mode.WARN && r.action() != Rule.Action.WARN ? "would refuse" : "warns about";
         PolicyLog.warn("WAL-y rule {} {} a statement on connection {}: {}{}", r.name(), would, connection, reason,
-                st == null ? "" : " [" + Hashing.sql(v.hashing(), io.waly.jdbc.capture.Secrets.redact(st.sql())) + "]");
+                st == null ? "" : " [" + Hashing.sql(v.hashing(), io.waly.jdbc.capture.Secrets.redact(st.sql()), types(v.hashing())) + "]");
         append(decision(Payloads.Policy.WARNED, r, reason, null, info, st, v, rows));
     }
 

@@ -479,6 +479,52 @@ class PoliciesTest {
         }
     }
 
+    @Test
+    void hashedColumnsThatAreNotTextAreLoggedAsHashesTheirTypeHoldsAndReplay() throws Exception {
+        String yaml = """
+                tables:
+                  people: {columns: [id, ref, pin, born]}
+                policies:
+                  record:
+                    people: {hash: [ref, pin, born]}
+                """;
+        String table = "CREATE TABLE people (id int PRIMARY KEY, ref uuid, pin int, born date)";
+        String url = url("types", yaml, "");
+        java.util.UUID ref1 = java.util.UUID.randomUUID();
+        String ref2 = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
+        String ref3 = "b1eebc99-9c0b-4ef8-bb6d-6bb9bd380a12";
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute(table);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO people (id, ref, pin, born) VALUES (?, ?, ?, ?)")) {
+                ps.setInt(1, 1);
+                ps.setObject(2, ref1);
+                ps.setInt(3, 1234);
+                ps.setObject(4, java.time.LocalDate.of(2000, 1, 1));
+                ps.executeUpdate();
+            }
+            s.executeUpdate("INSERT INTO people (id, ref, pin, born) VALUES (2, '" + ref2 + "', 42, '1999-12-31')");
+            s.executeUpdate("UPDATE people SET pin = 7 WHERE id = 2");
+            c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn("COPY people FROM STDIN",
+                    new java.io.StringReader("3\t" + ref3 + "\t5\t2001-02-03\n"));
+        }
+        String target = PG.newDatabase("types_replay");
+        new Replayer(LogSource.directory(dir.resolve("log-types")), ReplayOptions.builder().force(true).build())
+                .run(new PostgresTarget(target, new Properties()));
+        try (Connection t = DriverManager.getConnection(target); Statement s = t.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, ref, pin, born FROM people ORDER BY id")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) rows.add(rs.getInt(1) + " " + rs.getString(2) + " " + rs.getObject(3) + " " + rs.getObject(4));
+            assertThat(rows).containsExactly(
+                    "1 " + hashAs(ref1.toString(), "uuid") + " " + hashAs("1234", "int4") + " null",
+                    "2 " + hashAs(ref2, "uuid") + " " + hashAs("7", "int4") + " null",
+                    "3 " + hashAs(ref3, "uuid") + " " + hashAs("5", "int4") + " null");
+        }
+    }
+
+    private static String hashAs(String text, String type) {
+        return String.valueOf(io.waly.model.HashPlan.hash(io.waly.command.Value.text(text), type).value());
+    }
+
     private static String sha256(String text) {
         return String.valueOf(io.waly.model.HashPlan.hash(io.waly.command.Value.text(text)).value());
     }
