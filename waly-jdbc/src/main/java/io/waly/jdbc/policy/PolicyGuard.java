@@ -17,7 +17,6 @@ import io.waly.model.Model;
 import io.waly.model.Policies;
 import io.waly.model.Rule;
 import io.waly.model.Verdict;
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -219,26 +218,8 @@ public final class PolicyGuard {
         append(decision(Payloads.Policy.REFUSED, rule, reason, WalyState.POLICY_REFUSED, part, st, v, -1));
         PolicyLog.warn("WAL-y refused a statement on connection {} (rule {}: {})", connection, rule.name(), reason);
         if (inTransaction) abortTransaction(WalyState.POLICY_REFUSED, "rule " + rule.name());
-        throw failure(statements, index, new WalySQLException("WAL-y refused the statement: rule " + rule.name() + " ("
+        throw BatchFailure.of(statements, index, new WalySQLException("WAL-y refused the statement: rule " + rule.name() + " ("
                 + reason + ") of " + model + ". Nothing was sent to the database.", WalyState.POLICY_REFUSED));
-    }
-
-    /**
-     * The refusal as the application gets it: for a statement on its own the refusal itself; for an element of a batch,
-     * what pgjdbc throws when a batch's statement fails — a BatchUpdateException naming the entry, with the failure's
-     * SQLState, every update count {@code EXECUTE_FAILED} (the batch is undone whole, as PostgreSQL undoes it), and the
-     * refusal as its cause and next exception.
-     */
-    private static SQLException failure(List<StatementLog> statements, int index, SQLException refusal) {
-        if (statements.isEmpty() || statements.get(index).batchIndex() < 0) return refusal;
-        long[] counts = new long[statements.size()];
-        java.util.Arrays.fill(counts, Statement.EXECUTE_FAILED);
-        StatementLog st = statements.get(index);
-        BatchUpdateException e = new BatchUpdateException("Batch entry " + st.batchIndex() + " " + st.sql() + " was aborted: "
-                + refusal.getMessage() + "  Call getNextException to see other errors in the batch.", refusal.getSQLState(),
-                0, counts, refusal);
-        e.setNextException(refusal);
-        return e;
     }
 
     /**
@@ -307,7 +288,7 @@ public final class PolicyGuard {
                 append(decision(Payloads.Policy.REFUSED, limit, reason, WalyState.ROW_LIMIT_EXCEEDED, st.info(), st, v, rows));
                 PolicyLog.warn("WAL-y refused a statement on connection {} (rule {}: {})", connection, limit.name(), reason);
                 if (savepoint) abortTransaction(WalyState.ROW_LIMIT_EXCEEDED, "rule " + limit.name());
-                throw failure(statements, over, new WalySQLException("WAL-y refused the statement: rule " + limit.name() + ": "
+                throw BatchFailure.of(statements, over, new WalySQLException("WAL-y refused the statement: rule " + limit.name() + ": "
                         + reason + ", of " + model + ". It was rolled back to before it.", WalyState.ROW_LIMIT_EXCEEDED));
             }
             if (savepoint) sql("RELEASE SAVEPOINT waly_limit");
