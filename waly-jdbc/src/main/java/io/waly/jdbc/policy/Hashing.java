@@ -30,7 +30,8 @@ final class Hashing {
             List<Value> out = new ArrayList<>(params.size());
             for (int i = 0; i < params.size(); i++) {
                 String column = plan.params().get(i + 1);
-                out.add(plan.everyValue() || column != null ? HashPlan.hash(params.get(i), types.get(column)) : params.get(i));
+                String type = column == null ? null : types.get(column);
+                out.add(plan.everyValue() || column != null ? HashPlan.hash(params.get(i), type) : params.get(i));
             }
             params = out;
         }
