@@ -78,7 +78,16 @@ public final class Policies {
         return routes;
     }
 
-    /** What the rules and the recording policy decide for a statement's command on a connection of this role and version. */
+    /** True when some rule that is on names roles: only then must the driver follow the connection's role. */
+    public boolean namesRoles() {
+        return rules.stream().anyMatch(r -> r.mode() != Rule.Mode.OFF && !r.match().roles().isEmpty());
+    }
+
+    /**
+     * What the rules and the recording policy decide for a statement's command on a connection of this role and
+     * version. A null {@code role} is unknown (the driver could not ask it): a rule naming roles is then read as is
+     * safest — a deny, warn or limit applies as if the role were among its roles, an allow does not.
+     */
     public Verdict decide(Command c, String role, String appVersion) {
         if (c == null) return Verdict.NONE;
         Rule refusal = null;
@@ -87,6 +96,7 @@ public final class Policies {
         List<Rule> watched = new ArrayList<>();
         for (Rule r : rules) {
             if (r.mode() == Rule.Mode.OFF || !r.match().matches(c, role, appVersion)) continue;
+            if (role == null && r.action() == Rule.Action.ALLOW && !r.match().roles().isEmpty()) continue;
             if (r.mode() == Rule.Mode.WARN) {
                 if (r.action() == Rule.Action.LIMIT) watched.add(r);
                 else if (r.action() != Rule.Action.ALLOW) warnings.add(r);

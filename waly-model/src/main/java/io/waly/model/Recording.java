@@ -12,7 +12,8 @@ import java.util.Set;
  * {@code policies.record}: what the log leaves out. A table with {@code log: false} is not logged at all — its rows'
  * writes run as the application sends them, with no record (a cache, a session table); its DDL is logged, so a replay
  * creates it, empty. A table with {@code hash: [columns]} is logged with those columns' values replaced by their
- * SHA-256 (parameters, literals in the command and the SQL text, row images); a replay writes the hashes.
+ * SHA-256 (parameters, literals in the command and the SQL text, row images, COPY data), each as a value its column's
+ * type holds ({@link HashPlan#hash(io.waly.command.Value, String)}); a replay writes the hashes.
  *
  * <pre>
  * policies:

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  *     kind: [DELETE, UPDATE]         # see KindSet
  *     tables: [accounts, /audit_.*&#47;] # declared names and /patterns/
  *     where: unbounded               # absent (no WHERE) | unbounded (absent, or always true)
- *     roles: [app]                   # the database user the connection logged in as
+ *     roles: [app]                   # the role statements run as (current_user: SET ROLE is followed)
  *     appVersions: ["1.*"]           # walyAppVersion, * and ? as wildcards
  *   action: deny                     # deny | warn | allow | limit
  *   rows: 1000                       # limit only: more rows changed than this is refused
@@ -52,7 +52,10 @@ public record Rule(String name, Action action, Mode mode, long rows, String reas
     /** Absent: the rule holds whatever the WHERE. */
     public enum Where { ANY, ABSENT, UNBOUNDED }
 
-    /** What a rule matches; decided once per statement shape and connection (role, application version). */
+    /**
+     * What a rule matches; decided once per statement shape and connection (role, application version). A null role is
+     * unknown and matches any {@code roles} ({@link Policies#decide} leaves out the allow rules that name roles then).
+     */
     public record Match(KindSet kinds, TableSet tables, Where where, Set<String> roles, List<Pattern> appVersions) {
         boolean matches(Command c, String role, String appVersion) {
             if (!kinds.matches(c)) return false;
@@ -62,7 +65,7 @@ public record Rule(String name, Action action, Mode mode, long rows, String reas
                 var w = Conditions.where(c);
                 if (w != null && (where == Where.ABSENT || !Conditions.alwaysTrue(w))) return false;
             }
-            if (!roles.isEmpty() && (role == null || !roles.contains(role))) return false;
+            if (!roles.isEmpty() && role != null && !roles.contains(role)) return false;   // null: unknown (Policies.decide)
             if (!appVersions.isEmpty()) {
                 if (appVersion == null) return false;
                 boolean any = false;

@@ -71,6 +71,16 @@ class ModelTest {
         assertThat(p.decide(delete("orders", idIs5), "app", null)).isSameAs(Verdict.NONE);
         // an enforced allow placed first ends the reading
         assertThat(p.decide(delete("orders", null), "migrator", null).refusal()).isNull();
+        // a role the driver could not ask: an allow naming roles is not taken, so the deny after it holds
+        assertThat(p.namesRoles()).isTrue();
+        assertThat(p.decide(delete("orders", null), null, null).refusal().name()).isEqualTo("no-unbounded-writes");
+        Policies roleDeny = Model.parse("""
+                tables: {orders: {}}
+                policies:
+                  rules: [{name: r, match: {roles: [migrator], kind: DELETE}, action: deny}]
+                """, "r.yaml").policies();
+        assertThat(roleDeny.decide(delete("orders", idIs5), "app", null)).isSameAs(Verdict.NONE);
+        assertThat(roleDeny.decide(delete("orders", idIs5), null, null).refusal().name()).isEqualTo("r");
         assertThat(p.decide(new Command.Truncate(List.of(t("accounts")), false, false), "app", null).refusal().name())
                 .isEqualTo("protect-accounts");
         assertThat(p.decide(new Command.Ddl.Drop("TABLE", List.of(new Command.Table("public", "accounts")), false, false), "app", null)
@@ -126,13 +136,22 @@ class ModelTest {
         Command insert = new Command.Insert(t("accounts"), List.of("id", "email"),
                 List.of(List.of(new Expr.Param(1), new Expr.Param(2)), List.of(lit(3), new Expr.Literal(Value.text("a@b.c")))), null, null);
         HashPlan plan = p.decide(insert, "app", null).hashing();
-        assertThat(plan.params()).containsExactly(2);
-        assertThat(plan.literals()).containsExactly(Value.text("a@b.c"));
+        assertThat(plan.params()).containsExactly(java.util.Map.entry(2, "email"));
+        assertThat(plan.literals()).containsExactly(java.util.Map.entry(Value.text("a@b.c"), "email"));
         assertThat(((Command.Insert) plan.command()).rows().get(1).get(1)).isEqualTo(new Expr.Literal(HashPlan.hash(Value.text("a@b.c"))));
         assertThat(HashPlan.hash(Value.text("a@b.c")).value()).asString().hasSize(64).doesNotContain("a@b");
+        // in a column that is not text: a hash of the column's type, the same for the same value; NULL for types that hold none
+        Value uuid = HashPlan.hash(Value.text("a@b.c"), "uuid");
+        assertThat(uuid.kind()).isEqualTo(Value.Kind.UUID);
+        assertThat(java.util.UUID.fromString((String) uuid.value())).isNotNull();
+        assertThat(HashPlan.hash(Value.int4(7), "int4")).isEqualTo(HashPlan.hash(Value.text("7"), "int4"));
+        assertThat((Long) HashPlan.hash(Value.int4(7), "int4").value()).isBetween(0L, (long) Integer.MAX_VALUE);
+        assertThat((Long) HashPlan.hash(Value.int4(7), "int2").value()).isBetween(0L, (long) Short.MAX_VALUE);
+        assertThat(HashPlan.hash(Value.text("2020-01-01"), "date").isNull()).isTrue();
+        assertThat(HashPlan.hash(Value.NULL, "int4").isNull()).isTrue();
         Command update = new Command.Update(t("accounts"), List.of(new Command.Assignment("balance", new Expr.Param(1))),
                 new Expr.Compare("=", new Expr.Column(null, "email"), new Expr.Param(2)), null, null);
-        assertThat(p.decide(update, "app", null).hashing().params()).containsExactly(2);
+        assertThat(p.decide(update, "app", null).hashing().params()).containsExactly(java.util.Map.entry(2, "email"));
         assertThat(p.recording().unloggedTables()).containsExactly("sessions");
         assertThat(p.recording().hashedColumns()).containsEntry("accounts", List.of("email"));
     }

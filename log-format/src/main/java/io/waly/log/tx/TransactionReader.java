@@ -183,7 +183,8 @@ public final class TransactionReader implements AutoCloseable {
                 p.hashed().forEach((t, cols) -> {
                     for (String c : cols) {
                         counts.leftOutOfTheLog.add("column " + t + "." + c + " is logged as SHA-256 hashes (recording policy of "
-                                + "model " + p.model() + "): a replay writes the hashes, not the values");
+                                + "model " + p.model() + "): a replay writes the hashes, not the values (NULL where the column's "
+                                + "type holds no hash)");
                     }
                 });
             }

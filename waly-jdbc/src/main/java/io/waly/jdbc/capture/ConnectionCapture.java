@@ -12,7 +12,6 @@ import io.waly.log.LogSink;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
 import io.waly.log.tx.InDoubtResolver;
-import io.waly.model.Verdict;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -91,7 +90,7 @@ public final class ConnectionCapture {
         this.stringsUnspecified = !base.getStringVarcharFlag();
         this.txidRecorded = config.durability() == io.waly.log.Durability.FSYNC;
         this.rewritesBatches = base.getQueryExecutor().isReWriteBatchedInsertsEnabled();
-        this.policy = PolicyGuard.of(config, physical, log, connection, () -> txId);
+        this.policy = PolicyGuard.of(config, physical, log, connection, () -> txId, this::knownColumnTypes);
     }
 
     /**
@@ -109,6 +108,48 @@ public final class ConnectionCapture {
      */
     public boolean stringsUnspecified() {
         return stringsUnspecified;
+    }
+
+    /**
+     * The order of a COPY's fields when the recording policy logs some of them as hashes: its column list, else its
+     * table's columns but the generated ones (asked of the database, before the COPY starts); null when nothing of it is
+     * hashed, or the table cannot be looked up (the COPY then fails, or its data is left out of the log).
+     */
+    public List<String> copyLayoutToHash(SqlInfo info) {
+        if (!(info.command() instanceof io.waly.command.Command.Copy copy) || policy.verdict(info).hashing() == null) return null;
+        if (copy.columns() != null && !copy.columns().isEmpty()) return copy.columns();
+        try {
+            EffectsCatalog.TableInfo t = shared.effects().lookup(physical, copy.table());
+            return t.qualifiedName() == null ? null : t.copyColumns();
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Before a write whose values the recording policy hashes is sent: its table's column types, so that each value is
+     * logged as a hash its column can hold (asked once per table, until DDL; a table that cannot be looked up keeps
+     * hex-text hashes).
+     */
+    private void lookUpHashedTables(SqlInfo info, List<StatementLog> statements) {
+        for (SqlInfo s : statements.isEmpty() ? List.of(info) : statements.stream().map(StatementLog::info).distinct().toList()) {
+            var plan = policy.verdict(s).hashing();
+            if (plan == null || plan.command().writtenTables().isEmpty()) continue;
+            try {
+                shared.effects().lookup(physical, plan.command().writtenTables().get(0));
+            } catch (SQLException e) {
+                // an aborted transaction: the statement fails anyway
+            }
+        }
+    }
+
+    /** Column → type name of a table the catalog knows already; empty when it does not (nothing is asked here). */
+    private Map<String, String> knownColumnTypes(io.waly.command.Command.Table t) {
+        EffectsCatalog.TableInfo known = shared.effects().cached(t);
+        if (known == null || known.qualifiedName() == null) return Map.of();
+        Map<String, String> out = new java.util.HashMap<>();
+        for (int i = 0; i < known.columns().size(); i++) out.put(known.columns().get(i), known.columnTypes().get(i));
+        return out;
     }
 
     /** What {@code sql} is to the log (cached per text for every connection of the log). */
@@ -197,10 +238,11 @@ public final class ConnectionCapture {
      */
     private Mode open(SqlInfo info, List<StatementLog> statements, boolean readsBack) throws SQLException {
         boolean appAutocommit = physical.getAutoCommit() && !sqlTransaction;
-        Verdict verdict = policy.admit(info, statements, !appAutocommit);
-        if (!verdict.logged()) return new Mode(appAutocommit, false, false, true);
+        PolicyGuard.Admission admitted = policy.admit(info, statements, !appAutocommit);
+        if (!admitted.logged()) return new Mode(appAutocommit, false, false, true);
+        if (admitted.hashes()) lookUpHashedTables(info, statements);
         boolean nonTx = appAutocommit && (info.kind().runsOutsideTransaction()
-                || (!txidRecorded && !readsBack && !verdict.countsRows()));
+                || (!txidRecorded && !readsBack && !admitted.countsRows()));
         Mode mode = new Mode(appAutocommit, nonTx, appAutocommit && !nonTx, false);
         if (mode.wrap()) physical.setAutoCommit(false);
         return mode;
@@ -212,10 +254,17 @@ public final class ConnectionCapture {
      * ({@code endCopy}); every other write does both at once.
      */
     public <T> T writeIn(Mode mode, List<StatementLog> statements, Work<T> work) throws SQLException {
+        try {
+            return logAndRun(mode, statements, work);
+        } finally {
+            policy.afterWrite(statements);   // SET ROLE and its kin: the rules follow the role the database now has
+        }
+    }
+
+    private <T> T logAndRun(Mode mode, List<StatementLog> statements, Work<T> work) throws SQLException {
         if (mode.unlogged()) return work.run();
         SqlInfo info = statements.get(0).info();
-        Verdict verdict = policy.verdict(info);
-        work = policy.guard(verdict, statements, !mode.appAutocommit(), mode.nonTx(), work);
+        work = policy.guard(statements, !mode.appAutocommit(), mode.nonTx(), work);
         boolean appAutocommit = mode.appAutocommit();
         boolean nonTx = mode.nonTx();
         boolean wrap = mode.wrap();
@@ -302,7 +351,7 @@ public final class ConnectionCapture {
         Payloads.Statement.Repeated parts = repeatedParts(st);
         String sql = parts != null ? parts.sql() : Secrets.redact(st.sql);
         return log.append(RecordKind.STATEMENT, txId, policy.recorded(policy.verdict(st.info()), new Payloads.Statement(sql, st.params, st.jdbcTypes,
-                st.info().command(), autocommit, st.batchIndex, st.copyData, connection, st.jdbcTypes != null)).encode(parts));
+                st.info().command(), autocommit, st.batchIndex, st.copyData, connection, st.jdbcTypes != null), st.copyColumns).encode(parts));
     }
 
     /**
@@ -408,6 +457,7 @@ public final class ConnectionCapture {
             else commitInternal(commitWork);
         } finally {
             sqlTransaction = chained();
+            policy.transactionEnded();
         }
     }
 
@@ -477,6 +527,7 @@ public final class ConnectionCapture {
         } finally {
             if (txId != 0) endTransaction(RecordKind.ROLLBACK, Payloads.End.ROLLBACK);
             sqlTransaction = chained();
+            policy.transactionEnded();
         }
     }
 
@@ -518,6 +569,7 @@ public final class ConnectionCapture {
                 }
             }
             sqlTransaction = chained();
+            policy.transactionEnded();
         }
     }
 
@@ -572,6 +624,7 @@ public final class ConnectionCapture {
     // ------------------------------------------------------------------ savepoints
 
     public void savepoint(RecordKind kind, String name) throws SQLException {
+        if (kind == RecordKind.ROLLBACK_TO) policy.rolledBackToSavepoint();
         if (txId == 0) return;
         if (kind == RecordKind.ROLLBACK_TO) txDrawsUnlogged = true;
         try {

@@ -18,6 +18,8 @@ public final class CopyCapture {
     private final SqlInfo info;
     private final String sql;
     private final EffectsPlan plan;
+    /** The order of the data's fields when some are logged as hashes (the recording policy); null otherwise. */
+    private final List<String> hashedLayout;
     private ConnectionCapture.Mode mode;
 
     /** Classifies the COPY and decides its plan: asked before the COPY starts, since while it runs the connection answers nothing else. */
@@ -27,6 +29,7 @@ public final class CopyCapture {
         this.sql = sql;
         this.info = capture.classify(sql);
         this.plan = EffectsPlan.ofCopy(capture, info, physical);
+        this.hashedLayout = capture.copyLayoutToHash(info);
     }
 
     /** A whole COPY: logged with its data, then sent by {@code send}, which answers the rows copied. */
@@ -62,7 +65,9 @@ public final class CopyCapture {
     }
 
     private StatementLog log(byte[] data) {
-        return new StatementLog(info, sql, List.of(), null, data, -1);
+        StatementLog st = new StatementLog(info, sql, List.of(), null, data, -1);
+        st.copyColumns = hashedLayout;
+        return st;
     }
 
     private long sent(StatementLog st, ConnectionCapture.Work<Long> send) throws SQLException {

@@ -25,8 +25,14 @@ public final class EffectsCatalog {
      */
     public record TableInfo(String qualifiedName, boolean plainTable, boolean volatileDefaults, List<String> columns,
                             List<String> columnTypes, java.util.Map<String, String> sequences, List<String> primaryKey,
-                            boolean hasChildren) {
-        static final TableInfo UNKNOWN = new TableInfo(null, false, false, List.of(), List.of(), java.util.Map.of(), List.of(), false);
+                            boolean hasChildren, java.util.Set<String> generatedColumns) {
+        static final TableInfo UNKNOWN = new TableInfo(null, false, false, List.of(), List.of(), java.util.Map.of(), List.of(), false,
+                java.util.Set.of());
+
+        /** The columns a COPY without a column list reads, in order: every column but the generated ones. */
+        public List<String> copyColumns() {
+            return generatedColumns.isEmpty() ? columns : columns.stream().filter(c -> !generatedColumns.contains(c)).toList();
+        }
 
         /** The table as SQL names it: {@code "schema"."name"}. */
         public String quotedName() {
@@ -104,6 +110,7 @@ public final class EffectsCatalog {
                 java.util.Map<String, String> seqs = new java.util.LinkedHashMap<>();
                 List<String> pk = new ArrayList<>();
                 boolean children = false;
+                java.util.Set<String> generated = new java.util.HashSet<>();
                 while (rs.next()) {
                     qualified = rs.getString(1) + "." + rs.getString(2);
                     String kind = rs.getString(3);
@@ -118,10 +125,12 @@ public final class EffectsCatalog {
                     if (rs.getString(9) != null) seqs.put(rs.getString(4), rs.getString(9));
                     if (rs.getBoolean(10)) pk.add(rs.getString(4));
                     children = rs.getBoolean(11);
+                    String gen = rs.getString(7);
+                    if (gen != null && !gen.isEmpty()) generated.add(rs.getString(4));
                 }
                 if (qualified == null) return TableInfo.UNKNOWN;
                 return new TableInfo(qualified, plain, vol, List.copyOf(cols), List.copyOf(types), java.util.Map.copyOf(seqs),
-                        List.copyOf(pk), children);
+                        List.copyOf(pk), children, java.util.Set.copyOf(generated));
             }
         }
     }

@@ -18,6 +18,8 @@ public final class StatementLog {
     final int batchIndex;
     long[] counts;
     List<Payloads.Effect> effects = List.of();
+    /** A COPY's fields, in order, when the recording policy hashes some of them; null otherwise. */
+    List<String> copyColumns;
 
     StatementLog(SqlInfo info, String sql, List<Value> params, int[] jdbcTypes, byte[] copyData, int batchIndex) {
         this.info = info;
@@ -32,7 +34,8 @@ public final class StatementLog {
         this.counts = counts;
     }
 
-    int batchIndex() {
+    /** The statement's place in its batch; -1 for a statement on its own. */
+    public int batchIndex() {
         return batchIndex;
     }
 

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,8 +32,9 @@ import java.util.function.LongSupplier;
  * internal.
  *
  * <p>The verdict on a statement is taken once per SQL text (the classifier's cache) and kind of connection (the model,
- * the role it logged in as, {@code walyAppVersion}), and kept with the text's {@link SqlInfo}: a connection with no model
- * costs nothing ({@link #NONE}), a statement no rule touches one identity check.
+ * the role its statements run as ({@link RoleTracker}), {@code walyAppVersion}), and kept with the text's
+ * {@link SqlInfo}: a connection with no model costs nothing ({@link #NONE}), a statement no rule touches one identity
+ * check.
  *
  * <ul>
  *   <li>{@link #admit}: before anything reaches the database. A statement an enforced rule denies is refused with
@@ -49,23 +51,31 @@ import java.util.function.LongSupplier;
  */
 public final class PolicyGuard {
     /** No model, or a model with no policy that can touch a write. */
-    public static final PolicyGuard NONE = new PolicyGuard(null, null, null, null, 0, null);
+    public static final PolicyGuard NONE = new PolicyGuard(null, null, null, null, null, 0, null, null);
 
     /** One scope per (policies, role, version), shared by connections alike, so that their verdicts are shared too. */
     private record Scope(Policies policies, String role, String appVersion) {}
 
     private static final Map<Scope, Scope> SCOPES = new ConcurrentHashMap<>();
 
-    private final Scope scope;
+    /** Changes with the role ({@link RoleTracker}). */
+    private Scope scope;
     private final Model model;
+    /** null when no rule names roles: then the role is the login user's. */
+    private final RoleTracker roles;
     private final LogSink log;
     private final Connection physical;
     private final int connection;
     private final LongSupplier txId;
+    /** A table's column types as the capture's catalog knows them, asked of the database before the write is sent. */
+    private final Function<Command.Table, Map<String, String>> columnTypes;
 
-    private PolicyGuard(Scope scope, Model model, LogSink log, Connection physical, int connection, LongSupplier txId) {
+    private PolicyGuard(Scope scope, Model model, RoleTracker roles, LogSink log, Connection physical, int connection,
+                        LongSupplier txId, Function<Command.Table, Map<String, String>> columnTypes) {
+        this.columnTypes = columnTypes;
         this.scope = scope;
         this.model = model;
+        this.roles = roles;
         this.log = log;
         this.physical = physical;
         this.connection = connection;
@@ -73,13 +83,33 @@ public final class PolicyGuard {
     }
 
     /** The guard of a new connection; {@link #NONE} without a model. {@code txId}: the log's open transaction, 0 for none. */
-    public static PolicyGuard of(WalyConfig config, Connection physical, LogSink log, int connection, LongSupplier txId)
-            throws SQLException {
+    public static PolicyGuard of(WalyConfig config, Connection physical, LogSink log, int connection, LongSupplier txId,
+                                 Function<Command.Table, Map<String, String>> columnTypes) throws SQLException {
         Model model = config.model();
         if (model == null || model.policies().isEmpty()) return NONE;
-        String role = physical.getMetaData().getUserName();
+        RoleTracker roles = model.policies().namesRoles() ? new RoleTracker(physical) : null;
+        String role = roles != null ? roles.role() : physical.getMetaData().getUserName();
         Scope s = SCOPES.computeIfAbsent(new Scope(model.policies(), role, config.appVersion()), k -> k);
-        return new PolicyGuard(s, model, log, physical, connection, txId);
+        return new PolicyGuard(s, model, roles, log, physical, connection, txId, columnTypes);
+    }
+
+    /** After a write ran or failed: follows a change of role it may have made. */
+    public void afterWrite(List<StatementLog> statements) {
+        if (roles != null && roles.afterWrite(statements)) rescope();
+    }
+
+    /** After COMMIT, ROLLBACK or PREPARE TRANSACTION: a SET ROLE of the transaction may be undone, a SET LOCAL ROLE is. */
+    public void transactionEnded() {
+        if (roles != null && roles.transactionEnded()) rescope();
+    }
+
+    /** After ROLLBACK TO SAVEPOINT: a SET ROLE after the savepoint is undone. */
+    public void rolledBackToSavepoint() {
+        if (roles != null && roles.rolledBackToSavepoint()) rescope();
+    }
+
+    private void rescope() {
+        scope = SCOPES.computeIfAbsent(new Scope(scope.policies(), roles.role(), scope.appVersion()), k -> k);
     }
 
     /** The verdict on the statement's shape, taken once. */
@@ -88,8 +118,37 @@ public final class PolicyGuard {
         SqlInfo.Decided d = info.decided();
         if (d != null && d.scope() == scope) return d.verdict();
         Verdict v = scope.policies().decide(info.command(), scope.role(), scope.appVersion());
+        if (!info.parts().isEmpty()) v = severalStatements(v, info.parts());
         info.decided(new SqlInfo.Decided(scope, v));
         return v;
+    }
+
+    /**
+     * The verdict on a string of several statements: each statement's rules, and the recording policy of the whole. A
+     * statement of the string with a row limit cannot be counted — pgjdbc hands its results to the application one at
+     * a time, and PostgreSQL runs the string as one — so an enforced limit refuses the string before it is sent (send
+     * the statement on its own), and a limit in warn mode warns that it would.
+     */
+    private Verdict severalStatements(Verdict whole, List<SqlInfo> parts) {
+        Rule refusal = whole.refusal();
+        List<Rule> warnings = new java.util.ArrayList<>(whole.warnings());
+        for (SqlInfo part : parts) {
+            Verdict v = verdict(part);
+            if (refusal == null) refusal = v.refusal() != null ? v.refusal() : v.limit();
+            warnings.addAll(v.warnings());
+            warnings.addAll(v.watchedLimits());
+        }
+        if (refusal == null && warnings.isEmpty() && whole.logged() && whole.hashing() == null) return Verdict.NONE;
+        return new Verdict(refusal, warnings, null, List.of(), whole.logged(), whole.hashing());
+    }
+
+    /** The statement of a string of several that {@code rule} judged, for the refusal's reason and record; else {@code info}. */
+    private SqlInfo judged(SqlInfo info, Rule rule) {
+        for (SqlInfo part : info.parts()) {
+            Verdict v = verdict(part);
+            if (v.refusal() == rule || v.limit() == rule || v.warnings().contains(rule) || v.watchedLimits().contains(rule)) return part;
+        }
+        return info;
     }
 
     /**
@@ -103,76 +162,146 @@ public final class PolicyGuard {
     }
 
     /**
-     * Before anything is sent: refuses a statement an enforced rule denies.
+     * Before anything is sent: refuses a statement an enforced rule denies. Each statement of a batch is judged by its
+     * own rules; a refused one refuses the batch as pgjdbc reports a batch whose statement failed.
      *
      * @param statements the statements of the write (their text and parameters go into the refusal's record); empty for
      *                   a COPY started through pgjdbc's CopyManager, whose record then has its command only
      * @param inTransaction the application's transaction is open (not autocommit): it is left aborted
+     * @return what {@link ConnectionCapture} needs to know before it runs the write
      */
-    public Verdict admit(SqlInfo info, List<StatementLog> statements, boolean inTransaction) throws SQLException {
-        Verdict v = verdict(info);
-        StatementLog refused = statements.isEmpty() ? null : statements.get(0);
-        for (StatementLog st : statements) {   // a batch of different statements (Statement.addBatch): each is judged
-            if (v.refusal() != null) break;
-            if (st.info() != info) {
-                Verdict other = verdict(st.info());
-                if (other.refusal() != null) {
-                    v = other;
-                    info = st.info();
-                    refused = st;
-                }
-            }
+    public Admission admit(SqlInfo info, List<StatementLog> statements, boolean inTransaction) throws SQLException {
+        if (scope == null) return Admission.PLAIN;
+        SqlInfo last = statements.isEmpty() ? info : statements.get(0).info();
+        Verdict first = verdict(last);
+        if (first == Verdict.NONE && statements.size() <= 1) return Admission.PLAIN;
+        if (first.hashing() != null && first.hashing().command() instanceof Command.Copy copy
+                && "binary".equalsIgnoreCase(copy.options().format())) {
+            if (inTransaction) abortTransaction(WalyState.POLICY_REFUSED, "recording policy");
+            throw new WalySQLException("WAL-y cannot log a binary COPY into " + copy.table().qualified() + " whose columns "
+                    + String.join(", ", first.hashing().columns()) + " the recording policy of " + model
+                    + " logs as hashes: send it in text or CSV format. Nothing was sent to the database.", WalyState.POLICY_REFUSED);
         }
-        if (v.refusal() == null) return verdict(statements.isEmpty() ? info : statements.get(0).info());
-        Rule rule = v.refusal();
-        String reason = rule.explain(info.command());
-        append(decision(Payloads.Policy.REFUSED, rule, reason, WalyState.POLICY_REFUSED, info, refused, v, -1));
-        PolicyLog.warn("WAL-y refused a statement on connection {} (rule {}: {})", connection, rule.name(), reason);
-        if (inTransaction) abortTransaction(WalyState.POLICY_REFUSED, rule);
-        throw new WalySQLException("WAL-y refused the statement: rule " + rule.name() + " (" + reason + ") of " + model
-                + ". Nothing was sent to the database.", WalyState.POLICY_REFUSED);
+        boolean counts = first.countsRows();
+        boolean hashes = first.hashing() != null;
+        if (first.refusal() != null) refuse(first, last, statements, 0, inTransaction);
+        for (int i = 1; i < statements.size(); i++) {
+            StatementLog st = statements.get(i);
+            if (st.info() == last) continue;   // a prepared batch: one shape, judged once
+            last = st.info();
+            Verdict v = verdict(last);
+            if (v.refusal() != null) refuse(v, last, statements, i, inTransaction);
+            counts |= v.countsRows();
+            hashes |= v.hashing() != null;
+        }
+        return new Admission(first.logged(), counts, hashes);
     }
 
     /**
-     * The database work of a write, as the verdict wants it run: warnings first (the statements are in the log, the
-     * database has not run them), then the work; with a limit, behind a savepoint when {@code inTransaction} (outside
-     * one the write runs in a transaction of WAL-y's making, which the refusal rolls back), and refused when it changed
-     * more rows than allowed. A statement PostgreSQL runs outside any transaction ({@code asSent}: VACUUM, CALL, …)
-     * cannot be rolled back: its limits are only watched.
+     * What a write needs before it runs: whether it is logged (a batch is logged whole when its first statement is),
+     * whether its row counts are checked (then it must run where it can be rolled back), and whether some of its values
+     * are logged as hashes (then its table's column types are looked up first).
      */
-    public <T> ConnectionCapture.Work<T> guard(Verdict v, List<StatementLog> statements, boolean inTransaction,
-                                               boolean asSent, ConnectionCapture.Work<T> work) {
-        if (v.warnings().isEmpty() && !v.countsRows()) return work;
+    public record Admission(boolean logged, boolean countsRows, boolean hashes) {
+        static final Admission PLAIN = new Admission(true, false, false);
+    }
+
+    private void refuse(Verdict v, SqlInfo info, List<StatementLog> statements, int index, boolean inTransaction)
+            throws SQLException {
+        Rule rule = v.refusal();
+        SqlInfo part = judged(info, rule);
+        String reason = rule.action() == Rule.Action.LIMIT
+                ? "its statement " + part.command().label() + " has a row limit, and the rows of one statement of several "
+                        + "sent in one string cannot be counted: send it on its own"
+                : rule.explain(part.command());
+        StatementLog st = statements.isEmpty() ? null : statements.get(index);
+        append(decision(Payloads.Policy.REFUSED, rule, reason, WalyState.POLICY_REFUSED, part, st, v, -1));
+        PolicyLog.warn("WAL-y refused a statement on connection {} (rule {}: {})", connection, rule.name(), reason);
+        if (inTransaction) abortTransaction(WalyState.POLICY_REFUSED, "rule " + rule.name());
+        throw BatchFailure.of(statements, index, new WalySQLException("WAL-y refused the statement: rule " + rule.name() + " ("
+                + reason + ") of " + model + ". Nothing was sent to the database.", WalyState.POLICY_REFUSED));
+    }
+
+    /**
+     * The database work of a write, as the statements' verdicts want it run: warnings first (the statements are in the
+     * log, the database has not run them), then the work; with a limit, behind a savepoint when {@code inTransaction}
+     * (outside one the write runs in a transaction of WAL-y's making, which the refusal rolls back), and refused when a
+     * statement changed more rows than its limit allows. Each statement of a batch is judged by its own rules (a
+     * prepared batch's shape warns once); a refused one undoes the whole batch, as its failure would. A statement
+     * PostgreSQL runs outside any transaction ({@code asSent}: VACUUM, CALL, …) cannot be rolled back: its limits are
+     * only watched.
+     */
+    public <T> ConnectionCapture.Work<T> guard(List<StatementLog> statements, boolean inTransaction, boolean asSent,
+                                               ConnectionCapture.Work<T> work) {
+        if (scope == null) return work;
+        boolean warns = false;
+        boolean counts = false;
+        boolean enforces = false;
+        SqlInfo last = null;
+        for (StatementLog st : statements) {
+            if (st.info() == last) continue;
+            last = st.info();
+            Verdict v = verdict(last);
+            warns |= !v.warnings().isEmpty();
+            counts |= v.countsRows();
+            enforces |= v.limit() != null && !asSent;
+        }
+        if (!warns && !counts) return work;
+        boolean savepoint = enforces && inTransaction;
+        boolean countsRows = counts;
         return () -> {
-            SqlInfo info = statements.get(0).info();
-            for (Rule r : v.warnings()) warn(r, r.explain(info.command()), info, statements.get(0), v, -1);
-            if (!v.countsRows()) return work.run();
-            Rule limit = asSent ? null : v.limit();
-            List<Rule> watched = asSent && v.limit() != null ? concat(v.watchedLimits(), v.limit()) : v.watchedLimits();
-            boolean savepoint = limit != null && inTransaction;
+            SqlInfo shape = null;
+            for (StatementLog st : statements) {
+                if (st.info() == shape) continue;
+                shape = st.info();
+                Verdict v = verdict(shape);
+                for (Rule r : v.warnings()) {
+                    SqlInfo part = judged(shape, r);
+                    warn(r, r.action() == Rule.Action.LIMIT ? "its rows cannot be counted in a string of several statements"
+                            : r.explain(part.command()), part, st, v, -1);
+                }
+            }
+            if (!countsRows) return work.run();
             if (savepoint) sql("SAVEPOINT waly_limit");
             T result = work.run();
-            long rows = 0;
-            for (StatementLog st : statements) {
-                long[] c = st.counts();
-                if (c != null) for (long n : c) rows += Math.max(0, n);
+            int over = -1;
+            for (int i = 0; i < statements.size(); i++) {
+                StatementLog st = statements.get(i);
+                Verdict v = verdict(st.info());
+                if (!v.countsRows()) continue;
+                long rows = rows(st);
+                Rule limit = asSent ? null : v.limit();
+                List<Rule> watched = asSent && v.limit() != null ? concat(v.watchedLimits(), v.limit()) : v.watchedLimits();
+                for (Rule r : watched) {
+                    if (rows > r.rows()) warn(r, rows + " rows changed, over the limit of " + r.rows(), st.info(), st, v, rows);
+                }
+                if (over < 0 && limit != null && rows > limit.rows()) over = i;
             }
-            for (Rule r : watched) {
-                if (rows > r.rows()) warn(r, rows + " rows changed, over the limit of " + r.rows(), info, statements.get(0), v, rows);
-            }
-            if (limit != null && rows > limit.rows()) {
+            if (over >= 0) {
+                StatementLog st = statements.get(over);
+                Verdict v = verdict(st.info());
+                Rule limit = v.limit();
+                long rows = rows(st);
                 String reason = rows + " rows changed, over the limit of " + limit.rows()
                         + (limit.reason() != null ? " (" + limit.reason() + ")" : "");
                 if (savepoint) sql("ROLLBACK TO SAVEPOINT waly_limit");
-                append(decision(Payloads.Policy.REFUSED, limit, reason, WalyState.ROW_LIMIT_EXCEEDED, info, statements.get(0), v, rows));
+                append(decision(Payloads.Policy.REFUSED, limit, reason, WalyState.ROW_LIMIT_EXCEEDED, st.info(), st, v, rows));
                 PolicyLog.warn("WAL-y refused a statement on connection {} (rule {}: {})", connection, limit.name(), reason);
-                if (savepoint) abortTransaction(WalyState.ROW_LIMIT_EXCEEDED, limit);
-                throw new WalySQLException("WAL-y refused the statement: rule " + limit.name() + ": " + reason + ", of " + model
-                        + ". It was rolled back to before it.", WalyState.ROW_LIMIT_EXCEEDED);
+                if (savepoint) abortTransaction(WalyState.ROW_LIMIT_EXCEEDED, "rule " + limit.name());
+                throw BatchFailure.of(statements, over, new WalySQLException("WAL-y refused the statement: rule " + limit.name() + ": "
+                        + reason + ", of " + model + ". It was rolled back to before it.", WalyState.ROW_LIMIT_EXCEEDED));
             }
             if (savepoint) sql("RELEASE SAVEPOINT waly_limit");
             return result;
         };
+    }
+
+    /** The rows a statement changed, as the statement layer recorded its counts; counts pgjdbc does not report are none. */
+    private static long rows(StatementLog st) {
+        long rows = 0;
+        long[] c = st.counts();
+        if (c != null) for (long n : c) rows += Math.max(0, n);
+        return rows;
     }
 
     private static List<Rule> concat(List<Rule> rules, Rule more) {
@@ -194,20 +323,32 @@ public final class PolicyGuard {
 
     /** The STATEMENT record's payload with the values of hashed columns hashed; {@code p} itself when nothing is. */
     public Payloads.Statement recorded(Verdict v, Payloads.Statement p) {
+        return recorded(v, p, null);
+    }
+
+    /** The same for a COPY whose data's fields are {@code copyColumns} (null: unknown, its data is left out). */
+    public Payloads.Statement recorded(Verdict v, Payloads.Statement p, List<String> copyColumns) {
         HashPlan plan = v.hashing();
-        return plan == null ? p : Hashing.statement(plan, p);
+        return plan == null ? p : Hashing.statement(plan, p, copyColumns, types(plan));
+    }
+
+    /** The column types of the table the plan hashes, as far as the capture's catalog knows them (column → pg_type name). */
+    private Map<String, String> types(HashPlan plan) {
+        if (plan == null) return Map.of();
+        List<Command.Table> written = plan.command().writtenTables();
+        return written.isEmpty() ? Map.of() : columnTypes.apply(written.get(0));
     }
 
     /** An OUTCOME's effects with the row images' hashed columns hashed. */
     public List<Payloads.Effect> recorded(Verdict v, List<Payloads.Effect> effects) {
         HashPlan plan = v.hashing();
-        return plan == null || effects.isEmpty() ? effects : Hashing.effects(plan, effects);
+        return plan == null || effects.isEmpty() ? effects : Hashing.effects(plan, effects, types(plan));
     }
 
     private void warn(Rule r, String reason, SqlInfo info, StatementLog st, Verdict v, long rows) {
         String would = r.mode() == Rule.Mode.WARN && r.action() != Rule.Action.WARN ? "would refuse" : "warns about";
         PolicyLog.warn("WAL-y rule {} {} a statement on connection {}: {}{}", r.name(), would, connection, reason,
-                st == null ? "" : " [" + Hashing.sql(v.hashing(), io.waly.jdbc.capture.Secrets.redact(st.sql())) + "]");
+                st == null ? "" : " [" + Hashing.sql(v.hashing(), io.waly.jdbc.capture.Secrets.redact(st.sql()), types(v.hashing())) + "]");
         append(decision(Payloads.Policy.WARNED, r, reason, null, info, st, v, rows));
     }
 
@@ -245,10 +386,10 @@ public final class PolicyGuard {
      * making, so its transaction is aborted (or, with pgjdbc's autosave, restored to before the error), exactly as
      * after any failed statement.
      */
-    private void abortTransaction(WalyState state, Rule rule) {
+    private void abortTransaction(WalyState state, String by) {
         try (Statement s = physical.createStatement()) {
             s.execute("DO $waly$BEGIN RAISE EXCEPTION USING ERRCODE = '" + state.getState()
-                    + "', MESSAGE = 'refused by WAL-y rule " + rule.name() + "'; END$waly$");
+                    + "', MESSAGE = 'refused by WAL-y " + by + "'; END$waly$");
         } catch (SQLException expected) {
             // the error is the point: the transaction is now as the database leaves it after a failed statement
         }

@@ -72,7 +72,11 @@ public final class SqlClassifier {
             vol |= callsVolatile(st);
         }
         if (!write) return new SqlInfo(SqlKind.READ, null, null, true, false, false, List.of());
-        return new SqlInfo(nonTx ? SqlKind.NON_TRANSACTIONAL : SqlKind.WRITE, null, new Command.Sql("MULTI"), true, vol, false, List.of());
+        // each part on its own too, so that the model's rules judge every statement of the string, not the string
+        List<SqlInfo> parts = new java.util.ArrayList<>(statements.size());
+        for (List<Token> st : statements) parts.add(classify(sql.substring(st.get(0).start(), st.get(st.size() - 1).end())));
+        return new SqlInfo(nonTx ? SqlKind.NON_TRANSACTIONAL : SqlKind.WRITE, null, new Command.Sql("MULTI"), true, vol, false,
+                List.of(), false, parts);
     }
 
     static SqlKind kindOf(List<Token> st) {

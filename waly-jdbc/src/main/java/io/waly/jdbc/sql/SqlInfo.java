@@ -23,6 +23,8 @@ public final class SqlInfo {
     private final boolean withClause;
     private final List<String> drawnSequences;
     private final boolean keepsWorkOnFailure;
+    /** Each statement of a string of several, classified on its own (for the policies); empty for one statement. */
+    private final List<SqlInfo> parts;
 
     /** The text's STATEMENT parts as logged, and the text they were made from. */
     public record Logged(String sql, Payloads.Statement.Repeated parts) {}
@@ -45,6 +47,12 @@ public final class SqlInfo {
 
     public SqlInfo(SqlKind kind, String name, Command command, boolean multiStatement, boolean volatileCall,
                    boolean withClause, List<String> drawnSequences, boolean keepsWorkOnFailure) {
+        this(kind, name, command, multiStatement, volatileCall, withClause, drawnSequences, keepsWorkOnFailure, List.of());
+    }
+
+    public SqlInfo(SqlKind kind, String name, Command command, boolean multiStatement, boolean volatileCall,
+                   boolean withClause, List<String> drawnSequences, boolean keepsWorkOnFailure, List<SqlInfo> parts) {
+        this.parts = List.copyOf(parts);
         this.kind = kind;
         this.name = name;
         this.command = command;
@@ -53,6 +61,11 @@ public final class SqlInfo {
         this.withClause = withClause;
         this.drawnSequences = drawnSequences;
         this.keepsWorkOnFailure = keepsWorkOnFailure;
+    }
+
+    /** The statements of a string of several, each classified on its own; empty for a single statement. */
+    public List<SqlInfo> parts() {
+        return parts;
     }
 
     public SqlKind kind() {

@@ -215,6 +215,176 @@ class PoliciesTest {
     }
 
     @Test
+    void rulesFollowTheRoleStatementsRunAs() throws Exception {
+        String yaml = """
+                tables:
+                  orders: {}
+                policies:
+                  rules:
+                    - name: migrator-may-truncate
+                      match: {roles: [waly_migrator], kind: TRUNCATE}
+                      action: allow
+                    - name: no-truncate
+                      match: {kind: TRUNCATE}
+                      action: deny
+                    - name: migrator-no-delete
+                      match: {roles: [waly_migrator], kind: DELETE}
+                      action: deny
+                """;
+        String url = url("roles", yaml, "");
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'waly_migrator') THEN "
+                    + "CREATE ROLE waly_migrator; END IF; END$$");
+            s.execute("GRANT ALL ON orders TO waly_migrator");
+            String delete = "DELETE FROM orders WHERE id = 1";
+            assertThat(s.executeUpdate(delete)).isZero();
+            s.execute("SET ROLE waly_migrator");
+            assertThatThrownBy(() -> s.executeUpdate(delete)).hasMessageContaining("rule migrator-no-delete");
+            s.execute("TRUNCATE orders");   // the allow of the role placed before the deny
+            s.execute("RESET ROLE");
+            assertThat(s.executeUpdate(delete)).isZero();
+            assertThatThrownBy(() -> s.execute("TRUNCATE orders")).hasMessageContaining("rule no-truncate");
+            s.execute("SET SESSION AUTHORIZATION waly_migrator");
+            assertThatThrownBy(() -> s.executeUpdate(delete)).hasMessageContaining("rule migrator-no-delete");
+            s.execute("RESET SESSION AUTHORIZATION");
+            assertThat(s.executeUpdate(delete)).isZero();
+            // a role set where WAL-y cannot read it: asked of the database after the statement
+            s.execute("DO $$BEGIN SET ROLE waly_migrator; END$$");
+            assertThatThrownBy(() -> s.executeUpdate(delete)).hasMessageContaining("rule migrator-no-delete");
+            s.execute("RESET ROLE");
+            s.execute("SELECT set_config('role', 'waly_migrator', false)");
+            assertThatThrownBy(() -> s.executeUpdate(delete)).hasMessageContaining("rule migrator-no-delete");
+            s.execute("RESET ROLE");
+
+            c.setAutoCommit(false);
+            // a SET ROLE undone by ROLLBACK
+            s.execute("SET ROLE waly_migrator");
+            s.executeUpdate("INSERT INTO orders VALUES (1, 1)");
+            c.rollback();
+            assertThat(s.executeUpdate(delete)).isZero();
+            c.commit();
+            // by ROLLBACK TO SAVEPOINT
+            java.sql.Savepoint sp = c.setSavepoint();
+            s.execute("SET ROLE waly_migrator");
+            c.rollback(sp);
+            assertThat(s.executeUpdate(delete)).isZero();
+            // a SET LOCAL ROLE lasts until its transaction ends
+            s.execute("SET LOCAL ROLE waly_migrator");
+            s.execute("TRUNCATE orders");
+            c.commit();
+            assertThatThrownBy(() -> s.execute("TRUNCATE orders")).hasMessageContaining("rule no-truncate");
+            c.rollback();
+            // a SET ROLE that committed stays
+            s.execute("SET ROLE waly_migrator");
+            c.commit();
+            assertThatThrownBy(() -> s.executeUpdate(delete)).hasMessageContaining("rule migrator-no-delete");
+            c.rollback();
+        }
+        List<Payloads.Policy> d = decisions("roles");
+        assertThat(d).extracting(Payloads.Policy::rule).containsExactly("migrator-no-delete", "no-truncate", "migrator-no-delete",
+                "migrator-no-delete", "migrator-no-delete", "no-truncate", "migrator-no-delete");
+        assertThat(d.get(0).role()).isEqualTo("waly_migrator");
+        assertThat(d.get(1).role()).isNotEqualTo("waly_migrator");
+    }
+
+    @Test
+    void eachStatementOfABatchIsJudgedByItsOwnRulesAndARefusalFailsTheBatchAsPgjdbcWould() throws Exception {
+        String yaml = """
+                tables:
+                  accounts: {}
+                  orders: {}
+                policies:
+                  rules:
+                    - name: watch-orders
+                      match: {kind: INSERT, tables: [orders]}
+                      action: warn
+                    - name: mass-update
+                      match: {kind: UPDATE, tables: [accounts]}
+                      action: limit
+                      rows: 5
+                    - name: no-truncate
+                      match: {kind: TRUNCATE}
+                      action: deny
+                """;
+        String url = url("batch", yaml, "");
+        String over = "UPDATE accounts SET balance = 1 WHERE id > 0";
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            // the second statement is over its limit: the batch fails as pgjdbc fails a batch whose statement failed
+            s.addBatch("INSERT INTO orders VALUES (1, 1)");
+            s.addBatch(over);
+            assertBatchRefused(s::executeBatch, 1, 2, over);
+            assertThat(count(c, "SELECT count(*) FROM orders")).isZero();
+            assertThat(count(c, "SELECT sum(balance) FROM accounts")).isZero();
+            // each statement under its limit, together over it: through
+            s.addBatch("UPDATE accounts SET balance = 2 WHERE id <= 3");
+            s.addBatch("UPDATE accounts SET balance = 3 WHERE id > 7");
+            assertThat(s.executeBatch()).containsExactly(3, 3);
+            // a warning of the second statement's rule
+            s.addBatch("UPDATE accounts SET balance = 0 WHERE id = 1");
+            s.addBatch("INSERT INTO orders VALUES (3, 1)");
+            assertThat(s.executeBatch()).containsExactly(1, 1);
+            // a prepared batch: each execution is a statement
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET balance = ? WHERE id <= ?")) {
+                ps.setInt(1, 4);
+                ps.setInt(2, 3);
+                ps.addBatch();
+                ps.setInt(1, 5);
+                ps.setInt(2, 10);
+                ps.addBatch();
+                assertBatchRefused(ps::executeBatch, 1, 2, "UPDATE accounts SET balance = ? WHERE id <= ?");
+            }
+            // inside a transaction: left aborted, as after a failed batch
+            c.setAutoCommit(false);
+            s.executeUpdate("INSERT INTO orders VALUES (2, 1)");
+            s.addBatch("UPDATE accounts SET balance = 6 WHERE id = 1");
+            s.addBatch(over);
+            assertBatchRefused(s::executeBatch, 1, 2, over);
+            assertThat(c.unwrap(BaseConnection.class).getTransactionState()).isEqualTo(TransactionState.FAILED);
+            c.rollback();
+            c.setAutoCommit(true);
+            // several statements in one string: each judged by its own rules
+            s.execute("DELETE FROM orders WHERE id = 4; INSERT INTO orders VALUES (4, 1)");
+            assertThatThrownBy(() -> s.execute("SELECT 1; TRUNCATE orders")).hasMessageContaining("rule no-truncate");
+            // a row limit cannot be counted for one statement of several: refused before it is sent
+            assertThatThrownBy(() -> s.execute("INSERT INTO orders VALUES (5, 1); UPDATE accounts SET balance = 0 WHERE id = 1"))
+                    .hasMessageContaining("rule mass-update").hasMessageContaining("send it on its own")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY001"));
+            assertThat(count(c, "SELECT sum(balance) FROM accounts")).isEqualTo(2 * 2 + 3 * 3);
+            assertThat(count(c, "SELECT count(*) FROM orders")).isEqualTo(2);
+        }
+        List<Payloads.Policy> d = decisions("batch");
+        assertThat(d).extracting(p -> p.rule() + " " + p.event()).containsExactly("watch-orders warned", "mass-update refused",
+                "watch-orders warned", "mass-update refused", "watch-orders warned", "mass-update refused",
+                "watch-orders warned", "no-truncate refused", "mass-update refused");
+        assertThat(d.get(6).command().label()).isEqualTo("INSERT");
+        assertThat(d.get(7).command().label()).isEqualTo("TRUNCATE");
+        assertThat(d.get(1).sql()).isEqualTo(over);
+        assertThat(d.get(1).rows()).isEqualTo(10);
+        assertThat(d.get(2).sql()).isEqualTo("INSERT INTO orders VALUES (3, 1)");
+        // the log holds exactly what the database committed
+        String target = schema(PG.newDatabase("batch_replay"));
+        new Replayer(LogSource.directory(dir.resolve("log-batch")), ReplayOptions.builder().force(true).build())
+                .run(new PostgresTarget(target, new Properties()));
+        try (Connection t = DriverManager.getConnection(target)) {
+            assertThat(count(t, "SELECT sum(balance) FROM accounts")).isEqualTo(2 * 2 + 3 * 3);
+            assertThat(count(t, "SELECT count(*) FROM orders")).isEqualTo(2);
+        }
+    }
+
+    /** What pgjdbc throws when a batch's entry fails: a BatchUpdateException, every count EXECUTE_FAILED, the failure next. */
+    private static void assertBatchRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable batch, int entry, int size,
+                                           String sql) {
+        assertThatThrownBy(batch).isInstanceOfSatisfying(java.sql.BatchUpdateException.class, e -> {
+            assertThat(e.getSQLState()).isEqualTo("WY002");
+            assertThat(e.getMessage()).startsWith("Batch entry " + entry + " " + sql + " was aborted: WAL-y refused the statement: "
+                    + "rule mass-update: 10 rows changed, over the limit of 5");
+            assertThat(e.getUpdateCounts()).hasSize(size).containsOnly(Statement.EXECUTE_FAILED);
+            assertThat(e.getNextException().getSQLState()).isEqualTo("WY002");
+            assertThat(e.getNextException().getMessage()).startsWith("WAL-y refused the statement: rule mass-update: 10 rows changed");
+        });
+    }
+
+    @Test
     void inWarnModeEverythingGoesThroughWithAWarningInTheLog() throws Exception {
         String url = url("warn", model("warn"), "");
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
@@ -267,6 +437,96 @@ class PoliciesTest {
         assertThat(recording.unlogged()).containsExactly("sessions");
         assertThat(recording.hashed()).containsEntry("accounts", List.of("email"));
         assertThat(recording.model()).isEqualTo(Model.load(dir.resolve("model-record.yaml")).shortId());
+    }
+
+    @Test
+    void aCopyIntoATableWithHashedColumnsIsLoggedWithThoseFieldsHashedAndReplaysTheRows() throws Exception {
+        String yaml = """
+                tables:
+                  accounts: {columns: [id, email, balance]}
+                policies:
+                  record:
+                    accounts: {hash: [email]}
+                """;
+        String url = url("copy", yaml, "");
+        try (Connection c = DriverManager.getConnection(url)) {
+            org.postgresql.copy.CopyManager copy = c.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            // text format, no column list: the table's columns give the fields' order
+            copy.copyIn("COPY accounts FROM STDIN", new java.io.StringReader(
+                    "20\tcarol@example.com\t1\n21\t\\N\t2\n22\tdan\\tx@example.com\t3\n"));
+            // CSV with a header, a column list in another order, quotes, a NULL and a line end inside a value
+            copy.copyIn("COPY accounts (email, id, balance) FROM STDIN WITH (FORMAT csv, HEADER)", new java.io.StringReader(
+                    "email,id,balance\n\"eve,@example.com\",30,1\n,31,2\n\"multi\nline\",32,3\n"));
+            assertThatThrownBy(() -> copy.copyIn("COPY accounts FROM STDIN WITH (FORMAT binary)", new java.io.ByteArrayInputStream(new byte[0])))
+                    .hasMessageContaining("binary COPY").hasMessageContaining("text or CSV")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY001"));
+            assertThat(count(c, "SELECT count(*) FROM accounts WHERE email IN ('carol@example.com', 'dan\tx@example.com', "
+                    + "'eve,@example.com', E'multi\\nline')")).isEqualTo(4);
+        }
+        String all = new String(Files.readAllBytes(Files.list(dir.resolve("log-copy")).filter(p -> p.toString().endsWith(".wal"))
+                .findFirst().orElseThrow()), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(all).doesNotContain("carol@").doesNotContain("eve,@").doesNotContain("multi\nline");
+        String target = schema(PG.newDatabase("copy_replay"));
+        new Replayer(LogSource.directory(dir.resolve("log-copy")), ReplayOptions.builder().force(true).build())
+                .run(new PostgresTarget(target, new Properties()));
+        try (Connection t = DriverManager.getConnection(target); Statement s = t.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, email, balance FROM accounts WHERE id >= 20 ORDER BY id")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) rows.add(rs.getInt(1) + " " + rs.getString(2) + " " + rs.getInt(3));
+            assertThat(rows).containsExactly("20 " + sha256("carol@example.com") + " 1", "21 null 2",
+                    "22 " + sha256("dan\tx@example.com") + " 3", "30 " + sha256("eve,@example.com") + " 1", "31 null 2",
+                    "32 " + sha256("multi\nline") + " 3");
+        }
+    }
+
+    @Test
+    void hashedColumnsThatAreNotTextAreLoggedAsHashesTheirTypeHoldsAndReplay() throws Exception {
+        String yaml = """
+                tables:
+                  people: {columns: [id, ref, pin, born]}
+                policies:
+                  record:
+                    people: {hash: [ref, pin, born]}
+                """;
+        String table = "CREATE TABLE people (id int PRIMARY KEY, ref uuid, pin int, born date)";
+        String url = url("types", yaml, "");
+        java.util.UUID ref1 = java.util.UUID.randomUUID();
+        String ref2 = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
+        String ref3 = "b1eebc99-9c0b-4ef8-bb6d-6bb9bd380a12";
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute(table);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO people (id, ref, pin, born) VALUES (?, ?, ?, ?)")) {
+                ps.setInt(1, 1);
+                ps.setObject(2, ref1);
+                ps.setInt(3, 1234);
+                ps.setObject(4, java.time.LocalDate.of(2000, 1, 1));
+                ps.executeUpdate();
+            }
+            s.executeUpdate("INSERT INTO people (id, ref, pin, born) VALUES (2, '" + ref2 + "', 42, '1999-12-31')");
+            s.executeUpdate("UPDATE people SET pin = 7 WHERE id = 2");
+            c.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn("COPY people FROM STDIN",
+                    new java.io.StringReader("3\t" + ref3 + "\t5\t2001-02-03\n"));
+        }
+        String target = PG.newDatabase("types_replay");
+        new Replayer(LogSource.directory(dir.resolve("log-types")), ReplayOptions.builder().force(true).build())
+                .run(new PostgresTarget(target, new Properties()));
+        try (Connection t = DriverManager.getConnection(target); Statement s = t.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, ref, pin, born FROM people ORDER BY id")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) rows.add(rs.getInt(1) + " " + rs.getString(2) + " " + rs.getObject(3) + " " + rs.getObject(4));
+            assertThat(rows).containsExactly(
+                    "1 " + hashAs(ref1.toString(), "uuid") + " " + hashAs("1234", "int4") + " null",
+                    "2 " + hashAs(ref2, "uuid") + " " + hashAs("7", "int4") + " null",
+                    "3 " + hashAs(ref3, "uuid") + " " + hashAs("5", "int4") + " null");
+        }
+    }
+
+    private static String hashAs(String text, String type) {
+        return String.valueOf(io.waly.model.HashPlan.hash(io.waly.command.Value.text(text), type).value());
+    }
+
+    private static String sha256(String text) {
+        return String.valueOf(io.waly.model.HashPlan.hash(io.waly.command.Value.text(text)).value());
     }
 
     @Test
