@@ -363,7 +363,7 @@ class PoliciesTest {
         assertThat(d.get(2).sql()).isEqualTo("INSERT INTO orders VALUES (3, 1)");
         // the log holds exactly what the database committed
         String target = schema(PG.newDatabase("batch_replay"));
-        new Replayer(LogSource.directory(dir.resolve("log-batch")), ReplayOptions.builder().force(true).build())
+        new Replayer(new DirectoryLog(dir.resolve("log-batch")), ReplayOptions.builder().force(true).build())
                 .run(new PostgresTarget(target, new Properties()));
         try (Connection t = DriverManager.getConnection(target)) {
             assertThat(count(t, "SELECT sum(balance) FROM accounts")).isEqualTo(2 * 2 + 3 * 3);
@@ -467,7 +467,7 @@ class PoliciesTest {
                 .findFirst().orElseThrow()), java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(all).doesNotContain("carol@").doesNotContain("eve,@").doesNotContain("multi\nline");
         String target = schema(PG.newDatabase("copy_replay"));
-        new Replayer(LogSource.directory(dir.resolve("log-copy")), ReplayOptions.builder().force(true).build())
+        new Replayer(new DirectoryLog(dir.resolve("log-copy")), ReplayOptions.builder().force(true).build())
                 .run(new PostgresTarget(target, new Properties()));
         try (Connection t = DriverManager.getConnection(target); Statement s = t.createStatement();
              ResultSet rs = s.executeQuery("SELECT id, email, balance FROM accounts WHERE id >= 20 ORDER BY id")) {
@@ -508,7 +508,7 @@ class PoliciesTest {
                     new java.io.StringReader("3\t" + ref3 + "\t5\t2001-02-03\n"));
         }
         String target = PG.newDatabase("types_replay");
-        new Replayer(LogSource.directory(dir.resolve("log-types")), ReplayOptions.builder().force(true).build())
+        new Replayer(new DirectoryLog(dir.resolve("log-types")), ReplayOptions.builder().force(true).build())
                 .run(new PostgresTarget(target, new Properties()));
         try (Connection t = DriverManager.getConnection(target); Statement s = t.createStatement();
              ResultSet rs = s.executeQuery("SELECT id, ref, pin, born FROM people ORDER BY id")) {
