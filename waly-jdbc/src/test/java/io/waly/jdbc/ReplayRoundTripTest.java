@@ -149,7 +149,7 @@ class ReplayRoundTripTest {
             s.execute("FETCH 2 FROM c");
             assertThat(s.executeUpdate("UPDATE cur SET v = 'fetched second' WHERE CURRENT OF c")).isEqualTo(1);
             s.execute("FETCH 1 FROM c");
-            assertThat(s.executeUpdate("DELETE FROM cur WHERE CURRENT OF c")).isEqualTo(1);
+            assertThat(s.executeUpdate("DELETE FROM cur WHERE CURRENT OF c;\n")).isEqualTo(1);   // as psql sends it
             try (PreparedStatement ps = c.prepareStatement("UPDATE cur SET v = ? WHERE CURRENT OF c")) {
                 s.execute("FETCH 1 FROM c");
                 ps.setString(1, "by parameter");

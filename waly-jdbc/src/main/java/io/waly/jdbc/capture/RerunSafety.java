@@ -64,6 +64,12 @@ public final class RerunSafety {
     /** Sequence functions: their one side effect, on a sequence, is logged as the sequence's state. */
     private static final Set<String> SEQUENCE_FUNCTIONS = Set.of("nextval", "setval", "currval", "lastval");
 
+    /** An UPDATE or DELETE {@code WHERE CURRENT OF} a cursor: the row it changes is where a cursor, a read, stood. */
+    public static boolean byCursorPosition(Command c) {
+        Expr where = c instanceof Command.Update u ? u.where() : c instanceof Command.Delete d ? d.where() : null;
+        return where instanceof Expr.Raw r && r.sql().regionMatches(true, 0, "CURRENT OF", 0, 10);
+    }
+
     /** What replay must do with {@code c} against {@code t} to reproduce its source run. */
     public static Rerun of(Command c, EffectsCatalog.TableInfo t) {
         Shape shape = new Shape(t);

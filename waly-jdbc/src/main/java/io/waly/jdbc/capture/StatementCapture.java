@@ -1,6 +1,7 @@
 package io.waly.jdbc.capture;
 
 import io.waly.jdbc.sql.SqlInfo;
+import io.waly.jdbc.sql.SqlLexer;
 import io.waly.jdbc.sql.SqlKind;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
@@ -95,9 +96,14 @@ public class StatementCapture {
             capture.endPrepared(info.kind() == SqlKind.COMMIT_PREPARED, info.name(), () -> out[0] = asSent.run());
             return out[0];
         }
-        EffectsPlan plan = EffectsPlan.of(capture, info, keys.walyMayAsk, statement);
+        // a write by cursor position cannot be re-run (the cursor is a read, not in the log): its row is needed even when
+        // it came as psql sends it, "…;", which pgjdbc would take for two queries and answer generated keys with a result
+        // set, so it goes out without its trailing semicolons (the same statement to the server)
+        String single = info.multiStatement() && RerunSafety.byCursorPosition(info.command()) ? SqlLexer.beforeTrailingSemicolons(sql) : null;
+        EffectsPlan plan = EffectsPlan.of(capture, single != null ? capture.classify(single) : info, keys.walyMayAsk, statement);
+        String sent = single != null && plan.asksForKeys() ? single : sql;
         return write(new StatementLog(info, sql, List.of(), null, null, -1), plan, keys,
-                () -> call.run(statement, sql, plan.asksForKeys()));
+                () -> call.run(statement, sent, plan.asksForKeys()));
     }
 
     public final void addBatch(String sql) {

@@ -258,6 +258,24 @@ public final class SqlLexer {
         return new String(cs);
     }
 
+    /**
+     * {@code sql} without its trailing semicolons when it is one statement followed by nothing but semicolons and
+     * white space (as psql and script runners send it); null otherwise (no semicolon, several statements, or a comment
+     * after one).
+     */
+    public static String beforeTrailingSemicolons(String sql) {
+        List<Token> tokens = tokenize(sql);
+        int last = tokens.size() - 1;
+        while (last >= 0 && tokens.get(last).type == Type.SEMICOLON) last--;
+        if (last < 0 || last == tokens.size() - 1 || statements(tokens).size() != 1) return null;
+        int end = tokens.get(last).end;
+        for (int i = end; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (c != ';' && c != ' ' && (c < '\t' || c > '\r')) return null;
+        }
+        return sql.substring(0, end);
+    }
+
     /** Splits tokens into statements at top-level semicolons; empty statements are dropped. */
     public static List<List<Token>> statements(List<Token> tokens) {
         List<List<Token>> out = new ArrayList<>();

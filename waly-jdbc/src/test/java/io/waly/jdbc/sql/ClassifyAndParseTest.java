@@ -72,6 +72,16 @@ class ClassifyAndParseTest {
     }
 
     @Test
+    void onlyTrailingSemicolonsAndWhiteSpaceAreCutForSending() {
+        assertThat(SqlLexer.beforeTrailingSemicolons("DELETE FROM t WHERE CURRENT OF c ;;\n ")).isEqualTo("DELETE FROM t WHERE CURRENT OF c");
+        assertThat(SqlLexer.beforeTrailingSemicolons("DELETE FROM t WHERE a = ';';")).isEqualTo("DELETE FROM t WHERE a = ';'");
+        assertThat(SqlLexer.beforeTrailingSemicolons("DELETE FROM t; -- gone?")).isNull();
+        assertThat(SqlLexer.beforeTrailingSemicolons("DELETE FROM t; DELETE FROM u;")).isNull();
+        assertThat(SqlLexer.beforeTrailingSemicolons("DELETE FROM t")).isNull();
+        assertThat(SqlLexer.beforeTrailingSemicolons(";")).isNull();
+    }
+
+    @Test
     void twoPhaseIdentifiersAreTheirStringLiterals() {
         assertThat(classifier.classify("PREPARE TRANSACTION 'tx one'").name()).isEqualTo("tx one");
         assertThat(classifier.classify("COMMIT PREPARED E'it''s'").name()).isEqualTo("it's");
