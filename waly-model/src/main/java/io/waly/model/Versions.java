@@ -53,6 +53,17 @@ public final class Versions {
      */
     public record Mapping(String table, Version from, Version to, Map<String, String> fromColumns,
                           Map<String, String> toColumns, Map<String, String> expressions, String lossy, int line) {
+        /** The columns of {@code from} the expression for {@code toColumn} reads. */
+        public Set<String> reads(String toColumn) {
+            return SqlColumns.read(expressions.get(toColumn));
+        }
+
+        /** "the down mapping of cars (version 2 → 1, line 15)": how errors name a mapping. */
+        public String describe() {
+            return "the " + (to.index() > from.index() ? "up" : "down") + " mapping of " + table + " (version " + from.name()
+                    + " → " + to.name() + ", model line " + line + ")";
+        }
+
         /** True when the row comes out as it went in (the table did not change between the two versions). */
         public boolean identity() {
             if (!fromColumns.equals(toColumns)) return false;

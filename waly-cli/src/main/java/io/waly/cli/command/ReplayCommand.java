@@ -127,6 +127,12 @@ public final class ReplayCommand extends WalyCommand {
                     + "a mirror or a read model that receives a subset; --follow honours it. Needs --model.")
     String route;
 
+    @Option(names = "--schema-version", paramLabel = "N",
+            description = "Replay into the model's schema version N (versions:): migrations past N are left out, and rows "
+                    + "written under other versions are mapped by the model's up/down expressions before they are applied; "
+                    + "a statement that cannot be mapped stops replay, naming it. PostgreSQL targets. Needs --model.")
+    String schemaVersion;
+
     /** Test hook (and a way to replay in slices): stop cleanly after this many applied transactions. */
     @Option(names = "--stop-after", hidden = true, paramLabel = "TRANSACTIONS")
     long stopAfter;
@@ -192,6 +198,17 @@ public final class ReplayCommand extends WalyCommand {
                 throw CliException.usage(e.getMessage());
             }
         }
+        if (schemaVersion != null) {
+            if (model == null) throw CliException.usage("--schema-version needs --model FILE: the model declares the versions");
+            if (target != null && Targets.kind(target) == Targets.Kind.MONGO) {
+                throw CliException.usage("--schema-version replays into PostgreSQL targets only (MongoDB: not yet)");
+            }
+            try {
+                io.waly.model.Model.load(model).versions().version(schemaVersion);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage(e.getMessage());
+            }
+        }
         try {
             options.fromSeq(fromSeq).toSeq(toSeq).toTime(toTime).build();   // checked before anything is contacted
         } catch (IllegalArgumentException e) {
@@ -239,7 +256,9 @@ public final class ReplayCommand extends WalyCommand {
         if (targetUser != null) props.setProperty("user", targetUser);
         String password = Targets.password(targetPassword);
         if (password != null) props.setProperty("password", password);
-        return new PostgresTarget(target, props);
+        PostgresTarget pg = new PostgresTarget(target, props);
+        if (schemaVersion != null) pg.intoVersion(io.waly.model.Model.load(model).versions(), schemaVersion);
+        return pg;
     }
 
     private int replayFailed(ReplayException e, long applied) {

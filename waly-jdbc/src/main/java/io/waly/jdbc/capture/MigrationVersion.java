@@ -35,7 +35,7 @@ public final class MigrationVersion {
     }
 
     /** The version a statement that succeeded writes into a history table; null when it writes none. */
-    static String written(Command command, List<Value> params) {
+    public static String written(Command command, List<Value> params) {
         if (!(command instanceof Command.Insert ins) || ins.table() == null || ins.columns() == null || ins.rows() == null) return null;
         String table = ins.table().name().toLowerCase(Locale.ROOT);
         String column = table.equals(FLYWAY) ? "version" : table.equals(LIQUIBASE) ? "id" : null;
