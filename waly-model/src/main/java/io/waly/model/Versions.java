@@ -170,9 +170,10 @@ public final class Versions {
         }
         if (t.containsKey("lossy") && !t.containsKey("down")) throw t.get("lossy").error("lossy: describes a down mapping, and " + where + " has none");
         String lossy = t.containsKey("lossy") ? t.get("lossy").text("lossy") : null;
-        int line = node.line;
-        Mapping upMapping = mapping(table, prev, v, before, after, up, t.get("up"), node, "up", null, line);
-        Mapping downMapping = mapping(table, v, prev, after, before, down, t.get("down"), node, "down", lossy, line);
+        Mapping upMapping = mapping(table, prev, v, before, after, up, t.get("up"), node, "up", null,
+                t.containsKey("up") ? t.get("up").line : node.line);
+        Mapping downMapping = mapping(table, v, prev, after, before, down, t.get("down"), node, "down", lossy,
+                t.containsKey("down") ? t.get("down").line : node.line);
         perVersion.add(after);
         ups.get(table).add(upMapping);
         downs.get(table).add(downMapping);

@@ -29,9 +29,9 @@ import java.util.TreeMap;
  * migration applied before it.
  *
  * <ul>
- *   <li>A migration — a transaction writing Flyway's or Liquibase's history row for a migration the model lists — to a
- *       version after N is left out (with its history row); one up to N is applied, and the target is at its version
- *       from then on.</li>
+ *   <li>A migration ({@link #migration}: a transaction writing Flyway's or Liquibase's history row for a migration the
+ *       model lists, or one whose DDL takes the versioned tables to another version's columns) to a version after N is
+ *       left out, and so is its history row; one up to N is applied, and the target is at its version from then on.</li>
  *   <li>A transaction written under another version (its BEGIN's application or migration version, as the model's
  *       {@code appVersions}/{@code migrations} say) has its rows of versioned tables mapped, step by step, by the
  *       model's {@code up}/{@code down} expressions, which the target evaluates itself
@@ -62,27 +62,53 @@ final class VersionShift {
     }
 
     /**
-     * Runs every mapping once on the target with no row ({@code … LIMIT 0}): a mapping that does not type-check there
-     * is refused, naming the mapping and the model's line, before anything is written.
+     * Runs every mapping once on the target over a row of NULLs: each expression must run there and give its column's
+     * type, or one PostgreSQL assigns to it (an implicit or assignment cast); otherwise the mapping is refused, naming
+     * it and the model's line, before anything is written.
      */
     void check(Connection c) throws ReplayException {
         for (Versions.Mapping m : versions.mappings()) {
-            List<String> exprs = new ArrayList<>();
-            m.expressions().forEach((col, e) -> exprs.add("(" + e + ")::" + m.toColumns().get(col)));
+            List<String> cols = List.copyOf(m.expressions().keySet());
+            List<String> types = new ArrayList<>();
+            for (String col : cols) types.add("pg_catalog.pg_typeof(" + m.expressions().get(col) + ")::regtype::text");
             List<String> nulls = new ArrayList<>();
             m.fromColumns().forEach((col, type) -> nulls.add("NULL::" + type));
-            String sql = "SELECT " + String.join(", ", exprs) + " FROM (VALUES (" + String.join(", ", nulls) + ")) AS r("
-                    + String.join(", ", m.fromColumns().keySet().stream().map(TargetCatalog::quote).toList()) + ") LIMIT 0";
+            String sql = "SELECT " + String.join(", ", types) + " FROM (VALUES (" + String.join(", ", nulls) + ")) AS r("
+                    + String.join(", ", m.fromColumns().keySet().stream().map(TargetCatalog::quote).toList()) + ")";
             try (Statement s = c.createStatement()) {
                 s.execute("SAVEPOINT waly_version_check");
-                try {
-                    s.executeQuery(sql).close();
+                try (ResultSet rs = s.executeQuery(sql)) {
+                    rs.next();
+                    for (int i = 0; i < cols.size(); i++) {
+                        String declared = m.toColumns().get(cols.get(i));
+                        if (!assignable(c, rs.getString(i + 1), declared)) {
+                            throw new ReplayException(ReplayException.Kind.REFUSED, m.describe() + " does not type-check on the "
+                                    + "target: " + cols.get(i) + " is " + declared + ", and its expression gives " + rs.getString(i + 1), 0, null);
+                        }
+                    }
                 } finally {
                     s.execute("ROLLBACK TO SAVEPOINT waly_version_check");
                 }
             } catch (SQLException e) {
                 throw new ReplayException(ReplayException.Kind.REFUSED, m.describe() + " does not run on the target: "
                         + e.getMessage() + " [SQLState " + e.getSQLState() + "]", 0, e);
+            }
+        }
+    }
+
+    /** True when a value of type {@code from} goes into a column of type {@code to} as PostgreSQL assigns it. */
+    private static boolean assignable(Connection c, String from, String to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ?::regtype = ?::regtype OR ?::regtype = 'unknown'::regtype "
+                + "OR EXISTS (SELECT 1 FROM pg_catalog.pg_cast WHERE castsource = ?::regtype AND casttarget = ?::regtype "
+                + "AND castcontext IN ('i', 'a'))")) {
+            ps.setString(1, from);
+            ps.setString(2, to);
+            ps.setString(3, from);
+            ps.setString(4, from);
+            ps.setString(5, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
             }
         }
     }
@@ -100,7 +126,7 @@ final class VersionShift {
         }
         Versions.Version written = versions.writtenUnder(tx.appVersion(), tx.dbVersion());
         if (written == null) {
-            unplaced++;
+            if (writesVersioned(tx)) unplaced++;
             return tx;
         }
         if (written.index() == current.index()) return tx;
@@ -115,6 +141,15 @@ final class VersionShift {
         return changed ? tx.withSteps(steps) : tx;
     }
 
+    private boolean writesVersioned(Transaction tx) {
+        for (Transaction.Step step : tx.steps()) {
+            if (!(step instanceof Transaction.StatementStep st)) continue;
+            Command.Table t = table(st.statement().command());
+            if (t != null && versions.columns(t.qualified(), current) != null) return true;
+        }
+        return false;
+    }
+
     /** What the summary says about the versions. */
     List<String> notes() {
         List<String> out = new ArrayList<>();
@@ -122,32 +157,87 @@ final class VersionShift {
                 + current.name() + ": no migration to " + target.name() + " in the log)" : ""));
         shifted.forEach((k, n) -> out.add(n + " statements mapped from version " + k));
         if (!lossy.isEmpty()) out.add("lossy: " + String.join("; ", lossy));
-        if (leftOutMigrations > 0) out.add(leftOutMigrations + " migrations past version " + target.name() + " left out");
+        if (leftOutMigrations > 0) {
+            out.add(leftOutMigrations + " transactions of migrations past version " + target.name() + " left out (DDL and history rows)");
+        }
         if (unplaced > 0) {
-            out.add(unplaced + " transactions written under versions the model does not place (no appVersions or migrations "
-                    + "match): applied as written");
+            out.add(unplaced + " transactions writing versioned tables under versions the model does not place (no "
+                    + "appVersions or migrations match): applied as written");
         }
         return out;
     }
 
-    /** The model's version a transaction migrates the database to; null when it writes no migration the model lists. */
+    /**
+     * A versioned table that changes between {@code from} and the target's version and that the statement's text names
+     * (a word of it, case aside); null when none. A statement with no structured form is judged by its text alone.
+     */
+    private String namedVersionedTable(String sql, Versions.Version from) {
+        String text = sql.toLowerCase(java.util.Locale.ROOT);
+        for (String t : versions.tables()) {
+            if (versions.path(t, from, current).isEmpty()) continue;
+            String name = t.substring(t.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+            if (java.util.regex.Pattern.compile("(?<![a-z0-9_$])" + java.util.regex.Pattern.quote(name) + "(?![a-z0-9_$])").matcher(text).find()) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The model's version a transaction migrates the database to; null when it is no migration the model knows. A
+     * migration is recognised two ways, since migration tools differ in where they write what: the transaction writes
+     * a history row (Flyway's version, Liquibase's change set id) the model lists under {@code migrations}; or its DDL
+     * takes every versioned table it alters from the columns it has at the target's version now to the columns of
+     * another version (Flyway runs a migration on one connection and writes its history row on another, in a
+     * transaction that commits after it).
+     */
     private Versions.Version migration(Transaction tx) {
         Versions.Version out = null;
+        Map<String, List<String>> altered = new LinkedHashMap<>();
         for (Transaction.Step step : tx.steps()) {
             if (!(step instanceof Transaction.StatementStep st) || !st.succeeded()) continue;
-            String m = MigrationVersion.written(st.statement().command(), st.statement().params());
+            Command cmd = st.statement().command();
+            String m = MigrationVersion.written(cmd, st.statement().params());
             Versions.Version v = m == null ? null : versions.migratedTo(m);
             if (v != null) out = v;
+            if (cmd instanceof Command.Ddl.AlterTable a) alter(altered, a);
         }
-        return out;
+        if (out != null || altered.isEmpty()) return out;
+        for (Versions.Version v : versions.all()) {
+            if (v.index() == current.index()) continue;
+            boolean all = true;
+            for (Map.Entry<String, List<String>> e : altered.entrySet()) {
+                Map<String, String> cols = versions.columns(e.getKey(), v);
+                all &= cols != null && new LinkedHashSet<>(e.getValue()).equals(cols.keySet());
+            }
+            if (all) return v;
+        }
+        return null;
+    }
+
+    /** The columns of a versioned table after an ALTER TABLE, from its columns at the target's version now. */
+    private void alter(Map<String, List<String>> altered, Command.Ddl.AlterTable a) {
+        Map<String, String> start = versions.columns(a.table().qualified(), current);
+        if (start == null) return;
+        List<String> cols = altered.computeIfAbsent(a.table().qualified(), k -> new ArrayList<>(start.keySet()));
+        for (Command.Ddl.AlterAction action : a.actions()) {
+            if (action instanceof Command.Ddl.AddColumn add) cols.add(add.definition().name());
+            else if (action instanceof Command.Ddl.DropColumn drop) cols.remove(drop.column());
+            else if (action instanceof Command.Ddl.RenameColumn r) cols.replaceAll(c -> c.equals(r.column()) ? r.newName() : c);
+        }
     }
 
     private Transaction.StatementStep shift(Transaction.StatementStep st, Versions.Version from, Connection c,
                                             TargetCatalog catalog) throws ReplayException, SQLException {
         Payloads.Statement s = st.statement();
         Command cmd = s.command();
-        if (cmd instanceof Command.Sql sql && !"SET".equals(sql.kind())) {
-            throw refused(st, from, "it has no structured form (" + sql.kind() + "), so WAL-y cannot tell which rows it writes");
+        if (cmd instanceof Command.Sql sql) {
+            String named = namedVersionedTable(s.sql(), from);
+            if (named != null) {
+                throw refused(st, from, "it has no structured form (" + sql.kind() + ") and names the versioned table " + named
+                        + ", so WAL-y cannot tell which of its rows it writes");
+            }
+            return st;
         }
         if (cmd instanceof Command.Call) throw refused(st, from, "it calls a procedure, whose writes WAL-y does not see");
         Command.Table table = table(cmd);
