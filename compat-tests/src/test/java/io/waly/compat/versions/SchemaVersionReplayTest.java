@@ -49,7 +49,7 @@ class SchemaVersionReplayTest {
     }
 
     /** v1 writes, migration 2, v2 writes: the rolling deploy's history as the log holds it. */
-    private RoundTrip history(String name) throws Exception {
+    static RoundTrip history(String name, Path logDir) throws Exception {
         RoundTrip rt = new RoundTrip(name, logDir);
         flyway(rt, "1").migrate();
         try (Connection c = rt.walyConnection("walyAppVersion=1.4")) {
@@ -109,7 +109,7 @@ class SchemaVersionReplayTest {
 
     @Test
     void rollingBackReplaysEveryCarIntoVersionOneAndForwardAgainIntoVersionTwo() throws Exception {
-        RoundTrip rt = history("versions_cars");
+        RoundTrip rt = history("versions_cars", logDir);
         assertThat(cars(rt.source, "production_years")).containsExactly(
                 "1 Beetle {[1938,2004)}", "2 2CV {[1949,1950)}", "3 Golf {[1974,2030)}", "200 Mini {[1959,1968),[1990,2001)}");
 
@@ -139,7 +139,7 @@ class SchemaVersionReplayTest {
 
     @Test
     void aStatementWithNoStructuredFormIsRefusedNamingIt() throws Exception {
-        RoundTrip rt = history("versions_refused");
+        RoundTrip rt = history("versions_refused", logDir);
         try (Connection c = rt.walyConnection("walyAppVersion=2.1"); Statement s = c.createStatement()) {
             s.execute("DO $$ BEGIN UPDATE cars SET name = upper(name); END $$");
         }

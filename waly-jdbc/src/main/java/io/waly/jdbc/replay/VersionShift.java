@@ -187,9 +187,9 @@ final class VersionShift {
      * The model's version a transaction migrates the database to; null when it is no migration the model knows. A
      * migration is recognised two ways, since migration tools differ in where they write what: the transaction writes
      * a history row (Flyway's version, Liquibase's change set id) the model lists under {@code migrations}; or its DDL
-     * takes every versioned table it alters from the columns it has at the target's version now to the columns of
-     * another version (Flyway runs a migration on one connection and writes its history row on another, in a
-     * transaction that commits after it).
+     * creates, or takes from the columns they have at the target's version now, every versioned table it creates or
+     * alters to the columns of another version (Flyway runs a migration on one connection and writes its history row
+     * on another, in a transaction that commits after it; a log may start before the first migration).
      */
     private Versions.Version migration(Transaction tx) {
         Versions.Version out = null;
@@ -201,6 +201,12 @@ final class VersionShift {
             Versions.Version v = m == null ? null : versions.migratedTo(m);
             if (v != null) out = v;
             if (cmd instanceof Command.Ddl.AlterTable a) alter(altered, a);
+            if (cmd instanceof Command.Ddl.CreateTable ct && ct.columns() != null
+                    && versions.columns(ct.table().qualified(), current) != null) {
+                List<String> cols = new ArrayList<>();
+                for (Command.Ddl.ColumnDef d : ct.columns()) cols.add(d.name());
+                altered.put(ct.table().qualified(), cols);
+            }
         }
         if (out != null || altered.isEmpty()) return out;
         for (Versions.Version v : versions.all()) {
