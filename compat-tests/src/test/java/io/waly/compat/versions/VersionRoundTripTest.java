@@ -71,7 +71,7 @@ class VersionRoundTripTest {
         pg.close();
     }
 
-    @Property(tries = 200)
+    @Property
     void everyCarComesBackFromVersionTwo(@ForAll long id, @ForAll @StringLength(max = 40) String name,
                                          @ForAll @IntRange(min = -100_000, max = 100_000) int year) throws Exception {
         Versions v = SchemaVersionReplayTest.CARS;
