@@ -154,6 +154,19 @@ class SchemaVersionReplayTest {
     }
 
     @Test
+    void ddlOnAVersionedTableThatIsNoMigrationIsRefusedNamingIt() throws Exception {
+        RoundTrip rt = history("versions_ddl", logDir);
+        try (Connection c = rt.walyConnection("walyAppVersion=2.2"); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE cars ADD COLUMN colour text");   // the columns of no version
+        }
+        String v1 = rt.server.newDatabase("versions_ddl_v1");
+        assertThatThrownBy(() -> Replayer.replay(logDir, new PostgresTarget(v1).intoVersion(CARS, "1")))
+                .isInstanceOf(ReplayException.class)
+                .hasMessageContaining("it is DDL on the versioned table cars, whose shape in version 1 is the migrations' to make")
+                .hasMessageContaining("ALTER TABLE cars ADD COLUMN colour text");
+    }
+
+    @Test
     void aMappingThatDoesNotTypeCheckIsRefusedBeforeAnythingIsWritten() throws Exception {
         RoundTrip rt = new RoundTrip("versions_typecheck", logDir);
         flyway(rt, "1").migrate();

@@ -246,6 +246,17 @@ final class VersionShift {
             return st;
         }
         if (cmd instanceof Command.Call) throw refused(st, from, "it calls a procedure, whose writes WAL-y does not see");
+        if (cmd instanceof Command.Ddl) {
+            List<Command.Table> named = new ArrayList<>(cmd.writtenTables());
+            if (cmd instanceof Command.Ddl.CreateIndex ci) named.add(ci.table());
+            for (Command.Table t : named) {
+                if (!versions.path(t.qualified(), from, current).isEmpty()) {
+                    throw refused(st, from, "it is DDL on the versioned table " + t.qualified() + ", whose shape in version "
+                            + current.name() + " is the migrations' to make (list the migration under its version's migrations:)");
+                }
+            }
+            return st;
+        }
         Command.Table table = table(cmd);
         if (table == null) return st;
         List<Versions.Mapping> path = versions.path(table.qualified(), from, current);
