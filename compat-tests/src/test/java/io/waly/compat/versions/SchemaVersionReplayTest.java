@@ -4,7 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.waly.compat.support.RoundTrip;
+import com.mongodb.ConnectionString;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
 import io.waly.jdbc.replay.PostgresTarget;
+import io.waly.jdbc.replay.VersionedTarget;
+import io.waly.mongo.MongoTarget;
+import io.waly.mongo.OnUntranslatable;
+import io.waly.testing.MongoFixture;
 import io.waly.log.replay.ReplayException;
 import io.waly.log.replay.ReplaySummary;
 import io.waly.log.replay.Replayer;
@@ -20,6 +27,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.flywaydb.core.Flyway;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.util.PGobject;
@@ -135,6 +143,30 @@ class SchemaVersionReplayTest {
         ReplaySummary forward = Replayer.replay(logDir, new PostgresTarget(rt.target).intoVersion(CARS, "2"));
         assertThat(forward.notes).noneMatch(n -> n.contains("mapped"));
         rt.assertTargetEqualsSource();
+    }
+
+    @Test
+    void theRollbackIntoMongoDbGivesVersionOneDocuments() throws Exception {
+        history("versions_mongo", logDir);
+        String uri = MongoFixture.shared().newDatabaseUri("versions_cars_v1");
+        ReplaySummary s;
+        try (Connection eval = DriverManager.getConnection(rtServer().newDatabase("versions_mongo_eval"))) {
+            s = Replayer.replay(logDir, new VersionedTarget(MongoTarget.builder().target(uri).onUntranslatable(OnUntranslatable.SKIP)
+                    .build(), CARS, "1", eval, null));
+        }
+        assertThat(s.notes).anyMatch(n -> n.contains("statements mapped from version 2 to 1 (cars)"));
+        List<String> docs = new ArrayList<>();
+        try (MongoClient client = MongoFixture.shared().client()) {
+            MongoDatabase db = client.getDatabase(new ConnectionString(uri).getDatabase());
+            for (Document d : db.getCollection("cars").find().sort(new Document("_id", 1))) {
+                docs.add(d.get("name") + " " + d.get("production_year") + (d.containsKey("production_years") ? " +years" : ""));
+            }
+        }
+        assertThat(docs).containsExactly("Beetle 1938", "2CV 1949", "Golf 1974", "Mini 1959");
+    }
+
+    private static io.waly.testing.EmbeddedPostgresServer rtServer() {
+        return io.waly.testing.EmbeddedPostgresServer.shared();
     }
 
     @Test

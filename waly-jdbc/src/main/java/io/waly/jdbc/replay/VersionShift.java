@@ -113,7 +113,11 @@ final class VersionShift {
         }
     }
 
-    /** The transaction as the target's version takes it; null when it is left out (a migration past the target). */
+    /**
+     * The transaction as the target's version takes it; null when it is left out (a migration past the target).
+     * {@code c} evaluates the mappings; {@code catalog} is the PostgreSQL target's (an UPDATE by key becomes an image
+     * of the row), or null for a target that applies the command (MongoDB: the UPDATE's SET is rewritten instead).
+     */
     Transaction shift(Transaction tx, Connection c, TargetCatalog catalog) throws ReplayException, SQLException {
         Versions.Version migration = migration(tx);
         if (migration != null) {
@@ -284,8 +288,8 @@ final class VersionShift {
             return withImages(st, from, path, cmd, new Payloads.Effect(Payloads.Effect.ROWS, images.target(), columns, rows));
         }
         if (st.changedNoRow()) return st;   // not applied anyway
-        TargetCatalog.TableShape shape = catalog.table(table);
-        if (shape == null) throw refused(st, from, "the target has no table " + table.qualified());
+        TargetCatalog.TableShape shape = catalog == null ? null : catalog.table(table);
+        if (catalog != null && shape == null) throw refused(st, from, "the target has no table " + table.qualified());
         columns = null;
         if (cmd instanceof Command.Insert ins) {
             if (ins.rows() == null) throw refused(st, from, "INSERT … SELECT of a versioned table is mapped only from its row images");
@@ -304,6 +308,16 @@ final class VersionShift {
         } else if (cmd instanceof Command.Update u) {
             Map<String, Value> row = new LinkedHashMap<>();
             for (Command.Assignment a : u.set()) row.put(a.column(), value(st, from, a.value(), s.params()));
+            if (catalog == null) {
+                // a target that runs the command, not the SQL (MongoDB): the SET in the target's version, the WHERE as written
+                requireShared(st, from, path, u.where());
+                List<Command.Assignment> set = new ArrayList<>();
+                shiftRow(st, from, path, row, false, c).forEach((col, v) -> set.add(new Command.Assignment(col, new Expr.Literal(v))));
+                Command.Update shifted = new Command.Update(u.table(), set, u.where(), u.from(), u.returning());
+                counted(from, path);
+                return new Transaction.StatementStep(st.seq(), new Payloads.Statement(s.sql(), s.params(), s.jdbcTypes(), shifted,
+                        s.autocommit(), s.batchIndex(), s.copyData(), s.connection(), s.schemaVersion(), s.prepared()), st.outcome());
+            }
             Map<String, Value> key = key(st, from, u.where(), s.params(), shape.primaryKey());
             Map<String, Value> out = shiftRow(st, from, path, row, false, c);
             out.putAll(key);   // key columns are the same in both versions (requireShared)
@@ -321,10 +335,14 @@ final class VersionShift {
         Payloads.Outcome o = st.outcome();
         if (o.effects() != null) for (Payloads.Effect e : o.effects()) if (!Payloads.Effect.ROWS.equals(e.kind())) effects.add(e);
         effects.add(images);
-        shifted.merge(from.name() + " to " + current.name() + " (" + path.get(0).table() + ")", 1L, Long::sum);
-        for (Versions.Mapping m : path) if (m.lossy() != null) lossy.add(m.table() + ": " + m.lossy());
+        counted(from, path);
         Payloads.Outcome shiftedOutcome = new Payloads.Outcome(o.statementSeq(), true, o.counts(), o.sqlState(), o.message(), effects);
         return new Transaction.StatementStep(st.seq(), st.statement(), shiftedOutcome);
+    }
+
+    private void counted(Versions.Version from, List<Versions.Mapping> path) {
+        shifted.merge(from.name() + " to " + current.name() + " (" + path.get(0).table() + ")", 1L, Long::sum);
+        for (Versions.Mapping m : path) if (m.lossy() != null) lossy.add(m.table() + ": " + m.lossy());
     }
 
     /**
