@@ -43,6 +43,9 @@ import java.util.TreeMap;
  *       target's version does not have.</li>
  *   <li>A transaction whose versions the model does not place is applied as written, and counted.</li>
  * </ul>
+ *
+ * Used by {@link PostgresTarget#intoVersion} (the target evaluates) and by {@link VersionedTarget} around a MongoDB
+ * target (a PostgreSQL connection of its own evaluates; an UPDATE's SET is rewritten instead of becoming an image).
  */
 final class VersionShift {
 
