@@ -77,6 +77,28 @@ class VersionsInLogTest {
     }
 
     @Test
+    void aHistoryTableTheUserMayNotReadLeavesTheVersionUnknownAndTheWriteGoesOn() throws Exception {
+        RoundTrip rt = new RoundTrip("versions_noread", logDir);
+        try (Connection c = rt.sourceConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE flyway_schema_history (installed_rank int, version text, success boolean)");
+            s.execute("INSERT INTO flyway_schema_history VALUES (1, '1', true)");
+            s.execute("CREATE TABLE notes (id int)");
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'waly_noread') THEN "
+                    + "CREATE ROLE waly_noread LOGIN; END IF; END $$");
+            s.execute("GRANT ALL ON notes TO waly_noread");
+        }
+        try (Connection c = DriverManager.getConnection(RoundTrip.waly(rt.source.replace("user=postgres", "user=waly_noread"), logDir))) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("INSERT INTO notes VALUES (1)");
+            }
+            c.commit();
+        }
+        assertThat(lastBegin(logDir).dbVersion()).isNull();
+        assertThat(rt.count("SELECT count(*) FROM notes")).isEqualTo(1);
+    }
+
+    @Test
     void liquibaseChangeSetIdsAreTheMigrationVersion() throws Exception {
         RoundTrip rt = new RoundTrip("versions_liquibase", logDir);
         try (Connection c = rt.dataSource().getConnection()) {

@@ -353,7 +353,12 @@ public final class ConnectionCapture {
      */
     private void readMigrationVersion() throws SQLException {
         if (base.getTransactionState() != TransactionState.IDLE) return;
-        if (shared.migrations().readOnce(physical) && !physical.getAutoCommit()) physical.commit();
+        try {
+            if (shared.migrations().readOnce(physical) && !physical.getAutoCommit()) physical.commit();
+        } catch (SQLException e) {
+            // a history table the application's user may not read: the version stays unknown, the write goes on
+            if (!physical.getAutoCommit()) physical.rollback();
+        }
     }
 
     /**
