@@ -96,5 +96,22 @@ class VersionsCommandTest {
         assertThat(check.out()).contains("checked 2 rows: the up mapping of cars (version 1 → 2, model line 13) then the down "
                 + "mapping of cars (version 2 → 1, model line 14)").contains("not checked, lossy: 1 rows")
                 .contains("every checked row came back");
+
+        // the read side of a rolling deploy: version 1's views over the database at version 2
+        Cli.Run create = Cli.run("versions", "create", "--database", source, "--model", model.toString(), "--version", "1",
+                "--current", "2");
+        assertThat(create.exitCode()).as(create.toString()).isZero();
+        assertThat(create.out()).contains("version 1 over version 2: waly_v_1.cars");
+        List<String> seen = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(source + "&currentSchema=waly_v_1,public"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id, name, production_year FROM cars ORDER BY id")) {
+            while (rs.next()) seen.add(rs.getLong(1) + " " + rs.getString(2) + " " + rs.getInt(3));
+        }
+        assertThat(seen).containsExactly("1 Beetle 1938", "2 2CV 1948", "3 Mini 1959");
+        Cli.Run list = Cli.run("versions", "list", "--database", source);
+        assertThat(list.out()).contains("waly_v_1 (WAL-y: the views of schema version 1 over a database at version 2): cars");
+        Cli.Run retire = Cli.run("versions", "retire", "--database", source, "--model", model.toString(), "--version", "1");
+        assertThat(retire.out()).contains("retired waly_v_1");
+        assertThat(Cli.run("versions", "list", "--database", source).out()).contains("no versioned views");
     }
 }

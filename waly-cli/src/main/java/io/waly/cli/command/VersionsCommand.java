@@ -8,9 +8,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code waly versions …}: the model's schema versions. */
 @Command(name = "versions", mixinStandardHelpOptions = true,
-        header = "The model's schema versions: check that each up/down pair gives the log's rows back.",
+        header = "The model's schema versions: check the up/down pairs on the log's rows; create, list, retire versioned views.",
         description = {"Subcommands work on the versions: section of a model file (waly-model/README.md, \"Versions\")."},
-        subcommands = {VersionsCheckCommand.class})
+        subcommands = {VersionsCheckCommand.class, VersionsViewsCommand.Create.class, VersionsViewsCommand.ListViews.class,
+            VersionsViewsCommand.Retire.class})
 public final class VersionsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
