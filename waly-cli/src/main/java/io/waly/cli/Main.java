@@ -8,6 +8,7 @@ import io.waly.cli.command.InspectCommand;
 import io.waly.cli.command.ReplayCommand;
 import io.waly.cli.command.StatsCommand;
 import io.waly.cli.command.VerifyCommand;
+import io.waly.cli.command.VersionsCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
             "through jdbc:waly:postgresql://…",
             ""},
         subcommands = {DemoCommand.class, VerifyCommand.class, InspectCommand.class, StatsCommand.class,
-            ReplayCommand.class, CheckCommand.class, CopyCommand.class, AttachCommand.class, CommandLine.HelpCommand.class},
+            ReplayCommand.class, CheckCommand.class, CopyCommand.class, AttachCommand.class, VersionsCommand.class,
+            CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes (every command):%n", exitCodeList = {
             "0:ok",

@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <ul>
  *   <li>{@code tables:} the tables the model names ({@link Tables}); every other section refers to these;</li>
- *   <li>{@code policies:} mutation rules, recording, routes ({@link Policies}).</li>
+ *   <li>{@code policies:} mutation rules, recording, routes ({@link Policies});</li>
+ *   <li>{@code versions:} schema versions and the mapping of rows between them ({@link Versions}).</li>
  * </ul>
  *
  * Sections to come sit beside them (schema {@code versions:}, application {@code commands:}); a section this version
@@ -27,9 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Model {
     /** The top-level sections this version reads, in the order they are read. */
-    static final List<String> SECTIONS = List.of("tables", "policies");
+    static final List<String> SECTIONS = List.of("tables", "policies", "versions");
     /** Sections the model file will carry, which this version does not read yet. */
-    private static final List<String> LATER = List.of("versions", "commands");
+    private static final List<String> LATER = List.of("commands");
 
     private static final Map<Path, Model> LOADED = new ConcurrentHashMap<>();
 
@@ -37,12 +38,14 @@ public final class Model {
     private final String id;
     private final Tables tables;
     private final Policies policies;
+    private final Versions versions;
 
-    private Model(String source, String id, Tables tables, Policies policies) {
+    private Model(String source, String id, Tables tables, Policies policies, Versions versions) {
         this.source = source;
         this.id = id;
         this.tables = tables;
         this.policies = policies;
+        this.versions = versions;
     }
 
     /**
@@ -84,7 +87,8 @@ public final class Model {
         Map<String, Node> sections = root.map("the model", SECTIONS);
         Tables tables = sections.containsKey("tables") ? Tables.read(sections.get("tables")) : Tables.NONE;
         Policies policies = sections.containsKey("policies") ? Policies.read(sections.get("policies"), tables) : Policies.NONE;
-        return new Model(source, id, tables, policies);
+        Versions versions = sections.containsKey("versions") ? Versions.read(sections.get("versions"), tables) : Versions.NONE;
+        return new Model(source, id, tables, policies, versions);
     }
 
     private static String sha256(byte[] bytes) {
@@ -116,6 +120,10 @@ public final class Model {
 
     public Policies policies() {
         return policies;
+    }
+
+    public Versions versions() {
+        return versions;
     }
 
     @Override

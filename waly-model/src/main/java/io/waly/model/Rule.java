@@ -112,7 +112,7 @@ public record Rule(String name, Action action, Mode mode, long rows, String reas
         return new Match(kinds, ts, where, roles, versions);
     }
 
-    private static Pattern glob(String g) {
+    static Pattern glob(String g) {
         StringBuilder re = new StringBuilder();
         for (char c : g.toCharArray()) {
             if (c == '*') re.append(".*");

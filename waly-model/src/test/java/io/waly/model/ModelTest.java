@@ -248,7 +248,7 @@ class ModelTest {
                 policies: {}
                 """, 2, "given twice");
         assertError("""
-                versions: {}
+                commands: {}
                 """, 1, "not read by this version");
         assertError("""
                 policies:

@@ -27,8 +27,16 @@ public final class Payloads {
     /**
      * A transaction's first write. {@code dbTxid} is the database's own transaction id ({@code txid_current()}), or
      * -1 when it could not be had; it resolves the transaction if the process dies between COMMIT and its outcome.
+     * {@code appVersion} and {@code dbVersion} are the versions the transaction was written under (FORMAT.md, Begin):
+     * the application's ({@code walyAppVersion}) and the database's migration version as the writer last saw it; null
+     * when not known.
      */
-    public record Begin(int connection, long dbTxid, boolean autocommit, String isolation, boolean readOnly) {
+    public record Begin(int connection, long dbTxid, boolean autocommit, String isolation, boolean readOnly,
+                        String appVersion, String dbVersion) {
+        public Begin(int connection, long dbTxid, boolean autocommit, String isolation, boolean readOnly) {
+            this(connection, dbTxid, autocommit, isolation, readOnly, null, null);
+        }
+
         public byte[] encode() {
             return Cbor.encode(g -> {
                 g.writeStartObject();
@@ -37,6 +45,8 @@ public final class Payloads {
                 if (autocommit) g.writeBooleanField("autocommit", true);
                 writeOptString(g, "isolation", isolation);
                 if (readOnly) g.writeBooleanField("readOnly", true);
+                writeOptString(g, "appVersion", appVersion);
+                writeOptString(g, "dbVersion", dbVersion);
                 g.writeEndObject();
             });
         }
@@ -44,7 +54,7 @@ public final class Payloads {
         public static Begin decode(byte[] p) {
             Map<String, Object> m = map(Cbor.decode(p));
             return new Begin((int) num(m.get("conn"), 0), num(m.get("dbTxid"), -1), bool(m.get("autocommit")),
-                    str(m.get("isolation")), bool(m.get("readOnly")));
+                    str(m.get("isolation")), bool(m.get("readOnly")), str(m.get("appVersion")), str(m.get("dbVersion")));
         }
     }
 

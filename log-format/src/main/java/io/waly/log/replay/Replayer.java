@@ -163,8 +163,7 @@ public final class Replayer {
             else steps.add(step);
         }
         if (steps.size() == tx.steps().size()) return tx;
-        return new Transaction(tx.txId(), tx.commitSeq(), tx.commitTime(), tx.connection(), tx.dbTxid(), tx.autocommit(),
-                steps, tx.session(), tx.recovered(), tx.restartSeq(), tx.sequenceStates());
+        return tx.withSteps(steps);
     }
 
     /** The in-doubt rule after the log's own records: the source database, then the operator's policy. */

@@ -12,11 +12,26 @@ import java.util.Map;
  * again to miss nothing (the first record of any transaction still unfinished at this point). {@code sequenceStates}
  * are where the sequences it may have drawn from stood at its end, when its rows do not tell (FORMAT.md, End);
  * a transaction that rolled back is handed on with no steps for its sequence states alone ({@link #sequencesOnly}),
- * because sequences are not transactional.
+ * because sequences are not transactional. {@code appVersion} and {@code dbVersion} are the versions its BEGIN says it
+ * was written under (FORMAT.md, Begin), null when the log does not say.
  */
 public record Transaction(long txId, long commitSeq, Instant commitTime, int connection, long dbTxid, boolean autocommit,
                           List<Step> steps, Map<String, String> session, boolean recovered, long restartSeq,
-                          List<Payloads.Effect> sequenceStates) {
+                          List<Payloads.Effect> sequenceStates, String appVersion, String dbVersion) {
+
+    /** A transaction whose BEGIN names no versions (a log written before versions were recorded). */
+    public Transaction(long txId, long commitSeq, Instant commitTime, int connection, long dbTxid, boolean autocommit,
+                       List<Step> steps, Map<String, String> session, boolean recovered, long restartSeq,
+                       List<Payloads.Effect> sequenceStates) {
+        this(txId, commitSeq, commitTime, connection, dbTxid, autocommit, steps, session, recovered, restartSeq,
+                sequenceStates, null, null);
+    }
+
+    /** The same transaction with other steps (a route took some, a version transform rewrote some). */
+    public Transaction withSteps(List<Step> other) {
+        return new Transaction(txId, commitSeq, commitTime, connection, dbTxid, autocommit, other, session, recovered,
+                restartSeq, sequenceStates, appVersion, dbVersion);
+    }
 
     /** A rolled-back transaction, handed on only for where it left its sequences. */
     public boolean sequencesOnly() {

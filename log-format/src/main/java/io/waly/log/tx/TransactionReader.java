@@ -289,7 +289,7 @@ public final class TransactionReader implements AutoCloseable {
             long restart = unfinishedBegins.isEmpty() ? reader.nextSeq() : unfinishedBegins.firstKey();
             return new Transaction(head.txId, head.commitSeq, micros(head.commitMicros), head.connection, head.dbTxid,
                     head.begin.autocommit(), List.copyOf(head.steps), sessions.getOrDefault(head.connection, Map.of()),
-                    head.recovered, restart, List.copyOf(head.sequenceStates));
+                    head.recovered, restart, List.copyOf(head.sequenceStates), head.begin.appVersion(), head.begin.dbVersion());
         }
         return null;
     }

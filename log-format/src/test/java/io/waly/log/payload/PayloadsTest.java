@@ -27,6 +27,8 @@ class PayloadsTest {
         Begin begin = new Begin(3, 777, true, "serializable", true);
         assertThat(Begin.decode(begin.encode())).isEqualTo(begin);
         assertThat(Begin.decode(new Begin(1, -1, false, null, false).encode())).isEqualTo(new Begin(1, -1, false, null, false));
+        Begin versioned = new Begin(2, -1, false, null, false, "2.4.1", "V3");   // the versions it was written under
+        assertThat(Begin.decode(versioned.encode())).isEqualTo(versioned);
 
         Statement st = new Statement("INSERT INTO t(a,b) VALUES (?,?)", List.of(Value.int4(1), Value.text("x")),
                 new int[] {4, 12}, INSERT, true, 2, new byte[] {1, 2, 3}, 9);
@@ -187,6 +189,8 @@ class PayloadsTest {
             g.writeEndObject();
         });
         assertThat(Begin.decode(empty)).isEqualTo(new Begin(0, -1, false, null, false));
+        assertThat(Begin.decode(empty).appVersion()).isNull();   // a log from before versions: written under none known
+        assertThat(Begin.decode(empty).dbVersion()).isNull();
         assertThat(Commit.decode(empty)).isEqualTo(new Commit(-1));
         assertThat(End.decode(empty)).isEqualTo(new End(null, null, null));
         assertThat(Savepoint.decode(empty)).isEqualTo(new Savepoint(null));

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.waly.cli.CliException;
 import io.waly.cli.ExitCode;
+import io.waly.cli.demo.CarsAct;
 import io.waly.cli.demo.ShopWorkload;
 import io.waly.cli.support.Commands;
 import io.waly.cli.support.Json;
@@ -187,6 +188,13 @@ public final class DemoCommand extends WalyCommand {
 
             pass &= mongo(story, logDir, deleteSeq - 1, restore);
 
+            Path carsLog = Files.createTempDirectory("waly-demo-cars");
+            try {
+                pass &= CarsAct.run(() -> s.newDatabase("cars"), carsLog, story::step);
+            } finally {
+                deleteRecursively(carsLog);
+            }
+
             double total = (System.nanoTime() - t0) / 1e9;
             doc.put("ok", pass);
             doc.put("steps", story.steps);
@@ -200,7 +208,7 @@ public final class DemoCommand extends WalyCommand {
                 out.println();
                 out.printf(Locale.ROOT, "%s in %.1f s: %s%n", pass ? "PASS" : "FAIL", total, pass
                         ? "the log reproduced every table exactly, a point-in-time replay undid the bad DELETE, "
-                        + "and the same history went into MongoDB."
+                        + "the same history went into MongoDB, and a deploy was rolled back into the old schema version."
                         : "a replay did not reproduce the source (see above).");
                 if (keep != null) {
                     out.println("The log is in " + logDir.toAbsolutePath() + ". Try:  ./waly inspect --log " + logDir + " --table orders | tail");

@@ -124,6 +124,12 @@ public final class ReplayCommand extends WalyCommand {
                     + "a mirror or a read model that receives a subset; --follow honours it. Needs --model.")
     String route;
 
+    @Option(names = "--schema-version", paramLabel = "N",
+            description = "Replay into the model's schema version N (versions:): migrations past N are left out, and rows "
+                    + "written under other versions are mapped by the model's up/down expressions before they are applied; "
+                    + "a statement that cannot be mapped stops replay, naming it. MongoDB targets: a private embedded PostgreSQL evaluates the mappings. Needs --model.")
+    String schemaVersion;
+
     /** Test hook (and a way to replay in slices): stop cleanly after this many applied transactions. */
     @Option(names = "--stop-after", hidden = true, paramLabel = "TRANSACTIONS")
     long stopAfter;
@@ -188,6 +194,14 @@ public final class ReplayCommand extends WalyCommand {
                 throw CliException.usage(e.getMessage());
             }
         }
+        if (schemaVersion != null) {
+            if (model == null) throw CliException.usage("--schema-version needs --model FILE: the model declares the versions");
+            try {
+                io.waly.model.Model.load(model).versions().version(schemaVersion);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage(e.getMessage());
+            }
+        }
         try {
             options.fromSeq(fromSeq).toSeq(toSeq).toTime(toTime).build();   // checked before anything is contacted
         } catch (IllegalArgumentException e) {
@@ -225,17 +239,44 @@ public final class ReplayCommand extends WalyCommand {
             } catch (IllegalArgumentException e) {
                 throw CliException.usage("--on-untranslatable must be fail, skip or log, but was: " + onUntranslatable);
             }
+            ReplayTarget mongo;
             try {
-                return io.waly.mongo.MongoTarget.builder().target(target).onUntranslatable(untranslatable).listener(listener).build();
+                mongo = io.waly.mongo.MongoTarget.builder().target(target).onUntranslatable(untranslatable).listener(listener).build();
             } catch (IllegalArgumentException e) {
                 throw CliException.usage(Redactor.url(e.getMessage()));
             }
+            return schemaVersion == null ? mongo : versioned(mongo);
         }
         Properties props = new Properties();
         if (targetUser != null) props.setProperty("user", targetUser);
         String password = Targets.password(targetPassword);
         if (password != null) props.setProperty("password", password);
-        return new PostgresTarget(target, props);
+        PostgresTarget pg = new PostgresTarget(target, props);
+        if (schemaVersion != null) pg.intoVersion(io.waly.model.Model.load(model).versions(), schemaVersion);
+        return pg;
+    }
+
+    /**
+     * A MongoDB target in the model's version {@code --schema-version}: the mappings are SQL, so a private embedded
+     * PostgreSQL evaluates them (nothing is stored there), closed with the target.
+     */
+    private ReplayTarget versioned(ReplayTarget mongo) {
+        err().println("waly replay: starting a private PostgreSQL to evaluate the model's mappings…");
+        err().flush();
+        io.waly.embedded.PostgresServer server = io.waly.embedded.PostgresServer.start(io.waly.embedded.PostgresServer.Durability.SCRATCH);
+        try {
+            java.sql.Connection eval = java.sql.DriverManager.getConnection(server.newDatabase("waly_versions"));
+            return new io.waly.jdbc.replay.VersionedTarget(mongo, io.waly.model.Model.load(model).versions(), schemaVersion, eval, () -> {
+                try {
+                    eval.close();
+                } finally {
+                    server.close();
+                }
+            });
+        } catch (java.sql.SQLException e) {
+            server.close();
+            throw new IllegalStateException("the embedded PostgreSQL did not answer: " + e.getMessage(), e);
+        }
     }
 
     private int replayFailed(ReplayException e, long applied) {

@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
                 + "open at the end: a writer is running). Per table and per command: the statements of committed "
                 + "transactions that succeeded, and the rows they reported. Policies: per rule of the model, the statements "
                 + "it refused and warned about; and what the writers' recording policy left out of the log (tables not "
-                + "logged, columns logged as hashes), said as it matters to a replay.",
+                + "logged, columns logged as hashes), said as it matters to a replay. Versions: the committed transactions "
+                + "per application version (walyAppVersion) and database migration version they were written under.",
             "",
             "Example:  waly stats --log /var/lib/shop/waly --json | jq .transactions"},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
@@ -87,12 +88,14 @@ public final class StatsCommand extends WalyCommand {
         };
         Map<String, long[]> tables = new TreeMap<>();          // table -> {statements, rows}
         Map<String, Long> commands = new TreeMap<>();
+        Map<String, Long> versions = new TreeMap<>();         // "app X, db Y" -> committed transactions
         long committedStatements = 0;
         TransactionReader.Counts counts;
         if (dir == null) bytes = logBytes;
         try (TransactionReader txs = TransactionReader.open(logSource, 1, 0, counting)) {
             Transaction tx;
             while ((tx = txs.next()) != null) {
+                if (!tx.sequencesOnly()) versions.merge(versionLabel(tx), 1L, Long::sum);
                 for (Transaction.Step step : tx.steps()) {
                     if (!(step instanceof Transaction.StatementStep st) || !st.succeeded()) continue;
                     committedStatements++;
@@ -128,6 +131,7 @@ public final class StatsCommand extends WalyCommand {
                             "neverCommitted", counts.neverCommitted, "unfinished", unfinished, "recoveredByWriter", recovered),
                     "statements", Json.map("logged", counts.statements, "committed", committedStatements, "failed", failedStatements),
                     "recordKinds", kindMap, "commands", commands, "tables", tableMap, "policies", decisions,
+                    "versions", versions,
                     "leftOutOfTheLog", List.copyOf(counts.leftOutOfTheLog)));
             return ExitCode.OK;
         }
@@ -159,6 +163,11 @@ public final class StatsCommand extends WalyCommand {
             });
             o.printf("policies      %s%n", String.join("; ", rules));
         }
+        if (!versions.isEmpty()) {
+            List<String> v = new ArrayList<>();
+            versions.forEach((k, n) -> v.add(k + ": " + Numbers.count(n)));
+            o.printf("versions      %s%n", String.join("; ", v));
+        }
         for (String note : counts.leftOutOfTheLog) o.printf("left out      %s%n", note);
         if (!tables.isEmpty()) {
             int w = Math.max(12, tables.keySet().stream().mapToInt(String::length).max().orElse(10));
@@ -166,5 +175,12 @@ public final class StatsCommand extends WalyCommand {
             tables.forEach((t, a) -> o.printf(Locale.ROOT, "  %-" + w + "s  %10s %10s%n", t, Numbers.count(a[0]), Numbers.count(a[1])));
         }
         return ExitCode.OK;
+    }
+
+    /** The versions a transaction was written under, as stats groups them: "app 2.1, db 7", "unknown". */
+    static String versionLabel(Transaction tx) {
+        if (tx.appVersion() == null && tx.dbVersion() == null) return "unknown";
+        return (tx.appVersion() != null ? "app " + tx.appVersion() : "app unknown")
+                + (tx.dbVersion() != null ? ", db " + tx.dbVersion() : ", db unknown");
     }
 }

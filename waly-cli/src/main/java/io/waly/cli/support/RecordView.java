@@ -49,8 +49,12 @@ public final class RecordView {
                 m.put("autocommit", b.autocommit());
                 if (b.isolation() != null) m.put("isolation", b.isolation());
                 if (b.readOnly()) m.put("readOnly", true);
+                if (b.appVersion() != null) m.put("appVersion", b.appVersion());
+                if (b.dbVersion() != null) m.put("dbVersion", b.dbVersion());
                 details = "conn " + b.connection() + (b.dbTxid() >= 0 ? ", db txid " + b.dbTxid() : "")
-                        + (b.autocommit() ? ", autocommit" : "") + (b.isolation() != null ? ", " + b.isolation() : "");
+                        + (b.autocommit() ? ", autocommit" : "") + (b.isolation() != null ? ", " + b.isolation() : "")
+                        + (b.appVersion() != null ? ", app " + b.appVersion() : "")
+                        + (b.dbVersion() != null ? ", db version " + b.dbVersion() : "");
             }
             case STATEMENT -> {
                 Payloads.Statement s = Payloads.Statement.decode(r.payload());

@@ -306,6 +306,7 @@ public final class ConnectionCapture {
                 }
                 throw e;
             }
+            for (StatementLog st : statements) shared.migrations().seen(st.info().command(), st.params);
             appendQuietly(() -> {
                 for (int i = 0; i < seqs.length; i++) {
                     StatementLog st = statements.get(i);
@@ -386,12 +387,27 @@ public final class ConnectionCapture {
             }
             String searchPath = searchPath();
             if (searchPath != null) settings.put("search_path", searchPath);
+            readMigrationVersion();
             log.append(RecordKind.SESSION, 0, new Payloads.Session(connection, settings).encode());
             policy.recordingPolicy();
             sessionLogged = true;
         }
         txId = log.append(RecordKind.BEGIN, LogSink.OWN_SEQ, new Payloads.Begin(connection, -1, autocommit, null,
-                physical.isReadOnly()).encode());
+                physical.isReadOnly(), config.appVersion(), shared.migrations().current()).encode());
+    }
+
+    /**
+     * The database's migration version, asked once per log and only outside a transaction block (see searchPath): a
+     * question that failed inside the application's transaction would abort it.
+     */
+    private void readMigrationVersion() throws SQLException {
+        if (base.getTransactionState() != TransactionState.IDLE) return;
+        try {
+            if (shared.migrations().readOnce(physical) && !physical.getAutoCommit()) physical.commit();
+        } catch (SQLException e) {
+            // a history table the application's user may not read: the version stays unknown, the write goes on
+            if (!physical.getAutoCommit()) physical.rollback();
+        }
     }
 
     /**

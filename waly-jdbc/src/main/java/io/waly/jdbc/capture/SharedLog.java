@@ -44,6 +44,7 @@ public final class SharedLog {
     private final SqlClassifier classifier = new SqlClassifier(new CommandParser());
     private final AtomicInteger nextConnection = new AtomicInteger();
     private final EffectsCatalog effects = new EffectsCatalog();
+    private final MigrationVersion migrations = new MigrationVersion();
     /** Transactions whose commit outcome is unknown (left by a crash, or a connection lost during COMMIT). */
     private final ConcurrentLinkedQueue<InDoubt> inDoubt = new ConcurrentLinkedQueue<>();
     record InDoubt(long txId, long dbTxid) {}
@@ -138,6 +139,11 @@ public final class SharedLog {
 
     public EffectsCatalog effects() {
         return effects;
+    }
+
+    /** The database's migration version as this log's writers last saw it (recorded in every BEGIN). */
+    public MigrationVersion migrations() {
+        return migrations;
     }
 
     int newConnectionId() {

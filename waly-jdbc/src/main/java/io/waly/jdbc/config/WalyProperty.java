@@ -35,7 +35,7 @@ public enum WalyProperty {
     MODEL("walyModel", "", "The model file (YAML): mutation policies (rules that refuse, warn about or limit writes; "
             + "tables not logged; columns logged as hashes). Empty: none. A model that does not load refuses the connection, "
             + "naming the file's line."),
-    APP_VERSION("walyAppVersion", "", "The application's version, as the model's rules match it (appVersions). Empty: none.");
+    APP_VERSION("walyAppVersion", "", "The application's version: recorded in every transaction's BEGIN, matched by the model's rules and versions (appVersions). Empty: none.");
 
     private static final Map<String, WalyProperty> BY_NAME;
     static {

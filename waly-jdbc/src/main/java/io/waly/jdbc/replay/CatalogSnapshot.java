@@ -14,8 +14,9 @@ import java.util.TreeSet;
 
 /**
  * The catalog of a database's user schemas (all but {@code pg_catalog}, {@code information_schema}, {@code pg_toast*},
- * {@code pg_temp*}) and of its database-wide objects, as text free of OIDs: two databases built by the same
- * statements have equal snapshots, whatever their OIDs. Where {@link TableChecksums} proves the rows, this proves the
+ * {@code pg_temp*}, and the schemas of WAL-y's versioned views, {@code waly_v_*}, which no replay makes) and of its
+ * database-wide objects, as text free of OIDs: two databases built by the same statements have equal snapshots,
+ * whatever their OIDs. Where {@link TableChecksums} proves the rows, this proves the
  * schema, the grants, the comments and the sequences' state, so that a restore can be checked as a whole.
  *
  * <p>A snapshot is a map: object ("table public.t") → property ("column x type") → value ("integer"). Every catalog
@@ -29,7 +30,8 @@ public final class CatalogSnapshot {
     /** The namespaces a snapshot covers; {@code %1$s} in the queries is the namespace's OID column. */
     private static final String USER_NAMESPACE = """
             %1$s IN (SELECT oid FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema')
-                     AND nspname NOT LIKE 'pg\\_toast%%' AND nspname NOT LIKE 'pg\\_temp%%')""";
+                     AND nspname NOT LIKE 'pg\\_toast%%' AND nspname NOT LIKE 'pg\\_temp%%'
+                     AND nspname NOT LIKE 'waly\\_v\\_%%')""";
 
     private static final String SCHEMAS = """
             SELECT 'schema', quote_ident(n.nspname), p.prop, p.value

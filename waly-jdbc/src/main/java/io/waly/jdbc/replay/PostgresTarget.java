@@ -34,6 +34,7 @@ public final class PostgresTarget implements ReplayTarget {
     private boolean unsaved;       // last differs from what the cursor holds
     private int groupSize;
     private long groupStarted;
+    private VersionShift versions;   // null: every transaction as written
 
     /** A target whose URL carries everything pgjdbc needs ({@code ?user=…}). */
     public PostgresTarget(String url) {
@@ -46,6 +47,19 @@ public final class PostgresTarget implements ReplayTarget {
         this.props = props;
     }
 
+    /**
+     * Replays into the schema version {@code version} of the model's {@code versions} ({@code waly replay
+     * --schema-version}): migrations past it are left out, and rows written under other versions are mapped by the
+     * model's up/down expressions, which the target evaluates ({@link VersionShift}). The mappings are type-checked on
+     * the target when it opens, before anything is written.
+     *
+     * @throws IllegalArgumentException when the model has no such version
+     */
+    public PostgresTarget intoVersion(io.waly.model.Versions versions, String version) {
+        this.versions = new VersionShift(versions, versions.version(version));
+        return this;
+    }
+
     @Override
     public State open(String logId) throws ReplayException {
         try {
@@ -56,6 +70,10 @@ public final class PostgresTarget implements ReplayTarget {
             boolean holdsData = holdsData(target);
             target.commit();
             applier = new TransactionApplier(target);
+            if (versions != null) {
+                versions.check(target);
+                target.commit();
+            }
             return new State(at, holdsData);
         } catch (SQLException e) {
             throw targetFailed("cannot open the target " + url.replaceAll("password=[^&]*", "password=********"), e);
@@ -70,6 +88,15 @@ public final class PostgresTarget implements ReplayTarget {
     @Override
     public void apply(Transaction tx, ReplaySummary summary) throws ReplayException {
         try {
+            if (versions != null) {
+                Transaction shifted = versions.shift(tx, target, applier.catalog());
+                if (shifted == null) {   // a migration past the target's version: the cursor moves past it all the same
+                    if (groupSize == 0) beginGroup();
+                    applied(tx);
+                    return;
+                }
+                tx = shifted;
+            }
             if (applier.isNonTransactional(tx)) {
                 // VACUUM, SET, CALL, … ran outside a transaction block on the source: so they do here, and the cursor
                 // moves right after (a crash in between runs one statement again, which such statements tolerate)
@@ -142,6 +169,7 @@ public final class PostgresTarget implements ReplayTarget {
     @Override
     public void finish(ReplaySummary summary) throws ReplayException {
         flush();
+        if (versions != null) summary.notes.addAll(versions.notes());
         summary.notes.add("cursor: " + cursor.describe());
     }
 

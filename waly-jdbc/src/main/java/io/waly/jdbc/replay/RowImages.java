@@ -87,7 +87,7 @@ final class RowImages {
     }
 
     /** Row images carry the database's text for dates and times, with their type: the server parses them back. */
-    private static void bindValue(Connection target, PreparedStatement ps, int i, Value v) throws SQLException {
+    static void bindValue(Connection target, PreparedStatement ps, int i, Value v) throws SQLException {
         switch (v.kind()) {
             case DATE, TIME, TIMETZ, TIMESTAMP, TIMESTAMPTZ, INTERVAL, JSON, OTHER -> {
                 if (v.value() == null) ps.setNull(i, java.sql.Types.OTHER);

@@ -43,6 +43,11 @@ final class TransactionApplier {
         this.sequences = new SequenceSync(target);
     }
 
+    /** The target's tables as this applier knows them (invalidated by the DDL it applies). */
+    TargetCatalog catalog() {
+        return catalog;
+    }
+
     /** An autocommitted statement PostgreSQL ran outside a transaction block (VACUUM, SET, CALL, …): so it runs here. */
     boolean isNonTransactional(Transaction tx) {
         if (!tx.autocommit() || tx.steps().size() != 1 || !(tx.steps().get(0) instanceof Transaction.StatementStep st)) return false;

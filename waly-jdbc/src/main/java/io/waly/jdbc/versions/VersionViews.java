@@ -1,0 +1,97 @@
+package io.waly.jdbc.versions;
+
+import io.waly.model.Versions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Versioned views, the read side of a rolling deploy ({@code waly versions create|list|retire}): one schema per live
+ * version ({@code waly_v_<version>}) holding, for each versioned table, a view that shows the table's rows in that
+ * version's shape — the model's mappings from the database's version to it, composed step by step. An application
+ * of that version reads its own shape by putting the schema first on its search path (pgjdbc's
+ * {@code currentSchema=waly_v_1,public}). Created directly in the database, not through the driver: they are WAL-y's,
+ * not the application's, so they are not in the log and a replay never makes them.
+ */
+public final class VersionViews {
+    private VersionViews() {}
+
+    /** The schema that holds version {@code v}'s views. */
+    public static String schema(Versions.Version v) {
+        return "waly_v_" + v.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    }
+
+    /**
+     * Creates (or replaces) the views of version {@code view} over a database at version {@code current}; returns the
+     * views made, qualified.
+     */
+    public static List<String> create(Connection c, Versions versions, Versions.Version view, Versions.Version current)
+            throws SQLException {
+        String schema = schema(view);
+        List<String> made = new ArrayList<>();
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
+            s.execute("COMMENT ON SCHEMA " + schema + " IS 'WAL-y: the views of schema version " + view.name().replace("'", "''")
+                    + " over a database at version " + current.name().replace("'", "''") + "'");
+            for (String table : versions.tables()) {
+                String name = table.substring(table.lastIndexOf('.') + 1);
+                String sql = "CREATE OR REPLACE VIEW " + schema + "." + name + " AS " + select(versions, table, current, view);
+                s.execute(sql);
+                made.add(schema + "." + name);
+            }
+        }
+        return made;
+    }
+
+    /** The query of a view: the table's rows mapped from {@code from} to {@code to}, one nested SELECT per step. */
+    static String select(Versions versions, String table, Versions.Version from, Versions.Version to) {
+        List<Versions.Mapping> path = versions.path(table, from, to);
+        String q = "SELECT " + String.join(", ", versions.columns(table, to).keySet().stream().map(VersionViews::quote).toList())
+                + " FROM " + table;
+        if (path.isEmpty()) return q;
+        String inner = "SELECT * FROM " + table;
+        for (Versions.Mapping m : path) {
+            List<String> cols = new ArrayList<>();
+            m.expressions().forEach((col, e) -> cols.add("(" + e + ")::" + m.toColumns().get(col) + " AS " + quote(col)));
+            inner = "SELECT " + String.join(", ", cols) + " FROM (" + inner + ") AS r";
+        }
+        return inner;
+    }
+
+    private static String quote(String name) {
+        return name.matches("[a-z_][a-z0-9_]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    /** The versions that have views here: schema → its views, and the comment that says over which version. */
+    public static Map<String, List<String>> list(Connection c) throws SQLException {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT n.nspname, coalesce(pg_catalog.obj_description(n.oid, 'pg_namespace'), ''), "
+                     + "v.relname FROM pg_catalog.pg_namespace n LEFT JOIN pg_catalog.pg_class v ON v.relnamespace = n.oid "
+                     + "AND v.relkind = 'v' WHERE n.nspname LIKE 'waly\\_v\\_%' ORDER BY 1, 3")) {
+            while (rs.next()) {
+                List<String> views = out.computeIfAbsent(rs.getString(1) + " (" + rs.getString(2) + ")", k -> new ArrayList<>());
+                if (rs.getString(3) != null) views.add(rs.getString(3));
+            }
+        }
+        return out;
+    }
+
+    /** Drops version {@code v}'s views (its schema); false when it had none. */
+    public static boolean retire(Connection c, Versions.Version v) throws SQLException {
+        String schema = schema(v);
+        try (Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = '" + schema + "'")) {
+                if (!rs.next()) return false;
+            }
+            s.execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+        return true;
+    }
+}
