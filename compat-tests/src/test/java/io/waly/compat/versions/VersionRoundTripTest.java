@@ -1,10 +1,10 @@
 package io.waly.compat.versions;
 
+import io.waly.log.read.DirectoryLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.waly.command.Value;
 import io.waly.jdbc.replay.VersionRoundTrip;
-import io.waly.log.LogSource;
 import io.waly.model.Model;
 import io.waly.model.Versions;
 import io.waly.testing.EmbeddedPostgresServer;
@@ -38,7 +38,7 @@ class VersionRoundTripTest {
     void theLogsRowsComeBackAndALossyDownIsCountedNotChecked() throws Exception {
         SchemaVersionReplayTest.history("versions_roundtrip", logDir);
         try (Connection pg = DriverManager.getConnection(EmbeddedPostgresServer.shared().newDatabase("versions_eval"))) {
-            VersionRoundTrip.Result r = new VersionRoundTrip(SchemaVersionReplayTest.CARS, pg).check(LogSource.directory(logDir));
+            VersionRoundTrip.Result r = new VersionRoundTrip(SchemaVersionReplayTest.CARS, pg).check(new DirectoryLog(logDir));
             assertThat(r.ok()).as(r.failures().toString()).isTrue();
             // the v1 application's rows: the Beetle and the 2CV (images), the DS (VALUES of literals with its id)
             assertThat(r.checked()).containsOnlyKeys("the up mapping of cars (version 1 → 2, model line 16) then the down "
@@ -50,7 +50,7 @@ class VersionRoundTripTest {
             // an up that does not give the year back is caught, naming the statement
             Versions wrong = Model.parse(Files.readString(CARS_MODEL).replace("int4range(production_year, production_year",
                     "int4range(production_year + 1, production_year + 1"), "wrong.yaml").versions();
-            VersionRoundTrip.Result bad = new VersionRoundTrip(wrong, pg).check(LogSource.directory(logDir));
+            VersionRoundTrip.Result bad = new VersionRoundTrip(wrong, pg).check(new DirectoryLog(logDir));
             assertThat(bad.ok()).isFalse();
             assertThat(bad.failures()).hasSize(3);
             assertThat(bad.failures().get(0).toString()).contains("gives (1,Beetle,1939) for (1,Beetle,1938)");
