@@ -17,19 +17,20 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <ul>
  *   <li>{@code tables:} the tables the model names ({@link Tables}); every other section refers to these;</li>
- *   <li>{@code policies:} mutation rules, recording, routes ({@link Policies}).</li>
+ *   <li>{@code policies:} mutation rules, recording, routes ({@link Policies});</li>
+ *   <li>{@code commands:} application commands ({@link Commands}).</li>
  * </ul>
  *
- * Sections to come sit beside them (schema {@code versions:}, application {@code commands:}); a section this version
+ * Sections to come sit beside them (schema {@code versions:}); a section this version
  * does not know is an error, so that a model written for a newer WAL-y is never half applied.
  *
  * <p>Immutable and shared: the driver keeps one per file (and its contents) for the whole JVM ({@link #load}).
  */
 public final class Model {
     /** The top-level sections this version reads, in the order they are read. */
-    static final List<String> SECTIONS = List.of("tables", "policies");
+    static final List<String> SECTIONS = List.of("tables", "policies", "commands");
     /** Sections the model file will carry, which this version does not read yet. */
-    private static final List<String> LATER = List.of("versions", "commands");
+    private static final List<String> LATER = List.of("versions");
 
     private static final Map<Path, Model> LOADED = new ConcurrentHashMap<>();
 
@@ -37,12 +38,14 @@ public final class Model {
     private final String id;
     private final Tables tables;
     private final Policies policies;
+    private final Commands commands;
 
-    private Model(String source, String id, Tables tables, Policies policies) {
+    private Model(String source, String id, Tables tables, Policies policies, Commands commands) {
         this.source = source;
         this.id = id;
         this.tables = tables;
         this.policies = policies;
+        this.commands = commands;
     }
 
     /**
@@ -84,7 +87,8 @@ public final class Model {
         Map<String, Node> sections = root.map("the model", SECTIONS);
         Tables tables = sections.containsKey("tables") ? Tables.read(sections.get("tables")) : Tables.NONE;
         Policies policies = sections.containsKey("policies") ? Policies.read(sections.get("policies"), tables) : Policies.NONE;
-        return new Model(source, id, tables, policies);
+        Commands commands = sections.containsKey("commands") ? Commands.read(sections.get("commands"), tables) : Commands.NONE;
+        return new Model(source, id, tables, policies, commands);
     }
 
     private static String sha256(byte[] bytes) {
@@ -116,6 +120,11 @@ public final class Model {
 
     public Policies policies() {
         return policies;
+    }
+
+    /** The application commands ({@code commands:}); empty when the model declares none. */
+    public Commands commands() {
+        return commands;
     }
 
     @Override

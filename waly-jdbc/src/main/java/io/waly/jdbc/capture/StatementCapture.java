@@ -65,6 +65,11 @@ public class StatementCapture {
     }
 
     private static RowSetFactory rowSets;
+    /**
+     * What a call of an application command answers once its body ran: the answer of a procedure call without results
+     * (no result set, no update count), which this statement gets from the database as such a call would.
+     */
+    static final String NO_RESULTS = "DO $waly$BEGIN END$waly$";
 
     protected final ConnectionCapture capture;
     private final Statement statement;
@@ -89,6 +94,7 @@ public class StatementCapture {
         SqlInfo info = capture.classify(sql);
         if (info.isRead()) return call.run(statement, sql, false);
         ConnectionCapture.Work<T> asSent = () -> call.run(statement, sql, false);
+        if (info.explicitCall() != null) return capture.call(info, List.of(), () -> call.run(statement, NO_RESULTS, false));
         if (info.kind().isTransactionControl()) return transactionControl(info, asSent);
         if ((info.kind() == SqlKind.COMMIT_PREPARED || info.kind() == SqlKind.ROLLBACK_PREPARED) && capture.decidesPrepared(info.name())) {
             T[] out = newHolder();

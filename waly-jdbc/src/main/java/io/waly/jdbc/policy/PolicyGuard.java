@@ -246,11 +246,6 @@ public final class PolicyGuard {
      * after any failed statement.
      */
     private void abortTransaction(WalyState state, Rule rule) {
-        try (Statement s = physical.createStatement()) {
-            s.execute("DO $waly$BEGIN RAISE EXCEPTION USING ERRCODE = '" + state.getState()
-                    + "', MESSAGE = 'refused by WAL-y rule " + rule.name() + "'; END$waly$");
-        } catch (SQLException expected) {
-            // the error is the point: the transaction is now as the database leaves it after a failed statement
-        }
+        io.waly.jdbc.capture.FailedStatement.abort(physical, state.getState(), "refused by WAL-y rule " + rule.name());
     }
 }
