@@ -17,10 +17,12 @@ public interface SqlSupport {
      * @param sql     the statement as the database gets it: each named parameter a {@code ?} placeholder
      * @param names   the parameter names, one per placeholder, in order (null for a {@code ?} written as such)
      * @param command the parsed command of {@code sql}
-     * @param shape   the statement's shape: the key under which {@link #shapeOf} finds an application's statement that
-     *                differs from it only in literals, spacing, comments and the case of keywords
+     * @param shape   the statement's shape: the same for an application's statement that differs from it only in
+     *                literals, spacing, comments and the case of keywords
+     * @param shapeNames the parameter name at each placeholder of the shape (null for a literal or a {@code ?}): the
+     *                shape has a placeholder for each literal too
      */
-    record Compiled(String sql, List<String> names, Command command, String shape) {}
+    record Compiled(String sql, List<String> names, Command command, String shape, List<String> shapeNames) {}
 
     /** @throws IllegalArgumentException saying what is wrong with the statement (not one statement, unreadable) */
     Compiled compile(String sql);

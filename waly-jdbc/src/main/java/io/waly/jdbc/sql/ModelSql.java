@@ -37,7 +37,11 @@ public final class ModelSql implements SqlSupport {
         sql.append(text, pos, text.length());
         String positional = sql.toString().trim();
         io.waly.command.Command command = parser.parse(positional);
-        return new Compiled(positional, Collections.unmodifiableList(names), command, StatementShape.of(positional).key());
+        StatementShape.Of shape = StatementShape.of(positional);
+        List<String> shapeNames = new ArrayList<>();
+        for (int p : shape.shape().placeholders()) shapeNames.add(p > 0 ? names.get(p - 1) : null);
+        return new Compiled(positional, Collections.unmodifiableList(names), command, shape.key(),
+                Collections.unmodifiableList(shapeNames));
     }
 
     /** {@code :name}: a colon right before a name, and not part of a {@code ::} cast. */
