@@ -130,7 +130,7 @@ public final class Commands {
                 for (int i = 0; i < shapes.size(); i++) {
                     if (shapes.get(i).shape().equals(c.shape())) throw st.error("this shape is given twice (line " + shapeNodes.get(i).line + ")");
                 }
-                shapes.add(new DeclaredCommand.Shape(c.shape(), canonical(shell, c.shapeNames())));
+                shapes.add(new DeclaredCommand.Shape(c.shape(), canonical(shell, c.shapeNames()), c.shapeLiterals()));
                 shapeNodes.add(st);
             }
         }

@@ -1,6 +1,7 @@
 package io.waly.model;
 
 import io.waly.command.Command;
+import io.waly.command.Value;
 import java.util.List;
 import java.util.Locale;
 
@@ -20,8 +21,30 @@ public record DeclaredCommand(String name, List<Arg> args, List<Statement> body,
     /** A body statement: its SQL, the argument bound at each placeholder, and its parsed command. */
     public record Statement(String sql, List<String> params, Command command) {}
 
-    /** A recognised statement shape ({@link SqlSupport.Compiled#shape}) and the argument at each of its placeholders. */
-    public record Shape(String shape, List<String> params) {}
+    /**
+     * A recognised statement shape ({@link SqlSupport.Compiled#shape}), the argument at each of its placeholders, and the
+     * literal the model wrote at the others (null where it wrote an argument or a {@code ?}): a statement is the command
+     * only when it has these values there.
+     */
+    public record Shape(String shape, List<String> params, List<Value> literals) {
+        /** True when the values at the placeholders ({@code valueAt}) are the literals the shape was written with. */
+        public boolean holds(java.util.function.IntFunction<Value> valueAt) {
+            for (int i = 0; i < literals.size(); i++) {
+                Value want = literals.get(i);
+                if (want != null && !same(want, valueAt.apply(i))) return false;
+            }
+            return true;
+        }
+
+        /** A number compares by value whatever its width (a literal 0 and a bound long 0); anything else by its text. */
+        private static boolean same(Value a, Value b) {
+            if (b == null || b.isNull()) return false;
+            if (a.value() instanceof Number && b.value() instanceof Number) {
+                return new java.math.BigDecimal(a.value().toString()).compareTo(new java.math.BigDecimal(b.value().toString())) == 0;
+            }
+            return a.value().toString().equals(b.value().toString());
+        }
+    }
 
     /** The argument named {@code name} (case aside), or null. */
     public Arg arg(String name) {

@@ -1,6 +1,7 @@
 package io.waly.model;
 
 import io.waly.command.Command;
+import io.waly.command.Value;
 import java.util.List;
 import java.util.ServiceLoader;
 
@@ -21,8 +22,10 @@ public interface SqlSupport {
      *                literals, spacing, comments and the case of keywords
      * @param shapeNames the parameter name at each placeholder of the shape (null for a literal or a {@code ?}): the
      *                shape has a placeholder for each literal too
+     * @param shapeLiterals the literal at each placeholder of the shape (null for a parameter)
      */
-    record Compiled(String sql, List<String> names, Command command, String shape, List<String> shapeNames) {}
+    record Compiled(String sql, List<String> names, Command command, String shape, List<String> shapeNames,
+                    List<Value> shapeLiterals) {}
 
     /** @throws IllegalArgumentException saying what is wrong with the statement (not one statement, unreadable) */
     Compiled compile(String sql);

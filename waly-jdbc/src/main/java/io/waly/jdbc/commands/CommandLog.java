@@ -85,17 +85,23 @@ public final class CommandLog {
         Match m = match(info, sql);
         if (m == NO_MATCH) return null;
         DeclaredCommand c = m.recognised().command();
-        List<String> at = m.recognised().shape().params();
+        DeclaredCommand.Shape shape = m.recognised().shape();
+        if (!shape.holds(i -> valueAt(m, i, params))) return null;
+        List<String> at = shape.params();
         Map<String, Value> args = new LinkedHashMap<>();
         for (DeclaredCommand.Arg a : c.args()) args.put(a.name(), null);
         for (int i = 0; i < at.size() && i < m.placeholders().length; i++) {
-            if (at.get(i) == null) continue;
-            int p = m.placeholders()[i];
-            Value v = p > 0 ? (p <= params.size() ? params.get(p - 1) : Value.NULL) : m.literals().get(-p - 1);
-            args.put(at.get(i), v);
+            if (at.get(i) != null) args.put(at.get(i), valueAt(m, i, params));
         }
         args.replaceAll((k, v) -> v == null ? Value.NULL : v);
         return new Payloads.AppCommand(connection, c.name(), args, Payloads.AppCommand.RECOGNISED, 1, model.shortId());
+    }
+
+    /** The value at the statement's {@code i}-th placeholder: a bound parameter or one of its literals. */
+    private static Value valueAt(Match m, int i, List<Value> params) {
+        if (i >= m.placeholders().length) return null;
+        int p = m.placeholders()[i];
+        return p > 0 ? (p <= params.size() ? params.get(p - 1) : Value.NULL) : m.literals().get(-p - 1);
     }
 
     private Match match(SqlInfo info, String sql) {

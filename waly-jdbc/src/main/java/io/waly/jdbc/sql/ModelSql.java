@@ -39,9 +39,13 @@ public final class ModelSql implements SqlSupport {
         io.waly.command.Command command = parser.parse(positional);
         StatementShape.Of shape = StatementShape.of(positional);
         List<String> shapeNames = new ArrayList<>();
-        for (int p : shape.shape().placeholders()) shapeNames.add(p > 0 ? names.get(p - 1) : null);
+        List<io.waly.command.Value> shapeLiterals = new ArrayList<>();
+        for (int p : shape.shape().placeholders()) {
+            shapeNames.add(p > 0 ? names.get(p - 1) : null);
+            shapeLiterals.add(p > 0 ? null : shape.shape().literals().get(-p - 1));
+        }
         return new Compiled(positional, Collections.unmodifiableList(names), command, shape.key(),
-                Collections.unmodifiableList(shapeNames));
+                Collections.unmodifiableList(shapeNames), Collections.unmodifiableList(shapeLiterals));
     }
 
     /** {@code :name}: a colon right before a name, and not part of a {@code ::} cast. */

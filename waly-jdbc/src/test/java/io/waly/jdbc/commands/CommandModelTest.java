@@ -51,6 +51,7 @@ class CommandModelTest {
         assertThat(r).isNotNull();
         assertThat(r.command()).isSameAs(c);
         assertThat(r.shape().params()).containsExactly("id", "email", "plan", null);
+        assertThat(r.shape().literals()).containsExactly(null, null, null, io.waly.command.Value.int4(0));
         assertThat(Arrays.stream(StatementShape.of(sent).shape().placeholders()).boxed()).containsExactly(-1, -2, 1, -3);
         assertThat(cs.recognise(StatementShape.of("INSERT INTO accounts(id, email) VALUES (?, ?)").key())).isNull();
     }
