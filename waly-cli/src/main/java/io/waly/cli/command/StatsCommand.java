@@ -9,7 +9,6 @@ import io.waly.cli.support.Times;
 import io.waly.log.LogRecord;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
-import io.waly.log.read.LogReader;
 import io.waly.log.tx.InDoubtResolver;
 import io.waly.log.tx.Transaction;
 import io.waly.log.tx.TransactionReader;

@@ -1,7 +1,6 @@
 package io.waly.cli.support;
 
 import io.waly.log.LogRecord;
-import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
 import java.util.ArrayList;
 import java.util.HashMap;
