@@ -113,4 +113,33 @@ class AppCommandsCommandTest {
             }
         }
     }
+
+    @Test
+    void aStatementMongoDbCannotTakeIsRefusedNamingItsCommand() throws Exception {
+        Path dir = ShopLogs.tempDir("waly-cli-commands-mongo");
+        Path model = dir.resolve("model.yaml");
+        Files.writeString(model, """
+                tables:
+                  item: {columns: [id, n]}
+                  copy: {columns: [id, n]}
+                commands:
+                  SNAPSHOT_ITEMS:
+                    postgres: ["INSERT INTO copy(id, n) VALUES (0, 0)"]
+                    recognise: ["WITH src AS (SELECT id, n FROM item) INSERT INTO copy SELECT id, n FROM src"]
+                """);
+        Path log = dir.resolve("log");
+        String source = ShopLogs.newDatabase("cli_commands_untranslatable");
+        try (Connection c = DriverManager.getConnection(ShopLogs.walyUrl(source, log) + "&walyModel=" + model);
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE item (id int PRIMARY KEY, n int)");
+            s.execute("INSERT INTO item VALUES (1, 1), (2, 2)");
+            s.execute("CREATE TABLE copy (id int PRIMARY KEY, n int)");
+            // re-run at replay, not logged with rows: MongoDB cannot re-run its SELECT
+            s.execute("WITH src AS (SELECT id, n FROM item) INSERT INTO copy SELECT id, n FROM src");
+        }
+        String uri = MongoFixture.shared().newDatabaseUri("cli_commands_untranslatable");
+        Cli.Run stop = Cli.run("replay", "--log", log.toString(), "--target", uri);
+        assertThat(stop.exitCode()).as(stop.toString()).isEqualTo(1);
+        assertThat(stop.err()).contains("no exact MongoDB translation").contains("application command SNAPSHOT_ITEMS()");
+    }
 }

@@ -553,6 +553,18 @@ public final class Payloads {
             });
         }
 
+        /** {@code CREATE_ACCOUNT(email => 'ada@example.com', plan => 'pro')}, for messages. */
+        public String describe() {
+            StringBuilder sb = new StringBuilder(name).append('(');
+            int i = 0;
+            for (Map.Entry<String, Value> e : args.entrySet()) {
+                if (i++ > 0) sb.append(", ");
+                Value v = e.getValue();
+                sb.append(e.getKey()).append(" => ").append(v.isNull() ? "NULL" : v.value() instanceof String t ? "'" + t + "'" : v.value());
+            }
+            return sb.append(')').toString();
+        }
+
         public static AppCommand decode(byte[] p) {
             Map<String, Object> m = map(Cbor.decode(p));
             Map<String, Value> args = new LinkedHashMap<>();

@@ -111,6 +111,7 @@ public final class ConnectionCapture {
      * {@code answer} gives the application's call its result (a statement without results).
      */
     public <T> T call(SqlInfo info, List<Value> params, Work<T> answer) throws SQLException {
+        if (facade == null) throw new IllegalStateException("a capture without its application connection runs no command");
         return CommandCall.run(this, facade, info.explicitCall(), params, answer);
     }
 
