@@ -119,6 +119,11 @@ public final class ConnectionCapture {
         return commands;
     }
 
+    /** A value of a statement as its records will hold it (hashed where the recording policy hashes it). */
+    public Value recordedValue(SqlInfo info, int param, Value v) {
+        return policy.recorded(info, param, v);
+    }
+
     /** pgjdbc's connection, for WAL-y's own statements. */
     public Connection physical() {
         return physical;
@@ -329,7 +334,8 @@ public final class ConnectionCapture {
     }
 
     private long appendStatement(StatementLog st, boolean autocommit) {
-        Payloads.AppCommand command = commands.before(st.info(), st.sql, st.params);
+        Payloads.AppCommand command = commands.before(st.info(), st.sql, st.params,
+                (param, v) -> policy.recorded(st.info(), param, v));
         if (command != null) log.append(RecordKind.COMMAND, txId, command.encode());
         Payloads.Statement.Repeated parts = repeatedParts(st);
         String sql = parts != null ? parts.sql() : Secrets.redact(st.sql);

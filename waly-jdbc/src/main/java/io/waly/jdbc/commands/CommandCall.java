@@ -57,7 +57,7 @@ public final class CommandCall {
             if (inTransaction) FailedStatement.abort(capture.physical(), e.getSQLState(), "refused by WAL-y: " + e.getMessage());
             throw e;
         }
-        log.announce(new Payloads.AppCommand(log.connection(), c.name(), args, Payloads.AppCommand.CALLED, c.body().size(),
+        log.announce(new Payloads.AppCommand(log.connection(), c.name(), recorded(capture, c, args), Payloads.AppCommand.CALLED, c.body().size(),
                 log.model().shortId()));
         boolean wrap = !inTransaction;
         try {
@@ -124,6 +124,20 @@ public final class CommandCall {
         Map<String, Value> ordered = new LinkedHashMap<>();
         for (DeclaredCommand.Arg d : c.args()) ordered.put(d.name(), out.get(d.name()));
         return ordered;
+    }
+
+    /** The arguments as the body's records hold them: an argument a body statement's recording policy hashes, hashed. */
+    private static Map<String, Value> recorded(ConnectionCapture capture, DeclaredCommand c, Map<String, Value> args) {
+        Map<String, Value> out = new LinkedHashMap<>(args);
+        for (DeclaredCommand.Statement st : c.body()) {
+            io.waly.jdbc.sql.SqlInfo info = capture.classify(st.sql());
+            for (int i = 0; i < st.params().size(); i++) {
+                String a = st.params().get(i);
+                Value v = capture.recordedValue(info, i + 1, args.get(a));
+                if (v != args.get(a)) out.put(a, v);
+            }
+        }
+        return out;
     }
 
     /** An argument bound as text to a non-text argument is sent untyped, for the database to read as the column's type. */

@@ -73,8 +73,17 @@ public final class CommandLog {
         inCall = false;
     }
 
-    /** The COMMAND record to write before the statement {@code sql} ({@code params} bound), or null. */
-    public Payloads.AppCommand before(SqlInfo info, String sql, List<Value> params) {
+    /** How the statement's records hold a value at a parameter (1-based; 0 for a literal): hashed or as it is. */
+    @FunctionalInterface
+    public interface Recorded {
+        Value value(int param, Value v);
+    }
+
+    /**
+     * The COMMAND record to write before the statement {@code sql} ({@code params} bound), or null. A recognised
+     * command's arguments are held as the statement's records hold their values ({@code recorded}).
+     */
+    public Payloads.AppCommand before(SqlInfo info, String sql, List<Value> params, Recorded recorded) {
         if (commands == null) return null;
         if (inCall) {
             Payloads.AppCommand p = pending;
@@ -91,7 +100,9 @@ public final class CommandLog {
         Map<String, Value> args = new LinkedHashMap<>();
         for (DeclaredCommand.Arg a : c.args()) args.put(a.name(), null);
         for (int i = 0; i < at.size() && i < m.placeholders().length; i++) {
-            if (at.get(i) != null) args.put(at.get(i), valueAt(m, i, params));
+            if (at.get(i) == null) continue;
+            int p = m.placeholders()[i];
+            args.put(at.get(i), recorded.value(Math.max(p, 0), valueAt(m, i, params)));
         }
         args.replaceAll((k, v) -> v == null ? Value.NULL : v);
         return new Payloads.AppCommand(connection, c.name(), args, Payloads.AppCommand.RECOGNISED, 1, model.shortId());

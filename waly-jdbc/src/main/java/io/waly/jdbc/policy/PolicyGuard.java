@@ -198,6 +198,19 @@ public final class PolicyGuard {
         return plan == null ? p : Hashing.statement(plan, p);
     }
 
+    /**
+     * A value of the statement {@code info} as its records hold it: its parameter {@code param} (1-based), or for
+     * {@code param} 0 one of its literals, hashed when the recording policy hashes it there — so that an application
+     * command's arguments (its COMMAND record) leave out what the statement's records leave out.
+     */
+    public Value recorded(SqlInfo info, int param, Value v) {
+        HashPlan plan = verdict(info).hashing();
+        if (plan == null || v == null || v.isNull()) return v;
+        boolean hashed = param > 0 ? plan.everyValue() || plan.params().contains(param)
+                : plan.everyValue() ? v.kind() == Value.Kind.TEXT : plan.literals().contains(v);
+        return hashed ? HashPlan.hash(v) : v;
+    }
+
     /** An OUTCOME's effects with the row images' hashed columns hashed. */
     public List<Payloads.Effect> recorded(Verdict v, List<Payloads.Effect> effects) {
         HashPlan plan = v.hashing();

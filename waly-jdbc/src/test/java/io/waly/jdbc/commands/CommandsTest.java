@@ -64,8 +64,12 @@ class CommandsTest {
     Path dir;
 
     private String url(String db) throws Exception {
+        return url(db, MODEL);
+    }
+
+    private String url(String db, String model) throws Exception {
         Path m = dir.resolve("model.yaml");
-        Files.writeString(m, MODEL);
+        Files.writeString(m, model);
         return PG.newDatabase(db).replace("jdbc:postgresql:", "jdbc:waly:postgresql:") + "&walyLogDir=" + dir.resolve("log")
                 + "&walyModel=" + m;
     }
@@ -249,6 +253,31 @@ class CommandsTest {
         List<Payloads.AppCommand> cmds = records().stream().filter(r -> r.kind() == RecordKind.COMMAND)
                 .map(r -> Payloads.AppCommand.decode(r.payload())).toList();
         assertThat(cmds.get(3).args()).isEqualTo(Map.of("id", Value.int4(2)));
+    }
+
+    @Test
+    void argumentsOfHashedColumnsAreLoggedHashedAsTheirStatementsAre() throws Exception {
+        String src = url("cmd_hash", MODEL.replace("commands:", """
+                policies:
+                  record:
+                    accounts: {hash: [email]}
+                commands:"""));
+        schema(src.replace("jdbc:waly:", "jdbc:"));
+        try (Connection c = DriverManager.getConnection(src); Statement s = c.createStatement()) {
+            s.execute("CALL waly.create_account('ada@example.com', 'pro')");
+            s.executeUpdate("INSERT INTO accounts(email, plan, balance) VALUES ('bob@example.com', 'free', 0)");
+        }
+        String hashed = io.waly.model.HashPlan.hash(Value.text("ada@example.com")).value().toString();
+        List<Payloads.AppCommand> cmds = records().stream().filter(r -> r.kind() == RecordKind.COMMAND)
+                .map(r -> Payloads.AppCommand.decode(r.payload())).toList();
+        assertThat(cmds).hasSize(2);
+        assertThat(cmds.get(0).args().get("email").value()).isEqualTo(hashed);
+        assertThat(cmds.get(0).args().get("plan").value()).isEqualTo("pro");
+        assertThat(cmds.get(1).args().get("email").value())
+                .isEqualTo(io.waly.model.HashPlan.hash(Value.text("bob@example.com")).value());
+        assertThat(cmds.get(1).args().get("plan").value()).isEqualTo("free");
+        assertThat(records().stream().map(r -> new String(r.payload(), java.nio.charset.StandardCharsets.ISO_8859_1)))
+                .noneMatch(p -> p.contains("ada@example.com") || p.contains("bob@example.com"));
     }
 
     static void assertSameRows(String a, String b) throws SQLException {
