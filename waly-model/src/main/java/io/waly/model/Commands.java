@@ -95,12 +95,13 @@ public final class Commands {
         if (postgres.list("postgres").isEmpty()) throw postgres.error("the postgres: body of " + name + " has no statement");
         for (Node st : postgres.list("postgres")) {
             SqlSupport.Compiled c = compile(sql, st);
-            checkStatement(st, c.command(), tables);
             for (String p : c.names()) {
                 if (p == null) throw st.error("a body's parameters are the command's arguments by name (:email), not ?");
                 requireArg(st, shell, p);
                 used.add(p.toLowerCase(Locale.ROOT));
             }
+            List<Expr> exprs = checkStatement(st, c.command(), tables);
+            for (Expr e : exprs) checkTypes(e, c.names(), shell, st);
             body.add(new DeclaredCommand.Statement(c.sql(), canonical(shell, c.names()), c.command()));
         }
         for (DeclaredCommand.Arg a : args) {
@@ -162,8 +163,62 @@ public final class Commands {
         return java.util.Collections.unmodifiableList(out);
     }
 
-    /** A body statement writes a declared table, and names only its declared columns (when it declares them). */
-    private static void checkStatement(Node at, Command c, Tables tables) {
+    /**
+     * An argument used where its type cannot go: in arithmetic (+ - * / %) only numbers, and dates and timestamps added
+     * to or subtracted from; as a LIKE pattern or operand only text. (The columns' types are the database's: tables:
+     * declares names only.)
+     */
+    private static void checkTypes(Expr e, List<String> names, DeclaredCommand c, Node at) {
+        if (e instanceof Expr.Arith a) {
+            if (!a.op().equals("||")) {
+                for (Expr side : List.of(a.left(), a.right())) {
+                    DeclaredCommand.Arg arg = argAt(side, names, c);
+                    if (arg == null) continue;
+                    boolean fits = switch (arg.type()) {
+                        case INTEGER, BIGINT, NUMERIC -> true;
+                        case DATE, TIMESTAMP, TIMESTAMPTZ -> a.op().equals("+") || a.op().equals("-");
+                        default -> false;
+                    };
+                    if (!fits) throw at.error("argument " + arg.name() + " of " + c.name() + " is " + arg.type() + ", which does not fit "
+                            + "the arithmetic '" + a.op() + "' it is used in");
+                }
+            }
+            checkTypes(a.left(), names, c, at);
+            checkTypes(a.right(), names, c, at);
+        } else if (e instanceof Expr.Like l) {
+            for (Expr side : List.of(l.operand(), l.pattern())) {
+                DeclaredCommand.Arg arg = argAt(side, names, c);
+                if (arg != null && arg.type() != ArgType.TEXT) {
+                    throw at.error("argument " + arg.name() + " of " + c.name() + " is " + arg.type() + ", which does not fit LIKE (text)");
+                }
+            }
+        } else if (e instanceof Expr.Compare x) {
+            checkTypes(x.left(), names, c, at);
+            checkTypes(x.right(), names, c, at);
+        } else if (e instanceof Expr.And x) {
+            for (Expr t : x.terms()) checkTypes(t, names, c, at);
+        } else if (e instanceof Expr.Or x) {
+            for (Expr t : x.terms()) checkTypes(t, names, c, at);
+        } else if (e instanceof Expr.Not x) {
+            checkTypes(x.operand(), names, c, at);
+        } else if (e instanceof Expr.Func f) {
+            for (Expr t : f.args()) checkTypes(t, names, c, at);
+        } else if (e instanceof Expr.Negate n) {
+            checkTypes(n.operand(), names, c, at);
+        }
+    }
+
+    /** The argument a parameter expression stands for, or null. */
+    private static DeclaredCommand.Arg argAt(Expr e, List<String> names, DeclaredCommand c) {
+        if (!(e instanceof Expr.Param p) || p.index() < 1 || p.index() > names.size() || names.get(p.index() - 1) == null) return null;
+        return c.arg(names.get(p.index() - 1));
+    }
+
+    /**
+     * A body statement writes a declared table, and names only its declared columns (when it declares them); answers
+     * its expressions (values, assignments, WHERE).
+     */
+    private static List<Expr> checkStatement(Node at, Command c, Tables tables) {
         Command.Table table;
         List<String> columns = new ArrayList<>();
         List<Expr> exprs = new ArrayList<>();
@@ -195,12 +250,13 @@ public final class Commands {
         }
         Tables.Table declared = tables.require(at, table.schema() == null ? table.name() : table.schema() + "." + table.name());
         for (Expr e : exprs) columnsOf(e, columns, at);
-        if (declared.columns() == null) return;
+        if (declared.columns() == null) return exprs;
         for (String col : columns) {
             if (!declared.columns().contains(col)) {
                 throw at.error("unknown column " + col + " of table " + declared.name() + " (declared: " + String.join(", ", declared.columns()) + ")");
             }
         }
+        return exprs;
     }
 
     /** The columns an expression names; a subquery or other raw SQL is refused, since its tables could not be checked. */

@@ -145,6 +145,18 @@ class CommandModelTest {
                 """, 8, "mongo must be a single value");
         assertError("""
                 commands:
+                  DEPOSIT:
+                    args: {id: integer, amount: text}
+                    postgres: ["UPDATE accounts SET balance = balance + :amount WHERE id = :id"]
+                """, 7, "argument amount of DEPOSIT is text, which does not fit the arithmetic '+'");
+        assertError("""
+                commands:
+                  FIND:
+                    args: {pattern: integer}
+                    postgres: ["DELETE FROM accounts WHERE email LIKE :pattern"]
+                """, 7, "argument pattern of FIND is integer, which does not fit LIKE");
+        assertError("""
+                commands:
                   create-account:
                     postgres: ["DELETE FROM accounts"]
                 """, 6, "a command's name is a letter then letters, digits and _");
