@@ -334,8 +334,7 @@ public final class ConnectionCapture {
     }
 
     private long appendStatement(StatementLog st, boolean autocommit) {
-        Payloads.AppCommand command = commands.before(st.info(), st.sql, st.params,
-                (param, v) -> policy.recorded(st.info(), param, v));
+        Payloads.AppCommand command = commands.before(st.info(), st.sql, st.params, policy);
         if (command != null) log.append(RecordKind.COMMAND, txId, command.encode());
         Payloads.Statement.Repeated parts = repeatedParts(st);
         String sql = parts != null ? parts.sql() : Secrets.redact(st.sql);

@@ -2,6 +2,7 @@ package io.waly.jdbc.commands;
 
 import io.waly.command.Value;
 import io.waly.jdbc.config.WalyConfig;
+import io.waly.jdbc.policy.PolicyGuard;
 import io.waly.jdbc.sql.SqlInfo;
 import io.waly.jdbc.sql.SqlLexer;
 import io.waly.jdbc.sql.StatementShape;
@@ -44,8 +45,12 @@ public final class CommandLog {
     }
 
     public static CommandLog of(WalyConfig config, int connection) {
-        Model m = config.model();
-        return m == null || m.commands().isEmpty() ? NONE : new CommandLog(m, m.commands(), connection);
+        return of(config.model(), connection);
+    }
+
+    /** The commands of {@code model} (null: none) on connection number {@code connection}. */
+    public static CommandLog of(Model model, int connection) {
+        return model == null || model.commands().isEmpty() ? NONE : new CommandLog(model, model.commands(), connection);
     }
 
     /** The model's commands; null without any. */
@@ -73,17 +78,12 @@ public final class CommandLog {
         inCall = false;
     }
 
-    /** How the statement's records hold a value at a parameter (1-based; 0 for a literal): hashed or as it is. */
-    @FunctionalInterface
-    public interface Recorded {
-        Value value(int param, Value v);
-    }
-
     /**
      * The COMMAND record to write before the statement {@code sql} ({@code params} bound), or null. A recognised
-     * command's arguments are held as the statement's records hold their values ({@code recorded}).
+     * command's arguments are held as the statement's records hold their values (hashed where {@code policy}'s recording
+     * policy hashes them).
      */
-    public Payloads.AppCommand before(SqlInfo info, String sql, List<Value> params, Recorded recorded) {
+    public Payloads.AppCommand before(SqlInfo info, String sql, List<Value> params, PolicyGuard policy) {
         if (commands == null) return null;
         if (inCall) {
             Payloads.AppCommand p = pending;
@@ -102,7 +102,7 @@ public final class CommandLog {
         for (int i = 0; i < at.size() && i < m.placeholders().length; i++) {
             if (at.get(i) == null) continue;
             int p = m.placeholders()[i];
-            args.put(at.get(i), recorded.value(Math.max(p, 0), valueAt(m, i, params)));
+            args.put(at.get(i), policy.recorded(info, Math.max(p, 0), valueAt(m, i, params)));
         }
         args.replaceAll((k, v) -> v == null ? Value.NULL : v);
         return new Payloads.AppCommand(connection, c.name(), args, Payloads.AppCommand.RECOGNISED, 1, model.shortId());
