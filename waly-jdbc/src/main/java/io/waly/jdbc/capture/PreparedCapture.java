@@ -131,10 +131,7 @@ public final class PreparedCapture extends StatementCapture {
         List<Parameters> items = batch == null ? List.of() : new ArrayList<>(batch);
         if (batch != null) batch.clear();
         if (items.isEmpty() || info.kind().isTransactionControl()) return call.run(statement);
-        if (info.explicitCall() != null) {
-            throw new java.sql.SQLFeatureNotSupportedException("WAL-y runs a call of an application command on its own, "
-                    + "not in a batch: call execute() once per call", "0A000");
-        }
+        if (info.explicitCall() != null) throw callInBatch();
         List<StatementLog> logs = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) logs.add(new StatementLog(info, sql, items.get(i).values(), items.get(i).types(), null, i));
         List<String> pin = plan().pin();

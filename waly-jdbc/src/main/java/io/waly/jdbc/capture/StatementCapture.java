@@ -106,6 +106,12 @@ public class StatementCapture {
                 () -> call.run(statement, sql, plan.asksForKeys()));
     }
 
+    /** A call of an application command runs its body on its own: a batch cannot carry it (refused before anything is sent). */
+    static java.sql.SQLFeatureNotSupportedException callInBatch() {
+        return new java.sql.SQLFeatureNotSupportedException("WAL-y runs a call of an application command on its own, not in "
+                + "a batch: execute each call", "0A000");
+    }
+
     public final void addBatch(String sql) {
         if (batch == null) batch = new ArrayList<>();
         batch.add(sql);
@@ -122,6 +128,7 @@ public class StatementCapture {
         List<StatementLog> logs = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             SqlInfo info = capture.classify(items.get(i));
+            if (info.explicitCall() != null) throw callInBatch();
             if (!info.isRead()) logs.add(new StatementLog(info, items.get(i), List.of(), null, null, i));
         }
         if (logs.isEmpty()) return call.run(statement, null, false);

@@ -188,6 +188,15 @@ class CommandsTest {
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42804"));
             assertThatThrownBy(() -> s.execute("CALL waly.deposit(1, 2) AND MORE"))
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42601"));
+            // a batch cannot carry a call (its body runs on its own): refused before anything is sent
+            s.addBatch("CALL waly.create_account('x@example.com', 'pro')");
+            assertThatThrownBy(s::executeBatch).satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+            try (PreparedStatement ps = c.prepareStatement("CALL waly.create_account(?, ?)")) {
+                ps.setString(1, "y@example.com");
+                ps.setString(2, "pro");
+                ps.addBatch();
+                assertThatThrownBy(ps::executeBatch).satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+            }
             // inside the application's transaction, the transaction is aborted as by a failed call
             c.setAutoCommit(false);
             s.execute("CALL waly.create_account('ada@example.com', 'pro')");
