@@ -33,6 +33,14 @@ import java.util.stream.Collectors;
 public final class CommandCall {
     private CommandCall() {}
 
+    private static final String SAVEPOINT = "waly_command";
+
+    private static void sql(Connection facade, String text) throws SQLException {
+        try (java.sql.Statement s = facade.createStatement()) {
+            s.execute(text);
+        }
+    }
+
     /**
      * @param facade the application's connection (WAL-y's), through which the body runs
      * @param params the parameters bound to the call's {@code ?}s
@@ -60,22 +68,33 @@ public final class CommandCall {
         log.announce(new Payloads.AppCommand(log.connection(), c.name(), recorded(capture, c, args), Payloads.AppCommand.CALLED, c.body().size(),
                 log.model().shortId()));
         boolean wrap = !inTransaction;
+        // In the application's transaction a body of several statements runs behind a savepoint (sent as SQL, and
+        // logged, as the application's own would be): when one of them fails, the ones before are undone too, even on
+        // a connection whose autosave keeps the transaction going after a failed statement.
+        boolean savepoint = !wrap && c.body().size() > 1;
         try {
             if (wrap) facade.setAutoCommit(false);
+            if (savepoint) sql(facade, "SAVEPOINT " + SAVEPOINT);
             for (DeclaredCommand.Statement st : c.body()) {
                 try (PreparedStatement ps = facade.prepareStatement(st.sql())) {
                     for (int i = 0; i < st.params().size(); i++) bind(facade, ps, i + 1, args.get(st.params().get(i)), c.arg(st.params().get(i)).type());
                     ps.executeUpdate();
                 }
             }
+            if (savepoint) sql(facade, "RELEASE SAVEPOINT " + SAVEPOINT);
             if (wrap) facade.commit();
         } catch (SQLException | RuntimeException e) {
-            if (wrap) {
-                try {
+            try {
+                if (wrap) {
                     facade.rollback();
-                } catch (SQLException ignored) {
-                    // the body's error is the one the application needs
+                } else if (savepoint) {
+                    sql(facade, "ROLLBACK TO SAVEPOINT " + SAVEPOINT);
+                    // and the transaction left as the failed call leaves it
+                    FailedStatement.abort(capture.physical(), e instanceof SQLException q && q.getSQLState() != null
+                            ? q.getSQLState() : "XX000", "application command " + c.name() + " failed");
                 }
+            } catch (SQLException ignored) {
+                // the body's error is the one the application needs
             }
             throw e;
         } finally {

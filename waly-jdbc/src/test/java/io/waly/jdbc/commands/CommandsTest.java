@@ -77,7 +77,7 @@ class CommandsTest {
     static void schema(String url) throws SQLException {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE accounts (id serial PRIMARY KEY, email text UNIQUE, plan text, balance numeric)");
-            s.execute("CREATE TABLE ledger (id serial PRIMARY KEY, account int REFERENCES accounts, amount numeric)");
+            s.execute("CREATE TABLE ledger (id serial PRIMARY KEY, account int REFERENCES accounts, amount numeric CHECK (amount < 1000))");
         }
     }
 
@@ -221,6 +221,28 @@ class CommandsTest {
                 "COMMAND CREATE_ACCOUNT call 1 email=ada@example.com plan=free",
                 "STATEMENT INSERT INTO accounts(email, plan, balance) VALUES (?, ?, 0)",
                 "ROLLBACK");
+    }
+
+    @Test
+    void aBodyFailingInTheApplicationsTransactionLeavesNothingOfItEvenWithAutosave() throws Exception {
+        String src = url("cmd_autosave");
+        schema(src.replace("jdbc:waly:", "jdbc:"));
+        try (Connection c = DriverManager.getConnection(src + "&autosave=always"); Statement s = c.createStatement()) {
+            s.execute("CALL waly.create_account('ada@example.com', 'pro')");
+            c.setAutoCommit(false);
+            s.execute("CALL waly.deposit(1, 5)");
+            // the UPDATE runs, the ledger's CHECK refuses the INSERT: the UPDATE must not stay
+            assertThatThrownBy(() -> s.execute("CALL waly.deposit(1, 5000)"))
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23514"));
+            c.commit();   // autosave kept the transaction going: what it commits is the first deposit only
+            c.setAutoCommit(true);
+            assertThat(count(c, "SELECT balance FROM accounts WHERE id = 1")).isEqualTo(5);
+            assertThat(count(c, "SELECT count(*) FROM ledger")).isEqualTo(1);
+        }
+        String dst = PG.newDatabase("cmd_autosave_dst");
+        schema(dst);
+        Replayer.replay(dir.resolve("log"), ReplayOptions.builder().force(true).build(), new PostgresTarget(dst));
+        assertSameRows(src.replace("jdbc:waly:", "jdbc:"), dst);
     }
 
     @Test
