@@ -263,6 +263,13 @@ class CommandsTest {
                 s.executeUpdate("DELETE FROM accounts WHERE id = 2");
                 s.executeUpdate("UPDATE accounts SET plan = 'gold' WHERE id = 1");                         // not a command
             }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM accounts WHERE id = ?")) {   // a batch: each element
+                for (int id : new int[] {3, 4}) {
+                    ps.setInt(1, id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
         }
         assertThat(story()).containsExactly(
                 "COMMAND CREATE_ACCOUNT recognised 1 email=a@example.com plan=free",
@@ -280,6 +287,11 @@ class CommandsTest {
                 "STATEMENT DELETE FROM accounts WHERE id = 2",
                 "COMMITTED",
                 "STATEMENT UPDATE accounts SET plan = 'gold' WHERE id = 1",
+                "COMMITTED",
+                "COMMAND CLOSE_ACCOUNT recognised 1 id=3",
+                "STATEMENT DELETE FROM accounts WHERE id = ?",
+                "COMMAND CLOSE_ACCOUNT recognised 1 id=4",
+                "STATEMENT DELETE FROM accounts WHERE id = ?",
                 "COMMITTED");
         List<Payloads.AppCommand> cmds = records().stream().filter(r -> r.kind() == RecordKind.COMMAND)
                 .map(r -> Payloads.AppCommand.decode(r.payload())).toList();
