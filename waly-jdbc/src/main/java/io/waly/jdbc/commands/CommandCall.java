@@ -62,7 +62,8 @@ public final class CommandCall {
             }
             args = arguments(c, call, params);
         } catch (SQLException e) {
-            if (inTransaction) FailedStatement.abort(capture.physical(), e.getSQLState(), "refused by WAL-y: " + e.getMessage());
+            // the database's error says no more than this: the application's message may hold its values, the server log must not
+            if (inTransaction) FailedStatement.abort(capture.physical(), e.getSQLState(), "a call of waly." + call.name() + " refused by WAL-y");
             throw e;
         }
         log.announce(new Payloads.AppCommand(log.connection(), c.name(), recorded(capture, c, args), Payloads.AppCommand.CALLED, c.body().size(),
