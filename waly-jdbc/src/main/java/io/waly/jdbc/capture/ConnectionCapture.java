@@ -119,6 +119,11 @@ public final class ConnectionCapture {
         return commands;
     }
 
+    /** False when the recording policy leaves the statement out of the log. */
+    public boolean logs(SqlInfo info) {
+        return policy.verdict(info).logged();
+    }
+
     /** A value of a statement as its records will hold it (hashed where the recording policy hashes it). */
     public Value recordedValue(SqlInfo info, int param, Value v) {
         return policy.recorded(info, param, v);

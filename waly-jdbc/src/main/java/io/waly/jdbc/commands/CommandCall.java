@@ -66,8 +66,10 @@ public final class CommandCall {
             if (inTransaction) FailedStatement.abort(capture.physical(), e.getSQLState(), "a call of waly." + call.name() + " refused by WAL-y");
             throw e;
         }
-        log.announce(new Payloads.AppCommand(log.connection(), c.name(), recorded(capture, c, args), Payloads.AppCommand.CALLED, c.body().size(),
-                log.model().shortId()));
+        int logged = 0;   // a body statement the recording policy leaves out of the log is not one the record stands for
+        for (DeclaredCommand.Statement st : c.body()) if (capture.logs(capture.classify(st.sql()))) logged++;
+        log.announce(new Payloads.AppCommand(log.connection(), c.name(), recorded(capture, c, args), Payloads.AppCommand.CALLED,
+                logged, log.model().shortId()));
         boolean wrap = !inTransaction;
         // In the application's transaction a body of several statements runs behind a savepoint (sent as SQL, and
         // logged, as the application's own would be): when one of them fails, the ones before are undone too, even on
