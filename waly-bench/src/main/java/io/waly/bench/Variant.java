@@ -39,7 +39,12 @@ enum Variant {
      * UPDATE or DELETE, no TRUNCATE or DROP of them, a row limit on deletes from the history, DDL watched), none of
      * which refuses a TPC-B transaction: what the policies cost where no rule applies. Run only when named.
      */
-    WALY_POLICIES("waly-policies");
+    WALY_POLICIES("waly-policies"),
+    /**
+     * WAL-y in fsync durability with a model that names every TPC-B write as an application command recognised from its
+     * shape ({@link #COMMANDS}): what the recognised-shape lookup and the COMMAND records cost. Run only when named.
+     */
+    WALY_COMMANDS("waly-commands");
 
     /** The rule set of {@link #WALY_POLICIES}. */
     static final String RULES = """
@@ -56,6 +61,32 @@ enum Variant {
                 - {name: watch-ddl, match: {kind: DDL}, action: deny, mode: warn}
             """;
 
+    /** The model of {@link #WALY_COMMANDS}: TPC-B's four writes, each a command recognised from the statement the workload sends. */
+    static final String COMMANDS = """
+            tables:
+              pgbench_accounts: {columns: [aid, bid, abalance, filler]}
+              pgbench_branches: {columns: [bid, bbalance, filler]}
+              pgbench_tellers: {columns: [tid, bid, tbalance, filler]}
+              pgbench_history: {columns: [tid, bid, aid, delta, mtime, filler]}
+            commands:
+              CREDIT_ACCOUNT:
+                args: {aid: integer, delta: integer}
+                postgres: ["UPDATE pgbench_accounts SET abalance = abalance + :delta WHERE aid = :aid"]
+                recognise: ["UPDATE pgbench_accounts SET abalance = abalance + :delta WHERE aid = :aid"]
+              CREDIT_TELLER:
+                args: {tid: integer, delta: integer}
+                postgres: ["UPDATE pgbench_tellers SET tbalance = tbalance + :delta WHERE tid = :tid"]
+                recognise: ["UPDATE pgbench_tellers SET tbalance = tbalance + :delta WHERE tid = :tid"]
+              CREDIT_BRANCH:
+                args: {bid: integer, delta: integer}
+                postgres: ["UPDATE pgbench_branches SET bbalance = bbalance + :delta WHERE bid = :bid"]
+                recognise: ["UPDATE pgbench_branches SET bbalance = bbalance + :delta WHERE bid = :bid"]
+              RECORD_HISTORY:
+                args: {tid: integer, bid: integer, aid: integer, delta: integer}
+                postgres: ["INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (:tid, :bid, :aid, :delta, CURRENT_TIMESTAMP)"]
+                recognise: ["INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (:tid, :bid, :aid, :delta, CURRENT_TIMESTAMP)"]
+            """;
+
     final String label;
 
     Variant(String label) {
@@ -68,7 +99,7 @@ enum Variant {
 
     /** Measured only when {@code --variants} names it. */
     boolean onDemand() {
-        return this == WALY_KAFKA || this == WALY_NO_EFFECTS || this == WALY_POLICIES;
+        return this == WALY_KAFKA || this == WALY_NO_EFFECTS || this == WALY_POLICIES || this == WALY_COMMANDS;
     }
 
     /** Where this variant logs: a directory for WAL-y, a file for the loggers, nothing for raw. */
@@ -106,11 +137,11 @@ enum Variant {
                     + java.net.URLEncoder.encode(KafkaBroker.location(), java.nio.charset.StandardCharsets.UTF_8));
             case WALY_NO_EFFECTS -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyLogDir=" + logPath(runDir)
                     + "&walyDurability=fsync&walyCaptureEffects=never");
-            case WALY_POLICIES -> {
-                Path model = runDir.resolve("waly-model.yaml");
+            case WALY_POLICIES, WALY_COMMANDS -> {
+                Path model = runDir.resolve(label + "-model.yaml");
                 try {
                     Files.createDirectories(runDir);
-                    Files.writeString(model, RULES);
+                    Files.writeString(model, this == WALY_POLICIES ? RULES : COMMANDS);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -22,6 +22,16 @@ public enum WalyState {
     POLICY_REFUSED("WY001"),
     /** The statement changed more rows than a rule's limit allows: it was rolled back to before it, and refused. */
     ROW_LIMIT_EXCEEDED("WY002"),
+    /**
+     * A call of an application command ({@code CALL waly.…}) names no command the model declares, or its arguments do
+     * not match the declaration in number or names: PostgreSQL's {@code undefined_function}, as for a procedure call
+     * that matches no procedure.
+     */
+    UNDEFINED_FUNCTION("42883"),
+    /** An argument of an application command's call does not fit its declared type: PostgreSQL's {@code datatype_mismatch}. */
+    DATATYPE_MISMATCH("42804"),
+    /** A call of WAL-y's schema that is not a call WAL-y reads ({@code CALL waly.x(…) extra}): a syntax error. */
+    SYNTAX_ERROR("42601"),
     /** Reserved for a WAL-y object used after its connection closed; WAL-y raises none today (pgjdbc reports its own). */
     CONNECTION_DOES_NOT_EXIST("08003"),
     /** WAL-y cannot connect: the connection to wrap is not pgjdbc's, or a {@code WalyDataSource} has no URL. */

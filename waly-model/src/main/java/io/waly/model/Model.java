@@ -19,18 +19,17 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code tables:} the tables the model names ({@link Tables}); every other section refers to these;</li>
  *   <li>{@code policies:} mutation rules, recording, routes ({@link Policies});</li>
  *   <li>{@code versions:} schema versions and the mapping of rows between them ({@link Versions}).</li>
+ *   <li>{@code commands:} application commands ({@link Commands}).</li>
  * </ul>
  *
- * Sections to come sit beside them (schema {@code versions:}, application {@code commands:}); a section this version
+ * Sections to come sit beside them (schema {@code versions:}); a section this version
  * does not know is an error, so that a model written for a newer WAL-y is never half applied.
  *
  * <p>Immutable and shared: the driver keeps one per file (and its contents) for the whole JVM ({@link #load}).
  */
 public final class Model {
     /** The top-level sections this version reads, in the order they are read. */
-    static final List<String> SECTIONS = List.of("tables", "policies", "versions");
-    /** Sections the model file will carry, which this version does not read yet. */
-    private static final List<String> LATER = List.of("commands");
+    static final List<String> SECTIONS = List.of("tables", "policies", "versions", "commands");
 
     private static final Map<Path, Model> LOADED = new ConcurrentHashMap<>();
 
@@ -39,13 +38,15 @@ public final class Model {
     private final Tables tables;
     private final Policies policies;
     private final Versions versions;
+    private final Commands commands;
 
-    private Model(String source, String id, Tables tables, Policies policies, Versions versions) {
+    private Model(String source, String id, Tables tables, Policies policies, Versions versions, Commands commands) {
         this.source = source;
         this.id = id;
         this.tables = tables;
         this.policies = policies;
         this.versions = versions;
+        this.commands = commands;
     }
 
     /**
@@ -78,17 +79,12 @@ public final class Model {
     private static Model parse(String yaml, String source, String id) {
         Node root = Node.parse(yaml, source);
         if (!(root.value instanceof Map<?, ?>)) throw root.error("a model file is a map of sections: " + String.join(", ", SECTIONS));
-        for (Map.Entry<String, Node> e : root.entries("the model").entrySet()) {
-            if (LATER.contains(e.getKey())) {
-                throw e.getValue().error("section " + e.getKey() + " is not read by this version of WAL-y (it reads "
-                        + String.join(", ", SECTIONS) + ")");
-            }
-        }
         Map<String, Node> sections = root.map("the model", SECTIONS);
         Tables tables = sections.containsKey("tables") ? Tables.read(sections.get("tables")) : Tables.NONE;
         Policies policies = sections.containsKey("policies") ? Policies.read(sections.get("policies"), tables) : Policies.NONE;
         Versions versions = sections.containsKey("versions") ? Versions.read(sections.get("versions"), tables) : Versions.NONE;
-        return new Model(source, id, tables, policies, versions);
+        Commands commands = sections.containsKey("commands") ? Commands.read(sections.get("commands"), tables) : Commands.NONE;
+        return new Model(source, id, tables, policies, versions, commands);
     }
 
     private static String sha256(byte[] bytes) {
@@ -124,6 +120,11 @@ public final class Model {
 
     public Versions versions() {
         return versions;
+    }
+
+    /** The application commands ({@code commands:}); empty when the model declares none. */
+    public Commands commands() {
+        return commands;
     }
 
     @Override

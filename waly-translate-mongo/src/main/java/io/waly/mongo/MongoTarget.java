@@ -227,7 +227,9 @@ public final class MongoTarget implements ReplayTarget {
                     ops.addAll(out);
                     summary.statements++;
                 } catch (UntranslatableException e) {
-                    LeftOut u = new LeftOut(st.seq(), tx.txId(), st.statement().sql(), e.getMessage());
+                    String reason = e.getMessage() + (st.command() == null ? "" : " (a statement of application command "
+                            + st.command().describe() + ", whose only MongoDB body is the translation of its PostgreSQL body)");
+                    LeftOut u = new LeftOut(st.seq(), tx.txId(), st.statement().sql(), reason);
                     if (b.onUntranslatable == OnUntranslatable.FAIL) {
                         throw new ReplayException(ReplayException.Kind.UNTRANSLATABLE, "statement at sequence " + u.seq()
                                 + " (transaction " + u.txId() + ") has no exact MongoDB translation: " + u.reason() + "\n  SQL: "

@@ -31,6 +31,11 @@ public enum RecordKind {
      * policy a connection writes under. Outside the transaction protocol: replay never applies it.
      */
     POLICY(13),
+    /**
+     * An application command (the model's {@code commands:}): its name and arguments, written in its transaction just
+     * before the statements it stands for. Replay applies those statements; the record names what they mean.
+     */
+    COMMAND(15),
     UNKNOWN(0);
 
     private static final RecordKind[] BY_CODE = new RecordKind[256];

@@ -7,6 +7,7 @@ import io.waly.command.Command;
 import io.waly.command.Value;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -527,6 +528,59 @@ public final class Payloads {
                     ValueCodec.readList(m.get("params")), m.containsKey("command") ? CommandCodec.read(m.get("command")) : null,
                     num(m.get("rows"), -1), num(m.get("limit"), -1), str(m.get("role")),
                     str(m.get("appVersion")), str(m.get("model")), strings(m.get("unlogged")), hashed);
+        }
+    }
+
+    /**
+     * An application command (FORMAT.md, §3.5 AppCommand): its name, its arguments by name in declaration order, how it
+     * came ({@link #CALLED} explicitly, or {@link #RECOGNISED} from a statement shape), how many of the transaction's
+     * next {@code STATEMENT} records it stands for, and the model it was declared in.
+     */
+    public record AppCommand(int connection, String name, Map<String, Value> args, String via, int statements, String model) {
+        public static final String CALLED = "call";
+        public static final String RECOGNISED = "recognised";
+
+        public AppCommand {
+            args = args == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(args));
+        }
+
+        public byte[] encode() {
+            return Cbor.encode(g -> {
+                g.writeStartObject();
+                g.writeNumberField("conn", connection);
+                g.writeStringField("name", name);
+                g.writeFieldName("args");
+                g.writeStartObject();
+                for (Map.Entry<String, Value> e : args.entrySet()) {
+                    g.writeFieldName(e.getKey());
+                    ValueCodec.write(g, e.getValue());
+                }
+                g.writeEndObject();
+                g.writeStringField("via", via);
+                g.writeNumberField("statements", statements);
+                writeOptString(g, "model", model);
+                g.writeEndObject();
+            });
+        }
+
+        /** {@code CREATE_ACCOUNT(email => 'ada@example.com', plan => 'pro')}, for messages. */
+        public String describe() {
+            StringBuilder sb = new StringBuilder(name).append('(');
+            int i = 0;
+            for (Map.Entry<String, Value> e : args.entrySet()) {
+                if (i++ > 0) sb.append(", ");
+                Value v = e.getValue();
+                sb.append(e.getKey()).append(" => ").append(v.isNull() ? "NULL" : v.value() instanceof String t ? "'" + t + "'" : v.value());
+            }
+            return sb.append(')').toString();
+        }
+
+        public static AppCommand decode(byte[] p) {
+            Map<String, Object> m = map(Cbor.decode(p));
+            Map<String, Value> args = new LinkedHashMap<>();
+            map(m.get("args")).forEach((k, v) -> args.put(k, ValueCodec.read(v)));
+            return new AppCommand((int) num(m.get("conn"), 0), str(m.get("name")), args, str(m.get("via")),
+                    (int) num(m.get("statements"), 1), str(m.get("model")));
         }
     }
 }

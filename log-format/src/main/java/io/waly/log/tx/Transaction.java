@@ -41,8 +41,17 @@ public record Transaction(long txId, long commitSeq, Instant commitTime, int con
     /** One thing the transaction did, in log order. */
     public sealed interface Step permits StatementStep, SavepointStep {}
 
-    /** A statement with its outcome ({@code null} if the log has none: the process died while it ran). */
-    public record StatementStep(long seq, Payloads.Statement statement, Payloads.Outcome outcome) implements Step {
+    /**
+     * A statement with its outcome ({@code null} if the log has none: the process died while it ran), and the
+     * application command it is part of ({@code null}: none; FORMAT.md §3.5 AppCommand), which a target names when it
+     * cannot apply the statement.
+     */
+    public record StatementStep(long seq, Payloads.Statement statement, Payloads.Outcome outcome, Payloads.AppCommand command)
+            implements Step {
+        public StatementStep(long seq, Payloads.Statement statement, Payloads.Outcome outcome) {
+            this(seq, statement, outcome, null);
+        }
+
         public boolean succeeded() {
             return outcome != null && outcome.ok();
         }

@@ -72,6 +72,9 @@ public final class TransactionReader implements AutoCloseable {
         boolean recovered;
         List<Payloads.Effect> sequenceStates = List.of();
         boolean sequencesOnly;
+        /** The application command the next {@code commandLeft} statements are part of. */
+        Payloads.AppCommand command;
+        int commandLeft;
 
         Pending(long txId, long stream, int connection, Payloads.Begin begin) {
             this.txId = txId;
@@ -209,7 +212,12 @@ public final class TransactionReader implements AutoCloseable {
                 if (p == null) return;
                 counts.statements++;
                 p.statementIndex.put(r.streamSeq(), p.steps.size());   // what an OUTCOME's stmt names
-                p.steps.add(new Transaction.StatementStep(r.seq(), decoder.decode(r.payload()), null));
+                Payloads.AppCommand command = null;
+                if (p.commandLeft > 0) {
+                    command = p.command;
+                    p.commandLeft--;
+                }
+                p.steps.add(new Transaction.StatementStep(r.seq(), decoder.decode(r.payload()), null, command));
             }
             case OUTCOME -> {
                 Pending p = open.get(r.txId());
@@ -218,8 +226,14 @@ public final class TransactionReader implements AutoCloseable {
                 Integer idx = p.statementIndex.get(o.statementSeq());
                 if (idx != null) {
                     Transaction.StatementStep s = (Transaction.StatementStep) p.steps.get(idx);
-                    p.steps.set(idx, new Transaction.StatementStep(s.seq(), s.statement(), o));
+                    p.steps.set(idx, new Transaction.StatementStep(s.seq(), s.statement(), o, s.command()));
                 }
+            }
+            case COMMAND -> {
+                Pending p = open.get(r.txId());
+                if (p == null) return;
+                p.command = Payloads.AppCommand.decode(r.payload());
+                p.commandLeft = p.command.statements();
             }
             case SAVEPOINT, RELEASE, ROLLBACK_TO -> {
                 Pending p = open.get(r.txId());

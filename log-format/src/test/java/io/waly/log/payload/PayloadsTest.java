@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import io.waly.command.Command;
 import io.waly.command.Expr;
 import io.waly.command.Value;
+import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads.*;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,6 +70,19 @@ class PayloadsTest {
         assertThat(Info.decode(info.encode()).facts()).isEqualTo(info.facts());
         Session s = new Session(4, Map.of("search_path", "app, public", "TimeZone", "UTC"));
         assertThat(Session.decode(s.encode())).isEqualTo(s);
+    }
+
+    @Test
+    void appCommandRoundTripsWithItsArgumentsInOrder() {
+        Map<String, Value> args = new java.util.LinkedHashMap<>();
+        args.put("plan", Value.text("pro"));
+        args.put("email", Value.text("a@example.com"));
+        args.put("credit", Value.NULL);
+        Payloads.AppCommand c = new Payloads.AppCommand(7, "CREATE_ACCOUNT", args, Payloads.AppCommand.CALLED, 2, "3f2a00000000");
+        Payloads.AppCommand back = Payloads.AppCommand.decode(c.encode());
+        assertThat(back).isEqualTo(c);
+        assertThat(back.args().keySet()).containsExactly("plan", "email", "credit");
+        assertThat(RecordKind.of((byte) 15)).isEqualTo(RecordKind.COMMAND);
     }
 
     /** A payload written by a newer writer: fields, command fields, expression and value elements this reader does not know. */

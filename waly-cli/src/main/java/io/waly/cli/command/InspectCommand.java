@@ -32,6 +32,7 @@ import picocli.CommandLine.Option;
             "Examples:",
             "  waly inspect --log /var/lib/shop/waly --table account --since 2026-11-24T09:00:00Z",
             "  waly inspect --log /var/lib/shop/waly --tx 1234 --format yaml",
+            "  waly inspect --log /var/lib/shop/waly --command CREATE_ACCOUNT",
             "  waly inspect --log /var/lib/shop/waly --json | jq -c 'select(.kind == \"STATEMENT\") | .sql'"},
         exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
             "0:ok (also when nothing matched)",
@@ -61,8 +62,13 @@ public final class InspectCommand extends WalyCommand {
 
     @Option(names = "--kind", paramLabel = "KIND", split = ",",
             description = "Only records of these kinds: BEGIN, STATEMENT, OUTCOME, SAVEPOINT, RELEASE, ROLLBACK_TO, COMMIT, "
-                    + "COMMITTED, ROLLBACK, OPENED, CLOSED, SESSION.")
+                    + "COMMITTED, ROLLBACK, OPENED, CLOSED, SESSION, POLICY, COMMAND.")
     List<String> kinds = new ArrayList<>();
+
+    @Option(names = "--command", paramLabel = "NAME", split = ",",
+            description = "Only the application commands NAME (of the model's commands:, case aside; repeatable): each "
+                    + "COMMAND record with the statements it stands for and their outcomes.")
+    List<String> appCommands = new ArrayList<>();
 
     @Option(names = "--limit", paramLabel = "N", description = "Show at most N records.")
     long limit;
@@ -88,6 +94,7 @@ public final class InspectCommand extends WalyCommand {
         long start = Math.max(fromSeq, tx);
         PrintWriter out = out();
         RecordView views = new RecordView();
+        AppCommandFilter byCommand = appCommands.isEmpty() ? null : new AppCommandFilter(appCommands);
         long shown = 0;
         // from a transaction's BEGIN on, or from a sequence: a seek; from a time: a seek by segment creation time
         try (io.waly.log.RecordReader reader = logSource.open()) {
@@ -102,6 +109,7 @@ public final class InspectCommand extends WalyCommand {
                 if (tx > 0 && r.txId() != tx) continue;
                 if (r.timestampMicros() < micros) continue;
                 RecordView.View v = views.view(r);   // every record, so that outcomes know their statement's table
+                if (byCommand != null && !byCommand.shows(r)) continue;
                 if (!wantKinds.isEmpty() && !wantKinds.contains(r.kind())) continue;
                 if (!tables.isEmpty() && !tables.stream().anyMatch(t -> Commands.matchesTable(v.tables(), t))) continue;
                 switch (fmt) {

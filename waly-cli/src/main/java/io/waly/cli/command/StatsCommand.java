@@ -1,6 +1,7 @@
 package io.waly.cli.command;
 
 import io.waly.cli.ExitCode;
+import io.waly.cli.support.AppCommandCounts;
 import io.waly.cli.support.Commands;
 import io.waly.cli.support.Json;
 import io.waly.cli.support.Numbers;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Option;
                 + "committed (what replay applies), rolled back (or whose commit failed), in doubt (COMMIT logged, outcome "
                 + "not, at the end of the log), never committed (left open by a writer that went away), unfinished (still "
                 + "open at the end: a writer is running). Per table and per command: the statements of committed "
-                + "transactions that succeeded, and the rows they reported. Policies: per rule of the model, the statements "
+                + "transactions that succeeded, and the rows they reported. Application commands (the model's commands:): per "
+                + "name, those of committed transactions, called or recognised. Policies: per rule of the model, the statements "
                 + "it refused and warned about; and what the writers' recording policy left out of the log (tables not "
                 + "logged, columns logged as hashes), said as it matters to a replay. Versions: the committed transactions "
                 + "per application version (walyAppVersion) and database migration version they were written under.",
@@ -57,6 +59,7 @@ public final class StatsCommand extends WalyCommand {
 
         Map<RecordKind, Long> kinds = new EnumMap<>(RecordKind.class);
         Map<String, Map<String, Long>> decisions = new TreeMap<>();   // rule -> event -> count
+        AppCommandCounts appCommands = new AppCommandCounts();
         long records = 0, firstSeq = 0, lastSeq = 0, firstMicros = 0, lastMicros = 0, failedStatements = 0, begins = 0;
         try (io.waly.log.RecordReader r = logSource.open()) {
             LogRecord rec;
@@ -69,6 +72,7 @@ public final class StatsCommand extends WalyCommand {
                 lastSeq = rec.seq();
                 lastMicros = rec.timestampMicros();
                 kinds.merge(rec.kind(), 1L, Long::sum);
+                appCommands.accept(rec);
                 if (rec.kind() == RecordKind.OUTCOME && !Payloads.Outcome.decode(rec.payload()).ok()) failedStatements++;
                 if (rec.kind() == RecordKind.BEGIN) begins++;
                 if (rec.kind() == RecordKind.POLICY) {
@@ -130,8 +134,8 @@ public final class StatsCommand extends WalyCommand {
                     "transactions", Json.map("committed", committed, "rolledBack", rolledBack, "inDoubt", inDoubt[0],
                             "neverCommitted", counts.neverCommitted, "unfinished", unfinished, "recoveredByWriter", recovered),
                     "statements", Json.map("logged", counts.statements, "committed", committedStatements, "failed", failedStatements),
-                    "recordKinds", kindMap, "commands", commands, "tables", tableMap, "policies", decisions,
-                    "versions", versions,
+                    "recordKinds", kindMap, "commands", commands, "applicationCommands", appCommandsJson(appCommands),
+                    "tables", tableMap, "policies", decisions, "versions", versions,
                     "leftOutOfTheLog", List.copyOf(counts.leftOutOfTheLog)));
             return ExitCode.OK;
         }
@@ -154,6 +158,8 @@ public final class StatsCommand extends WalyCommand {
         List<String> cmdList = new ArrayList<>();
         commands.forEach((k, v) -> cmdList.add(k + " " + Numbers.count(v)));
         o.printf("commands      %s%n", cmdList.isEmpty() ? "none" : String.join(", ", cmdList));
+        String appLine = appCommands.line();
+        if (appLine != null) o.printf("app commands  %s%n", appLine);
         if (!decisions.isEmpty()) {
             List<String> rules = new ArrayList<>();
             decisions.forEach((rule, events) -> {
@@ -182,5 +188,12 @@ public final class StatsCommand extends WalyCommand {
         if (tx.appVersion() == null && tx.dbVersion() == null) return "unknown";
         return (tx.appVersion() != null ? "app " + tx.appVersion() : "app unknown")
                 + (tx.dbVersion() != null ? ", db " + tx.dbVersion() : ", db unknown");
+    }
+
+    /** {"committed": {"CREATE_ACCOUNT": {"called": 2, "recognised": 1}}, "rolledBack": 1}. */
+    private static Map<String, Object> appCommandsJson(AppCommandCounts counts) {
+        Map<String, Object> committed = new LinkedHashMap<>();
+        counts.committed().forEach((k, c) -> committed.put(k, Json.map("called", c.called(), "recognised", c.recognised())));
+        return Json.map("committed", committed, "rolledBack", counts.rolledBack());
     }
 }

@@ -165,6 +165,21 @@ public final class RecordView {
                 settings.forEach((k, v) -> kv.add(k + "=" + v));
                 details = "conn " + s.connection() + ": " + Commands.oneLine(String.join(" ", kv), 220);
             }
+            case COMMAND -> {
+                Payloads.AppCommand c = Payloads.AppCommand.decode(r.payload());
+                m.put("connection", c.connection());
+                m.put("name", c.name());
+                Map<String, Object> args = new LinkedHashMap<>();
+                c.args().forEach((k, v) -> args.put(k, Redactor.isSecretKey(k) ? Json.map("type", v.kind().tag, "value", Redactor.MASK)
+                        : Commands.typedValue(v)));
+                m.put("args", args);
+                m.put("via", c.via());
+                m.put("statements", c.statements());
+                if (c.model() != null) m.put("model", c.model());
+                details = appCommand(c) + "  (" + (Payloads.AppCommand.RECOGNISED.equals(c.via()) ? "recognised" : "called")
+                        + ", " + c.statements() + " statement" + (c.statements() == 1 ? "" : "s") + ", conn " + c.connection() + ")";
+                details = Commands.oneLine(details, 240);
+            }
             case POLICY -> {
                 Payloads.Policy p = Payloads.Policy.decode(r.payload());
                 m.put("connection", p.connection());
@@ -208,6 +223,13 @@ public final class RecordView {
     }
 
     /** The text line: seq, time, tx, kind, table, command, details. */
+    /** {@code CREATE_ACCOUNT email='ada@example.com' plan='pro'}: an application command as the domain says it. */
+    public static String appCommand(Payloads.AppCommand c) {
+        StringBuilder sb = new StringBuilder(c.name());
+        c.args().forEach((k, v) -> sb.append(' ').append(k).append('=').append(Redactor.isSecretKey(k) ? Redactor.MASK : Commands.display(v)));
+        return sb.toString();
+    }
+
     public static String line(View v) {
         LogRecord r = v.record();
         String table = v.tables().isEmpty() ? "-" : String.join(",", v.tables());

@@ -4,6 +4,8 @@ import io.waly.command.Value;
 import io.waly.jdbc.TxidStatus;
 import io.waly.jdbc.WalySQLException;
 import io.waly.jdbc.WalyState;
+import io.waly.jdbc.commands.CommandCall;
+import io.waly.jdbc.commands.CommandLog;
 import io.waly.jdbc.config.WalyConfig;
 import io.waly.jdbc.policy.PolicyGuard;
 import io.waly.jdbc.sql.SqlInfo;
@@ -79,6 +81,10 @@ public final class ConnectionCapture {
     private final boolean rewritesBatches;
     /** The model's mutation policies on this connection ({@link PolicyGuard#NONE} without a model). */
     private final PolicyGuard policy;
+    /** The model's application commands on this connection ({@link CommandLog#NONE} without any). */
+    private final CommandLog commands;
+    /** The application's connection (WAL-y's proxy): a called command's body runs through it. */
+    private Connection facade;
 
     public ConnectionCapture(SharedLog shared, WalyConfig config, Connection physical) throws SQLException {
         this.shared = shared;
@@ -91,6 +97,40 @@ public final class ConnectionCapture {
         this.txidRecorded = config.durability() == io.waly.log.Durability.FSYNC;
         this.rewritesBatches = base.getQueryExecutor().isReWriteBatchedInsertsEnabled();
         this.policy = PolicyGuard.of(config, physical, log, connection, () -> txId, this::knownColumnTypes);
+        this.commands = CommandLog.of(config, connection);
+    }
+
+    /** Set once by the application's connection that wraps this capture. */
+    public void facade(Connection applicationConnection) {
+        this.facade = applicationConnection;
+    }
+
+    /**
+     * Runs a call of an application command ({@code CALL waly.…}) in place of sending it: see {@link CommandCall}.
+     * {@code answer} gives the application's call its result (a statement without results).
+     */
+    public <T> T call(SqlInfo info, List<Value> params, Work<T> answer) throws SQLException {
+        if (facade == null) throw new IllegalStateException("a capture without its application connection runs no command");
+        return CommandCall.run(this, facade, info.explicitCall(), params, answer);
+    }
+
+    public CommandLog commands() {
+        return commands;
+    }
+
+    /** False when the recording policy leaves the statement out of the log. */
+    public boolean logs(SqlInfo info) {
+        return policy.verdict(info).logged();
+    }
+
+    /** A value of a statement as its records will hold it (hashed where the recording policy hashes it). */
+    public Value recordedValue(SqlInfo info, int param, Value v) {
+        return policy.recorded(info, param, v);
+    }
+
+    /** pgjdbc's connection, for WAL-y's own statements. */
+    public Connection physical() {
+        return physical;
     }
 
     /**
@@ -349,6 +389,8 @@ public final class ConnectionCapture {
     }
 
     private long appendStatement(StatementLog st, boolean autocommit) {
+        Payloads.AppCommand command = commands.before(st.info(), st.sql, st.params, policy);
+        if (command != null) log.append(RecordKind.COMMAND, txId, command.encode());
         Payloads.Statement.Repeated parts = repeatedParts(st);
         String sql = parts != null ? parts.sql() : Secrets.redact(st.sql);
         return log.append(RecordKind.STATEMENT, txId, policy.recorded(policy.verdict(st.info()), new Payloads.Statement(sql, st.params, st.jdbcTypes,

@@ -86,6 +86,13 @@ public final class PreparedCapture extends StatementCapture {
         List<Value> values = params.values();
         int[] types = params.types();
         if (info.kind().isTransactionControl()) return transactionControl(info, () -> call.run(statement));
+        if (info.explicitCall() != null) {
+            return capture.call(info, values, () -> {
+                try (PreparedStatement noResults = statement.getConnection().prepareStatement(NO_RESULTS)) {
+                    return call.run(noResults);
+                }
+            });
+        }
         return write(new StatementLog(info, sql, values, types, null, -1), plan(), keys, () -> call.run(statement));
     }
 
@@ -124,6 +131,7 @@ public final class PreparedCapture extends StatementCapture {
         List<Parameters> items = batch == null ? List.of() : new ArrayList<>(batch);
         if (batch != null) batch.clear();
         if (items.isEmpty() || info.kind().isTransactionControl()) return call.run(statement);
+        if (info.explicitCall() != null) throw callInBatch();
         List<StatementLog> logs = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) logs.add(new StatementLog(info, sql, items.get(i).values(), items.get(i).types(), null, i));
         List<String> pin = plan().pin();

@@ -66,6 +66,11 @@ public class StatementCapture {
     }
 
     private static RowSetFactory rowSets;
+    /**
+     * What a call of an application command answers once its body ran: the answer of a procedure call without results
+     * (no result set, no update count), which this statement gets from the database as such a call would.
+     */
+    static final String NO_RESULTS = "DO $waly$BEGIN END$waly$";
 
     protected final ConnectionCapture capture;
     private final Statement statement;
@@ -90,6 +95,7 @@ public class StatementCapture {
         SqlInfo info = capture.classify(sql);
         if (info.isRead()) return call.run(statement, sql, false);
         ConnectionCapture.Work<T> asSent = () -> call.run(statement, sql, false);
+        if (info.explicitCall() != null) return capture.call(info, List.of(), () -> call.run(statement, NO_RESULTS, false));
         if (info.kind().isTransactionControl()) return transactionControl(info, asSent);
         if ((info.kind() == SqlKind.COMMIT_PREPARED || info.kind() == SqlKind.ROLLBACK_PREPARED) && capture.decidesPrepared(info.name())) {
             T[] out = newHolder();
@@ -104,6 +110,12 @@ public class StatementCapture {
         String sent = single != null && plan.asksForKeys() ? single : sql;
         return write(new StatementLog(info, sql, List.of(), null, null, -1), plan, keys,
                 () -> call.run(statement, sent, plan.asksForKeys()));
+    }
+
+    /** A call of an application command runs its body on its own: a batch cannot carry it (refused before anything is sent). */
+    static java.sql.SQLFeatureNotSupportedException callInBatch() {
+        return new java.sql.SQLFeatureNotSupportedException("WAL-y runs a call of an application command on its own, not in "
+                + "a batch: execute each call", "0A000");
     }
 
     public final void addBatch(String sql) {
@@ -122,6 +134,7 @@ public class StatementCapture {
         List<StatementLog> logs = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             SqlInfo info = capture.classify(items.get(i));
+            if (info.explicitCall() != null) throw callInBatch();
             if (!info.isRead()) logs.add(new StatementLog(info, items.get(i), List.of(), null, null, i));
         }
         if (logs.isEmpty()) return call.run(statement, null, false);

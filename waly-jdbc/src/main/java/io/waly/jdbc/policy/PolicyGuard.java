@@ -339,6 +339,19 @@ public final class PolicyGuard {
         return written.isEmpty() ? Map.of() : columnTypes.apply(written.get(0));
     }
 
+    /**
+     * A value of the statement {@code info} as its records hold it: its parameter {@code param} (1-based), or for
+     * {@code param} 0 one of its literals, hashed when the recording policy hashes it there — so that an application
+     * command's arguments (its COMMAND record) leave out what the statement's records leave out.
+     */
+    public Value recorded(SqlInfo info, int param, Value v) {
+        HashPlan plan = verdict(info).hashing();
+        if (plan == null || v == null || v.isNull()) return v;
+        boolean hashed = param > 0 ? plan.everyValue() || plan.params().contains(param)
+                : plan.everyValue() ? v.kind() == Value.Kind.TEXT : plan.literals().contains(v);
+        return hashed ? HashPlan.hash(v) : v;
+    }
+
     /** An OUTCOME's effects with the row images' hashed columns hashed. */
     public List<Payloads.Effect> recorded(Verdict v, List<Payloads.Effect> effects) {
         HashPlan plan = v.hashing();
@@ -387,11 +400,6 @@ public final class PolicyGuard {
      * after any failed statement.
      */
     private void abortTransaction(WalyState state, String by) {
-        try (Statement s = physical.createStatement()) {
-            s.execute("DO $waly$BEGIN RAISE EXCEPTION USING ERRCODE = '" + state.getState()
-                    + "', MESSAGE = 'refused by WAL-y " + by + "'; END$waly$");
-        } catch (SQLException expected) {
-            // the error is the point: the transaction is now as the database leaves it after a failed statement
-        }
+        io.waly.jdbc.capture.FailedStatement.abort(physical, state.getState(), "refused by WAL-y " + by);
     }
 }

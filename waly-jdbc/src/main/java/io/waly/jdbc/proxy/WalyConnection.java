@@ -34,6 +34,7 @@ public final class WalyConnection extends DelegatingConnection {
         this.extraDelegate = physical.unwrap(PGConnection.class);
         this.capture = capture;
         this.onClose = onClose;
+        capture.facade(this);
     }
 
     public ConnectionCapture capture() {

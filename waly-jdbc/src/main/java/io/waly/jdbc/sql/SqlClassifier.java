@@ -57,8 +57,10 @@ public final class SqlClassifier {
             // one statement here (several are handled below), a trailing ';' or not
             boolean keepsWork = kind == SqlKind.NON_TRANSACTIONAL
                     && (st.get(0).is("call") || st.get(0).is("do") || st.stream().anyMatch(t -> t.is("concurrently")));
-            return new SqlInfo(kind, name, cmd, semicolon, write && callsVolatile(st), st.get(0).is("with"),
+            SqlInfo info = new SqlInfo(kind, name, cmd, semicolon, write && callsVolatile(st), st.get(0).is("with"),
                     write ? sequencesNamed(st) : List.of(), keepsWork);
+            if (st.get(0).is("call") || st.get(0).text().equals("{")) info.explicitCall(ExplicitCall.parse(st));
+            return info;
         }
         // Several statements in one string run as one implicit transaction: the string is one write if any part is.
         boolean write = false;

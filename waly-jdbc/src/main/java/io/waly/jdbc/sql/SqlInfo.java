@@ -39,6 +39,16 @@ public final class SqlInfo {
      */
     public record Decided(Object scope, io.waly.model.Verdict verdict) {}
     private boolean loggedBefore;   // racy on purpose: a lost update costs one more plain encoding
+    /** A call of an application command ({@code CALL waly.…}), never sent to the database as such; or null. */
+    private ExplicitCall explicitCall;
+    /** Which of the model's application commands this text is ({@code io.waly.jdbc.commands}), and in which model. */
+    private volatile Recognised recognised;
+
+    /**
+     * The application command the model's {@code recognise:} makes of this text (null: none) in the commands
+     * {@code scope}, kept so that the shape is looked up once per text.
+     */
+    public record Recognised(Object scope, Object command) {}
 
     public SqlInfo(SqlKind kind, String name, Command command, boolean multiStatement, boolean volatileCall,
                    boolean withClause, List<String> drawnSequences) {
@@ -131,6 +141,22 @@ public final class SqlInfo {
 
     public void keepLogged(Logged parts) {
         logged = parts;
+    }
+
+    public ExplicitCall explicitCall() {
+        return explicitCall;
+    }
+
+    void explicitCall(ExplicitCall call) {
+        explicitCall = call;
+    }
+
+    public Recognised recognised() {
+        return recognised;
+    }
+
+    public void recognised(Recognised r) {
+        recognised = r;
     }
 
     public Decided decided() {
