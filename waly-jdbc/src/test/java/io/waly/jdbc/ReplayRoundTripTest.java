@@ -214,6 +214,32 @@ class ReplayRoundTripTest {
     }
 
     /**
+     * {@code INSERT … DEFAULT VALUES} into a table with a serial key and volatile defaults, and a transaction that the
+     * closing of its connection rolls back (both found by {@code WriteProgramProperties}): the sequence ends where the
+     * source's did.
+     */
+    @Test
+    void defaultValuesLeaveTheSequenceWhereTheSourceHadIt() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_defaults_src");
+        String target = pg.newDatabase("rt_defaults_dst");
+        try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t0 (id serial PRIMARY KEY, k int UNIQUE, v int CHECK (v IS NULL OR v >= 0), "
+                    + "note text DEFAULT md5(random()::text), at timestamptz DEFAULT clock_timestamp())");
+        }
+        try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
+            s.execute("SET lock_timeout = '40ms'");
+            s.execute("INSERT INTO t0 DEFAULT VALUES");
+        }
+        try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO t0 (k, v) VALUES (0, 0)");   // closed without a commit: rolled back, the key drawn
+        }
+        replayEqualCatalogToo(source, target);
+        assertThat(single(target, "SELECT last_value FROM t0_id_seq")).isEqualTo("2");
+    }
+
+    /**
      * A concurrent index build that fails leaves an invalid index behind (PostgreSQL's create_index.sql, statements
      * ending in ';' as psql sends them): replay builds and fails it the same way, so the statements that use what the
      * failure left (DROP INDEX of REINDEX's "_ccnew") replay, and the catalog comes out equal.

@@ -589,6 +589,27 @@ public final class ConnectionCapture {
         }
     }
 
+    /**
+     * The application closes the connection inside a transaction: it is rolled back here, as the server would at close,
+     * so that where its sequences were left (a rolled-back draw stays drawn) is read and logged with its end while the
+     * connection is still there. A connection that cannot roll back (broken) leaves that to {@link #closed}.
+     */
+    private void rollBackBeforeClose() {
+        if (txId == 0) return;
+        try {
+            if (physical.getAutoCommit()) {
+                try (java.sql.Statement s = physical.createStatement()) {
+                    s.execute("ROLLBACK");
+                }
+            } else {
+                physical.rollback();
+            }
+        } catch (SQLException e) {
+            return;
+        }
+        endTransaction(RecordKind.ROLLBACK, new Payloads.End("connection-closed", null, null));
+    }
+
     /** The connection closes; an open transaction is rolled back by the server. */
     public void closed() {
         if (txId != 0) endTransaction(RecordKind.ROLLBACK, new Payloads.End("connection-closed", null, null));
@@ -859,6 +880,7 @@ public final class ConnectionCapture {
     }
 
     public void close() {
+        rollBackBeforeClose();
         if (sequenceQuery != null) {
             try {
                 sequenceQuery.close();

@@ -347,9 +347,12 @@ public final class PolicyGuard {
     public Value recorded(SqlInfo info, int param, Value v) {
         HashPlan plan = verdict(info).hashing();
         if (plan == null || v == null || v.isNull()) return v;
-        boolean hashed = param > 0 ? plan.everyValue() || plan.params().contains(param)
-                : plan.everyValue() ? v.kind() == Value.Kind.TEXT : plan.literals().contains(v);
-        return hashed ? HashPlan.hash(v) : v;
+        boolean hashed = param > 0 ? plan.everyValue() || plan.params().containsKey(param)
+                : plan.everyValue() ? v.kind() == Value.Kind.TEXT : plan.literals().containsKey(v);
+        if (!hashed) return v;
+        // as the statement's own records hash it: a hash its column's type can hold
+        String column = param > 0 ? plan.params().get(param) : plan.literals().get(v);
+        return HashPlan.hash(v, column == null ? null : types(plan).get(column));
     }
 
     /** An OUTCOME's effects with the row images' hashed columns hashed. */

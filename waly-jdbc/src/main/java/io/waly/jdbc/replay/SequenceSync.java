@@ -113,7 +113,9 @@ final class SequenceSync {
      */
     private static boolean drewDefault(Command.Insert insert, String column, int r, int imageRows) {
         if (insert.columns() == null) {
-            return false;   // every column given, in table order (or an INSERT … SELECT of them all)
+            // DEFAULT VALUES: every column took its default; otherwise every column was given, in table order (VALUES,
+            // or an INSERT … SELECT of them all)
+            return insert.rows() == null && insert.query() == null;
         }
         int idx = -1;
         for (int i = 0; i < insert.columns().size(); i++) if (insert.columns().get(i).equalsIgnoreCase(column)) idx = i;
