@@ -248,8 +248,8 @@ class ModelTest {
                 policies: {}
                 """, 2, "given twice");
         assertError("""
-                commands: {}
-                """, 1, "not read by this version");
+                widgets: {}
+                """, 1, "unknown key 'widgets'");
         assertError("""
                 policies:
                   rules: [
