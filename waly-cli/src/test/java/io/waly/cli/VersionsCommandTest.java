@@ -19,23 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class VersionsCommandTest {
 
-    static final String MODEL = """
-            tables:
-              cars: {}
-            versions:
-              - version: 1
-                appVersions: ["1.*"]
-                tables:
-                  cars: {columns: {id: int8, name: text, production_year: int4}}
-              - version: 2
-                appVersions: ["2.*"]
-                tables:
-                  cars:
-                    columns: {id: int8, name: text, production_years: int4multirange}
-                    up: {production_years: "int4multirange(int4range(production_year, production_year, '[]'))"}
-                    down: {production_year: "lower(production_years)"}
-                    lossy: production_year keeps the first year of production_years
-            """;
+    /** The demo's cars act declares the model this test drives: one model, read the same way by both. */
+    static final String MODEL = io.waly.cli.demo.CarsAct.MODEL;
 
     @Test
     void replayIntoVersionOneStatsInspectAndCheck() throws Exception {
