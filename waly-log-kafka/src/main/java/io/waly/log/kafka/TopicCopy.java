@@ -58,7 +58,8 @@ public final class TopicCopy {
     // ------------------------------------------------------------------ directory → topic
 
     public static Result intoTopic(Path dir, KafkaLocation to) {
-        if (DirectoryLog.missing(dir) != null) throw new LogException(DirectoryLog.missing(dir));
+        String missing = DirectoryLog.missing(dir);
+        if (missing != null) throw new LogException(missing);
         Topics.logId(to, true);
         long already = copiedPrefix(dir, to);
         Map<String, Object> defaults = Map.of("client.id", "waly-copy", "linger.ms", 20, "delivery.timeout.ms", 120_000);
