@@ -83,6 +83,8 @@ public final class ConnectionCapture {
     private final PolicyGuard policy;
     /** The model's application commands on this connection ({@link CommandLog#NONE} without any). */
     private final CommandLog commands;
+    /** Whether this connection's role may read back the rows WAL-y would log. */
+    private final ReadRights rights;
     /** The application's connection (WAL-y's proxy): a called command's body runs through it. */
     private Connection facade;
 
@@ -98,6 +100,7 @@ public final class ConnectionCapture {
         this.rewritesBatches = base.getQueryExecutor().isReWriteBatchedInsertsEnabled();
         this.policy = PolicyGuard.of(config, physical, log, connection, () -> txId, this::knownColumnTypes);
         this.commands = CommandLog.of(config, connection);
+        this.rights = new ReadRights(physical, shared.effects());
     }
 
     /** Set once by the application's connection that wraps this capture. */
@@ -116,6 +119,14 @@ public final class ConnectionCapture {
 
     public CommandLog commands() {
         return commands;
+    }
+
+    /**
+     * True when this connection's role may read back {@code t}'s rows — what WAL-y's row images need; without it, a
+     * write of the table is logged without its rows rather than failing where pgjdbc alone succeeds.
+     */
+    boolean mayReadRows(EffectsCatalog.TableInfo t) {
+        return rights.mayRead(t);
     }
 
     /** False when the recording policy leaves the statement out of the log. */
@@ -298,6 +309,7 @@ public final class ConnectionCapture {
             return logAndRun(mode, statements, work);
         } finally {
             policy.afterWrite(statements);   // SET ROLE and its kin: the rules follow the role the database now has
+            rights.afterWrite(statements);
         }
     }
 
@@ -310,6 +322,7 @@ public final class ConnectionCapture {
         boolean wrap = mode.wrap();
         for (StatementLog st : statements) {
             if (st.info().command() instanceof io.waly.command.Command.Ddl) shared.effects().invalidate();
+            else if (st.info().command() instanceof io.waly.command.Command.Sql) shared.effects().forgetRights();
         }
         long[] seqs = new long[statements.size()];
         try {
@@ -516,6 +529,7 @@ public final class ConnectionCapture {
         } finally {
             sqlTransaction = chained();
             policy.transactionEnded();
+            rights.transactionEnded();
         }
     }
 
@@ -586,6 +600,7 @@ public final class ConnectionCapture {
             if (txId != 0) endTransaction(RecordKind.ROLLBACK, Payloads.End.ROLLBACK);
             sqlTransaction = chained();
             policy.transactionEnded();
+            rights.transactionEnded();
         }
     }
 
@@ -649,6 +664,7 @@ public final class ConnectionCapture {
             }
             sqlTransaction = chained();
             policy.transactionEnded();
+            rights.transactionEnded();
         }
     }
 
@@ -703,7 +719,10 @@ public final class ConnectionCapture {
     // ------------------------------------------------------------------ savepoints
 
     public void savepoint(RecordKind kind, String name) throws SQLException {
-        if (kind == RecordKind.ROLLBACK_TO) policy.rolledBackToSavepoint();
+        if (kind == RecordKind.ROLLBACK_TO) {
+            policy.rolledBackToSavepoint();
+            rights.rolledBackToSavepoint();
+        }
         if (txId == 0) return;
         if (kind == RecordKind.ROLLBACK_TO) txDrawsUnlogged = true;
         try {

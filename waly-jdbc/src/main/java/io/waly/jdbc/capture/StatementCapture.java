@@ -176,8 +176,8 @@ public class StatementCapture {
             if (rows > 0) {
                 Connection physical = statement.getConnection();
                 boolean inTransaction = !physical.getAutoCommit();
-                List<Payloads.Effect> images = inTransaction ? Effects.readInsertedRows(physical, st.info, capture.shared(), rows) : null;
-                if (images == null && inTransaction) images = Effects.readUpsertedRows(physical, st.info, capture.shared(), st.params);
+                List<Payloads.Effect> images = inTransaction ? Effects.readInsertedRows(physical, st.info, capture, rows) : null;
+                if (images == null && inTransaction) images = Effects.readUpsertedRows(physical, st.info, capture, st.params);
                 st.effects(images != null ? images : Effects.readSequences(physical, plan.pin(), rows));
             }
             return r;
