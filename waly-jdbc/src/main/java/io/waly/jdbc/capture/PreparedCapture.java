@@ -86,6 +86,7 @@ public final class PreparedCapture extends StatementCapture {
         List<Value> values = params.values();
         int[] types = params.types();
         if (info.kind().isTransactionControl()) return transactionControl(info, () -> call.run(statement));
+        if (decidesPrepared(info)) return endPrepared(info, () -> call.run(statement));
         if (info.explicitCall() != null) {
             return capture.call(info, values, () -> {
                 try (PreparedStatement noResults = statement.getConnection().prepareStatement(NO_RESULTS)) {

@@ -97,11 +97,7 @@ public class StatementCapture {
         ConnectionCapture.Work<T> asSent = () -> call.run(statement, sql, false);
         if (info.explicitCall() != null) return capture.call(info, List.of(), () -> call.run(statement, NO_RESULTS, false));
         if (info.kind().isTransactionControl()) return transactionControl(info, asSent);
-        if ((info.kind() == SqlKind.COMMIT_PREPARED || info.kind() == SqlKind.ROLLBACK_PREPARED) && capture.decidesPrepared(info.name())) {
-            T[] out = newHolder();
-            capture.endPrepared(info.kind() == SqlKind.COMMIT_PREPARED, info.name(), () -> out[0] = asSent.run());
-            return out[0];
-        }
+        if (decidesPrepared(info)) return endPrepared(info, asSent);
         // a write by cursor position cannot be re-run (the cursor is a read, not in the log): its row is needed even when
         // it came as psql sends it, "…;", which pgjdbc would take for two queries and answer generated keys with a result
         // set, so it goes out without its trailing semicolons (the same statement to the server)
@@ -263,6 +259,18 @@ public class StatementCapture {
                 return work.run();
             }
         }
+    }
+
+    /** COMMIT PREPARED or ROLLBACK PREPARED of a transaction a connection of this JVM prepared. */
+    protected final boolean decidesPrepared(SqlInfo info) throws SQLException {
+        return (info.kind() == SqlKind.COMMIT_PREPARED || info.kind() == SqlKind.ROLLBACK_PREPARED) && capture.decidesPrepared(info.name());
+    }
+
+    /** Decides that prepared transaction in the log too: its COMMIT record durable first, as for any commit. */
+    protected final <T> T endPrepared(SqlInfo info, ConnectionCapture.Work<T> work) throws SQLException {
+        T[] out = newHolder();
+        capture.endPrepared(info.kind() == SqlKind.COMMIT_PREPARED, info.name(), () -> out[0] = work.run());
+        return out[0];
     }
 
     /** Holds the result of work the connection's protocol runs for its effect (its methods return nothing). */
