@@ -63,6 +63,8 @@ public final class ConnectionCapture {
      */
     private boolean lostRecords;
     private PreparedStatement txidQuery;
+    /** See {@link #takeCommitNotices}. */
+    private java.sql.SQLWarning commitNotices;
     private final boolean stringsUnspecified;
     /**
      * Whether transactions carry the database's txid (fsync durability only). It costs a round trip per transaction;
@@ -840,12 +842,29 @@ public final class ConnectionCapture {
     private void endWrapped(boolean commit) throws SQLException {
         int threshold = base.getPrepareThreshold();
         base.setPrepareThreshold(0);
+        boolean noWarningsBefore = commit && physical.getWarnings() == null;
         try {
             if (commit) physical.commit();
             else physical.rollback();
         } finally {
             base.setPrepareThreshold(threshold);
         }
+        if (noWarningsBefore) {
+            commitNotices = physical.getWarnings();
+            if (commitNotices != null) physical.clearWarnings();
+        }
+    }
+
+    /**
+     * The notices WAL-y's own COMMIT of an autocommitted write drew (a deferred trigger's RAISE NOTICE), taken once.
+     * PostgreSQL sends them with the statement when it commits it by itself, so pgjdbc alone puts them on the
+     * statement; pgjdbc puts a COMMIT's on the connection, so they are taken off it here (when it held none before) for
+     * the statement to carry. Null when there were none.
+     */
+    public java.sql.SQLWarning takeCommitNotices() {
+        java.sql.SQLWarning w = commitNotices;
+        commitNotices = null;
+        return w;
     }
 
     private void quietEndWrapped() {

@@ -162,7 +162,7 @@ public class StatementCapture {
      */
     protected final <T> T write(StatementLog st, EffectsPlan plan, Keys keys, ConnectionCapture.Work<T> work) throws SQLException {
         keysRead = false;
-        return capture.write(st, () -> {
+        T result = capture.write(st, () -> {
             T r = work.run();
             long[] c = countsOf(r);
             st.counts(c);
@@ -178,6 +178,10 @@ public class StatementCapture {
             }
             return r;
         }, plan.readsBack());
+        // what WAL-y's COMMIT of an autocommitted write drew, the statement carries, as without WAL-y
+        java.sql.SQLWarning notices = capture.takeCommitNotices();
+        if (notices != null) statement.unwrap(org.postgresql.jdbc.PgStatement.class).addWarning(notices);
+        return result;
     }
 
     /** Reads the generated keys into the statements' effects; keeps a copy for the application when it asked. */
