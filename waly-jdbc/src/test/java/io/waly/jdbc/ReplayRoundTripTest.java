@@ -163,6 +163,48 @@ class ReplayRoundTripTest {
     }
 
     /**
+     * Writes by cursor position on tables without a primary key (PostgreSQL's portals.sql, {@code uctest}): the changed
+     * row's old values are logged with its new ones, and replay changes one row that holds them — among equal rows, rows
+     * with NULLs and a json column (no equality), a row of a child table reached through its parent; a write on no row
+     * and one that fails change nothing. Without the old values replay re-ran them and failed ({@code 34000}).
+     */
+    @Test
+    void writesByCursorPositionOnTablesWithoutKeyReplayByTheRowsOldValues() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_cursor_nokey_src");
+        String target = pg.newDatabase("rt_cursor_nokey_dst");
+        try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE uc (f1 int, f2 text, j json)");
+            s.execute("INSERT INTO uc VALUES (1, 'one', '{\"a\": 1}'), (1, 'one', '{\"a\": 1}'), (2, NULL, NULL), (3, 'three', '[1, 2]')");
+            s.execute("CREATE TABLE ucchild () INHERITS (uc)");
+            s.execute("INSERT INTO ucchild VALUES (4, 'child', NULL)");
+            c.setAutoCommit(false);
+            s.execute("DECLARE c1 CURSOR FOR SELECT * FROM uc ORDER BY f1 FOR UPDATE");
+            s.execute("FETCH 1 FROM c1");
+            assertThat(s.executeUpdate("UPDATE uc SET f1 = 10 WHERE CURRENT OF c1")).isEqualTo(1);   // one of two equal rows
+            s.execute("FETCH 2 FROM c1");
+            assertThat(s.executeUpdate("UPDATE uc SET f2 = 'was null', j = '{}' WHERE CURRENT OF c1;")).isEqualTo(1);   // as psql sends it
+            s.execute("FETCH 1 FROM c1");
+            assertThat(s.executeUpdate("DELETE FROM uc WHERE CURRENT OF c1")).isEqualTo(1);
+            assertThat(s.executeUpdate("DELETE FROM uc WHERE CURRENT OF c1")).isZero();   // gone: no row
+            s.execute("FETCH 1 FROM c1");
+            try (PreparedStatement ps = c.prepareStatement("UPDATE uc SET f2 = ? WHERE CURRENT OF c1")) {
+                ps.setString(1, "child, by parameter");
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            s.execute("CLOSE c1");
+            s.execute("DECLARE c2 CURSOR FOR SELECT * FROM uc a, uc b WHERE a.f1 = b.f1 + 100");
+            s.execute("SAVEPOINT before_failure");
+            assertThatThrownBy(() -> s.executeUpdate("UPDATE uc SET f1 = 0 WHERE CURRENT OF c2")).isInstanceOf(SQLException.class);
+            s.execute("ROLLBACK TO SAVEPOINT before_failure");
+            c.commit();
+        }
+        replayEqualCatalogToo(source, target);
+        assertThat(single(target, "SELECT string_agg(f1 || '=' || coalesce(f2, '-') || '/' || coalesce(j::text, '-'), ',' ORDER BY f1, f2) FROM uc"))
+                .isEqualTo("1=one/{\"a\": 1},2=was null/{},4=child, by parameter/-,10=one/{\"a\": 1}");
+    }
+
+    /**
      * {@code CREATE TABLE … AS} of volatile values: the rows it made are logged and replay inserts them into the table
      * it creates empty, so {@code random()} and {@code clock_timestamp()} come out as on the source — plain, prepared,
      * in a transaction, with {@code WITH DATA}, and empty with {@code WITH NO DATA}.

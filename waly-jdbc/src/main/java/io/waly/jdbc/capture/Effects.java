@@ -194,6 +194,45 @@ final class Effects {
     }
 
     /**
+     * The row a cursor stands on, as it is before a write by that position changes it (its old values, which
+     * {@code RETURNING} does not give): PostgreSQL reads a cursor's row only in {@code UPDATE}/{@code DELETE … WHERE
+     * CURRENT OF}, so it is deleted with {@code RETURNING *} behind a savepoint and the savepoint rolled back — the row,
+     * the cursor and its locks are as before. Empty when the cursor stands on no row, or the delete fails (a foreign
+     * key refuses it; the write itself then says what it says); the write's old values are then not logged.
+     * Inside the application's transaction only (a cursor of {@code CURRENT OF} lives in one).
+     */
+    static List<Payloads.Effect> readRowAtCursor(Connection physical, EffectsCatalog.TableInfo t, String cursor) throws SQLException {
+        if (physical.getAutoCommit()) return List.of();
+        try (java.sql.Statement s = physical.createStatement()) {
+            try {
+                s.execute("SAVEPOINT waly_old_row");
+            } catch (SQLException aborted) {
+                return List.of();   // the transaction already failed: so does the write
+            }
+            try (ResultSet rs = s.executeQuery("DELETE FROM " + t.quotedName() + " WHERE CURRENT OF " + cursor + " RETURNING *")) {
+                List<Payloads.Effect> old = read(rs, t, new long[] {1}).get(0);
+                return old.get(0).rows().isEmpty() ? List.of()
+                        : List.of(new Payloads.Effect(Payloads.Effect.OLD_ROWS, t.qualifiedName(), old.get(0).columns(), old.get(0).rows()));
+            } catch (SQLException refused) {
+                return List.of();
+            } finally {
+                s.execute("ROLLBACK TO SAVEPOINT waly_old_row");
+                s.execute("RELEASE SAVEPOINT waly_old_row");
+            }
+        }
+    }
+
+    /** A DELETE's old values are the rows it returned: the same rows, as {@code old-rows}. */
+    static List<Payloads.Effect> oldRowsOfDelete(List<Payloads.Effect> effects) {
+        for (Payloads.Effect e : effects) {
+            if (Payloads.Effect.ROWS.equals(e.kind()) && !e.rows().isEmpty()) {
+                return List.of(new Payloads.Effect(Payloads.Effect.OLD_ROWS, e.target(), e.columns(), e.rows()));
+            }
+        }
+        return List.of();
+    }
+
+    /**
      * Every row of the table a {@code CREATE TABLE … AS} just created in this transaction: all of them are the
      * statement's, since nobody else sees the table before its COMMIT.
      */

@@ -128,10 +128,23 @@ record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin, Command.Tab
             if (setting == CaptureEffects.ALWAYS || info.volatileCall()) return t;
             if ((insert || c instanceof Command.Upsert) && t.volatileDefaults()) return t;
             if (RerunSafety.of(c, t) != RerunSafety.Rerun.ROWS) return null;
-            return insert || !t.primaryKey().isEmpty() ? t : null;
+            // without a key, only a write by cursor position has its rows logged: it changes one row, which replay
+            // finds by its old values (keylessCursor); a write by predicate may change many, each a scan to find
+            return insert || !t.primaryKey().isEmpty() || RerunSafety.byCursorPosition(c) ? t : null;
         } catch (SQLException e) {
             return null;   // unknown table: the statement fails on its own, exactly as without WAL-y
         }
+    }
+
+    /**
+     * The cursor of a write by cursor position ({@code WHERE CURRENT OF c}) whose rows are logged, on a table without a
+     * primary key: replay has no key to find its row by, so the row's old values are logged too ({@code old-rows}) and
+     * replay changes one row that holds them. Null otherwise.
+     */
+    String keylessCursor(SqlInfo info) {
+        if (table == null || !table.primaryKey().isEmpty() || !RerunSafety.byCursorPosition(info.command())) return null;
+        Expr where = info.command() instanceof Command.Update u ? u.where() : ((Command.Delete) info.command()).where();
+        return ((Expr.Raw) where).sql().substring("CURRENT OF".length()).trim();
     }
 
     private static boolean hasReturning(Command c) {

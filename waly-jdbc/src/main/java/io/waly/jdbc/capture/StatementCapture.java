@@ -166,11 +166,16 @@ public class StatementCapture {
      */
     protected final <T> T write(StatementLog st, EffectsPlan plan, Keys keys, ConnectionCapture.Work<T> work) throws SQLException {
         keysRead = false;
+        String keylessCursor = plan.keylessCursor(st.info);
         return capture.write(st, () -> {
+            boolean update = st.info.command() instanceof io.waly.command.Command.Update;
+            List<Payloads.Effect> old = keylessCursor != null && update
+                    ? Effects.readRowAtCursor(statement.getConnection(), plan.table(), keylessCursor) : List.of();
             T r = work.run();
             long[] c = countsOf(r);
             st.counts(c);
             if (plan.asksForKeys()) readKeys(plan.table(), c, List.of(st), keys.appWants);
+            if (keylessCursor != null) st.addEffects(update ? old : Effects.oldRowsOfDelete(st.effects));
             if (plan.created() != null) st.effects(Effects.readCreatedRows(statement.getConnection(), capture.shared(), plan.created()));
             long rows = plan.pin() != null ? EffectsPlan.rowsDrawn(st.info, c) : 0;
             if (rows > 0) {

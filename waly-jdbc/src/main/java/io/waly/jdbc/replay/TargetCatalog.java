@@ -19,10 +19,12 @@ final class TargetCatalog {
     /**
      * {@code alwaysIdentity}: GENERATED ALWAYS AS IDENTITY columns, which an UPDATE may not set. {@code plain}: a table
      * (or partitioned table) without rules, whose statements' update counts are exactly the rows they changed — a view
-     * or a rule may do work and count none.
+     * or a rule may do work and count none. {@code textCompared}: columns whose type has no equality ({@code json},
+     * {@code xml}, geometric types, and arrays of them; a box's {@code =} compares areas), compared as text where a
+     * row is found by its values.
      */
     record TableShape(String quotedName, List<String> writable, List<String> primaryKey, Map<String, String> sequences,
-                      List<String> identityColumns, List<String> alwaysIdentity, boolean plain) {
+                      List<String> identityColumns, List<String> alwaysIdentity, boolean plain, List<String> textCompared) {
         boolean identity() {
             return !identityColumns.isEmpty();
         }
@@ -34,7 +36,11 @@ final class TargetCatalog {
             """ + io.waly.jdbc.capture.EffectsCatalog.COLUMN_SEQUENCE + """
                    ,
                    EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)),
-                   c.relkind IN ('r', 'p') AND NOT c.relhasrules
+                   c.relkind IN ('r', 'p') AND NOT c.relhasrules,
+                   (SELECT e.typname IN ('json', 'xml') OR e.typcategory = 'G'
+                      FROM pg_type b JOIN pg_type e ON e.oid = CASE WHEN b.typcategory = 'A' THEN b.typelem ELSE b.oid END
+                     WHERE b.oid = (SELECT CASE WHEN d.typtype = 'd' THEN d.typbasetype ELSE d.oid END
+                                      FROM pg_type d WHERE d.oid = a.atttypid))
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace
               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -79,6 +85,7 @@ final class TargetCatalog {
                 List<String> identity = new ArrayList<>();
                 List<String> always = new ArrayList<>();
                 boolean plain = false;
+                List<String> textCompared = new ArrayList<>();
                 while (rs.next()) {
                     quoted = rs.getString(1);
                     String col = rs.getString(2);
@@ -90,8 +97,9 @@ final class TargetCatalog {
                     if (rs.getString(5) != null) seqs.put(col, rs.getString(5));
                     if (rs.getBoolean(6)) pk.add(col);
                     plain = rs.getBoolean(7);
+                    if (rs.getBoolean(8)) textCompared.add(col);
                 }
-                t = quoted == null ? null : new TableShape(quoted, writable, pk, seqs, identity, always, plain);
+                t = quoted == null ? null : new TableShape(quoted, writable, pk, seqs, identity, always, plain, textCompared);
             }
         }
         if (t != null && name != null) tables.put(name, t);

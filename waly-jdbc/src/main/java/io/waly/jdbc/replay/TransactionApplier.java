@@ -134,7 +134,7 @@ final class TransactionApplier {
             createFilled(st, ct, rows, summary);
             return;
         }
-        if (rows != null && applyImages(st, cmd, rows, summary)) return;
+        if (rows != null && applyImages(st, cmd, rows, effect(st.outcome(), Payloads.Effect.OLD_ROWS), summary)) return;
         if (st.changedNoRow() && countsAreRows(cmd)) return;
         flush();
         sequences.sync();
@@ -174,16 +174,19 @@ final class TransactionApplier {
      * Applies the rows a statement produced instead of re-running it; false when the table cannot take them (unknown
      * on the target, or no key to find its rows by), and the statement is run instead.
      */
-    private boolean applyImages(Transaction.StatementStep st, Command cmd, Payloads.Effect rows, ReplaySummary summary)
-            throws ReplayException, SQLException {
+    private boolean applyImages(Transaction.StatementStep st, Command cmd, Payloads.Effect rows, Payloads.Effect old,
+                                ReplaySummary summary) throws ReplayException, SQLException {
         TargetCatalog.TableShape t = catalog.table(rows.target());
         if (t == null) return false;
-        RowImages.Plan plan = RowImages.plan(t, cmd, rows);
+        RowImages.Plan plan = RowImages.plan(t, cmd, rows, old);
         if (plan == null) return false;
         Command.Insert insert = cmd instanceof Command.Insert i ? i : cmd instanceof Command.Upsert u ? u.insert() : null;
         if (insert != null) sequences.noteImages(t, rows, insert, overridesUserValue(st.statement().sql()));
         StatementBatch.Origin origin = new StatementBatch.Origin(st.seq(), st.statement().sql());
-        for (List<Value> row : rows.rows()) add(origin, plan.sql(), ps -> RowImages.bind(target, ps, plan, row));
+        for (int i = 0; i < rows.rows().size(); i++) {
+            List<Value> row = RowImages.joined(rows, old, i, cmd);
+            add(origin, plan.sql(), ps -> RowImages.bind(target, ps, plan, row));
+        }
         summary.rowsFromImages += rows.rows().size();
         return true;
     }
@@ -203,7 +206,7 @@ final class TransactionApplier {
         });
         catalog.invalidate();
         if (rows.rows().isEmpty()) return;
-        if (!applyImages(st, new Command.Insert(ct.table(), rows.columns(), null, null, null), rows, summary)) {
+        if (!applyImages(st, new Command.Insert(ct.table(), rows.columns(), null, null, null), rows, null, summary)) {
             throw new ReplayException(ReplayException.Kind.STATEMENT_FAILED, "statement " + st.seq() + " created "
                     + rows.target() + " with " + rows.rows().size() + " rows on the source, but the target has no such table "
                     + "after it\n  SQL: " + abbreviate(empty), st.seq(), null);
@@ -280,8 +283,12 @@ final class TransactionApplier {
     }
 
     private static Payloads.Effect rowsEffect(Payloads.Outcome o) {
+        return effect(o, Payloads.Effect.ROWS);
+    }
+
+    private static Payloads.Effect effect(Payloads.Outcome o, String kind) {
         if (o == null || o.effects() == null) return null;
-        for (Payloads.Effect e : o.effects()) if (Payloads.Effect.ROWS.equals(e.kind())) return e;
+        for (Payloads.Effect e : o.effects()) if (kind.equals(e.kind())) return e;
         return null;
     }
 
