@@ -1,5 +1,6 @@
 package io.waly.jdbc.capture;
 
+import io.waly.jdbc.config.CaptureEffects;
 import io.waly.jdbc.sql.SqlInfo;
 import io.waly.jdbc.sql.SqlLexer;
 import io.waly.jdbc.sql.SqlKind;
@@ -167,11 +168,15 @@ public class StatementCapture {
     protected final <T> T write(StatementLog st, EffectsPlan plan, Keys keys, ConnectionCapture.Work<T> work) throws SQLException {
         keysRead = false;
         String keylessCursor = plan.keylessCursor(st.info);
+        boolean largeObject = st.info.createsLargeObject() && capture.connectionConfig().captureEffects() != CaptureEffects.NEVER;
+        boolean earlierWrites = capture.inTransaction();
         return capture.write(st, () -> {
             boolean update = st.info.command() instanceof io.waly.command.Command.Update;
             List<Payloads.Effect> old = keylessCursor != null && update
                     ? Effects.readRowAtCursor(statement.getConnection(), plan.table(), keylessCursor) : List.of();
+            long lastCommand = largeObject && earlierWrites ? Effects.lastLargeObjectCommand(statement.getConnection()) : -1;
             T r = work.run();
+            if (largeObject) st.addEffects(Effects.readLargeObjectCreated(statement.getConnection(), lastCommand));
             long[] c = countsOf(r);
             st.counts(c);
             if (plan.asksForKeys()) readKeys(plan.table(), c, List.of(st), keys.appWants);
@@ -186,7 +191,7 @@ public class StatementCapture {
                 st.effects(images != null ? images : Effects.readSequences(physical, plan.pin(), rows));
             }
             return r;
-        }, plan.readsBack());
+        }, plan.readsBack() || largeObject);
     }
 
     /** Reads the generated keys into the statements' effects; keeps a copy for the application when it asked. */

@@ -5,6 +5,7 @@ import io.waly.command.Value;
 import io.waly.jdbc.sql.CommandParser;
 import io.waly.jdbc.sql.SqlClassifier;
 import io.waly.jdbc.sql.CreateTableAs;
+import io.waly.jdbc.sql.LargeObjectCalls;
 import io.waly.jdbc.sql.SqlKind;
 import io.waly.jdbc.values.JdbcValues;
 import io.waly.log.payload.Payloads;
@@ -150,20 +151,21 @@ final class TransactionApplier {
             return;
         }
         if (SessionTracker.changesSession(cmd)) sessions.track(tx.connection(), s.sql());
+        String sql = withLargeObjectOid(s.sql(), st.outcome());
         if (!s.prepared()) {
-            run(st.seq(), s.sql(), st, () -> {
+            run(st.seq(), sql, st, () -> {
                 try (Statement stmt = target.createStatement()) {
-                    stmt.execute(s.sql());
+                    stmt.execute(sql);
                 }
             });
             return;
         }
         if (batchable(cmd)) {
-            add(new StatementBatch.Origin(st.seq(), s.sql()), s.sql(), ps -> bind(ps, s));
+            add(new StatementBatch.Origin(st.seq(), s.sql()), sql, ps -> bind(ps, s));
             return;
         }
-        run(st.seq(), s.sql(), st, () -> {
-            PreparedStatement ps = batch.prepared(s.sql());
+        run(st.seq(), sql, st, () -> {
+            PreparedStatement ps = batch.prepared(sql);
             bind(ps, s);
             ps.execute();
             while (ps.getMoreResults() || ps.getUpdateCount() != -1) { /* drain */ }
@@ -242,6 +244,17 @@ final class TransactionApplier {
         throw new ReplayException(ReplayException.Kind.STATEMENT_FAILED, "statement " + st.seq() + " failed on the source "
                 + "(SQLState " + expected + ") but succeeded on the target, which now holds what the source's run did not commit"
                 + "\n  SQL: " + abbreviate(s.sql()), st.seq(), null);
+    }
+
+    /**
+     * A statement whose call created a large object under an OID the server chose, run with that OID given, so the
+     * object gets the source's OID and later statements naming it find it ({@link LargeObjectCalls}).
+     */
+    private static String withLargeObjectOid(String sql, Payloads.Outcome outcome) {
+        Payloads.Effect lo = effect(outcome, Payloads.Effect.LARGE_OBJECT);
+        if (lo == null || lo.rows().isEmpty() || !(lo.rows().get(0).get(0).value() instanceof Number oid)) return sql;
+        String given = LargeObjectCalls.withOid(sql, oid.longValue());
+        return given != null ? given : sql;
     }
 
     /**
