@@ -290,6 +290,35 @@ class ReplayRoundTripTest {
     }
 
     /**
+     * {@code SELECT … INTO} of volatile values is {@code CREATE TABLE … AS} in another syntax, and replays the same way:
+     * the rows it made, into the table replay creates empty — plain, {@code TABLE}, {@code UNLOGGED}, schema-qualified
+     * and quoted, with {@code ORDER BY … LIMIT}, after a {@code WITH}, prepared, as psql sends it ({@code …;}), and
+     * {@code TEMP} (whose rows feed a real table). Before, replay ran them again and computed other values.
+     */
+    @Test
+    void selectIntoOfVolatileValuesReplaysTheRowsItMade() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_selinto_src");
+        String target = pg.newDatabase("rt_selinto_dst");
+        try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA other");
+            s.execute("SELECT g AS n, random() AS r, clock_timestamp() AS at INTO picked FROM generate_series(1, 20) g");
+            s.execute("SELECT n, r INTO TABLE other.\"Top Five\" FROM picked ORDER BY random() LIMIT 5;");
+            s.execute("WITH x AS (SELECT gen_random_uuid() AS id) SELECT id INTO UNLOGGED uuids FROM x");
+            try (PreparedStatement ps = c.prepareStatement("SELECT ? || md5(random()::text) AS k INTO prepared")) {
+                ps.setString(1, "p-");
+                ps.execute();
+            }
+            c.setAutoCommit(false);
+            s.execute("SELECT n, random() AS r INTO TEMP tmp FROM picked WHERE n <= 3");
+            s.execute("CREATE TABLE kept AS SELECT * FROM tmp");
+            c.commit();
+        }
+        replayEqualCatalogToo(source, target);
+        assertThat(single(target, "SELECT count(*) FROM other.\"Top Five\"")).isEqualTo("5");
+    }
+
+    /**
      * Writes whose rows WAL-y asks for ({@code INSERT … SELECT}) into a table whose rules refuse {@code RETURNING} and
      * into {@code money} and {@code refcursor} columns (PostgreSQL's rules.sql, type_sanity.sql): each runs through
      * WAL-y as through pgjdbc, and replays equal.

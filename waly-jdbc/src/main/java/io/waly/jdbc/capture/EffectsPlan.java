@@ -63,13 +63,13 @@ record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin, Command.Tab
      * {@code CREATE TABLE t AS <query>} whose query calls volatile functions ({@code now()}, {@code random()}): re-run,
      * it would fill the table with other values, so the rows it made are read back — the table is new and nobody
      * else's before its COMMIT, so all its rows are the statement's — and replay creates the table empty and inserts
-     * them ({@code WITH NO DATA} reads back none). {@code IF NOT EXISTS} may create nothing: re-run.
+     * them ({@code WITH NO DATA} reads back none). {@code IF NOT EXISTS} may create nothing: re-run. The same for
+     * {@code SELECT … INTO t}.
      */
     private static Command.Table createdWithVolatileValues(ConnectionCapture capture, SqlInfo info) {
-        if (!(info.command() instanceof Command.Ddl.CreateTable ct) || ct.query() == null || ct.ifNotExists()
-                || !info.volatileCall() || capture.connectionConfig().captureEffects() == CaptureEffects.NEVER) {
-            return null;
-        }
+        if (!info.volatileCall() || capture.connectionConfig().captureEffects() == CaptureEffects.NEVER) return null;
+        if (info.selectInto() != null) return info.selectInto().table();   // SELECT … INTO: the same, another syntax
+        if (!(info.command() instanceof Command.Ddl.CreateTable ct) || ct.query() == null || ct.ifNotExists()) return null;
         return ct.table();
     }
 

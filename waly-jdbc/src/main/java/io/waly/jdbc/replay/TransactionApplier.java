@@ -132,7 +132,12 @@ final class TransactionApplier {
         if (SessionTracker.leftOut(cmd)) return;
         Payloads.Effect rows = rowsEffect(st.outcome());
         if (rows != null && cmd instanceof Command.Ddl.CreateTable ct && ct.query() != null) {
-            createFilled(st, ct, rows, summary);
+            createFilled(st, CreateTableAs.withNoData(s.sql()), ct.table(), rows, summary);
+            return;
+        }
+        CreateTableAs.SelectInto into = rows != null && cmd instanceof Command.Sql ? CreateTableAs.selectInto(s.sql()) : null;
+        if (into != null) {
+            createFilled(st, into.createEmpty(), into.table(), rows, summary);
             return;
         }
         if (rows != null && applyImages(st, cmd, rows, effect(st.outcome(), Payloads.Effect.OLD_ROWS), summary)) return;
@@ -179,7 +184,11 @@ final class TransactionApplier {
     private boolean applyImages(Transaction.StatementStep st, Command cmd, Payloads.Effect rows, Payloads.Effect old,
                                 ReplaySummary summary) throws ReplayException, SQLException {
         TargetCatalog.TableShape t = catalog.table(rows.target());
-        if (t == null) return false;
+        return t != null && applyImages(st, t, cmd, rows, old, summary);
+    }
+
+    private boolean applyImages(Transaction.StatementStep st, TargetCatalog.TableShape t, Command cmd, Payloads.Effect rows,
+                                Payloads.Effect old, ReplaySummary summary) throws ReplayException, SQLException {
         RowImages.Plan plan = RowImages.plan(t, cmd, rows, old);
         if (plan == null) return false;
         Command.Insert insert = cmd instanceof Command.Insert i ? i : cmd instanceof Command.Upsert u ? u.insert() : null;
@@ -194,21 +203,30 @@ final class TransactionApplier {
     }
 
     /**
-     * {@code CREATE TABLE … AS} of volatile values, logged with the rows it made: the table is created empty by the
-     * same statement, then those rows are inserted, so {@code now()} or {@code random()} in its query give the source's
-     * values, not the replay's.
+     * {@code CREATE TABLE … AS} or {@code SELECT … INTO} of volatile values, logged with the rows it made: the table is
+     * created empty by the same statement ({@code empty}: as a {@code CREATE TABLE … AS … WITH NO DATA}), then those rows
+     * are inserted, so {@code now()} or {@code random()} in its query give the source's values, not the replay's.
      */
-    private void createFilled(Transaction.StatementStep st, Command.Ddl.CreateTable ct, Payloads.Effect rows, ReplaySummary summary)
-            throws ReplayException, SQLException {
-        String empty = CreateTableAs.withNoData(st.statement().sql());
+    private void createFilled(Transaction.StatementStep st, String empty, Command.Table table, Payloads.Effect rows,
+                              ReplaySummary summary) throws ReplayException, SQLException {
+        Payloads.Statement s = st.statement();
         run(st.seq(), empty, st, () -> {
-            try (Statement stmt = target.createStatement()) {
-                stmt.execute(empty);
+            if (s.prepared() && !s.params().isEmpty()) {
+                try (PreparedStatement ps = target.prepareStatement(empty)) {
+                    bind(ps, s);
+                    ps.execute();
+                }
+            } else {
+                try (Statement stmt = target.createStatement()) {
+                    stmt.execute(empty);
+                }
             }
         });
         catalog.invalidate();
         if (rows.rows().isEmpty()) return;
-        if (!applyImages(st, new Command.Insert(ct.table(), rows.columns(), null, null, null), rows, null, summary)) {
+        // found by the statement's own name, as it was created: a temporary table's logged schema is the source session's
+        TargetCatalog.TableShape t = catalog.table(table);
+        if (t == null || !applyImages(st, t, new Command.Insert(table, rows.columns(), null, null, null), rows, null, summary)) {
             throw new ReplayException(ReplayException.Kind.STATEMENT_FAILED, "statement " + st.seq() + " created "
                     + rows.target() + " with " + rows.rows().size() + " rows on the source, but the target has no such table "
                     + "after it\n  SQL: " + abbreviate(empty), st.seq(), null);
