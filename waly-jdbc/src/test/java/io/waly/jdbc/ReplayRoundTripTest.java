@@ -133,6 +133,43 @@ class ReplayRoundTripTest {
     }
 
     /**
+     * {@code DISCARD TEMP} and {@code DISCARD ALL} of one connection drop its own temporary tables only, on replay's one
+     * session too: the other connection's {@code tmp} (stashed out of the way meanwhile) is still there when its turn
+     * comes, and each discarding connection can create its {@code tmp} again. Before, replay dropped every connection's.
+     */
+    @Test
+    void discardDropsOnlyItsOwnConnectionsTemporaryTablesOnReplay() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_discard_src");
+        String target = pg.newDatabase("rt_discard_dst");
+        String url = waly(source, logDir);
+        try (Connection a = DriverManager.getConnection(url); Statement sa = a.createStatement();
+             Connection b = DriverManager.getConnection(url); Statement sb = b.createStatement();
+             Connection d = DriverManager.getConnection(url); Statement sd = d.createStatement()) {
+            sa.execute("CREATE TABLE real (who text, n int)");
+            sa.execute("CREATE TEMP TABLE tmp (id serial PRIMARY KEY, v int)");
+            sa.execute("INSERT INTO tmp (v) VALUES (1), (2)");
+            sb.execute("CREATE TEMP TABLE tmp (v int)");
+            sb.execute("CREATE TEMP VIEW tmp_view AS SELECT v FROM tmp");
+            sb.execute("INSERT INTO tmp VALUES (10)");
+            sb.execute("SET application_name = 'b'");
+            sb.execute("DISCARD TEMP");
+            sb.execute("CREATE TEMP TABLE tmp (w text)");
+            sb.execute("INSERT INTO tmp VALUES ('again')");
+            sd.execute("CREATE TEMP TABLE tmp (v int)");
+            sd.execute("INSERT INTO tmp VALUES (100)");
+            sd.execute("SET work_mem = '8MB'");
+            sd.execute("DISCARD ALL");
+            sd.execute("CREATE TEMP TABLE tmp (x int)");
+            sd.execute("INSERT INTO real SELECT 'd', count(*) FROM tmp");
+            sa.execute("INSERT INTO real SELECT 'a', sum(v) + max(id) FROM tmp");
+            sb.execute("INSERT INTO real SELECT 'b', count(*) FROM tmp WHERE w = 'again'");
+        }
+        replayEqualCatalogToo(source, target);
+        assertThat(single(target, "SELECT string_agg(who || '=' || n, ',' ORDER BY who) FROM real")).isEqualTo("a=5,b=1,d=0");
+    }
+
+    /**
      * Writes by cursor position (PostgreSQL's portals.sql): the cursor is a read and not in the log, so the rows an
      * {@code UPDATE}/{@code DELETE … WHERE CURRENT OF} changed are logged and replay applies them by key.
      */

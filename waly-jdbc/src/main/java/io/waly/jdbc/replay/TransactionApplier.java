@@ -156,6 +156,10 @@ final class TransactionApplier {
             return;
         }
         if (SessionTracker.changesSession(cmd)) sessions.track(tx.connection(), s.sql());
+        if (cmd instanceof Command.Sql q && "DISCARD".equals(q.kind()) && sessions.discardsOthers(s.sql())) {
+            run(st.seq(), s.sql(), st, () -> sessions.discardOwn(target, s.sql()));
+            return;
+        }
         String sql = withLargeObjectOid(s.sql(), st.outcome());
         if (!s.prepared()) {
             run(st.seq(), sql, st, () -> {
