@@ -162,11 +162,13 @@ class ReplayRoundTripTest {
             sd.execute("DISCARD ALL");
             sd.execute("CREATE TEMP TABLE tmp (x int)");
             sd.execute("INSERT INTO real SELECT 'd', count(*) FROM tmp");
-            sa.execute("INSERT INTO real SELECT 'a', sum(v) + max(id) FROM tmp");
+            sa.execute("ALTER TABLE tmp ADD COLUMN z int");   // run again by replay: a's tmp must be there
+            sa.execute("UPDATE tmp SET z = 10 * id WHERE id = 1");
+            sa.execute("INSERT INTO real SELECT 'a', sum(v) + max(id) + sum(z) FROM tmp");
             sb.execute("INSERT INTO real SELECT 'b', count(*) FROM tmp WHERE w = 'again'");
         }
         replayEqualCatalogToo(source, target);
-        assertThat(single(target, "SELECT string_agg(who || '=' || n, ',' ORDER BY who) FROM real")).isEqualTo("a=5,b=1,d=0");
+        assertThat(single(target, "SELECT string_agg(who || '=' || n, ',' ORDER BY who) FROM real")).isEqualTo("a=15,b=1,d=0");
     }
 
     /**
