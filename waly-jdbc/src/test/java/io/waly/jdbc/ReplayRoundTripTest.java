@@ -204,8 +204,8 @@ class ReplayRoundTripTest {
     /**
      * Writes by cursor position on tables without a primary key (PostgreSQL's portals.sql, {@code uctest}): the changed
      * row's old values are logged with its new ones, and replay changes one row that holds them — among equal rows, rows
-     * with NULLs and a json column (no equality), a row of a child table reached through its parent; a write on no row
-     * and one that fails change nothing. Without the old values replay re-ran them and failed ({@code 34000}).
+     * with NULLs and a json column (no equality), a row of a child table reached through its parent, a temporary table;
+     * a write on no row and one that fails change nothing. Without the old values replay re-ran them and failed ({@code 34000}).
      */
     @Test
     void writesByCursorPositionOnTablesWithoutKeyReplayByTheRowsOldValues() throws Exception {
@@ -232,6 +232,14 @@ class ReplayRoundTripTest {
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }
             s.execute("CLOSE c1");
+            s.execute("CREATE TEMP TABLE tuc (f1 int, f2 text)");   // portals.sql's uctest is temporary
+            s.execute("INSERT INTO tuc VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+            s.execute("DECLARE t1 CURSOR FOR SELECT * FROM tuc");
+            s.execute("FETCH 1 FROM t1");
+            assertThat(s.executeUpdate("DELETE FROM tuc WHERE CURRENT OF t1;")).isEqualTo(1);
+            s.execute("FETCH 1 FROM t1");
+            assertThat(s.executeUpdate("UPDATE tuc SET f1 = f1 + 10 WHERE CURRENT OF t1;")).isEqualTo(1);
+            s.execute("INSERT INTO uc SELECT f1, f2 FROM tuc");
             s.execute("DECLARE c2 CURSOR FOR SELECT * FROM uc a, uc b WHERE a.f1 = b.f1 + 100");
             s.execute("SAVEPOINT before_failure");
             assertThatThrownBy(() -> s.executeUpdate("UPDATE uc SET f1 = 0 WHERE CURRENT OF c2")).isInstanceOf(SQLException.class);
@@ -240,7 +248,7 @@ class ReplayRoundTripTest {
         }
         replayEqualCatalogToo(source, target);
         assertThat(single(target, "SELECT string_agg(f1 || '=' || coalesce(f2, '-') || '/' || coalesce(j::text, '-'), ',' ORDER BY f1, f2) FROM uc"))
-                .isEqualTo("1=one/{\"a\": 1},2=was null/{},4=child, by parameter/-,10=one/{\"a\": 1}");
+                .isEqualTo("1=one/{\"a\": 1},2=was null/{},3=three/-,4=child, by parameter/-,10=one/{\"a\": 1},12=two/-");
     }
 
     /**

@@ -58,10 +58,15 @@ final class TargetCatalog {
         tables.clear();
     }
 
-    /** @param name {@code schema.table} as an effect names it */
+    /**
+     * @param name {@code schema.table} as an effect names it; a source session's temporary schema ({@code pg_temp_3})
+     *             is replay's own ({@code pg_temp}), where the replayed connection's temporary tables are
+     */
     TableShape table(String name) throws SQLException {
         int dot = name.indexOf('.');
-        return table(name, dot < 0 ? quote(name) : quote(name.substring(0, dot)) + "." + quote(name.substring(dot + 1)));
+        String schema = dot < 0 ? null : name.substring(0, dot);
+        if (schema != null && schema.startsWith("pg_temp_")) schema = "pg_temp";
+        return table(name, dot < 0 ? quote(name) : quote(schema) + "." + quote(name.substring(dot + 1)));
     }
 
     /**

@@ -71,8 +71,9 @@ final class TransactionApplier {
 
     void apply(Transaction tx, ReplaySummary summary) throws ReplayException, SQLException {
         if (sessions.needsSwitch(tx)) {
-            flush();
+            settle();   // sequences moved while a connection's temporary ones still stand under their names
             sessions.switchTo(target, tx);
+            sequences.invalidate();   // the same name may now be another connection's temporary sequence
         }
         for (Transaction.Step step : tx.steps()) {
             if (step instanceof Transaction.SavepointStep sp) {
