@@ -232,19 +232,22 @@ class ReplayRoundTripTest {
                 assertThat(ps.executeUpdate()).isEqualTo(1);
             }
             s.execute("CLOSE c1");
-            s.execute("CREATE TEMP TABLE tuc (f1 int, f2 text)");   // portals.sql's uctest is temporary
-            s.execute("INSERT INTO tuc VALUES (1, 'one'), (2, 'two'), (3, 'three')");
-            s.execute("DECLARE t1 CURSOR FOR SELECT * FROM tuc");
-            s.execute("FETCH 1 FROM t1");
-            assertThat(s.executeUpdate("DELETE FROM tuc WHERE CURRENT OF t1;")).isEqualTo(1);
-            s.execute("FETCH 1 FROM t1");
-            assertThat(s.executeUpdate("UPDATE tuc SET f1 = f1 + 10 WHERE CURRENT OF t1;")).isEqualTo(1);
-            s.execute("INSERT INTO uc SELECT f1, f2 FROM tuc");
             s.execute("DECLARE c2 CURSOR FOR SELECT * FROM uc a, uc b WHERE a.f1 = b.f1 + 100");
             s.execute("SAVEPOINT before_failure");
             assertThatThrownBy(() -> s.executeUpdate("UPDATE uc SET f1 = 0 WHERE CURRENT OF c2")).isInstanceOf(SQLException.class);
             s.execute("ROLLBACK TO SAVEPOINT before_failure");
             c.commit();
+            c.setAutoCommit(true);   // then as psql: autocommit, its transaction begun as SQL, on a temporary table
+            s.execute("CREATE TEMP TABLE tuc (f1 int, f2 text)");
+            s.execute("INSERT INTO tuc VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+            s.execute("BEGIN");
+            s.execute("DECLARE t1 CURSOR FOR SELECT * FROM tuc FOR UPDATE");
+            s.execute("FETCH 1 FROM t1");
+            assertThat(s.executeUpdate("DELETE FROM tuc WHERE CURRENT OF t1;")).isEqualTo(1);
+            s.execute("FETCH 1 FROM t1");
+            assertThat(s.executeUpdate("UPDATE tuc SET f1 = f1 + 10 WHERE CURRENT OF t1;")).isEqualTo(1);
+            s.execute("COMMIT");
+            s.execute("INSERT INTO uc SELECT f1, f2 FROM tuc");
         }
         replayEqualCatalogToo(source, target);
         assertThat(single(target, "SELECT string_agg(f1 || '=' || coalesce(f2, '-') || '/' || coalesce(j::text, '-'), ',' ORDER BY f1, f2) FROM uc"))

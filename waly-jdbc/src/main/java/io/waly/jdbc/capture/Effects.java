@@ -199,15 +199,15 @@ final class Effects {
      * CURRENT OF}, so it is deleted with {@code RETURNING *} behind a savepoint and the savepoint rolled back — the row,
      * the cursor and its locks are as before. Empty when the cursor stands on no row, or the delete fails (a foreign
      * key refuses it; the write itself then says what it says); the write's old values are then not logged.
-     * Inside the application's transaction only (a cursor of {@code CURRENT OF} lives in one).
+     * Inside the application's transaction block (a cursor of {@code CURRENT OF} lives in one; {@code BEGIN} may have
+     * come as SQL on a connection in autocommit).
      */
     static List<Payloads.Effect> readRowAtCursor(Connection physical, EffectsCatalog.TableInfo t, String cursor) throws SQLException {
-        if (physical.getAutoCommit()) return List.of();
         try (java.sql.Statement s = physical.createStatement()) {
             try {
                 s.execute("SAVEPOINT waly_old_row");
             } catch (SQLException aborted) {
-                return List.of();   // the transaction already failed: so does the write
+                return List.of();   // no transaction block, or it already failed: the write fails too
             }
             try (ResultSet rs = s.executeQuery("DELETE FROM " + t.quotedName() + " WHERE CURRENT OF " + cursor + " RETURNING *")) {
                 List<Payloads.Effect> old = read(rs, t, new long[] {1}).get(0);
