@@ -96,6 +96,11 @@ final class SessionTracker {
         return tx.connection() != currentConnection || !tx.session().equals(currentSession);
     }
 
+    /** True when switching to {@code tx}'s connection renames temporary relations ({@link #switchTo}). */
+    boolean movesTemporaries(Transaction tx) {
+        return temps && tx.connection() != currentConnection;
+    }
+
     /**
      * Makes the target's session that of {@code tx}'s source connection. Identity first: {@code RESET ALL} leaves the
      * role and the session authorization alone, and another connection's {@code SET ROLE} must not carry over.

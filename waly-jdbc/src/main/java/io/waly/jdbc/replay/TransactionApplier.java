@@ -71,9 +71,13 @@ final class TransactionApplier {
 
     void apply(Transaction tx, ReplaySummary summary) throws ReplayException, SQLException {
         if (sessions.needsSwitch(tx)) {
-            settle();   // sequences moved while a connection's temporary ones still stand under their names
+            boolean temporaries = sessions.movesTemporaries(tx);
+            // sequences moved while a connection's temporary ones still stand under their names; otherwise they wait for
+            // the group's end, where one move covers many transactions
+            if (temporaries) settle();
+            else flush();
             sessions.switchTo(target, tx);
-            sequences.invalidate();   // the same name may now be another connection's temporary sequence
+            if (temporaries) sequences.invalidate();   // the same name may now be another connection's temporary sequence
         }
         for (Transaction.Step step : tx.steps()) {
             if (step instanceof Transaction.SavepointStep sp) {
