@@ -133,6 +133,45 @@ class ReplayRoundTripTest {
     }
 
     /**
+     * {@code DISCARD TEMP} and {@code DISCARD ALL} of one connection drop its own temporary tables only, on replay's one
+     * session too: the other connection's {@code tmp} (stashed out of the way meanwhile) is still there when its turn
+     * comes, and each discarding connection can create its {@code tmp} again. Before, replay dropped every connection's.
+     */
+    @Test
+    void discardDropsOnlyItsOwnConnectionsTemporaryTablesOnReplay() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_discard_src");
+        String target = pg.newDatabase("rt_discard_dst");
+        String url = waly(source, logDir);
+        try (Connection a = DriverManager.getConnection(url); Statement sa = a.createStatement();
+             Connection b = DriverManager.getConnection(url); Statement sb = b.createStatement();
+             Connection d = DriverManager.getConnection(url); Statement sd = d.createStatement()) {
+            sa.execute("CREATE TABLE real (who text, n int)");
+            sa.execute("CREATE TEMP TABLE tmp (id serial PRIMARY KEY, v int)");
+            sa.execute("INSERT INTO tmp (v) VALUES (1), (2)");
+            sb.execute("CREATE TEMP TABLE tmp (v int)");
+            sb.execute("CREATE TEMP VIEW tmp_view AS SELECT v FROM tmp");
+            sb.execute("INSERT INTO tmp VALUES (10)");
+            sb.execute("SET application_name = 'b'");
+            sb.execute("DISCARD TEMP");
+            sb.execute("CREATE TEMP TABLE tmp (w text)");
+            sb.execute("INSERT INTO tmp VALUES ('again')");
+            sd.execute("CREATE TEMP TABLE tmp (v int)");
+            sd.execute("INSERT INTO tmp VALUES (100)");
+            sd.execute("SET work_mem = '8MB'");
+            sd.execute("DISCARD ALL");
+            sd.execute("CREATE TEMP TABLE tmp (x int)");
+            sd.execute("INSERT INTO real SELECT 'd', count(*) FROM tmp");
+            sa.execute("ALTER TABLE tmp ADD COLUMN z int");   // run again by replay: a's tmp must be there
+            sa.execute("UPDATE tmp SET z = 10 * id WHERE id = 1");
+            sa.execute("INSERT INTO real SELECT 'a', sum(v) + max(id) + sum(z) FROM tmp");
+            sb.execute("INSERT INTO real SELECT 'b', count(*) FROM tmp WHERE w = 'again'");
+        }
+        replayEqualCatalogToo(source, target);
+        assertThat(single(target, "SELECT string_agg(who || '=' || n, ',' ORDER BY who) FROM real")).isEqualTo("a=15,b=1,d=0");
+    }
+
+    /**
      * Writes by cursor position (PostgreSQL's portals.sql): the cursor is a read and not in the log, so the rows an
      * {@code UPDATE}/{@code DELETE … WHERE CURRENT OF} changed are logged and replay applies them by key.
      */
@@ -163,6 +202,119 @@ class ReplayRoundTripTest {
     }
 
     /**
+     * Writes by cursor position on tables without a primary key (PostgreSQL's portals.sql, {@code uctest}): the changed
+     * row's old values are logged with its new ones, and replay changes one row that holds them — among equal rows, rows
+     * with NULLs and a json column (no equality), a row of a child table reached through its parent, a temporary table;
+     * a write on no row and one that fails change nothing. Without the old values replay re-ran them and failed ({@code 34000}).
+     */
+    @Test
+    void writesByCursorPositionOnTablesWithoutKeyReplayByTheRowsOldValues() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_cursor_nokey_src");
+        String target = pg.newDatabase("rt_cursor_nokey_dst");
+        try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE uc (f1 int, f2 text, j json)");
+            s.execute("INSERT INTO uc VALUES (1, 'one', '{\"a\": 1}'), (1, 'one', '{\"a\": 1}'), (2, NULL, NULL), (3, 'three', '[1, 2]')");
+            s.execute("CREATE TABLE ucchild () INHERITS (uc)");
+            s.execute("INSERT INTO ucchild VALUES (4, 'child', NULL)");
+            c.setAutoCommit(false);
+            s.execute("DECLARE c1 CURSOR FOR SELECT * FROM uc ORDER BY f1 FOR UPDATE");
+            s.execute("FETCH 1 FROM c1");
+            assertThat(s.executeUpdate("UPDATE uc SET f1 = 10 WHERE CURRENT OF c1")).isEqualTo(1);   // one of two equal rows
+            s.execute("FETCH 2 FROM c1");
+            assertThat(s.executeUpdate("UPDATE uc SET f2 = 'was null', j = '{}' WHERE CURRENT OF c1;")).isEqualTo(1);   // as psql sends it
+            s.execute("FETCH 1 FROM c1");
+            assertThat(s.executeUpdate("DELETE FROM uc WHERE CURRENT OF c1")).isEqualTo(1);
+            assertThat(s.executeUpdate("DELETE FROM uc WHERE CURRENT OF c1")).isZero();   // gone: no row
+            s.execute("FETCH 1 FROM c1");
+            try (PreparedStatement ps = c.prepareStatement("UPDATE uc SET f2 = ? WHERE CURRENT OF c1")) {
+                ps.setString(1, "child, by parameter");
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+            }
+            s.execute("CLOSE c1");
+            s.execute("DECLARE c2 CURSOR FOR SELECT * FROM uc a, uc b WHERE a.f1 = b.f1 + 100");
+            s.execute("SAVEPOINT before_failure");
+            assertThatThrownBy(() -> s.executeUpdate("UPDATE uc SET f1 = 0 WHERE CURRENT OF c2")).isInstanceOf(SQLException.class);
+            s.execute("ROLLBACK TO SAVEPOINT before_failure");
+            c.commit();
+            c.setAutoCommit(true);   // then as psql: autocommit, its transaction begun as SQL, on a temporary table
+            s.execute("CREATE TEMP TABLE tuc (f1 int, f2 text)");
+            s.execute("INSERT INTO tuc VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+            s.execute("BEGIN");
+            s.execute("DECLARE t1 CURSOR FOR SELECT * FROM tuc FOR UPDATE");
+            s.execute("FETCH 1 FROM t1");
+            assertThat(s.executeUpdate("DELETE FROM tuc WHERE CURRENT OF t1;")).isEqualTo(1);
+            s.execute("FETCH 1 FROM t1");
+            assertThat(s.executeUpdate("UPDATE tuc SET f1 = f1 + 10 WHERE CURRENT OF t1;")).isEqualTo(1);
+            s.execute("COMMIT");
+            s.execute("INSERT INTO uc SELECT f1, f2 FROM tuc");
+        }
+        replayEqualCatalogToo(source, target);
+        assertThat(single(target, "SELECT string_agg(f1 || '=' || coalesce(f2, '-') || '/' || coalesce(j::text, '-'), ',' ORDER BY f1, f2) FROM uc"))
+                .isEqualTo("1=one/{\"a\": 1},2=was null/{},3=three/-,4=child, by parameter/-,10=one/{\"a\": 1},12=two/-");
+    }
+
+    /**
+     * Large objects made through SQL under an OID the server chose (PostgreSQL's largeobject.sql): {@code lo_creat},
+     * {@code lo_create(0)}, {@code lo_from_bytea(0, …)} and {@code lo_import(file)}, in autocommit, prepared, in a
+     * transaction after other large objects, and into a table's row; later statements name them by the OID they got.
+     * Replay gives each call the logged OID, so the objects, their contents, comments and the table equal the source's.
+     * Before, replay got other OIDs and failed at the first statement naming one.
+     */
+    @Test
+    void largeObjectsMadeUnderServerChosenOidsReplayUnderTheSameOids() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_lo_src");
+        String target = pg.newDatabase("rt_lo_dst");
+        Path file = logDir.resolveSibling(logDir.getFileName() + "-lo.txt");
+        java.nio.file.Files.writeString(file, "imported from a file");
+        try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE stash (loid oid, fd int)");
+            s.execute("INSERT INTO stash (loid) SELECT lo_creat(42)");
+            c.setAutoCommit(false);
+            s.execute("UPDATE stash SET fd = lo_open(loid, x'60000'::int)");
+            s.execute("SELECT lowrite(fd, 'I wandered lonely as a cloud') FROM stash");
+            s.execute("SELECT lo_close(fd) FROM stash");
+            c.commit();
+            c.setAutoCommit(true);
+            long copy = oid(s, "SELECT lo_from_bytea(0, lo_get(loid)) AS newloid FROM stash;");
+            s.execute("COMMENT ON LARGE OBJECT " + copy + " IS 'a copy'");
+            long empty;
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.lo_create(0)")) {
+                empty = oid(ps);
+            }
+            s.execute("SELECT lo_put(" + empty + ", 0, '\\x616263')");
+            long imported = oid(s, "SELECT lo_import('" + file + "')");
+            c.setAutoCommit(false);
+            long first = oid(s, "SELECT lo_creat(-1)");
+            long second = oid(s, "SELECT lo_from_bytea(0, convert_to('second in its transaction', 'UTF8'))");
+            s.execute("SELECT lo_put(" + first + ", 0, lo_get(" + second + "))");
+            s.execute("SELECT lo_unlink(" + imported + ")");
+            c.commit();
+        }
+        replayEqualCatalogToo(source, target);
+        String objects = "SELECT string_agg(m.oid || '=' || encode(lo_get(m.oid), 'escape') || '/' || coalesce(obj_description(m.oid, "
+                + "'pg_largeobject'), '-'), ',' ORDER BY m.oid) FROM pg_largeobject_metadata m";
+        assertThat(single(target, objects)).isEqualTo(single(source, objects)).contains("=I wandered lonely as a cloud/a copy")
+                .contains("=abc/-");
+        assertThat(single(target, "SELECT count(*) FROM pg_largeobject_metadata")).isEqualTo("5");
+    }
+
+    private static long oid(Statement s, String sql) throws SQLException {
+        try (java.sql.ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static long oid(PreparedStatement ps) throws SQLException {
+        try (java.sql.ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
      * {@code CREATE TABLE … AS} of volatile values: the rows it made are logged and replay inserts them into the table
      * it creates empty, so {@code random()} and {@code clock_timestamp()} come out as on the source — plain, prepared,
      * in a transaction, with {@code WITH DATA}, and empty with {@code WITH NO DATA}.
@@ -185,6 +337,35 @@ class ReplayRoundTripTest {
         }
         replayEqualCatalogToo(source, target);
         assertThat(single(target, "SELECT count(*) FROM picked")).isEqualTo("52");
+    }
+
+    /**
+     * {@code SELECT … INTO} of volatile values is {@code CREATE TABLE … AS} in another syntax, and replays the same way:
+     * the rows it made, into the table replay creates empty — plain, {@code TABLE}, {@code UNLOGGED}, schema-qualified
+     * and quoted, with {@code ORDER BY … LIMIT}, after a {@code WITH}, prepared, as psql sends it ({@code …;}), and
+     * {@code TEMP} (whose rows feed a real table). Before, replay ran them again and computed other values.
+     */
+    @Test
+    void selectIntoOfVolatileValuesReplaysTheRowsItMade() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_selinto_src");
+        String target = pg.newDatabase("rt_selinto_dst");
+        try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA other");
+            s.execute("SELECT g AS n, random() AS r, clock_timestamp() AS at INTO picked FROM generate_series(1, 20) g");
+            s.execute("SELECT n, r INTO TABLE other.\"Top Five\" FROM picked ORDER BY random() LIMIT 5;");
+            s.execute("WITH x AS (SELECT gen_random_uuid() AS id) SELECT id INTO UNLOGGED uuids FROM x");
+            try (PreparedStatement ps = c.prepareStatement("SELECT ? || md5(random()::text) AS k INTO prepared")) {
+                ps.setString(1, "p-");
+                ps.execute();
+            }
+            c.setAutoCommit(false);
+            s.execute("SELECT n, random() AS r INTO TEMP tmp FROM picked WHERE n <= 3");
+            s.execute("CREATE TABLE kept AS SELECT * FROM tmp");
+            c.commit();
+        }
+        replayEqualCatalogToo(source, target);
+        assertThat(single(target, "SELECT count(*) FROM other.\"Top Five\"")).isEqualTo("5");
     }
 
     /**

@@ -106,6 +106,15 @@ final class OpExecutor {
             for (BsonDocument image : d.images()) models.add(new DeleteOneModel<>(guard(image, d.marker())));
             return bulk(d.collection(), models, s).getDeletedCount();
         }
+        if (op instanceof MongoOp.UpdateRows u) {
+            List<WriteModel<BsonDocument>> models = new ArrayList<>();
+            for (int i = 0; i < u.before().size(); i++) {
+                BsonDocument set = u.after().get(i).clone();
+                set.put(MARKER, new BsonInt64(u.marker()));
+                models.add(new UpdateOneModel<>(guard(u.before().get(i), u.marker()), new BsonDocument("$set", set)));
+            }
+            return bulk(u.collection(), models, s).getModifiedCount();
+        }
         if (op instanceof MongoOp.Upsert u) return upsert(u, s);
         if (op instanceof MongoOp.CreateCollection c) {
             try {

@@ -224,6 +224,37 @@ class MongoTargetTest {
                 Map.entry("2", "{\"_id\": 2, \"id\": 2, \"at\": {\"$date\": \"2024-05-02T06:00:00Z\"}, \"n\": 80}"));
     }
 
+    /**
+     * Writes by cursor position on a table without primary key carry their rows' old values ({@code old-rows}): the
+     * UPDATE sets one document that holds them (of two equal ones), the DELETE removes one; before, the UPDATE's
+     * {@code WHERE CURRENT OF} could not be translated.
+     */
+    @Test
+    void writesByCursorPositionOnATableWithoutPrimaryKeyFindTheirDocumentByOldValues() throws Exception {
+        try (TestLog log = TestLog.open(dir)) {
+            log.auto("CREATE TABLE uc …", create("uc", "f1 int, f2 text"));
+            log.auto("INSERT …", insert("uc", List.of("f1", "f2"), List.of(List.of(lit(1), lit("one")), List.of(lit(1), lit("one")),
+                    List.of(lit(2), lit("two")))));
+            Payloads.Effect before = new Payloads.Effect("old-rows", "uc", List.of("f1", "f2"), List.of(List.of(Value.int4(1), Value.text("one"))));
+            Payloads.Effect after = new Payloads.Effect("rows", "uc", List.of("f1", "f2"), List.of(List.of(Value.int4(10), Value.text("one"))));
+            Payloads.Effect gone = new Payloads.Effect("rows", "uc", List.of("f1", "f2"), List.of(List.of(Value.int4(2), Value.text("two"))));
+            Payloads.Effect goneBefore = new Payloads.Effect("old-rows", "uc", gone.columns(), gone.rows());
+            log.begin().exec("UPDATE uc SET f1 = 10 WHERE CURRENT OF c1", update("uc", new Expr.Raw("CURRENT OF c1"), "f1", lit(10)),
+                    List.of(after, before))
+                    .exec("DELETE FROM uc WHERE CURRENT OF c1", delete("uc", new Expr.Raw("CURRENT OF c1")), List.of(gone, goneBefore))
+                    .commit();
+        }
+        String uri = MongoFixture.shared().newDatabaseUri("cursor_nokey");
+        replay(dir, target(uri));
+        List<String> rows = new ArrayList<>();
+        for (BsonDocument d : db(uri).getCollection("uc", BsonDocument.class).find().sort(new BsonDocument("f1", new BsonInt32(1)))) {
+            d.remove("_id");
+            d.remove(CommandTranslator.MARKER);
+            rows.add(d.toJson());
+        }
+        assertThat(rows).containsExactly("{\"f1\": 1, \"f2\": \"one\"}", "{\"f1\": 10, \"f2\": \"one\"}");
+    }
+
     @Test
     void ddlAlterTruncateAndTablesWithoutPrimaryKey() throws Exception {
         try (TestLog log = TestLog.open(dir)) {

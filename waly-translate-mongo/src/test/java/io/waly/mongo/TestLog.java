@@ -71,6 +71,13 @@ final class TestLog implements AutoCloseable {
             return this;
         }
 
+        /** A statement with several recorded effects (row images and their old values, …). */
+        Tx exec(String sql, Command c, List<Payloads.Effect> effects, Value... params) {
+            long s = writer.append(RecordKind.STATEMENT, id, statement(sql, c, params).encode());
+            writer.append(RecordKind.OUTCOME, id, Payloads.Outcome.ok(s, new long[] {1}, effects).encode());
+            return this;
+        }
+
         Tx fail(String sql, Command c, Value... params) {
             long s = writer.append(RecordKind.STATEMENT, id, statement(sql, c, params).encode());
             writer.append(RecordKind.OUTCOME, id, Payloads.Outcome.error(s, "23505", "duplicate key").encode());

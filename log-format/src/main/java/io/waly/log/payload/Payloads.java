@@ -244,6 +244,13 @@ public final class Payloads {
     public record Effect(String kind, String target, List<String> columns, List<List<Value>> rows) {
         public static final String ROWS = "rows";
         public static final String SEQUENCE = "sequence";
+        /**
+         * The rows as they were before the statement changed them, in the order of its {@code rows}: a write by cursor
+         * position on a table without a primary key, whose rows replay finds by these values instead of a key.
+         */
+        public static final String OLD_ROWS = "old-rows";
+        /** The large objects a statement created with an OID the server chose ({@code lo_creat}, {@code lo_create(0)}, …). */
+        public static final String LARGE_OBJECT = "large-object";
 
         /** A sequence's state: the last value it handed out. */
         public static Effect sequenceState(String sequence, long lastValue) {

@@ -194,6 +194,81 @@ final class Effects {
     }
 
     /**
+     * The row a cursor stands on, as it is before a write by that position changes it (its old values, which
+     * {@code RETURNING} does not give): PostgreSQL reads a cursor's row only in {@code UPDATE}/{@code DELETE … WHERE
+     * CURRENT OF}, so it is deleted with {@code RETURNING *} behind a savepoint and the savepoint rolled back — the row,
+     * the cursor and its locks are as before. Empty when the cursor stands on no row, or the delete fails (a foreign
+     * key refuses it; the write itself then says what it says); the write's old values are then not logged.
+     * Inside the application's transaction block (a cursor of {@code CURRENT OF} lives in one; {@code BEGIN} may have
+     * come as SQL on a connection in autocommit).
+     */
+    static List<Payloads.Effect> readRowAtCursor(Connection physical, EffectsCatalog.TableInfo t, String cursor) throws SQLException {
+        try (java.sql.Statement s = physical.createStatement()) {
+            try {
+                s.execute("SAVEPOINT waly_old_row");
+            } catch (SQLException aborted) {
+                return List.of();   // no transaction block, or it already failed: the write fails too
+            }
+            try (ResultSet rs = s.executeQuery("DELETE FROM " + t.quotedName() + " WHERE CURRENT OF " + cursor + " RETURNING *")) {
+                List<Payloads.Effect> old = read(rs, t, new long[] {1}).get(0);
+                return old.get(0).rows().isEmpty() ? List.of()
+                        : List.of(new Payloads.Effect(Payloads.Effect.OLD_ROWS, t.qualifiedName(), old.get(0).columns(), old.get(0).rows()));
+            } catch (SQLException refused) {
+                return List.of();
+            } finally {
+                s.execute("ROLLBACK TO SAVEPOINT waly_old_row");
+                s.execute("RELEASE SAVEPOINT waly_old_row");
+            }
+        }
+    }
+
+    /** This transaction's large objects, as {@code pg_largeobject_metadata} rows it wrote (their xmin is its id). */
+    private static final String OWN_LARGE_OBJECTS = " FROM pg_catalog.pg_largeobject_metadata m WHERE m.xmin::text::bigint = "
+            + "pg_catalog.pg_current_xact_id_if_assigned()::text::bigint % 4294967296";
+
+    /**
+     * The last command of this transaction that created or changed a large object, before a statement that may create
+     * one (only when the transaction already wrote: asking first would take a repeatable-read snapshot early); -1: none.
+     */
+    static long lastLargeObjectCommand(Connection physical) throws SQLException {
+        try (java.sql.Statement s = physical.createStatement();
+             ResultSet rs = s.executeQuery("SELECT coalesce(max(m.cmin::text::bigint), -1)" + OWN_LARGE_OBJECTS)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * The large object a statement with one call that creates one under an OID the server chose created (its OID, logged
+     * as a {@code large-object} effect, which replay gives the call): the one this transaction wrote after
+     * {@code lastCommand}. Nothing when it created none or several (a call per row: replay runs it again and the OIDs
+     * differ, a documented limit), or inside a savepoint (the rows' xmin is the savepoint's).
+     */
+    static List<Payloads.Effect> readLargeObjectCreated(Connection physical, long lastCommand) throws SQLException {
+        try (java.sql.PreparedStatement ps = physical.prepareStatement("SELECT m.oid::bigint" + OWN_LARGE_OBJECTS
+                + " AND m.cmin::text::bigint > ? LIMIT 2")) {
+            ps.setLong(1, lastCommand);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return List.of();
+                long oid = rs.getLong(1);
+                if (rs.next()) return List.of();
+                return List.of(new Payloads.Effect(Payloads.Effect.LARGE_OBJECT, "pg_largeobject", List.of("oid"),
+                        List.of(List.of(Value.int8(oid)))));
+            }
+        }
+    }
+
+    /** A DELETE's old values are the rows it returned: the same rows, as {@code old-rows}. */
+    static List<Payloads.Effect> oldRowsOfDelete(List<Payloads.Effect> effects) {
+        for (Payloads.Effect e : effects) {
+            if (Payloads.Effect.ROWS.equals(e.kind()) && !e.rows().isEmpty()) {
+                return List.of(new Payloads.Effect(Payloads.Effect.OLD_ROWS, e.target(), e.columns(), e.rows()));
+            }
+        }
+        return List.of();
+    }
+
+    /**
      * Every row of the table a {@code CREATE TABLE … AS} just created in this transaction: all of them are the
      * statement's, since nobody else sees the table before its COMMIT.
      */

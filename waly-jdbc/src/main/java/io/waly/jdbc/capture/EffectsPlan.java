@@ -63,13 +63,13 @@ record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin, Command.Tab
      * {@code CREATE TABLE t AS <query>} whose query calls volatile functions ({@code now()}, {@code random()}): re-run,
      * it would fill the table with other values, so the rows it made are read back — the table is new and nobody
      * else's before its COMMIT, so all its rows are the statement's — and replay creates the table empty and inserts
-     * them ({@code WITH NO DATA} reads back none). {@code IF NOT EXISTS} may create nothing: re-run.
+     * them ({@code WITH NO DATA} reads back none). {@code IF NOT EXISTS} may create nothing: re-run. The same for
+     * {@code SELECT … INTO t}.
      */
     private static Command.Table createdWithVolatileValues(ConnectionCapture capture, SqlInfo info) {
-        if (!(info.command() instanceof Command.Ddl.CreateTable ct) || ct.query() == null || ct.ifNotExists()
-                || !info.volatileCall() || capture.connectionConfig().captureEffects() == CaptureEffects.NEVER) {
-            return null;
-        }
+        if (!info.volatileCall() || capture.connectionConfig().captureEffects() == CaptureEffects.NEVER) return null;
+        if (info.selectInto() != null) return info.selectInto().table();   // SELECT … INTO: the same, another syntax
+        if (!(info.command() instanceof Command.Ddl.CreateTable ct) || ct.query() == null || ct.ifNotExists()) return null;
         return ct.table();
     }
 
@@ -126,13 +126,27 @@ record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin, Command.Tab
         try {
             EffectsCatalog.TableInfo t = capture.shared().effects().lookup(physical, table);
             if (!t.plainTable()) return null;   // views with rules cannot take RETURNING
+            // without a key, only a write by cursor position has its rows logged: it changes one row, which replay
+            // finds by its old values (keylessCursor); a write by predicate may change many, each a scan to find
             boolean wanted = setting == CaptureEffects.ALWAYS || info.volatileCall()
                     || (insert || c instanceof Command.Upsert) && t.volatileDefaults()
-                    || RerunSafety.of(c, t) == RerunSafety.Rerun.ROWS && (insert || !t.primaryKey().isEmpty());
+                    || RerunSafety.of(c, t) == RerunSafety.Rerun.ROWS
+                            && (insert || !t.primaryKey().isEmpty() || RerunSafety.byCursorPosition(c));
             return wanted && capture.mayReadRows(t) ? t : null;
         } catch (SQLException e) {
             return null;   // unknown table: the statement fails on its own, exactly as without WAL-y
         }
+    }
+
+    /**
+     * The cursor of a write by cursor position ({@code WHERE CURRENT OF c}) whose rows are logged, on a table without a
+     * primary key: replay has no key to find its row by, so the row's old values are logged too ({@code old-rows}) and
+     * replay changes one row that holds them. Null otherwise.
+     */
+    String keylessCursor(SqlInfo info) {
+        if (table == null || !table.primaryKey().isEmpty() || !RerunSafety.byCursorPosition(info.command())) return null;
+        Expr where = info.command() instanceof Command.Update u ? u.where() : ((Command.Delete) info.command()).where();
+        return ((Expr.Raw) where).sql().substring("CURRENT OF".length()).trim();
     }
 
     private static boolean hasReturning(Command c) {

@@ -1,5 +1,6 @@
 package io.waly.jdbc.capture;
 
+import io.waly.jdbc.config.CaptureEffects;
 import io.waly.jdbc.sql.SqlInfo;
 import io.waly.jdbc.sql.SqlLexer;
 import io.waly.jdbc.sql.SqlKind;
@@ -162,11 +163,20 @@ public class StatementCapture {
      */
     protected final <T> T write(StatementLog st, EffectsPlan plan, Keys keys, ConnectionCapture.Work<T> work) throws SQLException {
         keysRead = false;
+        String keylessCursor = plan.keylessCursor(st.info);
+        boolean largeObject = st.info.createsLargeObject() && capture.connectionConfig().captureEffects() != CaptureEffects.NEVER;
+        boolean earlierWrites = capture.inTransaction();
         T result = capture.write(st, () -> {
+            boolean update = st.info.command() instanceof io.waly.command.Command.Update;
+            List<Payloads.Effect> old = keylessCursor != null && update
+                    ? Effects.readRowAtCursor(statement.getConnection(), plan.table(), keylessCursor) : List.of();
+            long lastCommand = largeObject && earlierWrites ? Effects.lastLargeObjectCommand(statement.getConnection()) : -1;
             T r = work.run();
+            if (largeObject) st.addEffects(Effects.readLargeObjectCreated(statement.getConnection(), lastCommand));
             long[] c = countsOf(r);
             st.counts(c);
             if (plan.asksForKeys()) readKeys(plan.table(), c, List.of(st), keys.appWants);
+            if (keylessCursor != null) st.addEffects(update ? old : Effects.oldRowsOfDelete(st.effects));
             if (plan.created() != null) st.effects(Effects.readCreatedRows(statement.getConnection(), capture.shared(), plan.created()));
             long rows = plan.pin() != null ? EffectsPlan.rowsDrawn(st.info, c) : 0;
             if (rows > 0) {
@@ -177,7 +187,7 @@ public class StatementCapture {
                 st.effects(images != null ? images : Effects.readSequences(physical, plan.pin(), rows));
             }
             return r;
-        }, plan.readsBack());
+        }, plan.readsBack() || largeObject);
         // what WAL-y's COMMIT of an autocommitted write drew, the statement carries, as without WAL-y
         java.sql.SQLWarning notices = capture.takeCommitNotices();
         if (notices != null) statement.unwrap(org.postgresql.jdbc.PgStatement.class).addWarning(notices);

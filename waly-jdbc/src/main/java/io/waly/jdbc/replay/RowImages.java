@@ -26,7 +26,10 @@ final class RowImages {
      * The statement that applies {@code rows} for {@code cmd} to {@code t}; null when the table cannot take them (an
      * UPDATE or DELETE needs a primary key; an UPDATE that changes the key cannot find its row by the new one).
      */
-    static Plan plan(TargetCatalog.TableShape t, Command cmd, Payloads.Effect rows) {
+    static Plan plan(TargetCatalog.TableShape t, Command cmd, Payloads.Effect rows, Payloads.Effect old) {
+        if (old != null && t.primaryKey().isEmpty() && !(cmd instanceof Command.Insert || cmd instanceof Command.Upsert)) {
+            return byOldValues(t, cmd, rows, old);
+        }
         boolean insert = cmd instanceof Command.Insert || cmd instanceof Command.Upsert || cmd instanceof Command.Sql;
         boolean delete = cmd instanceof Command.Delete;
         if ((!insert || cmd instanceof Command.Upsert) && t.primaryKey().isEmpty()) return null;
@@ -70,6 +73,58 @@ final class RowImages {
         }
         b.append(String.join(", ", sets)).append(" WHERE ").append(keyCondition(t, rows, bindOrder));
         return new Plan(b.toString(), bindOrder);
+    }
+
+    /**
+     * A write by cursor position on a table without a primary key (its {@code old-rows} logged): one row holding the old
+     * values — each column {@code IS NOT DISTINCT FROM} its old value, so NULLs match — is updated to the new values or
+     * deleted; which of several equal rows does not matter. Found by {@code tableoid} and {@code ctid} (a parent's row
+     * may be in a child table). Binds take the new row followed by the old one ({@link #joined}).
+     */
+    private static Plan byOldValues(TargetCatalog.TableShape t, Command cmd, Payloads.Effect rows, Payloads.Effect old) {
+        if (rows.rows().size() != old.rows().size()) return null;
+        boolean delete = cmd instanceof Command.Delete;
+        int width = rows.columns().size();
+        List<Integer> bindOrder = new ArrayList<>();
+        List<String> sets = new ArrayList<>();
+        if (!delete) {
+            for (int i = 0; i < width; i++) {
+                String c = rows.columns().get(i);
+                if (!t.writable().contains(c) || t.alwaysIdentity().contains(c)) continue;
+                sets.add(TargetCatalog.quote(c) + " = ?");
+                bindOrder.add(i);
+            }
+            if (sets.isEmpty()) return null;
+        }
+        List<String> match = new ArrayList<>();
+        List<Integer> matchOrder = new ArrayList<>();
+        for (int i = 0; i < old.columns().size(); i++) {
+            String c = old.columns().get(i);
+            if (!t.writable().contains(c)) continue;
+            String col = "w." + TargetCatalog.quote(c);
+            match.add(t.textCompared().contains(c) ? col + "::text IS NOT DISTINCT FROM ?::text" : col + " IS NOT DISTINCT FROM ?");
+            matchOrder.add((delete ? 0 : width) + i);
+        }
+        if (match.isEmpty()) return null;
+        String found = "WITH waly_r AS (SELECT w.tableoid AS o, w.ctid AS c FROM " + t.quotedName() + " w WHERE "
+                + String.join(" AND ", match) + " LIMIT 1) ";
+        String sql = delete
+                ? found + "DELETE FROM " + t.quotedName() + " AS waly_t USING waly_r WHERE waly_t.tableoid = waly_r.o AND waly_t.ctid = waly_r.c"
+                : found + "UPDATE " + t.quotedName() + " AS waly_t SET " + String.join(", ", sets)
+                  + " FROM waly_r WHERE waly_t.tableoid = waly_r.o AND waly_t.ctid = waly_r.c";
+        // the CTE's placeholders come first in the text
+        List<Integer> order = new ArrayList<>(matchOrder);
+        order.addAll(bindOrder);
+        return new Plan(sql, order);
+    }
+
+    /** The values a plan binds from for row {@code i}: the new row, then the old one when there is one. */
+    static List<Value> joined(Payloads.Effect rows, Payloads.Effect old, int i, Command cmd) {
+        if (old == null || cmd instanceof Command.Insert || cmd instanceof Command.Upsert) return rows.rows().get(i);
+        if (cmd instanceof Command.Delete) return old.rows().get(i);
+        List<Value> both = new ArrayList<>(rows.rows().get(i));
+        both.addAll(old.rows().get(i));
+        return both;
     }
 
     private static String keyCondition(TargetCatalog.TableShape t, Payloads.Effect rows, List<Integer> bindOrder) {

@@ -24,7 +24,8 @@ import java.util.Set;
  * ({@code pg_temp.waly_stash_N}) and that connection's own come back under their names. Two connections may so each
  * have a {@code tmp} of their own, and a connection that opens after another closed finds none of its temporary
  * tables, as on the source. Renaming is transactional and touches only the session's own schema; it costs one catalog
- * query per switch, and only once the replayed SQL created a temporary relation.
+ * query per switch, and only once the replayed SQL created a temporary relation. A {@code DISCARD TEMP} or
+ * {@code DISCARD ALL} drops only its own connection's temporary relations ({@link #discardOwn}).
  */
 final class SessionTracker {
 
@@ -95,6 +96,11 @@ final class SessionTracker {
         return tx.connection() != currentConnection || !tx.session().equals(currentSession);
     }
 
+    /** True when switching to {@code tx}'s connection renames temporary relations ({@link #switchTo}). */
+    boolean movesTemporaries(Transaction tx) {
+        return temps && tx.connection() != currentConnection;
+    }
+
     /**
      * Makes the target's session that of {@code tx}'s source connection. Identity first: {@code RESET ALL} leaves the
      * role and the session authorization alone, and another connection's {@code SET ROLE} must not carry over.
@@ -139,6 +145,54 @@ final class SessionTracker {
         }
         for (Stashed t : moved) s.execute(t.alter + " pg_temp." + TargetCatalog.quote(t.name) + " RENAME TO " + t.stash);
         if (!moved.isEmpty()) stashed.computeIfAbsent(connection, k -> new ArrayList<>()).addAll(moved);
+    }
+
+    /**
+     * True when {@code sql}, a {@code DISCARD} of the current source connection, would drop other connections'
+     * temporary relations on the one target session ({@code DISCARD TEMP}/{@code ALL} while some are stashed): it must
+     * then be replayed by {@link #discardOwn}.
+     */
+    boolean discardsOthers(String sql) {
+        if (stashed.isEmpty()) return false;
+        String what = discarded(sql);
+        return what.equals("temp") || what.equals("temporary") || what.equals("all");
+    }
+
+    /**
+     * {@code DISCARD TEMP} or {@code ALL} of the current source connection, keeping the other connections' stashed
+     * temporary relations: the connection's own temporary relations in sight are dropped, and for {@code ALL} the rest
+     * of what PostgreSQL documents it to do is done statement by statement.
+     */
+    void discardOwn(Connection target, String sql) throws SQLException {
+        try (Statement s = target.createStatement()) {
+            if (discarded(sql).equals("all")) {
+                for (String part : List.of("CLOSE ALL", "SET SESSION AUTHORIZATION DEFAULT", "RESET ALL", "DEALLOCATE ALL",
+                        "UNLISTEN *", "SELECT pg_catalog.pg_advisory_unlock_all()", "DISCARD PLANS", "DISCARD SEQUENCES")) {
+                    s.execute(part);
+                }
+            }
+            List<String> drops = new ArrayList<>();
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT c.relname, c.relkind FROM pg_catalog.pg_class c "
+                    + "WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() AND c.relkind IN ('r','p','v','m','S','f') "
+                    + "AND c.relname NOT LIKE 'waly\\_stash\\_%' ORDER BY c.relkind IN ('v', 'm') DESC")) {
+                while (rs.next()) {
+                    String kind = switch (rs.getString(2)) {
+                        case "v" -> "VIEW";
+                        case "m" -> "MATERIALIZED VIEW";
+                        case "S" -> "SEQUENCE";
+                        case "f" -> "FOREIGN TABLE";
+                        default -> "TABLE";
+                    };
+                    drops.add("DROP " + kind + " IF EXISTS pg_temp." + TargetCatalog.quote(rs.getString(1)) + " CASCADE");
+                }
+            }
+            for (String drop : drops) s.execute(drop);   // IF EXISTS: a table's drop takes its owned sequences along
+        }
+    }
+
+    private static String discarded(String sql) {
+        List<SqlLexer.Token> tokens = SqlLexer.tokenize(sql);
+        return tokens.size() > 1 && tokens.get(0).is("discard") && tokens.get(1).type() == SqlLexer.Type.WORD ? tokens.get(1).text() : "";
     }
 
     /** After a failure the target's session is unknown: the next transaction rebuilds it. */

@@ -19,16 +19,15 @@ final class TargetCatalog {
     /**
      * {@code alwaysIdentity}: GENERATED ALWAYS AS IDENTITY columns, which an UPDATE may not set. {@code plain}: a table
      * (or partitioned table) without rules, whose statements' update counts are exactly the rows they changed — a view
-     * or a rule may do work and count none.
-     */
-    /**
-     * @param plain        a table (or partitioned table) without rules: its counts are its rows, it takes RETURNING
-     * @param rowsTogether a plain table (not partitioned) without triggers of its own: several rows
-     *                     inserted by one statement leave exactly what one statement per row leaves
-     *                     ({@link MultiRowInserts})
+     * or a rule may do work and count none. {@code textCompared}: columns whose type has no equality ({@code json},
+     * {@code xml}, geometric types, and arrays of them; a box's {@code =} compares areas), compared as text where a
+     * row is found by its values. {@code rowsTogether}: a plain table (not partitioned) without triggers of its own,
+     * where several rows inserted by one statement leave exactly what one statement per row leaves
+     * ({@link MultiRowInserts}).
      */
     record TableShape(String quotedName, List<String> writable, List<String> primaryKey, Map<String, String> sequences,
-                      List<String> identityColumns, List<String> alwaysIdentity, boolean plain, boolean rowsTogether) {
+                      List<String> identityColumns, List<String> alwaysIdentity, boolean plain, List<String> textCompared,
+                      boolean rowsTogether) {
         boolean identity() {
             return !identityColumns.isEmpty();
         }
@@ -41,6 +40,10 @@ final class TargetCatalog {
                    ,
                    EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)),
                    c.relkind IN ('r', 'p') AND NOT c.relhasrules,
+                   (SELECT e.typname IN ('json', 'xml') OR e.typcategory = 'G'
+                      FROM pg_type b JOIN pg_type e ON e.oid = CASE WHEN b.typcategory = 'A' THEN b.typelem ELSE b.oid END
+                     WHERE b.oid = (SELECT CASE WHEN d.typtype = 'd' THEN d.typbasetype ELSE d.oid END
+                                      FROM pg_type d WHERE d.oid = a.atttypid)),
                    c.relkind = 'r' AND NOT c.relhasrules
                    AND NOT EXISTS (SELECT 1 FROM pg_trigger tg WHERE tg.tgrelid = c.oid AND NOT tg.tgisinternal)
               FROM pg_class c
@@ -60,10 +63,15 @@ final class TargetCatalog {
         tables.clear();
     }
 
-    /** @param name {@code schema.table} as an effect names it */
+    /**
+     * @param name {@code schema.table} as an effect names it; a source session's temporary schema ({@code pg_temp_3})
+     *             is replay's own ({@code pg_temp}), where the replayed connection's temporary tables are
+     */
     TableShape table(String name) throws SQLException {
         int dot = name.indexOf('.');
-        return table(name, dot < 0 ? quote(name) : quote(name.substring(0, dot)) + "." + quote(name.substring(dot + 1)));
+        String schema = dot < 0 ? null : name.substring(0, dot);
+        if (schema != null && schema.startsWith("pg_temp_")) schema = "pg_temp";
+        return table(name, dot < 0 ? quote(name) : quote(schema) + "." + quote(name.substring(dot + 1)));
     }
 
     /**
@@ -87,6 +95,7 @@ final class TargetCatalog {
                 List<String> identity = new ArrayList<>();
                 List<String> always = new ArrayList<>();
                 boolean plain = false;
+                List<String> textCompared = new ArrayList<>();
                 boolean together = false;
                 while (rs.next()) {
                     quoted = rs.getString(1);
@@ -99,9 +108,10 @@ final class TargetCatalog {
                     if (rs.getString(5) != null) seqs.put(col, rs.getString(5));
                     if (rs.getBoolean(6)) pk.add(col);
                     plain = rs.getBoolean(7);
-                    together = rs.getBoolean(8);
+                    if (rs.getBoolean(8)) textCompared.add(col);
+                    together = rs.getBoolean(9);
                 }
-                t = quoted == null ? null : new TableShape(quoted, writable, pk, seqs, identity, always, plain, together);
+                t = quoted == null ? null : new TableShape(quoted, writable, pk, seqs, identity, always, plain, textCompared, together);
             }
         }
         if (t != null && name != null) tables.put(name, t);

@@ -5,6 +5,7 @@ import io.waly.command.Value;
 import io.waly.jdbc.sql.CommandParser;
 import io.waly.jdbc.sql.SqlClassifier;
 import io.waly.jdbc.sql.CreateTableAs;
+import io.waly.jdbc.sql.LargeObjectCalls;
 import io.waly.jdbc.sql.SqlKind;
 import io.waly.jdbc.values.JdbcValues;
 import io.waly.log.payload.Payloads;
@@ -71,9 +72,14 @@ final class TransactionApplier {
 
     void apply(Transaction tx, ReplaySummary summary) throws ReplayException, SQLException {
         if (sessions.needsSwitch(tx)) {
-            flush();
+            boolean temporaries = sessions.movesTemporaries(tx);
+            // sequences moved while a connection's temporary ones still stand under their names; otherwise they wait for
+            // the group's end, where one move covers many transactions
+            if (temporaries) settle();
+            else flush();
             sessions.switchTo(target, tx);
             inserts.invalidate();
+            if (temporaries) sequences.invalidate();   // the same name may now be another connection's temporary sequence
         }
         for (Transaction.Step step : tx.steps()) {
             if (step instanceof Transaction.SavepointStep sp) {
@@ -134,10 +140,15 @@ final class TransactionApplier {
         if (SessionTracker.leftOut(cmd)) return;
         Payloads.Effect rows = rowsEffect(st.outcome());
         if (rows != null && cmd instanceof Command.Ddl.CreateTable ct && ct.query() != null) {
-            createFilled(st, ct, rows, summary);
+            createFilled(st, CreateTableAs.withNoData(s.sql()), ct.table(), rows, summary);
             return;
         }
-        if (rows != null && applyImages(st, cmd, rows, summary)) return;
+        CreateTableAs.SelectInto into = rows != null && cmd instanceof Command.Sql ? CreateTableAs.selectInto(s.sql()) : null;
+        if (into != null) {
+            createFilled(st, into.createEmpty(), into.table(), rows, summary);
+            return;
+        }
+        if (rows != null && applyImages(st, cmd, rows, effect(st.outcome(), Payloads.Effect.OLD_ROWS), summary)) return;
         if (st.changedNoRow() && countsAreRows(cmd)) return;
         boolean joinsBatch = s.copyData() == null && s.prepared() && batchable(cmd) && !SessionTracker.changesSession(cmd);
         if (!joinsBatch || sequences.hasWork(st.outcome())) {
@@ -157,21 +168,26 @@ final class TransactionApplier {
             return;
         }
         if (SessionTracker.changesSession(cmd)) sessions.track(tx.connection(), s.sql());
+        if (cmd instanceof Command.Sql q && "DISCARD".equals(q.kind()) && sessions.discardsOthers(s.sql())) {
+            run(st.seq(), s.sql(), st, () -> sessions.discardOwn(target, s.sql()));
+            return;
+        }
+        String sql = withLargeObjectOid(s.sql(), st.outcome());
         if (!s.prepared()) {
-            run(st.seq(), s.sql(), st, () -> {
+            run(st.seq(), sql, st, () -> {
                 try (Statement stmt = target.createStatement()) {
-                    stmt.execute(s.sql());
+                    stmt.execute(sql);
                 }
             });
             return;
         }
         if (batchable(cmd)) {
-            add(new StatementBatch.Origin(st.seq(), s.sql()), s.sql(), inserts.ofStatement(s.sql(), cmd, s.params().size(), catalog::table),
+            add(new StatementBatch.Origin(st.seq(), s.sql()), sql, inserts.ofStatement(sql, cmd, s.params().size(), catalog::table),
                     (ps, first) -> bind(ps, first, s));
             return;
         }
-        run(st.seq(), s.sql(), st, () -> {
-            PreparedStatement ps = batch.prepared(s.sql());
+        run(st.seq(), sql, st, () -> {
+            PreparedStatement ps = batch.prepared(sql);
             bind(ps, s);
             ps.execute();
             while (ps.getMoreResults() || ps.getUpdateCount() != -1) { /* drain */ }
@@ -182,38 +198,54 @@ final class TransactionApplier {
      * Applies the rows a statement produced instead of re-running it; false when the table cannot take them (unknown
      * on the target, or no key to find its rows by), and the statement is run instead.
      */
-    private boolean applyImages(Transaction.StatementStep st, Command cmd, Payloads.Effect rows, ReplaySummary summary)
-            throws ReplayException, SQLException {
+    private boolean applyImages(Transaction.StatementStep st, Command cmd, Payloads.Effect rows, Payloads.Effect old,
+                                ReplaySummary summary) throws ReplayException, SQLException {
         TargetCatalog.TableShape t = catalog.table(rows.target());
-        if (t == null) return false;
-        RowImages.Plan plan = RowImages.plan(t, cmd, rows);
+        return t != null && applyImages(st, t, cmd, rows, old, summary);
+    }
+
+    private boolean applyImages(Transaction.StatementStep st, TargetCatalog.TableShape t, Command cmd, Payloads.Effect rows,
+                                Payloads.Effect old, ReplaySummary summary) throws ReplayException, SQLException {
+        RowImages.Plan plan = RowImages.plan(t, cmd, rows, old);
         if (plan == null) return false;
         Command.Insert insert = cmd instanceof Command.Insert i ? i : cmd instanceof Command.Upsert u ? u.insert() : null;
         if (insert != null) sequences.noteImages(t, rows, insert, overridesUserValue(st.statement().sql()));
         StatementBatch.Origin origin = new StatementBatch.Origin(st.seq(), st.statement().sql());
         MultiRowInserts.Shape together = insert != null && !(cmd instanceof Command.Upsert)
                 ? inserts.ofImage(plan.sql(), plan.bindOrder().size(), t) : null;
-        for (List<Value> row : rows.rows()) add(origin, plan.sql(), together, (ps, first) -> RowImages.bind(target, ps, first, plan, row));
+        for (int i = 0; i < rows.rows().size(); i++) {
+            List<Value> row = RowImages.joined(rows, old, i, cmd);
+            add(origin, plan.sql(), together, (ps, first) -> RowImages.bind(target, ps, first, plan, row));
+        }
         summary.rowsFromImages += rows.rows().size();
         return true;
     }
 
     /**
-     * {@code CREATE TABLE … AS} of volatile values, logged with the rows it made: the table is created empty by the
-     * same statement, then those rows are inserted, so {@code now()} or {@code random()} in its query give the source's
-     * values, not the replay's.
+     * {@code CREATE TABLE … AS} or {@code SELECT … INTO} of volatile values, logged with the rows it made: the table is
+     * created empty by the same statement ({@code empty}: as a {@code CREATE TABLE … AS … WITH NO DATA}), then those rows
+     * are inserted, so {@code now()} or {@code random()} in its query give the source's values, not the replay's.
      */
-    private void createFilled(Transaction.StatementStep st, Command.Ddl.CreateTable ct, Payloads.Effect rows, ReplaySummary summary)
-            throws ReplayException, SQLException {
-        String empty = CreateTableAs.withNoData(st.statement().sql());
+    private void createFilled(Transaction.StatementStep st, String empty, Command.Table table, Payloads.Effect rows,
+                              ReplaySummary summary) throws ReplayException, SQLException {
+        Payloads.Statement s = st.statement();
         run(st.seq(), empty, st, () -> {
-            try (Statement stmt = target.createStatement()) {
-                stmt.execute(empty);
+            if (s.prepared() && !s.params().isEmpty()) {
+                try (PreparedStatement ps = target.prepareStatement(empty)) {
+                    bind(ps, s);
+                    ps.execute();
+                }
+            } else {
+                try (Statement stmt = target.createStatement()) {
+                    stmt.execute(empty);
+                }
             }
         });
         catalog.invalidate();
         if (rows.rows().isEmpty()) return;
-        if (!applyImages(st, new Command.Insert(ct.table(), rows.columns(), null, null, null), rows, summary)) {
+        // found by the statement's own name, as it was created: a temporary table's logged schema is the source session's
+        TargetCatalog.TableShape t = catalog.table(table);
+        if (t == null || !applyImages(st, t, new Command.Insert(table, rows.columns(), null, null, null), rows, null, summary)) {
             throw new ReplayException(ReplayException.Kind.STATEMENT_FAILED, "statement " + st.seq() + " created "
                     + rows.target() + " with " + rows.rows().size() + " rows on the source, but the target has no such table "
                     + "after it\n  SQL: " + abbreviate(empty), st.seq(), null);
@@ -249,6 +281,17 @@ final class TransactionApplier {
         throw new ReplayException(ReplayException.Kind.STATEMENT_FAILED, "statement " + st.seq() + " failed on the source "
                 + "(SQLState " + expected + ") but succeeded on the target, which now holds what the source's run did not commit"
                 + "\n  SQL: " + abbreviate(s.sql()), st.seq(), null);
+    }
+
+    /**
+     * A statement whose call created a large object under an OID the server chose, run with that OID given, so the
+     * object gets the source's OID and later statements naming it find it ({@link LargeObjectCalls}).
+     */
+    private static String withLargeObjectOid(String sql, Payloads.Outcome outcome) {
+        Payloads.Effect lo = effect(outcome, Payloads.Effect.LARGE_OBJECT);
+        if (lo == null || lo.rows().isEmpty() || !(lo.rows().get(0).get(0).value() instanceof Number oid)) return sql;
+        String given = LargeObjectCalls.withOid(sql, oid.longValue());
+        return given != null ? given : sql;
     }
 
     /**
@@ -295,8 +338,12 @@ final class TransactionApplier {
     }
 
     private static Payloads.Effect rowsEffect(Payloads.Outcome o) {
+        return effect(o, Payloads.Effect.ROWS);
+    }
+
+    private static Payloads.Effect effect(Payloads.Outcome o, String kind) {
         if (o == null || o.effects() == null) return null;
-        for (Payloads.Effect e : o.effects()) if (Payloads.Effect.ROWS.equals(e.kind())) return e;
+        for (Payloads.Effect e : o.effects()) if (kind.equals(e.kind())) return e;
         return null;
     }
 

@@ -60,6 +60,8 @@ public final class SqlClassifier {
             SqlInfo info = new SqlInfo(kind, name, cmd, semicolon, write && callsVolatile(st), st.get(0).is("with"),
                     write ? sequencesNamed(st) : List.of(), keepsWork);
             if (st.get(0).is("call") || st.get(0).text().equals("{")) info.explicitCall(ExplicitCall.parse(st));
+            if (write) info.createsLargeObject(LargeObjectCalls.singleServerChosen(sql));
+            if (write && (st.get(0).is("select") || st.get(0).is("with"))) info.selectInto(CreateTableAs.selectInto(sql));
             return info;
         }
         // Several statements in one string run as one implicit transaction: the string is one write if any part is.

@@ -41,6 +41,8 @@ public final class SqlInfo {
     private boolean loggedBefore;   // racy on purpose: a lost update costs one more plain encoding
     /** A call of an application command ({@code CALL waly.…}), never sent to the database as such; or null. */
     private ExplicitCall explicitCall;
+    private boolean createsLargeObject;
+    private CreateTableAs.SelectInto selectInto;
     /** Which of the model's application commands this text is ({@code io.waly.jdbc.commands}), and in which model. */
     private volatile Recognised recognised;
 
@@ -149,6 +151,24 @@ public final class SqlInfo {
 
     void explicitCall(ExplicitCall call) {
         explicitCall = call;
+    }
+
+    /** The {@code SELECT … INTO} this write is; null for any other statement. */
+    public CreateTableAs.SelectInto selectInto() {
+        return selectInto;
+    }
+
+    void selectInto(CreateTableAs.SelectInto into) {
+        selectInto = into;
+    }
+
+    /** A write with one call that creates a large object under an OID the server chooses ({@link LargeObjectCalls}). */
+    public boolean createsLargeObject() {
+        return createsLargeObject;
+    }
+
+    void createsLargeObject(boolean creates) {
+        createsLargeObject = creates;
     }
 
     public Recognised recognised() {

@@ -101,7 +101,7 @@ public final class CommandTranslator {
         Payloads.Effect rows = rowsEffect(outcome);
         if (c instanceof Command.Insert i) return insert(i, rows, ev, seq, marker);
         if (c instanceof Command.Upsert u) return upsert(u, rows, ev, seq, marker);
-        if (c instanceof Command.Update u) return update(u, rows, ev, seq, marker);
+        if (c instanceof Command.Update u) return update(u, rows, effect(outcome, Payloads.Effect.OLD_ROWS), ev, seq, marker);
         if (c instanceof Command.Delete d) return delete(d, rows, ev, seq, marker);
         if (c instanceof Command.Truncate t) {
             List<MongoOp> ops = new ArrayList<>();
@@ -129,8 +129,12 @@ public final class CommandTranslator {
     }
 
     private static Payloads.Effect rowsEffect(Payloads.Outcome o) {
+        return effect(o, Payloads.Effect.ROWS);
+    }
+
+    private static Payloads.Effect effect(Payloads.Outcome o, String kind) {
         if (o == null || o.effects() == null) return null;
-        for (Payloads.Effect e : o.effects()) if (Payloads.Effect.ROWS.equals(e.kind())) return e;
+        for (Payloads.Effect e : o.effects()) if (kind.equals(e.kind())) return e;
         return null;
     }
 
@@ -303,9 +307,23 @@ public final class CommandTranslator {
 
     // ---------------------------------------------------------------- UPDATE
 
-    private List<MongoOp> update(Command.Update u, Payloads.Effect rows, Evaluator ev, long seq, long marker) {
+    private List<MongoOp> update(Command.Update u, Payloads.Effect rows, Payloads.Effect old, Evaluator ev, long seq, long marker) {
         String coll = Names.collection(u.table());
         Catalog.Table t = catalog.table(coll);
+        if (rows != null && old != null && t != null && !t.hasPrimaryKey() && old.rows().size() == rows.rows().size()) {
+            // by cursor position on a table without primary key: the document that holds the old values gets the new
+            List<BsonDocument> before = imageDocs(coll, old, ev, seq, marker);
+            List<BsonDocument> after = imageDocs(coll, rows, ev, seq, marker);
+            for (BsonDocument d : before) {
+                d.remove("_id");
+                d.remove(MARKER);
+            }
+            for (BsonDocument d : after) {
+                d.remove("_id");
+                d.remove(MARKER);
+            }
+            return List.of(new MongoOp.UpdateRows(coll, before, after, marker));
+        }
         if (rows != null && t == null && u.from() != null && !u.from().isEmpty()) {
             throw new UntranslatableException("UPDATE … FROM on " + coll + ", whose definition is not in the log: its row images mix the tables' columns");
         }

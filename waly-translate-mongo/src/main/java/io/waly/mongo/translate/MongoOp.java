@@ -44,6 +44,12 @@ public sealed interface MongoOp {
     record DeleteRows(String collection, List<BsonDocument> images, long marker) implements MongoOp {}
 
     /**
+     * Per pair of row images, sets one document whose fields all equal {@code before}'s to {@code after}'s: an UPDATE
+     * by cursor position on a table without primary key, logged with its rows' old values.
+     */
+    record UpdateRows(String collection, List<BsonDocument> before, List<BsonDocument> after, long marker) implements MongoOp {}
+
+    /**
      * INSERT … ON CONFLICT without recorded effects: per row, find the conflicting document by {@code conflict} (each
      * inner list one unique key, any of which conflicts); insert when none, else DO NOTHING or evaluate DO UPDATE SET
      * with the document as the row and {@code excluded} as EXCLUDED.
