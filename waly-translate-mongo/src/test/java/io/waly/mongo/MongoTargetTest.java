@@ -239,9 +239,9 @@ class MongoTargetTest {
             Payloads.Effect after = new Payloads.Effect("rows", "uc", List.of("f1", "f2"), List.of(List.of(Value.int4(10), Value.text("one"))));
             Payloads.Effect gone = new Payloads.Effect("rows", "uc", List.of("f1", "f2"), List.of(List.of(Value.int4(2), Value.text("two"))));
             Payloads.Effect goneBefore = new Payloads.Effect("old-rows", "uc", gone.columns(), gone.rows());
-            log.begin().exec("UPDATE uc SET f1 = 10 WHERE CURRENT OF c1", update("uc", new Expr.Raw("CURRENT OF c1"), "f1", lit(10)),
+            log.begin().execWith("UPDATE uc SET f1 = 10 WHERE CURRENT OF c1", update("uc", new Expr.Raw("CURRENT OF c1"), "f1", lit(10)),
                     List.of(after, before))
-                    .exec("DELETE FROM uc WHERE CURRENT OF c1", delete("uc", new Expr.Raw("CURRENT OF c1")), List.of(gone, goneBefore))
+                    .execWith("DELETE FROM uc WHERE CURRENT OF c1", delete("uc", new Expr.Raw("CURRENT OF c1")), List.of(gone, goneBefore))
                     .commit();
         }
         String uri = MongoFixture.shared().newDatabaseUri("cursor_nokey");

@@ -72,7 +72,7 @@ final class TestLog implements AutoCloseable {
         }
 
         /** A statement with several recorded effects (row images and their old values, …). */
-        Tx exec(String sql, Command c, List<Payloads.Effect> effects, Value... params) {
+        Tx execWith(String sql, Command c, List<Payloads.Effect> effects, Value... params) {
             long s = writer.append(RecordKind.STATEMENT, id, statement(sql, c, params).encode());
             writer.append(RecordKind.OUTCOME, id, Payloads.Outcome.ok(s, new long[] {1}, effects).encode());
             return this;

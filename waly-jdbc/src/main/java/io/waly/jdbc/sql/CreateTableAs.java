@@ -50,7 +50,7 @@ public final class CreateTableAs {
         if (table == null) return null;
         List<Token> rest = tokens.subList(into + 1, tokens.size());
         String name = sql.substring(rest.get(nameStart).start(), rest.get(c.mark() - 1).end());
-        String query = sql.substring(0, tokens.get(into).start())
+        String query = sql.substring(0, tokens.get(into).start()).stripTrailing()
                 + (c.atEnd() ? "" : " " + sql.substring(rest.get(c.mark()).start(), tokens.get(tokens.size() - 1).end()));
         return new SelectInto(table, "CREATE " + kind + "TABLE " + name + " AS " + query.strip() + " WITH NO DATA");
     }
