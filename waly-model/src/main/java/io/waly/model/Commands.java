@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class Commands {
-    static final Commands NONE = new Commands(Map.of(), Map.of());
+    static final Commands NONE = new Commands(Map.of(), Map.of(), Map.of());
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,62}");
     private static final Set<String> KEYS = Set.of("args", "postgres", "mongo", "recognise");
@@ -39,13 +39,16 @@ public final class Commands {
     private final Map<String, DeclaredCommand> byName;
     /** Recognised shape → command and the argument at each placeholder. */
     private final Map<String, Recognised> byShape;
+    /** By {@link DeclaredCommand#callName()}: the MongoDB bodies of their own (none: the translation). */
+    private final Map<String, MongoBody> mongo;
 
     /** A statement shape the model maps to a command. */
     public record Recognised(DeclaredCommand command, DeclaredCommand.Shape shape) {}
 
-    private Commands(Map<String, DeclaredCommand> byName, Map<String, Recognised> byShape) {
+    private Commands(Map<String, DeclaredCommand> byName, Map<String, Recognised> byShape, Map<String, MongoBody> mongo) {
         this.byName = byName;
         this.byShape = byShape;
+        this.mongo = mongo;
     }
 
     static Commands read(Node section, Tables tables) {
@@ -58,15 +61,19 @@ public final class Commands {
         }
         Map<String, DeclaredCommand> byName = new LinkedHashMap<>();
         Map<String, Recognised> byShape = new HashMap<>();
+        Map<String, MongoBody> mongo = new HashMap<>();
         for (Map.Entry<String, Node> e : entries.entrySet()) {
             DeclaredCommand c = readOne(e.getKey(), e.getValue(), tables, sql, byShape);
+            Node mongoNode = e.getValue().map("command " + e.getKey(), KEYS).get("mongo");
+            MongoBody own = mongoNode == null ? null : MongoBody.read(mongoNode, c);
+            if (own != null) mongo.put(c.callName(), own);
             DeclaredCommand twice = byName.put(c.callName(), c);
             if (twice != null) {
                 throw e.getValue().error("command " + e.getKey() + " is declared twice (as " + twice.name() + " at line "
                         + twice.line() + "; names are compared case aside, as SQL folds them)");
             }
         }
-        return new Commands(Map.copyOf(byName), Map.copyOf(byShape));
+        return new Commands(Map.copyOf(byName), Map.copyOf(byShape), Map.copyOf(mongo));
     }
 
     private static DeclaredCommand readOne(String name, Node node, Tables tables, SqlSupport sql, Map<String, Recognised> byShape) {
@@ -84,10 +91,6 @@ public final class Commands {
             }
         }
         if (!m.containsKey("postgres")) throw node.error("command " + name + " has no postgres: body (its statements, run as one transaction)");
-        if (m.containsKey("mongo")) {
-            Node mongo = m.get("mongo");
-            if (!"translate".equals(mongo.choice("mongo", List.of("translate")))) throw mongo.error("mongo must be translate");
-        }
         DeclaredCommand shell = new DeclaredCommand(name, List.copyOf(args), List.of(), List.of(), node.line);
         List<DeclaredCommand.Statement> body = new ArrayList<>();
         Set<String> used = new LinkedHashSet<>();
@@ -312,6 +315,19 @@ public final class Commands {
 
     public boolean isEmpty() {
         return byName.isEmpty();
+    }
+
+    /**
+     * The MongoDB bodies of their own, for a replay into MongoDB: a command the model declares with {@code mongo:}
+     * operations gets them with the record's arguments in place; any other (declared with {@code mongo: translate}, or
+     * not declared by this model) has its statements translated.
+     */
+    public io.waly.log.replay.CommandBodies bodies() {
+        if (mongo.isEmpty()) return io.waly.log.replay.CommandBodies.NONE;
+        return (command, tx) -> {
+            MongoBody own = mongo.get(command.name().toLowerCase(Locale.ROOT));
+            return own == null ? null : own.bind(command.args());
+        };
     }
 
     public boolean recognisesShapes() {

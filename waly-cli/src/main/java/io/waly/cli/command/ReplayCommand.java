@@ -116,7 +116,7 @@ public final class ReplayCommand extends WalyCommand {
     String onUntranslatable;
 
     @Option(names = "--model", paramLabel = "FILE",
-            description = "The model file (YAML) whose routes --route names; checked when it loads (errors name the line).")
+            description = "The model file (YAML): the routes --route names, the versions --schema-version names, and the MongoDB bodies of its application commands (commands:, mongo:); checked when it loads (errors name the line).")
     Path model;
 
     @Option(names = "--route", paramLabel = "NAME",
@@ -241,7 +241,10 @@ public final class ReplayCommand extends WalyCommand {
             }
             ReplayTarget mongo;
             try {
-                mongo = io.waly.mongo.MongoTarget.builder().target(target).onUntranslatable(untranslatable).listener(listener).build();
+                io.waly.mongo.MongoTarget.Builder builder = io.waly.mongo.MongoTarget.builder().target(target)
+                        .onUntranslatable(untranslatable).listener(listener);
+                if (model != null) builder.commandBodies(io.waly.model.Model.load(model).commands().bodies());
+                mongo = builder.build();
             } catch (IllegalArgumentException e) {
                 throw CliException.usage(Redactor.url(e.getMessage()));
             }
