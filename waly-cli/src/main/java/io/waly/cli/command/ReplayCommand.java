@@ -243,7 +243,7 @@ public final class ReplayCommand extends WalyCommand {
             try {
                 io.waly.mongo.MongoTarget.Builder builder = io.waly.mongo.MongoTarget.builder().target(target)
                         .onUntranslatable(untranslatable).listener(listener);
-                if (model != null) builder.commandBodies(io.waly.model.Model.load(model).commands().bodies());
+                if (model != null) builder.commandBodies(io.waly.model.Model.load(model).commands().bodies(schemaVersion));
                 mongo = builder.build();
             } catch (IllegalArgumentException e) {
                 throw CliException.usage(Redactor.url(e.getMessage()));

@@ -44,7 +44,7 @@ class MongoBodyModelTest {
                     postgres: ["DELETE FROM accounts WHERE id = :id"]
                     mongo: translate
                 """, "m.yaml");
-        CommandBodies bodies = m.commands().bodies();
+        CommandBodies bodies = m.commands().bodies(null);
         // bound as the application bound them: a long, a text; the body gets an integer and a numeric
         Map<String, Value> args = new LinkedHashMap<>();
         args.put("id", Value.int8(10));
