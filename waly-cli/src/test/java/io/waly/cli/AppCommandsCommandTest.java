@@ -240,6 +240,80 @@ class AppCommandsCommandTest {
         }
     }
 
+    @Test
+    void aCommandRunsAndReplaysTheBodyOfTheSchemaVersionItWasWrittenUnder() throws Exception {
+        Path dir = ShopLogs.tempDir("waly-cli-commands-versions");
+        Path model = dir.resolve("model.yaml");
+        Files.writeString(model, """
+                tables:
+                  cars: {}
+                versions:
+                  - version: 1
+                    appVersions: ["1.*"]
+                    tables:
+                      cars: {columns: {id: int8, name: text, production_year: int4}}
+                  - version: 2
+                    appVersions: ["2.*"]
+                    tables:
+                      cars:
+                        columns: {id: int8, name: text, production_years: int4multirange}
+                        up: {production_years: "int4multirange(int4range(production_year, production_year, '[]'))"}
+                        down: {production_year: "lower(production_years)"}
+                        lossy: production_year keeps the first year
+                commands:
+                  ADD_CAR:
+                    args: {id: bigint, name: text, year: integer}
+                    postgres: ["INSERT INTO cars(id, name, production_year) VALUES (:id, :name, :year)"]
+                    mongo:
+                      - insertOne: cars
+                        document: {_id: ':id', id: ':id', name: ':name', year: ':year'}
+                    versions:
+                      "2":
+                        postgres: ["INSERT INTO cars(id, name, production_years) VALUES (:id, :name, int4multirange(int4range(:year, :year, '[]')))"]
+                        mongo:
+                          - insertOne: cars
+                            document: {_id: ':id', id: ':id', name: ':name', years: [':year']}
+                """);
+        Path log = dir.resolve("log");
+        String source = ShopLogs.newDatabase("cli_commands_versions");
+        String url = ShopLogs.walyUrl(source, log) + "&walyModel=" + model;
+        try (Connection c = DriverManager.getConnection(url + "&walyAppVersion=1.0"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE cars (id int8 PRIMARY KEY, name text, production_year int4)");
+            s.execute("CALL waly.add_car(1, 'Model T', 1908)");
+        }
+        try (Connection c = DriverManager.getConnection(url + "&walyAppVersion=2.0"); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);   // the migration to version 2
+            s.execute("ALTER TABLE cars ADD COLUMN production_years int4multirange");
+            s.execute("UPDATE cars SET production_years = '{[1908,1909)}' WHERE id = 1");
+            s.execute("ALTER TABLE cars DROP COLUMN production_year");
+            c.commit();
+            c.setAutoCommit(true);
+            // version 2's body: version 1's would fail, its column is gone
+            s.execute("CALL waly.add_car(2, 'Beetle', 1938)");
+        }
+        try (Connection pg = DriverManager.getConnection(source); Statement s = pg.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT id, production_years::text FROM cars ORDER BY id")) {
+            List<String> rows = new java.util.ArrayList<>();
+            while (rs.next()) rows.add(rs.getLong(1) + " " + rs.getString(2));
+            assertThat(rows).containsExactly("1 {[1908,1909)}", "2 {[1938,1939)}");
+        }
+
+        String pgTarget = ShopLogs.newDatabase("cli_commands_versions_dst");
+        Cli.Run toPg = Cli.run("replay", "--log", log.toString(), "--target", pgTarget, "--model", model.toString());
+        assertThat(toPg.exitCode()).as(toPg.toString()).isZero();
+        assertThat(ShopLogs.checksums(pgTarget)).isEqualTo(ShopLogs.checksums(source));
+
+        String uri = MongoFixture.shared().newDatabaseUri("cli_commands_versions");
+        Cli.Run toMongo = Cli.run("replay", "--log", log.toString(), "--target", uri, "--model", model.toString());
+        assertThat(toMongo.exitCode()).as(toMongo.toString()).isZero();
+        try (MongoClient client = MongoFixture.shared().client()) {
+            MongoDatabase db = client.getDatabase(new ConnectionString(uri).getDatabase());
+            assertThat(documents(db, "cars")).containsExactly(
+                    "{\"_id\": 1, \"id\": 1, \"name\": \"Model T\", \"year\": 1908, \"production_years\": \"{[1908,1909)}\"}",
+                    "{\"_id\": 2, \"id\": 2, \"name\": \"Beetle\", \"years\": [1938]}");
+        }
+    }
+
     /** The collection's documents by _id, as JSON without WAL-y's marker. */
     private static List<String> documents(MongoDatabase db, String collection) {
         List<String> out = new java.util.ArrayList<>();
