@@ -312,6 +312,28 @@ class AppCommandsCommandTest {
                     "{\"_id\": 1, \"id\": 1, \"name\": \"Model T\", \"year\": 1908, \"production_years\": \"{[1908,1909)}\"}",
                     "{\"_id\": 2, \"id\": 2, \"name\": \"Beetle\", \"years\": [1938]}");
         }
+
+        // into version 1: the migration is left out, and the command written under version 2 runs version 1's body
+        String v1 = ShopLogs.newDatabase("cli_commands_versions_v1");
+        Cli.Run toV1 = Cli.run("replay", "--log", log.toString(), "--target", v1, "--model", model.toString(), "--schema-version", "1");
+        assertThat(toV1.exitCode()).as(toV1.toString()).isZero();
+        assertThat(toV1.out()).contains("1 application commands run by the body of the target's schema version");
+        try (Connection pg = DriverManager.getConnection(v1); Statement s = pg.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT id, name, production_year FROM cars ORDER BY id")) {
+            List<String> rows = new java.util.ArrayList<>();
+            while (rs.next()) rows.add(rs.getLong(1) + " " + rs.getString(2) + " " + rs.getInt(3));
+            assertThat(rows).containsExactly("1 Model T 1908", "2 Beetle 1938");
+        }
+        String mongoV1 = MongoFixture.shared().newDatabaseUri("cli_commands_versions_v1");
+        Cli.Run toMongoV1 = Cli.run("replay", "--log", log.toString(), "--target", mongoV1, "--model", model.toString(),
+                "--schema-version", "1");
+        assertThat(toMongoV1.exitCode()).as(toMongoV1.toString()).isZero();
+        try (MongoClient client = MongoFixture.shared().client()) {
+            MongoDatabase db = client.getDatabase(new ConnectionString(mongoV1).getDatabase());
+            assertThat(documents(db, "cars")).containsExactly(
+                    "{\"_id\": 1, \"id\": 1, \"name\": \"Model T\", \"year\": 1908}",
+                    "{\"_id\": 2, \"id\": 2, \"name\": \"Beetle\", \"year\": 1938}");
+        }
     }
 
     /** The collection's documents by _id, as JSON without WAL-y's marker. */

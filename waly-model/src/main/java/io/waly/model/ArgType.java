@@ -54,7 +54,7 @@ public enum ArgType {
      * A value that {@link #fits} as this type's own kind (an int4 for integer, a date from its text…), so that a body of
      * the command's own writes the same type however the application bound it; a value that does not fit is kept.
      */
-    Value canonical(Value v) {
+    public Value canonical(Value v) {
         if (v == null || v.isNull() || !fits(v)) return v == null ? Value.NULL : v;
         Object o = v.value();
         return switch (this) {

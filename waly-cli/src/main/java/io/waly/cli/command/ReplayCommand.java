@@ -255,7 +255,10 @@ public final class ReplayCommand extends WalyCommand {
         String password = Targets.password(targetPassword);
         if (password != null) props.setProperty("password", password);
         PostgresTarget pg = new PostgresTarget(target, props);
-        if (schemaVersion != null) pg.intoVersion(io.waly.model.Model.load(model).versions(), schemaVersion);
+        if (schemaVersion != null) {
+            io.waly.model.Model m = io.waly.model.Model.load(model);
+            pg.intoVersion(m.versions(), schemaVersion).commandBodies(m.commands());
+        }
         return pg;
     }
 
@@ -269,13 +272,14 @@ public final class ReplayCommand extends WalyCommand {
         io.waly.embedded.PostgresServer server = io.waly.embedded.PostgresServer.start(io.waly.embedded.PostgresServer.Durability.SCRATCH);
         try {
             java.sql.Connection eval = java.sql.DriverManager.getConnection(server.newDatabase("waly_versions"));
-            return new io.waly.jdbc.replay.VersionedTarget(mongo, io.waly.model.Model.load(model).versions(), schemaVersion, eval, () -> {
+            io.waly.model.Model m = io.waly.model.Model.load(model);
+            return new io.waly.jdbc.replay.VersionedTarget(mongo, m.versions(), schemaVersion, eval, () -> {
                 try {
                     eval.close();
                 } finally {
                     server.close();
                 }
-            });
+            }).commandBodies(m.commands());
         } catch (java.sql.SQLException e) {
             server.close();
             throw new IllegalStateException("the embedded PostgreSQL did not answer: " + e.getMessage(), e);

@@ -157,6 +157,16 @@ final class VersionShift {
         return false;
     }
 
+    /** The version the target is at now (the one replayed into, or the last migration's before it). */
+    Versions.Version current() {
+        return current;
+    }
+
+    /** The version {@code tx} was written under; null when the model places it in none. */
+    Versions.Version writtenUnder(Transaction tx) {
+        return versions.writtenUnder(tx.appVersion(), tx.dbVersion());
+    }
+
     /** What the summary says about the versions. */
     List<String> notes() {
         List<String> out = new ArrayList<>();
