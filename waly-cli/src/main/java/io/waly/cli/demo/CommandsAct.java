@@ -149,8 +149,10 @@ public final class CommandsAct {
 
         try (InMemoryMongoServer mongo = InMemoryMongoServer.start()) {
             String uri = mongo.newDatabaseUri("loyalty");
-            Replayer.replay(logDir, ReplayOptions.builder().build(), MongoTarget.builder().target(uri)
+            ReplaySummary m = Replayer.replay(logDir, ReplayOptions.builder().build(), MongoTarget.builder().target(uri)
                     .commandBodies(Model.load(modelFile).commands().bodies(null)).build());
+            // the 8 committed AWARD_POINTS ran their own body, not the translation of their statements
+            boolean ownBodies = m.notes.contains("8 application commands applied by their MongoDB body of their own");
             List<String> docDiffer = new ArrayList<>();
             long documents = 0;
             try (MongoClient client = MongoClients.create(uri); Connection pgc = DriverManager.getConnection(source)) {
@@ -160,11 +162,12 @@ public final class CommandsAct {
                     docDiffer.addAll(differences(pgc, db, table));
                 }
             }
-            ok &= docDiffer.isEmpty();
-            step.accept(docDiffer.isEmpty()
+            ok &= docDiffer.isEmpty() && ownBodies;
+            step.accept(docDiffer.isEmpty() && ownBodies
                     ? String.format(Locale.ROOT, "Commands into MongoDB: waly replay --model, AWARD_POINTS by its own body "
                             + "(insertOne, $inc), the rest translated: %d documents, each equal to its row of the source", documents)
-                    : "Commands into MongoDB: documents DIFFER from the rows: " + String.join("; ", docDiffer));
+                    : "Commands into MongoDB: " + (ownBodies ? "" : "AWARD_POINTS did not run its own body (" + m.notes + "); ")
+                            + (docDiffer.isEmpty() ? "" : "documents DIFFER from the rows: " + String.join("; ", docDiffer)));
         } catch (ReplayException e) {
             step.accept("Commands into MongoDB: replay stopped: " + e.getMessage());
             return false;
