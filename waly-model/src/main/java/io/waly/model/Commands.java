@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * named parameters, run as one transaction) and the statement shapes an existing application sends that are the
  * command. Checked as a whole when the model loads: names (unique, case aside), argument types, the body's tables and
  * columns against {@code tables:}, every parameter an argument and every argument used, a shape claimed by one command
- * only. The SQL is parsed by the driver's parser ({@link SqlSupport}).
+ * only. The SQL is parsed by the driver's parser ({@link SqlSupport}). A command may also have a MongoDB body of its own
+ * ({@link MongoBody}) and other bodies from a schema version on ({@link BodyVersions}).
  *
  * <pre>
  * commands:
