@@ -25,12 +25,17 @@ class DemoCommandTest {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(seconds).isLessThan(60);
         List<String> lines = run.out().lines().toList();
-        for (int step = 1; step <= 12; step++) {
+        for (int step = 1; step <= 16; step++) {
             String prefix = String.format("%2d. ", step);
             assertThat(lines).as(run.out()).anySatisfy(l -> assertThat(l).startsWith(prefix));
         }
         assertThat(run.out()).contains("all 5 tables equal").contains("orders are back").contains("MongoDB")
-                .contains("Beetle 1938, 2CV 1948, Mini 1959").contains("--schema-version 2 equals the source").contains("PASS");
+                .contains("Beetle 1938, 2CV 1948, Mini 1959").contains("--schema-version 2 equals the source")
+                .contains("a call refused by a CHECK rolled back")
+                .contains("waly stats: app commands  AWARD_POINTS 8, JOIN 5 (1 called, 4 recognised), UPGRADE 1 (recognised), 2 more rolled back")
+                .contains("member and award equal the source")
+                .contains("AWARD_POINTS by its own body (insertOne, $inc), the rest translated: 13 documents, each equal to its row")
+                .contains("PASS");
         assertThat(run.err()).isEmpty();
 
         // the embedded PostgreSQL is gone
@@ -55,7 +60,7 @@ class DemoCommandTest {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         var j = ReplayCommandTest.JSON.readTree(run.out());
         assertThat(j.get("ok").asBoolean()).isTrue();
-        assertThat(j.get("steps").size()).isEqualTo(12);
+        assertThat(j.get("steps").size()).isEqualTo(16);
         assertThat(j.get("deleteSeq").asLong()).isPositive();
     }
 

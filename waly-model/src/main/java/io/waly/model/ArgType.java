@@ -50,6 +50,27 @@ public enum ArgType {
         };
     }
 
+    /**
+     * A value that {@link #fits} as this type's own kind (an int4 for integer, a date from its text…), so that a body of
+     * the command's own writes the same type however the application bound it; a value that does not fit is kept.
+     */
+    public Value canonical(Value v) {
+        if (v == null || v.isNull() || !fits(v)) return v == null ? Value.NULL : v;
+        Object o = v.value();
+        return switch (this) {
+            case TEXT -> Value.text(o.toString());
+            case INTEGER -> Value.int4(o instanceof BigDecimal d ? d.longValueExact() : ((Number) o).longValue());
+            case BIGINT -> Value.int8(o instanceof BigDecimal d ? d.longValueExact() : ((Number) o).longValue());
+            case NUMERIC -> Value.numeric(o instanceof BigDecimal d ? d : new BigDecimal(o.toString()));
+            case BOOLEAN -> v;
+            case DATE -> Value.of(Value.Kind.DATE, o.toString().trim());
+            case TIMESTAMP -> Value.of(Value.Kind.TIMESTAMP, o.toString().trim());
+            case TIMESTAMPTZ -> Value.of(Value.Kind.TIMESTAMPTZ, o.toString().trim());
+            case UUID -> Value.of(Value.Kind.UUID, o.toString().trim());
+            case JSON -> Value.of(Value.Kind.JSON, o.toString());
+        };
+    }
+
     private static boolean whole(Value v) {
         return switch (v.kind()) {
             case INT2, INT4, INT8 -> true;

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * named parameters, run as one transaction) and the statement shapes an existing application sends that are the
  * command. Checked as a whole when the model loads: names (unique, case aside), argument types, the body's tables and
  * columns against {@code tables:}, every parameter an argument and every argument used, a shape claimed by one command
- * only. The SQL is parsed by the driver's parser ({@link SqlSupport}).
+ * only. The SQL is parsed by the driver's parser ({@link SqlSupport}). A command may also have a MongoDB body of its own
+ * ({@link MongoBody}) and other bodies from a schema version on ({@link BodyVersions}).
  *
  * <pre>
  * commands:
@@ -30,25 +31,34 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class Commands {
-    static final Commands NONE = new Commands(Map.of(), Map.of());
+    static final Commands NONE = new Commands(Map.of(), Map.of(), Map.of(), Map.of(), Versions.NONE);
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,62}");
-    private static final Set<String> KEYS = Set.of("args", "postgres", "mongo", "recognise");
+    private static final Set<String> KEYS = Set.of("args", "postgres", "mongo", "recognise", "versions");
 
     /** By {@link DeclaredCommand#callName()}. */
     private final Map<String, DeclaredCommand> byName;
     /** Recognised shape → command and the argument at each placeholder. */
     private final Map<String, Recognised> byShape;
+    /** By {@link DeclaredCommand#callName()}: the MongoDB bodies of their own (none: the translation). */
+    private final Map<String, MongoBody> mongo;
+    /** By {@link DeclaredCommand#callName()}: the bodies from later schema versions on (none: one body for every version). */
+    private final Map<String, List<BodyVersions.Entry>> byVersion;
+    private final Versions versions;
 
     /** A statement shape the model maps to a command. */
     public record Recognised(DeclaredCommand command, DeclaredCommand.Shape shape) {}
 
-    private Commands(Map<String, DeclaredCommand> byName, Map<String, Recognised> byShape) {
+    private Commands(Map<String, DeclaredCommand> byName, Map<String, Recognised> byShape, Map<String, MongoBody> mongo,
+                     Map<String, List<BodyVersions.Entry>> byVersion, Versions versions) {
         this.byName = byName;
         this.byShape = byShape;
+        this.mongo = mongo;
+        this.byVersion = byVersion;
+        this.versions = versions;
     }
 
-    static Commands read(Node section, Tables tables) {
+    static Commands read(Node section, Tables tables, Versions versions) {
         Map<String, Node> entries = section.entries("commands");
         if (entries.isEmpty()) return NONE;
         SqlSupport sql = SqlSupport.find();
@@ -58,18 +68,27 @@ public final class Commands {
         }
         Map<String, DeclaredCommand> byName = new LinkedHashMap<>();
         Map<String, Recognised> byShape = new HashMap<>();
+        Map<String, MongoBody> mongo = new HashMap<>();
+        Map<String, List<BodyVersions.Entry>> byVersion = new HashMap<>();
         for (Map.Entry<String, Node> e : entries.entrySet()) {
-            DeclaredCommand c = readOne(e.getKey(), e.getValue(), tables, sql, byShape);
+            Node versionsNode = e.getValue().map("command " + e.getKey(), KEYS).get("versions");
+            List<Versions.Version> firstCovers = versionsNode == null ? List.of() : BodyVersions.firstCovers(versionsNode, versions);
+            DeclaredCommand c = readOne(e.getKey(), e.getValue(), tables, sql, byShape, versions, firstCovers);
+            Node mongoNode = e.getValue().map("command " + e.getKey(), KEYS).get("mongo");
+            MongoBody own = mongoNode == null ? null : MongoBody.read(mongoNode, c);
+            if (own != null) mongo.put(c.callName(), own);
+            if (versionsNode != null) byVersion.put(c.callName(), BodyVersions.read(versionsNode, c, tables, sql, versions));
             DeclaredCommand twice = byName.put(c.callName(), c);
             if (twice != null) {
                 throw e.getValue().error("command " + e.getKey() + " is declared twice (as " + twice.name() + " at line "
                         + twice.line() + "; names are compared case aside, as SQL folds them)");
             }
         }
-        return new Commands(Map.copyOf(byName), Map.copyOf(byShape));
+        return new Commands(Map.copyOf(byName), Map.copyOf(byShape), Map.copyOf(mongo), Map.copyOf(byVersion), versions);
     }
 
-    private static DeclaredCommand readOne(String name, Node node, Tables tables, SqlSupport sql, Map<String, Recognised> byShape) {
+    private static DeclaredCommand readOne(String name, Node node, Tables tables, SqlSupport sql, Map<String, Recognised> byShape,
+                                           Versions versions, List<Versions.Version> covers) {
         if (!NAME.matcher(name).matches()) {
             throw node.error("a command's name is a letter then letters, digits and _ (at most 63), not '" + name + "'");
         }
@@ -84,29 +103,8 @@ public final class Commands {
             }
         }
         if (!m.containsKey("postgres")) throw node.error("command " + name + " has no postgres: body (its statements, run as one transaction)");
-        if (m.containsKey("mongo")) {
-            Node mongo = m.get("mongo");
-            if (!"translate".equals(mongo.choice("mongo", List.of("translate")))) throw mongo.error("mongo must be translate");
-        }
         DeclaredCommand shell = new DeclaredCommand(name, List.copyOf(args), List.of(), List.of(), node.line);
-        List<DeclaredCommand.Statement> body = new ArrayList<>();
-        Set<String> used = new LinkedHashSet<>();
-        Node postgres = m.get("postgres");
-        if (postgres.list("postgres").isEmpty()) throw postgres.error("the postgres: body of " + name + " has no statement");
-        for (Node st : postgres.list("postgres")) {
-            SqlSupport.Compiled c = compile(sql, st);
-            for (String p : c.names()) {
-                if (p == null) throw st.error("a body's parameters are the command's arguments by name (:email), not ?");
-                requireArg(st, shell, p);
-                used.add(p.toLowerCase(Locale.ROOT));
-            }
-            List<Expr> exprs = checkStatement(st, c.command(), tables);
-            for (Expr e : exprs) checkTypes(e, c.names(), shell, st);
-            body.add(new DeclaredCommand.Statement(c.sql(), canonical(shell, c.names()), c.command()));
-        }
-        for (DeclaredCommand.Arg a : args) {
-            if (!used.contains(a.name().toLowerCase(Locale.ROOT))) throw m.get("args").error("argument " + a.name() + " of " + name + " is not used by its body");
-        }
+        List<DeclaredCommand.Statement> body = postgresBody(m.get("postgres"), m.get("args"), shell, tables, sql, versions, covers);
         List<DeclaredCommand.Shape> shapes = new ArrayList<>();
         List<Node> shapeNodes = new ArrayList<>();
         if (m.containsKey("recognise")) {
@@ -138,6 +136,34 @@ public final class Commands {
         DeclaredCommand full = new DeclaredCommand(name, List.copyOf(args), List.copyOf(body), List.copyOf(shapes), node.line);
         for (DeclaredCommand.Shape s : full.recognised()) byShape.put(s.shape(), new Recognised(full, s));
         return full;
+    }
+
+    /**
+     * A {@code postgres:} body: each statement compiled and checked (tables, columns — also against the columns of the
+     * schema versions it is the body of, {@code covers} — argument names and types), every argument used.
+     */
+    static List<DeclaredCommand.Statement> postgresBody(Node postgres, Node argsNode, DeclaredCommand shell, Tables tables,
+                                                        SqlSupport sql, Versions versions, List<Versions.Version> covers) {
+        List<DeclaredCommand.Statement> body = new ArrayList<>();
+        Set<String> used = new LinkedHashSet<>();
+        if (postgres.list("postgres").isEmpty()) throw postgres.error("the postgres: body of " + shell.name() + " has no statement");
+        for (Node st : postgres.list("postgres")) {
+            SqlSupport.Compiled c = compile(sql, st);
+            for (String p : c.names()) {
+                if (p == null) throw st.error("a body's parameters are the command's arguments by name (:email), not ?");
+                requireArg(st, shell, p);
+                used.add(p.toLowerCase(Locale.ROOT));
+            }
+            List<Expr> exprs = checkStatement(st, c.command(), tables, versions, covers);
+            for (Expr e : exprs) checkTypes(e, c.names(), shell, st);
+            body.add(new DeclaredCommand.Statement(c.sql(), canonical(shell, c.names()), c.command()));
+        }
+        for (DeclaredCommand.Arg a : shell.args()) {
+            if (!used.contains(a.name().toLowerCase(Locale.ROOT))) {
+                throw (argsNode == null ? postgres : argsNode).error("argument " + a.name() + " of " + shell.name() + " is not used by its body");
+            }
+        }
+        return List.copyOf(body);
     }
 
     private static SqlSupport.Compiled compile(SqlSupport sql, Node st) {
@@ -218,7 +244,7 @@ public final class Commands {
      * A body statement writes a declared table, and names only its declared columns (when it declares them); answers
      * its expressions (values, assignments, WHERE).
      */
-    private static List<Expr> checkStatement(Node at, Command c, Tables tables) {
+    private static List<Expr> checkStatement(Node at, Command c, Tables tables, Versions versions, List<Versions.Version> covers) {
         Command.Table table;
         List<String> columns = new ArrayList<>();
         List<Expr> exprs = new ArrayList<>();
@@ -250,6 +276,16 @@ public final class Commands {
         }
         Tables.Table declared = tables.require(at, table.schema() == null ? table.name() : table.schema() + "." + table.name());
         for (Expr e : exprs) columnsOf(e, columns, at);
+        for (Versions.Version v : covers) {
+            Map<String, String> there = versions.columns(declared.name(), v);
+            if (there == null) continue;
+            for (String col : columns) {
+                if (!there.containsKey(col)) {
+                    throw at.error("column " + col + " of table " + declared.name() + " is not in schema version " + v.name()
+                            + ", whose body this is (its columns there: " + String.join(", ", there.keySet()) + ")");
+                }
+            }
+        }
         if (declared.columns() == null) return exprs;
         for (String col : columns) {
             if (!declared.columns().contains(col)) {
@@ -312,6 +348,51 @@ public final class Commands {
 
     public boolean isEmpty() {
         return byName.isEmpty();
+    }
+
+    /**
+     * The MongoDB bodies of their own, for a replay into MongoDB: a command the model declares with {@code mongo:}
+     * operations gets them with the record's arguments in place; any other (declared with {@code mongo: translate}, or
+     * not declared by this model) has its statements translated. The body is the one of the schema version each
+     * transaction was written under ({@link Versions#writtenUnder}), or of {@code targetVersion} when it is given
+     * ({@code waly replay --schema-version}).
+     *
+     * @throws IllegalArgumentException when the model has no version {@code targetVersion}
+     */
+    public io.waly.log.replay.CommandBodies bodies(String targetVersion) {
+        Versions.Version target = targetVersion == null ? null : versions.version(targetVersion);
+        if (mongo.isEmpty() && byVersion.isEmpty()) return io.waly.log.replay.CommandBodies.NONE;
+        return (command, tx) -> {
+            String key = command.name().toLowerCase(Locale.ROOT);
+            MongoBody own = mongo.get(key);
+            List<BodyVersions.Entry> perVersion = byVersion.get(key);
+            if (perVersion != null) {
+                Versions.Version v = target != null ? target : tx == null ? null : versions.writtenUnder(tx.appVersion(), tx.dbVersion());
+                if (v != null) own = BodyVersions.mongo(perVersion, v, own);
+            }
+            return own == null ? null : own.bind(command.args());
+        };
+    }
+
+    /**
+     * The command as it runs under schema version {@code v} (null: a connection the model places in no version): its
+     * PostgreSQL body there ({@code versions:} of the command), else the command itself.
+     */
+    public DeclaredCommand inVersion(DeclaredCommand c, Versions.Version v) {
+        List<BodyVersions.Entry> perVersion = byVersion.get(c.callName());
+        if (v == null || perVersion == null) return c;
+        List<DeclaredCommand.Statement> body = BodyVersions.postgres(perVersion, v, c.body());
+        return body == c.body() ? c : new DeclaredCommand(c.name(), c.args(), body, c.recognised(), c.line());
+    }
+
+    /** True when some command's body differs between schema versions. */
+    public boolean hasBodiesPerVersion() {
+        return !byVersion.isEmpty();
+    }
+
+    /** The model's versions, which place a connection or a transaction in the version whose body it runs. */
+    public Versions versions() {
+        return versions;
     }
 
     public boolean recognisesShapes() {

@@ -83,7 +83,7 @@ public final class Model {
         Tables tables = sections.containsKey("tables") ? Tables.read(sections.get("tables")) : Tables.NONE;
         Policies policies = sections.containsKey("policies") ? Policies.read(sections.get("policies"), tables) : Policies.NONE;
         Versions versions = sections.containsKey("versions") ? Versions.read(sections.get("versions"), tables) : Versions.NONE;
-        Commands commands = sections.containsKey("commands") ? Commands.read(sections.get("commands"), tables) : Commands.NONE;
+        Commands commands = sections.containsKey("commands") ? Commands.read(sections.get("commands"), tables, versions) : Commands.NONE;
         return new Model(source, id, tables, policies, versions, commands);
     }
 

@@ -16,6 +16,9 @@ import io.waly.log.replay.ReplayPosition;
 import io.waly.log.replay.ReplaySummary;
 import io.waly.log.replay.ReplayTarget;
 import io.waly.log.tx.Transaction;
+import io.waly.log.payload.Payloads;
+import io.waly.log.replay.CommandBodies;
+import io.waly.mongo.translate.BodyTranslator;
 import io.waly.mongo.translate.Catalog;
 import io.waly.mongo.translate.CommandTranslator;
 import io.waly.mongo.translate.MongoOp;
@@ -25,8 +28,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Replay into a MongoDB database ({@code mongodb://host:port/dbname}): each committed transaction's statements, minus
@@ -59,6 +65,8 @@ public final class MongoTarget implements ReplayTarget {
     private final List<Pending> batch = new ArrayList<>();
     private long batchDocuments;
     private ReplaySummary summary;
+    /** Application commands applied by their MongoDB body of their own. */
+    private long byOwnBody;
 
     /** A translated log transaction waiting in the batch. */
     private record Pending(Transaction tx, List<MongoOp> ops, long documents) {}
@@ -79,6 +87,7 @@ public final class MongoTarget implements ReplayTarget {
         private Boolean transactions;
         private int batchTransactions = 256;
         private int batchDocuments = 10_000;
+        private CommandBodies bodies = CommandBodies.NONE;
 
         /** {@code mongodb://host:port/dbname}: the connection string must name the database. */
         public Builder target(String connectionString) {
@@ -100,6 +109,15 @@ public final class MongoTarget implements ReplayTarget {
         /** Told of statements left out (the replay's own listener, for {@link OnUntranslatable#LOG}). */
         public Builder listener(ReplayListener listener) {
             this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /**
+         * The MongoDB bodies of their own of application commands (the model's): a command that has one is applied by
+         * it, in place of the translation of the statements it ran.
+         */
+        public Builder commandBodies(CommandBodies bodies) {
+            this.bodies = Objects.requireNonNull(bodies);
             return this;
         }
 
@@ -172,9 +190,11 @@ public final class MongoTarget implements ReplayTarget {
 
     /**
      * The operations of one transaction: its statements minus those rolled back to a savepoint and those that
-     * failed, translated in order. DDL changes the catalog: on a copy, kept only if the whole transaction translates.
+     * failed, translated in order; the statements of an application command with a MongoDB body of its own are
+     * replaced by that body, once. DDL changes the catalog: on a copy, kept only if the whole transaction translates.
      */
     private Pending translate(Transaction tx, ReplaySummary summary) throws ReplayException {
+        Map<Payloads.AppCommand, List<CommandBodies.DocumentOp>> bodies = new IdentityHashMap<>();
         List<Transaction.StatementStep> effective = new ArrayList<>();
         List<Integer> index = new ArrayList<>();
         Deque<Object[]> savepoints = new ArrayDeque<>();   // {name, size of effective when it was set}
@@ -204,7 +224,11 @@ public final class MongoTarget implements ReplayTarget {
                     summary.failedOnSource++;
                     continue;
                 }
-                if (st.changedNoRow()) {   // run later, it could find rows its source run did not see
+                if (st.command() != null && !bodies.containsKey(st.command())) {
+                    bodies.put(st.command(), b.bodies.mongo(st.command(), tx));
+                }
+                boolean ownBody = st.command() != null && bodies.get(st.command()) != null;
+                if (st.changedNoRow() && !ownBody) {   // run later, it could find rows its source run did not see
                     summary.statements++;
                     continue;
                 }
@@ -216,19 +240,37 @@ public final class MongoTarget implements ReplayTarget {
         Catalog saved = hasDdl ? translator.catalog().copy() : null;
         List<MongoOp> ops = new ArrayList<>();
         long docs = 0;
+        Set<Payloads.AppCommand> applied = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        int slot = 0;   // the marker's statement index: a body of several operations takes as many (later ones move on)
         try {
             for (int k = 0; k < effective.size(); k++) {
                 Transaction.StatementStep st = effective.get(k);
-                long marker = CommandTranslator.marker(tx.commitSeq(), index.get(k));
+                List<CommandBodies.DocumentOp> body = st.command() == null ? null : bodies.get(st.command());
+                int at = Math.max(slot, index.get(k));
                 try {
-                    List<MongoOp> out = translator.translate(st.statement(), st.outcome(), st.seq(), marker,
-                            translator.zone(tx.connection(), tx.session()));
+                    List<MongoOp> out;
+                    if (body == null) {
+                        out = translator.translate(st.statement(), st.outcome(), st.seq(),
+                                CommandTranslator.marker(tx.commitSeq(), at), translator.zone(tx.connection(), tx.session()));
+                        slot = at + 1;
+                    } else if (applied.add(st.command())) {
+                        out = new ArrayList<>();
+                        for (int j = 0; j < body.size(); j++) {
+                            out.add(BodyTranslator.translate(body.get(j), translator, st.seq(), j, CommandTranslator.marker(tx.commitSeq(), at + j)));
+                        }
+                        slot = at + body.size();
+                        byOwnBody++;
+                    } else {
+                        out = List.of();   // the command's other statements: its body stands for them all
+                    }
                     for (MongoOp op : out) docs += op instanceof MongoOp.InsertDocs i ? i.docs().size() : 1;
                     ops.addAll(out);
                     summary.statements++;
                 } catch (UntranslatableException e) {
-                    String reason = e.getMessage() + (st.command() == null ? "" : " (a statement of application command "
-                            + st.command().describe() + ", whose only MongoDB body is the translation of its PostgreSQL body)");
+                    String reason = e.getMessage() + (st.command() == null ? ""
+                            : body != null ? " (in the MongoDB body of application command " + st.command().describe() + ")"
+                            : " (a statement of application command " + st.command().describe()
+                            + ", whose only MongoDB body is the translation of its PostgreSQL body)");
                     LeftOut u = new LeftOut(st.seq(), tx.txId(), st.statement().sql(), reason);
                     if (b.onUntranslatable == OnUntranslatable.FAIL) {
                         throw new ReplayException(ReplayException.Kind.UNTRANSLATABLE, "statement at sequence " + u.seq()
@@ -344,6 +386,7 @@ public final class MongoTarget implements ReplayTarget {
     public void finish(ReplaySummary summary) throws ReplayException {
         flush();
         summary.notes.add(useTransactions ? "MongoDB transactions" : "idempotent writes (no MongoDB transactions)");
+        if (byOwnBody > 0) summary.notes.add(byOwnBody + " application commands applied by their MongoDB body of their own");
     }
 
     @Override

@@ -86,13 +86,21 @@ final class OpExecutor {
         if (op instanceof MongoOp.InsertDocs i) return insert(i, s);
         if (op instanceof MongoOp.ReplaceDocs r) return replace(r, s);
         if (op instanceof MongoOp.UpdateMany u) {
-            BsonDocument update = u.update().clone();
-            BsonDocument set = update.containsKey("$set") ? update.getDocument("$set") : new BsonDocument();
-            set.put(MARKER, new BsonInt64(u.marker()));
-            update.put("$set", set);
+            BsonDocument update = marked(u.update(), u.marker());
             BsonDocument f = guard(u.filter(), u.marker());
             UpdateResult res = s == null ? coll(u.collection()).updateMany(f, update) : coll(u.collection()).updateMany(s, f, update);
             return res.getModifiedCount();
+        }
+        if (op instanceof MongoOp.UpdateOne u) {
+            BsonDocument update = marked(u.update(), u.marker());
+            BsonDocument f = guard(u.filter(), u.marker());
+            UpdateResult res = s == null ? coll(u.collection()).updateOne(f, update) : coll(u.collection()).updateOne(s, f, update);
+            return res.getModifiedCount();
+        }
+        if (op instanceof MongoOp.DeleteOne d) {
+            BsonDocument f = guard(d.filter(), d.marker());
+            DeleteResult res = s == null ? coll(d.collection()).deleteOne(f) : coll(d.collection()).deleteOne(s, f);
+            return res.getDeletedCount();
         }
         if (op instanceof MongoOp.UpdateEach u) return updateEach(u, s);
         if (op instanceof MongoOp.DeleteMany d) {
@@ -162,6 +170,15 @@ final class OpExecutor {
             return 0;
         }
         throw new IllegalStateException("unknown operation " + op);
+    }
+
+    /** The update with the statement's marker set on the documents it changes. */
+    private static BsonDocument marked(BsonDocument update, long marker) {
+        BsonDocument out = update.clone();
+        BsonDocument set = out.containsKey("$set") ? out.getDocument("$set") : new BsonDocument();
+        set.put(MARKER, new BsonInt64(marker));
+        out.put("$set", set);
+        return out;
     }
 
     static BsonDocument guard(BsonDocument filter, long marker) {

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.waly.cli.CliException;
 import io.waly.cli.ExitCode;
 import io.waly.cli.demo.CarsAct;
+import io.waly.cli.demo.CommandsAct;
 import io.waly.cli.demo.ShopWorkload;
 import io.waly.cli.support.Commands;
 import io.waly.cli.support.Json;
@@ -50,7 +51,9 @@ import picocli.CommandLine.Option;
                 + "keys, now() and gen_random_uuid(). Then a bad deploy deletes every order. The demo verifies the log, "
                 + "replays it into a second database and shows a checksum per table matching the source, replays it "
                 + "up to just before the DELETE (--to-seq) and shows the orders back, and replays the same history into "
-                + "MongoDB (an in-memory MongoDB wire-protocol server).",
+                + "MongoDB (an in-memory MongoDB wire-protocol server). Two short acts follow: a deploy rolled back into "
+                + "an older schema version (cars), and a loyalty programme written with application commands, called and "
+                + "recognised, replayed into PostgreSQL and MongoDB.",
             "",
             "Leaves nothing running. The log is removed at the end unless --keep DIR, after which it can be read with "
                 + "waly inspect / stats / verify."},
@@ -194,6 +197,12 @@ public final class DemoCommand extends WalyCommand {
             } finally {
                 deleteRecursively(carsLog);
             }
+            Path commandsDir = Files.createTempDirectory("waly-demo-commands");
+            try {
+                pass &= CommandsAct.run(() -> s.newDatabase("loyalty"), commandsDir, story::step);
+            } finally {
+                deleteRecursively(commandsDir);
+            }
 
             double total = (System.nanoTime() - t0) / 1e9;
             doc.put("ok", pass);
@@ -208,7 +217,8 @@ public final class DemoCommand extends WalyCommand {
                 out.println();
                 out.printf(Locale.ROOT, "%s in %.1f s: %s%n", pass ? "PASS" : "FAIL", total, pass
                         ? "the log reproduced every table exactly, a point-in-time replay undid the bad DELETE, "
-                        + "the same history went into MongoDB, and a deploy was rolled back into the old schema version."
+                        + "the same history went into MongoDB, a deploy was rolled back into the old schema version, "
+                        + "and a log of application commands replayed into PostgreSQL and MongoDB."
                         : "a replay did not reproduce the source (see above).");
                 if (keep != null) {
                     out.println("The log is in " + logDir.toAbsolutePath() + ". Try:  ./waly inspect --log " + logDir + " --table orders | tail");

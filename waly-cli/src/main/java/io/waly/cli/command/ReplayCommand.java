@@ -116,7 +116,7 @@ public final class ReplayCommand extends WalyCommand {
     String onUntranslatable;
 
     @Option(names = "--model", paramLabel = "FILE",
-            description = "The model file (YAML) whose routes --route names; checked when it loads (errors name the line).")
+            description = "The model file (YAML): the routes --route names, the versions --schema-version names, and the MongoDB bodies of its application commands (commands:, mongo:); checked when it loads (errors name the line).")
     Path model;
 
     @Option(names = "--route", paramLabel = "NAME",
@@ -241,7 +241,10 @@ public final class ReplayCommand extends WalyCommand {
             }
             ReplayTarget mongo;
             try {
-                mongo = io.waly.mongo.MongoTarget.builder().target(target).onUntranslatable(untranslatable).listener(listener).build();
+                io.waly.mongo.MongoTarget.Builder builder = io.waly.mongo.MongoTarget.builder().target(target)
+                        .onUntranslatable(untranslatable).listener(listener);
+                if (model != null) builder.commandBodies(io.waly.model.Model.load(model).commands().bodies(schemaVersion));
+                mongo = builder.build();
             } catch (IllegalArgumentException e) {
                 throw CliException.usage(Redactor.url(e.getMessage()));
             }
@@ -252,7 +255,10 @@ public final class ReplayCommand extends WalyCommand {
         String password = Targets.password(targetPassword);
         if (password != null) props.setProperty("password", password);
         PostgresTarget pg = new PostgresTarget(target, props);
-        if (schemaVersion != null) pg.intoVersion(io.waly.model.Model.load(model).versions(), schemaVersion);
+        if (schemaVersion != null) {
+            io.waly.model.Model m = io.waly.model.Model.load(model);
+            pg.intoVersion(m.versions(), schemaVersion).commandBodies(m.commands());
+        }
         return pg;
     }
 
@@ -266,13 +272,14 @@ public final class ReplayCommand extends WalyCommand {
         io.waly.embedded.PostgresServer server = io.waly.embedded.PostgresServer.start(io.waly.embedded.PostgresServer.Durability.SCRATCH);
         try {
             java.sql.Connection eval = java.sql.DriverManager.getConnection(server.newDatabase("waly_versions"));
-            return new io.waly.jdbc.replay.VersionedTarget(mongo, io.waly.model.Model.load(model).versions(), schemaVersion, eval, () -> {
+            io.waly.model.Model m = io.waly.model.Model.load(model);
+            return new io.waly.jdbc.replay.VersionedTarget(mongo, m.versions(), schemaVersion, eval, () -> {
                 try {
                     eval.close();
                 } finally {
                     server.close();
                 }
-            });
+            }).commandBodies(m.commands());
         } catch (java.sql.SQLException e) {
             server.close();
             throw new IllegalStateException("the embedded PostgreSQL did not answer: " + e.getMessage(), e);

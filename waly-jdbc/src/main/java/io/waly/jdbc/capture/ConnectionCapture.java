@@ -131,6 +131,14 @@ public final class ConnectionCapture {
         return rights.mayRead(t);
     }
 
+    /**
+     * The schema version of {@code versions} this connection writes under, as a transaction it begins records it
+     * (FORMAT.md, Begin: walyAppVersion, else the database's migration version); null when the model places it in none.
+     */
+    public io.waly.model.Versions.Version writesUnder(io.waly.model.Versions versions) {
+        return versions.writtenUnder(config.appVersion(), shared.migrations().current());
+    }
+
     /** False when the recording policy leaves the statement out of the log. */
     public boolean logs(SqlInfo info) {
         return policy.verdict(info).logged();

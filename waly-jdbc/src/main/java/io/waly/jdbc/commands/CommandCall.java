@@ -61,6 +61,7 @@ public final class CommandCall {
                         : "the model declares " + names(log)), WalyState.UNDEFINED_FUNCTION);
             }
             args = arguments(c, call, params);
+            if (log.commands().hasBodiesPerVersion()) c = log.commands().inVersion(c, capture.writesUnder(log.commands().versions()));
         } catch (SQLException e) {
             // the database's error says no more than this: the application's message may hold its values, the server log must not
             if (inTransaction) FailedStatement.abort(capture.physical(), e.getSQLState(), "a call of waly." + call.name() + " refused by WAL-y");

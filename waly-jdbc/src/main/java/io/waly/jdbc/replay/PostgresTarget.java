@@ -35,6 +35,7 @@ public final class PostgresTarget implements ReplayTarget {
     private int groupSize;
     private long groupStarted;
     private VersionShift versions;   // null: every transaction as written
+    private io.waly.jdbc.commands.BodiesInVersion commandBodies;   // null: commands' statements mapped as any
 
     /** A target whose URL carries everything pgjdbc needs ({@code ?user=…}). */
     public PostgresTarget(String url) {
@@ -57,6 +58,15 @@ public final class PostgresTarget implements ReplayTarget {
      */
     public PostgresTarget intoVersion(io.waly.model.Versions versions, String version) {
         this.versions = new VersionShift(versions, versions.version(version));
+        return this;
+    }
+
+    /**
+     * With {@link #intoVersion}: an application command written under another version than the target's whose body
+     * differs there runs the target version's body with its record's arguments ({@link io.waly.jdbc.commands.BodiesInVersion}).
+     */
+    public PostgresTarget commandBodies(io.waly.model.Commands commands) {
+        this.commandBodies = commands.hasBodiesPerVersion() ? new io.waly.jdbc.commands.BodiesInVersion(commands) : null;
         return this;
     }
 
@@ -89,10 +99,15 @@ public final class PostgresTarget implements ReplayTarget {
     public void apply(Transaction tx, ReplaySummary summary) throws ReplayException {
         try {
             if (versions != null) {
+                Transaction original = tx;
+                io.waly.jdbc.commands.BodiesInVersion.Split split = commandBodies == null ? null
+                        : commandBodies.split(tx, versions.writtenUnder(tx), versions.current());
+                if (split != null) tx = split.rest();
                 Transaction shifted = versions.shift(tx, target, applier.catalog());
+                if (shifted != null && split != null) shifted = commandBodies.merge(split, original, shifted);
                 if (shifted == null) {   // a migration past the target's version: the cursor moves past it all the same
                     if (groupSize == 0) beginGroup();
-                    applied(tx);
+                    applied(original);
                     return;
                 }
                 tx = shifted;
@@ -170,6 +185,7 @@ public final class PostgresTarget implements ReplayTarget {
     public void finish(ReplaySummary summary) throws ReplayException {
         flush();
         if (versions != null) summary.notes.addAll(versions.notes());
+        if (commandBodies != null && commandBodies.note() != null) summary.notes.add(commandBodies.note());
         summary.notes.add("cursor: " + cursor.describe());
     }
 

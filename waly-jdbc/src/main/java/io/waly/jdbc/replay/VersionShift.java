@@ -157,6 +157,16 @@ final class VersionShift {
         return false;
     }
 
+    /** The version the target is at now (the one replayed into, or the last migration's before it). */
+    Versions.Version current() {
+        return current;
+    }
+
+    /** The version {@code tx} was written under; null when the model places it in none. */
+    Versions.Version writtenUnder(Transaction tx) {
+        return versions.writtenUnder(tx.appVersion(), tx.dbVersion());
+    }
+
     /** What the summary says about the versions. */
     List<String> notes() {
         List<String> out = new ArrayList<>();
@@ -319,7 +329,8 @@ final class VersionShift {
                 Command.Update shifted = new Command.Update(u.table(), set, u.where(), u.from(), u.returning());
                 counted(from, path);
                 return new Transaction.StatementStep(st.seq(), new Payloads.Statement(s.sql(), s.params(), s.jdbcTypes(), shifted,
-                        s.autocommit(), s.batchIndex(), s.copyData(), s.connection(), s.schemaVersion(), s.prepared()), st.outcome());
+                        s.autocommit(), s.batchIndex(), s.copyData(), s.connection(), s.schemaVersion(), s.prepared()), st.outcome(),
+                        st.command());
             }
             Map<String, Value> key = key(st, from, u.where(), s.params(), shape.primaryKey());
             Map<String, Value> out = shiftRow(st, from, path, row, false, c);
@@ -340,7 +351,7 @@ final class VersionShift {
         effects.add(images);
         counted(from, path);
         Payloads.Outcome shiftedOutcome = new Payloads.Outcome(o.statementSeq(), true, o.counts(), o.sqlState(), o.message(), effects);
-        return new Transaction.StatementStep(st.seq(), st.statement(), shiftedOutcome);
+        return new Transaction.StatementStep(st.seq(), st.statement(), shiftedOutcome, st.command());
     }
 
     private void counted(Versions.Version from, List<Versions.Mapping> path) {

@@ -21,6 +21,7 @@ public final class VersionedTarget implements ReplayTarget {
     private final VersionShift shift;
     private final Connection eval;
     private final AutoCloseable resources;
+    private io.waly.jdbc.commands.BodiesInVersion commandBodies;   // null: commands' statements mapped as any
 
     /**
      * @param eval      a PostgreSQL connection the mappings run on
@@ -32,6 +33,12 @@ public final class VersionedTarget implements ReplayTarget {
         this.shift = new VersionShift(versions, versions.version(version));
         this.eval = eval;
         this.resources = resources;
+    }
+
+    /** As {@link PostgresTarget#commandBodies}: commands whose body differs at the target's version run that body. */
+    public VersionedTarget commandBodies(io.waly.model.Commands commands) {
+        this.commandBodies = commands.hasBodiesPerVersion() ? new io.waly.jdbc.commands.BodiesInVersion(commands) : null;
+        return this;
     }
 
     @Override
@@ -58,7 +65,10 @@ public final class VersionedTarget implements ReplayTarget {
     public void apply(Transaction tx, ReplaySummary summary) throws ReplayException {
         Transaction shifted;
         try {
-            shifted = shift.shift(tx, eval, null);
+            io.waly.jdbc.commands.BodiesInVersion.Split split = commandBodies == null ? null
+                    : commandBodies.split(tx, shift.writtenUnder(tx), shift.current());
+            shifted = shift.shift(split == null ? tx : split.rest(), eval, null);
+            if (shifted != null && split != null) shifted = commandBodies.merge(split, tx, shifted);
         } catch (SQLException e) {
             throw new ReplayException(ReplayException.Kind.TARGET_FAILED, "the database evaluating the model's mappings failed on "
                     + "transaction " + tx.txId() + ": " + e.getMessage(), 0, e);
@@ -80,6 +90,7 @@ public final class VersionedTarget implements ReplayTarget {
     public void finish(ReplaySummary summary) throws ReplayException {
         target.finish(summary);
         summary.notes.addAll(shift.notes());
+        if (commandBodies != null && commandBodies.note() != null) summary.notes.add(commandBodies.note());
     }
 
     @Override

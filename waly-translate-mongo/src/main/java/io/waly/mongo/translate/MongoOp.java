@@ -37,6 +37,12 @@ public sealed interface MongoOp {
 
     record DeleteMany(String collection, BsonDocument filter, long marker) implements MongoOp {}
 
+    /** updateOne of a command's MongoDB body of its own ({@link BodyTranslator}). */
+    record UpdateOne(String collection, BsonDocument filter, BsonDocument update, long marker) implements MongoOp {}
+
+    /** deleteOne of a command's MongoDB body of its own ({@link BodyTranslator}). */
+    record DeleteOne(String collection, BsonDocument filter, long marker) implements MongoOp {}
+
     record DeleteEach(String collection, BsonDocument filter, Expr residual, Catalog.Table table, Evaluator evaluator,
                       long marker) implements MongoOp {}
 
