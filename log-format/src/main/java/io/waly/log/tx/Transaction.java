@@ -44,12 +44,22 @@ public record Transaction(long txId, long commitSeq, Instant commitTime, int con
     /**
      * A statement with its outcome ({@code null} if the log has none: the process died while it ran), and the
      * application command it is part of ({@code null}: none; FORMAT.md §3.5 AppCommand), which a target names when it
-     * cannot apply the statement.
+     * cannot apply the statement. {@code mapped}: the application's statement when the driver mapped it up to the
+     * database's schema version before sending ({@code statement} is what was sent; FORMAT.md §3.5 Mapped), else null.
      */
-    public record StatementStep(long seq, Payloads.Statement statement, Payloads.Outcome outcome, Payloads.AppCommand command)
-            implements Step {
+    public record StatementStep(long seq, Payloads.Statement statement, Payloads.Outcome outcome, Payloads.AppCommand command,
+                                Payloads.Mapped mapped) implements Step {
         public StatementStep(long seq, Payloads.Statement statement, Payloads.Outcome outcome) {
-            this(seq, statement, outcome, null);
+            this(seq, statement, outcome, null, null);
+        }
+
+        public StatementStep(long seq, Payloads.Statement statement, Payloads.Outcome outcome, Payloads.AppCommand command) {
+            this(seq, statement, outcome, command, null);
+        }
+
+        /** The same statement with another outcome (what the database answered; a version transform's images). */
+        public StatementStep withOutcome(Payloads.Outcome other) {
+            return new StatementStep(seq, statement, other, command, mapped);
         }
 
         public boolean succeeded() {

@@ -75,6 +75,8 @@ public final class TransactionReader implements AutoCloseable {
         /** The application command the next {@code commandLeft} statements are part of. */
         Payloads.AppCommand command;
         int commandLeft;
+        /** The application's statement that the next STATEMENT was mapped from (a MAPPED record), or null. */
+        Payloads.Mapped mapped;
 
         Pending(long txId, long stream, int connection, Payloads.Begin begin) {
             this.txId = txId;
@@ -217,7 +219,8 @@ public final class TransactionReader implements AutoCloseable {
                     command = p.command;
                     p.commandLeft--;
                 }
-                p.steps.add(new Transaction.StatementStep(r.seq(), decoder.decode(r.payload()), null, command));
+                p.steps.add(new Transaction.StatementStep(r.seq(), decoder.decode(r.payload()), null, command, p.mapped));
+                p.mapped = null;
             }
             case OUTCOME -> {
                 Pending p = open.get(r.txId());
@@ -226,7 +229,7 @@ public final class TransactionReader implements AutoCloseable {
                 Integer idx = p.statementIndex.get(o.statementSeq());
                 if (idx != null) {
                     Transaction.StatementStep s = (Transaction.StatementStep) p.steps.get(idx);
-                    p.steps.set(idx, new Transaction.StatementStep(s.seq(), s.statement(), o, s.command()));
+                    p.steps.set(idx, s.withOutcome(o));
                 }
             }
             case COMMAND -> {
@@ -234,6 +237,10 @@ public final class TransactionReader implements AutoCloseable {
                 if (p == null) return;
                 p.command = Payloads.AppCommand.decode(r.payload());
                 p.commandLeft = p.command.statements();
+            }
+            case MAPPED -> {
+                Pending p = open.get(r.txId());
+                if (p != null) p.mapped = Payloads.Mapped.decode(r.payload());
             }
             case SAVEPOINT, RELEASE, ROLLBACK_TO -> {
                 Pending p = open.get(r.txId());

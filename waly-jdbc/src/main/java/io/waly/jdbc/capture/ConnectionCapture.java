@@ -9,6 +9,7 @@ import io.waly.jdbc.commands.CommandLog;
 import io.waly.jdbc.config.WalyConfig;
 import io.waly.jdbc.policy.PolicyGuard;
 import io.waly.jdbc.sql.SqlInfo;
+import io.waly.jdbc.versions.LiveVersion;
 import io.waly.log.LogException;
 import io.waly.log.LogSink;
 import io.waly.log.format.RecordKind;
@@ -85,6 +86,8 @@ public final class ConnectionCapture {
     private final CommandLog commands;
     /** The application's connection (WAL-y's proxy): a called command's body runs through it. */
     private Connection facade;
+    /** The connection's place in the model's schema versions; null when none places it (nothing is mapped). */
+    private final LiveVersion live;
 
     public ConnectionCapture(SharedLog shared, WalyConfig config, Connection physical) throws SQLException {
         this.shared = shared;
@@ -98,6 +101,24 @@ public final class ConnectionCapture {
         this.rewritesBatches = base.getQueryExecutor().isReWriteBatchedInsertsEnabled();
         this.policy = PolicyGuard.of(config, physical, log, connection, () -> txId, this::knownColumnTypes);
         this.commands = CommandLog.of(config, connection);
+        this.live = LiveVersion.of(config.model(), config.appVersion(), shared.migrations()::current);
+        if (live != null) {
+            readMigrationVersion();
+            live.enterViews(physical, true);
+        }
+    }
+
+    /**
+     * The connection's schema version against the database's, when the model places it: an older application's
+     * writes are mapped up and it reads through its version's views ({@link LiveVersion}); null otherwise.
+     */
+    public LiveVersion live() {
+        return live;
+    }
+
+    /** Before each statement of a connection the model places: the views follow the database's version. */
+    public void followVersion() throws SQLException {
+        live.enterViews(physical, base.getTransactionState() == TransactionState.IDLE && !sqlTransaction);
     }
 
     /** Set once by the application's connection that wraps this capture. */
@@ -391,6 +412,13 @@ public final class ConnectionCapture {
     private long appendStatement(StatementLog st, boolean autocommit) {
         Payloads.AppCommand command = commands.before(st.info(), st.sql, st.params, policy);
         if (command != null) log.append(RecordKind.COMMAND, txId, command.encode());
+        if (st.original != null) {
+            StatementLog o = st.original;
+            Payloads.Statement asSent = policy.recorded(policy.verdict(o.info()), new Payloads.Statement(Secrets.redact(o.sql),
+                    o.params, o.jdbcTypes, o.info().command(), autocommit, o.batchIndex, null, connection, o.jdbcTypes != null));
+            log.append(RecordKind.MAPPED, txId, new Payloads.Mapped(connection, st.mappedFrom, st.mappedTo, live.modelId(),
+                    asSent).encode());
+        }
         Payloads.Statement.Repeated parts = repeatedParts(st);
         String sql = parts != null ? parts.sql() : Secrets.redact(st.sql);
         return log.append(RecordKind.STATEMENT, txId, policy.recorded(policy.verdict(st.info()), new Payloads.Statement(sql, st.params, st.jdbcTypes,
@@ -428,6 +456,7 @@ public final class ConnectionCapture {
                 if (status.get(k) != null) settings.put(k, status.get(k));
             }
             String searchPath = searchPath();
+            if (live != null) searchPath = live.withoutViews(searchPath);
             if (searchPath != null) settings.put("search_path", searchPath);
             readMigrationVersion();
             log.append(RecordKind.SESSION, 0, new Payloads.Session(connection, settings).encode());
