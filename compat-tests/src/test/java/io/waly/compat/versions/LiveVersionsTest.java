@@ -160,6 +160,10 @@ class LiveVersionsTest {
                 assertThat(mapped).hasSize(25).allMatch(m -> m.from().equals("1") && m.to().equals("2"));
                 assertThat(mapped.get(0).original().sql()).isEqualTo("INSERT INTO cars (name, production_year) VALUES (?, ?)");
                 assertThat(mapped.get(1).original().sql()).isEqualTo("INSERT INTO cars (id, name, production_year) VALUES (100, 'DS', 1955)");
+                assertThat(statementsNaming("INSERT INTO public.cars (name, production_years) VALUES (E'2CV'::text, "
+                        + "E'{[1948,1949)}'::int4multirange)")).isEqualTo(1);
+                assertThat(statementsNaming("UPDATE public.cars SET production_years = E'{[1949,1950)}'::int4multirange "
+                        + "WHERE (id = 2)")).isEqualTo(1);
 
                 // the rollback: the log into a version 1 database gives what version 1 saw
                 String v1db = rt.server.newDatabase("live_cars_v1");
