@@ -212,6 +212,54 @@ class LiveVersionsTest {
         }
     }
 
+    @Test
+    void withoutAMigrationToolTheMarkerSaysTheVersionAndReplayLeavesNothingOfIt() throws Exception {
+        RoundTrip rt = new RoundTrip("live_marker", logDir);
+        try (Connection v1 = app(rt, "1.0")) {
+            try (Statement s = v1.createStatement()) {
+                s.execute("CREATE TABLE cars (id bigserial PRIMARY KEY, name text NOT NULL, production_year int4)");
+                assertThat(s.execute("CALL waly.schema_version('1')")).isFalse();   // autocommit: a transaction of its own
+                s.execute("INSERT INTO cars (name, production_year) VALUES ('Beetle', 1938)");
+            }
+            try (Connection migration = app(rt, "2.0")) {
+                migration.setAutoCommit(false);
+                try (Statement s = migration.createStatement()) {
+                    s.execute("ALTER TABLE cars ADD COLUMN production_years int4multirange");
+                    s.execute("UPDATE cars SET production_years = int4multirange(int4range(production_year, production_year, '[]'))");
+                    s.execute("ALTER TABLE cars DROP COLUMN production_year");
+                }
+                try (PreparedStatement ps = migration.prepareStatement("{call waly.schema_version(?)}")) {
+                    ps.setString(1, "2");
+                    ps.execute();
+                }
+                migration.commit();
+            }
+            try (Statement s = v1.createStatement()) {   // the database is at version 2 now: mapped up
+                s.execute("INSERT INTO cars (name, production_year) VALUES ('2CV', 1948)");
+            }
+            assertThat(read(v1, "production_year")).containsExactly("1 Beetle 1938", "2 2CV 1948");
+        }
+        assertThat(mappedRecords()).hasSize(1);
+        List<String> begins = new ArrayList<>();
+        List<String> commits = new ArrayList<>();
+        try (LogReader r = LogReader.open(logDir)) {
+            LogRecord rec;
+            while ((rec = r.next()) != null) {
+                if (rec.kind() == RecordKind.BEGIN) begins.add(Payloads.Begin.decode(rec.payload()).dbVersion());
+                if (rec.kind() == RecordKind.COMMIT) commits.add(Payloads.Commit.decode(rec.payload()).migration());
+            }
+        }
+        assertThat(begins).containsExactly(null, null, "1", "1", "2");
+        assertThat(commits).containsExactly(null, "1", null, "2", null);
+        assertThat(statementsNaming("waly.")).isZero();   // the marker is no statement: no replay runs it
+
+        String v1db = rt.server.newDatabase("live_marker_v1");
+        Replayer.replay(logDir, new PostgresTarget(v1db).intoVersion(SchemaVersionReplayTest.CARS, "1"));
+        assertThat(SchemaVersionReplayTest.cars(v1db, "production_year")).containsExactly("1 Beetle 1938", "2 2CV 1948");
+        Replayer.replay(logDir, new PostgresTarget(rt.target).intoVersion(SchemaVersionReplayTest.CARS, "2"));
+        rt.assertTargetEqualsSource();
+    }
+
     private List<Payloads.Mapped> mappedRecords() {
         List<Payloads.Mapped> out = new ArrayList<>();
         try (LogReader r = LogReader.open(logDir)) {

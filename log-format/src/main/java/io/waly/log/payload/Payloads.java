@@ -351,17 +351,27 @@ public final class Payloads {
     // ---------------------------------------------------------------- COMMIT
 
     /** The commit intent, durable before COMMIT is sent; carries the database transaction id again for recovery. */
-    public record Commit(long dbTxid) {
+    /**
+     * The commit intent. {@code migration}: the migration version the transaction brings the database to by WAL-y's own
+     * marker ({@code CALL waly.schema_version('2')}), null when it has none.
+     */
+    public record Commit(long dbTxid, String migration) {
+        public Commit(long dbTxid) {
+            this(dbTxid, null);
+        }
+
         public byte[] encode() {
             return Cbor.encode(g -> {
                 g.writeStartObject();
                 if (dbTxid >= 0) g.writeNumberField("dbTxid", dbTxid);
+                writeOptString(g, "migration", migration);
                 g.writeEndObject();
             });
         }
 
         public static Commit decode(byte[] p) {
-            return new Commit(num(map(Cbor.decode(p)).get("dbTxid"), -1));
+            Map<String, Object> m = map(Cbor.decode(p));
+            return new Commit(num(m.get("dbTxid"), -1), str(m.get("migration")));
         }
     }
 

@@ -17,7 +17,18 @@ import java.util.Map;
  */
 public record Transaction(long txId, long commitSeq, Instant commitTime, int connection, long dbTxid, boolean autocommit,
                           List<Step> steps, Map<String, String> session, boolean recovered, long restartSeq,
-                          List<Payloads.Effect> sequenceStates, String appVersion, String dbVersion) {
+                          List<Payloads.Effect> sequenceStates, String appVersion, String dbVersion, String migration) {
+
+    /**
+     * {@code migration}: the migration version WAL-y's own marker ({@code CALL waly.schema_version('2')}) says the
+     * transaction brought the database to (FORMAT.md, Commit), null when it said none.
+     */
+    public Transaction(long txId, long commitSeq, Instant commitTime, int connection, long dbTxid, boolean autocommit,
+                       List<Step> steps, Map<String, String> session, boolean recovered, long restartSeq,
+                       List<Payloads.Effect> sequenceStates, String appVersion, String dbVersion) {
+        this(txId, commitSeq, commitTime, connection, dbTxid, autocommit, steps, session, recovered, restartSeq,
+                sequenceStates, appVersion, dbVersion, null);
+    }
 
     /** A transaction whose BEGIN names no versions (a log written before versions were recorded). */
     public Transaction(long txId, long commitSeq, Instant commitTime, int connection, long dbTxid, boolean autocommit,
@@ -30,7 +41,7 @@ public record Transaction(long txId, long commitSeq, Instant commitTime, int con
     /** The same transaction with other steps (a route took some, a version transform rewrote some). */
     public Transaction withSteps(List<Step> other) {
         return new Transaction(txId, commitSeq, commitTime, connection, dbTxid, autocommit, other, session, recovered,
-                restartSeq, sequenceStates, appVersion, dbVersion);
+                restartSeq, sequenceStates, appVersion, dbVersion, migration);
     }
 
     /** A rolled-back transaction, handed on only for where it left its sequences. */

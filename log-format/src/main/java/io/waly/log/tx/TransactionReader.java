@@ -75,6 +75,8 @@ public final class TransactionReader implements AutoCloseable {
         /** The application command the next {@code commandLeft} statements are part of. */
         Payloads.AppCommand command;
         int commandLeft;
+        /** The migration version WAL-y's marker set in the transaction (its COMMIT says), or null. */
+        String migration;
         /** The application's statement that the next STATEMENT was mapped from (a MAPPED record), or null. */
         Payloads.Mapped mapped;
 
@@ -255,8 +257,9 @@ public final class TransactionReader implements AutoCloseable {
                 }
                 p.commitSeq = r.seq();
                 p.commitMicros = r.timestampMicros();
-                long id = Payloads.Commit.decode(r.payload()).dbTxid();
-                if (id >= 0) p.dbTxid = id;
+                Payloads.Commit commit = Payloads.Commit.decode(r.payload());
+                if (commit.dbTxid() >= 0) p.dbTxid = commit.dbTxid();
+                p.migration = commit.migration();
                 commitQueue.add(p);
             }
             case COMMITTED, ROLLBACK -> {
@@ -310,7 +313,8 @@ public final class TransactionReader implements AutoCloseable {
             long restart = unfinishedBegins.isEmpty() ? reader.nextSeq() : unfinishedBegins.firstKey();
             return new Transaction(head.txId, head.commitSeq, micros(head.commitMicros), head.connection, head.dbTxid,
                     head.begin.autocommit(), List.copyOf(head.steps), sessions.getOrDefault(head.connection, Map.of()),
-                    head.recovered, restart, List.copyOf(head.sequenceStates), head.begin.appVersion(), head.begin.dbVersion());
+                    head.recovered, restart, List.copyOf(head.sequenceStates), head.begin.appVersion(), head.begin.dbVersion(),
+                    head.migration);
         }
         return null;
     }

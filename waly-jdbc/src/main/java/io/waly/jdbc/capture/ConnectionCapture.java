@@ -63,6 +63,8 @@ public final class ConnectionCapture {
      * takes writes again (a log on Kafka resumes by itself). Its commit rolls it back and says so.
      */
     private boolean lostRecords;
+    /** The migration version WAL-y's marker set in the open transaction (its COMMIT record says it); null when none. */
+    private String txMigration;
     private PreparedStatement txidQuery;
     private final boolean stringsUnspecified;
     /**
@@ -131,8 +133,41 @@ public final class ConnectionCapture {
      * {@code answer} gives the application's call its result (a statement without results).
      */
     public <T> T call(SqlInfo info, List<Value> params, Work<T> answer) throws SQLException {
+        String marked = SchemaMarker.version(info.explicitCall(), params);
+        if (marked != null) return markSchemaVersion(marked, answer);
         if (facade == null) throw new IllegalStateException("a capture without its application connection runs no command");
         return CommandCall.run(this, facade, info.explicitCall(), params, answer);
+    }
+
+    /**
+     * WAL-y's own migration marker ({@link SchemaMarker}): the transaction it is part of brings the database to
+     * migration version {@code version}. Nothing is sent for it but the answer of a procedure call without results; its
+     * transaction's COMMIT record carries the version, and once the database committed, the log's next transactions
+     * begin under it. In autocommit it is a transaction of its own, with no statement.
+     */
+    private <T> T markSchemaVersion(String version, Work<T> answer) throws SQLException {
+        boolean wrap = physical.getAutoCommit() && !sqlTransaction;
+        if (wrap) physical.setAutoCommit(false);
+        try {
+            ensureTransaction();
+            T result = answer.run();
+            txMigration = version;
+            if (wrap) {
+                commitInternal(() -> {
+                    endWrapped(true);
+                    return null;
+                });
+            }
+            return result;
+        } catch (SQLException e) {
+            if (wrap) {
+                quietEndWrapped();
+                if (txId != 0) endTransaction(RecordKind.ROLLBACK, new Payloads.End("statement-failed", e.getSQLState(), null));
+            }
+            throw e;
+        } finally {
+            if (wrap) restoreAutocommit();
+        }
     }
 
     public CommandLog commands() {
@@ -448,6 +483,7 @@ public final class ConnectionCapture {
     private void begin(boolean autocommit) throws SQLException {
         resolveInDoubt();
         dbTxid = -1;
+        txMigration = null;
         if (!sessionLogged) {
             Map<String, String> settings = new LinkedHashMap<>();
             Map<String, String> status = physical.unwrap(PGConnection.class).getParameterStatuses();
@@ -577,10 +613,11 @@ public final class ConnectionCapture {
             // the commit that follows meets the same broken connection and reports it
         }
         try {
-            long c = log.append(RecordKind.COMMIT, txId, new Payloads.Commit(dbTxid).encode());
+            long c = log.append(RecordKind.COMMIT, txId, new Payloads.Commit(dbTxid, txMigration).encode());
             log.sync(c);
         } catch (LogException e) {
             txId = 0;
+            txMigration = null;
             if (config.failOnLogFailure()) {
                 quietRollback();
                 throw new WalySQLException("WAL-y could not make the commit durable in its log, so the transaction was rolled "
@@ -752,6 +789,8 @@ public final class ConnectionCapture {
         long db = dbTxid;
         txId = 0;
         dbTxid = -1;
+        if (kind == RecordKind.COMMITTED && txMigration != null) shared.migrations().marked(txMigration);
+        txMigration = null;
         if ((!txSequences.isEmpty() || !txTables.isEmpty()) && (kind == RecordKind.ROLLBACK || txDrawsUnlogged)) {
             end = end.withSequences(sequenceStates());
         }

@@ -56,6 +56,12 @@ public final class MigrationVersion {
         return version;
     }
 
+    /** Notes the version WAL-y's own marker set, once its transaction committed ({@link SchemaMarker}). */
+    void marked(String version) {
+        current = version;
+        asked = true;
+    }
+
     /** Notes what a statement that succeeded wrote into a history table. */
     void seen(Command command, List<Value> params) {
         String v = written(command, params);

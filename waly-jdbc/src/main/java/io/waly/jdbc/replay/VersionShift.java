@@ -195,14 +195,16 @@ final class VersionShift {
 
     /**
      * The model's version a transaction migrates the database to; null when it is no migration the model knows. A
-     * migration is recognised two ways, since migration tools differ in where they write what: the transaction writes
+     * migration is recognised three ways, since migration tools differ in where they write what: WAL-y's own marker in
+     * the transaction (its COMMIT names the migration version the model lists); the transaction writes
      * a history row (Flyway's version, Liquibase's change set id) the model lists under {@code migrations}; or its DDL
      * creates, or takes from the columns they have at the target's version now, every versioned table it creates or
      * alters to the columns of another version (Flyway runs a migration on one connection and writes its history row
      * on another, in a transaction that commits after it; a log may start before the first migration).
      */
     private Versions.Version migration(Transaction tx) {
-        Versions.Version out = null;
+        // WAL-y's own marker (CALL waly.schema_version('2')) says it in the COMMIT record
+        Versions.Version out = tx.migration() == null ? null : versions.migratedTo(tx.migration());
         Map<String, List<String>> altered = new LinkedHashMap<>();
         for (Transaction.Step step : tx.steps()) {
             if (!(step instanceof Transaction.StatementStep st) || !st.succeeded()) continue;
