@@ -3,7 +3,16 @@ package io.waly.compat.versions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
 import io.waly.compat.support.RoundTrip;
+import io.waly.jdbc.replay.VersionRoundTrip;
+import io.waly.jdbc.replay.VersionedTarget;
+import io.waly.log.read.DirectoryLog;
+import io.waly.mongo.MongoTarget;
+import io.waly.mongo.OnUntranslatable;
+import io.waly.testing.MongoFixture;
 import io.waly.jdbc.replay.PostgresTarget;
 import io.waly.log.LogRecord;
 import io.waly.log.format.RecordKind;
@@ -12,6 +21,7 @@ import io.waly.log.read.LogReader;
 import io.waly.log.replay.Replayer;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.bson.Document;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -252,6 +263,28 @@ class LiveVersionsTest {
         assertThat(begins).containsExactly(null, null, "1", "1", "2");
         assertThat(commits).containsExactly(null, "1", null, "2", null);
         assertThat(statementsNaming("waly.")).isZero();   // the marker is no statement: no replay runs it
+
+        // the round-trip check takes the mapped 2CV as a version 2 row: its down is lossy, counted; the Beetle checked
+        try (Connection pg = DriverManager.getConnection(rt.server.newDatabase("live_marker_eval"))) {
+            VersionRoundTrip.Result r = new VersionRoundTrip(SchemaVersionReplayTest.CARS, pg).check(new DirectoryLog(logDir));
+            assertThat(r.ok()).as(r.failures().toString()).isTrue();
+            assertThat(r.checked().values()).containsExactly(1L);
+            assertThat(r.lossy().values()).containsExactly(1L);
+        }
+        // the rollback into MongoDB: version 1 documents, the mapped write mapped down again
+        String uri = MongoFixture.shared().newDatabaseUri("live_marker_v1");
+        try (Connection eval = DriverManager.getConnection(rt.server.newDatabase("live_marker_mongo_eval"))) {
+            Replayer.replay(logDir, new VersionedTarget(MongoTarget.builder().target(uri).onUntranslatable(OnUntranslatable.SKIP)
+                    .build(), SchemaVersionReplayTest.CARS, "1", eval, null));
+        }
+        List<String> docs = new ArrayList<>();
+        try (MongoClient client = MongoFixture.shared().client()) {
+            MongoDatabase db = client.getDatabase(new ConnectionString(uri).getDatabase());
+            for (Document d : db.getCollection("cars").find().sort(new Document("_id", 1))) {
+                docs.add(d.get("name") + " " + d.get("production_year") + (d.containsKey("production_years") ? " +years" : ""));
+            }
+        }
+        assertThat(docs).containsExactly("Beetle 1938", "2CV 1948");
 
         String v1db = rt.server.newDatabase("live_marker_v1");
         Replayer.replay(logDir, new PostgresTarget(v1db).intoVersion(SchemaVersionReplayTest.CARS, "1"));
