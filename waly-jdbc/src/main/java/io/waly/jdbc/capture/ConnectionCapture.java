@@ -106,7 +106,7 @@ public final class ConnectionCapture {
         this.live = LiveVersion.of(config.model(), config.appVersion(), shared.migrations()::current);
         if (live != null) {
             readMigrationVersion();
-            live.enterViews(physical, true);
+            live.enterViews(physical, base.getTransactionState() == TransactionState.IDLE);
         }
     }
 

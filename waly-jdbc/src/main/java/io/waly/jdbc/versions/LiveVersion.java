@@ -47,6 +47,8 @@ public final class LiveVersion {
         static final Decision AS_SENT = new Decision(null, null, null);
     }
 
+    private static final int MAX_DECIDED = 1_000;
+
     private final Versions versions;
     private final Versions.Version own;
     private final Supplier<String> migration;
@@ -191,6 +193,8 @@ public final class LiveVersion {
                 resolveTables(s);   // the database moved past the application while this connection was busy
             }
         }
+        // an application that inlines its values brings a new text, and shape, per statement: kept bounded
+        if (decided.size() >= MAX_DECIDED) decided.clear();
         Decision d = decided.computeIfAbsent(info, i -> decide(i.command(), sql));
         if (d == Decision.AS_SENT) return null;
         try {
