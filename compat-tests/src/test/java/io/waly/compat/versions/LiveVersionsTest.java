@@ -250,6 +250,13 @@ class LiveVersionsTest {
             }
             assertThat(read(v1, "production_year")).containsExactly("1 Beetle 1938", "2 2CV 1948");
         }
+        // another process (another log) knows the version from the start: the marker is kept as a database setting
+        try (Connection other = DriverManager.getConnection(RoundTrip.waly(rt.source, logDir.resolveSibling(logDir.getFileName()
+                + "-other"), "walyModel=" + MODEL, "walyAppVersion=1.0")); Statement s = other.createStatement()) {
+            s.execute("INSERT INTO cars (id, name, production_year) VALUES (3, 'DS', 1955)");   // no draw this log misses
+            assertThat(read(other, "production_year")).containsExactly("1 Beetle 1938", "2 2CV 1948", "3 DS 1955");
+            s.execute("DELETE FROM cars WHERE id = 3");
+        }
         assertThat(mappedRecords()).hasSize(1);
         List<String> begins = new ArrayList<>();
         List<String> commits = new ArrayList<>();
@@ -291,6 +298,11 @@ class LiveVersionsTest {
         assertThat(SchemaVersionReplayTest.cars(v1db, "production_year")).containsExactly("1 Beetle 1938", "2 2CV 1948");
         Replayer.replay(logDir, new PostgresTarget(rt.target).intoVersion(SchemaVersionReplayTest.CARS, "2"));
         rt.assertTargetEqualsSource();
+        try (Connection t = rt.targetConnection(); Statement s = t.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('waly.schema_version', true)")) {
+            rs.next();
+            assertThat(rs.getString(1)).isNullOrEmpty();   // nothing of WAL-y's in the target
+        }
     }
 
     private List<Payloads.Mapped> mappedRecords() {

@@ -150,6 +150,7 @@ public final class ConnectionCapture {
         if (wrap) physical.setAutoCommit(false);
         try {
             ensureTransaction();
+            SchemaMarker.persist(physical, version);
             T result = answer.run();
             txMigration = version;
             if (wrap) {

@@ -20,6 +20,32 @@ final class SchemaMarker {
 
     private SchemaMarker() {}
 
+    /** The database setting that keeps the version for the sessions that start later (other processes, restarts). */
+    static final String SETTING = "waly.schema_version";
+
+    /**
+     * Keeps {@code version} in the database for the sessions that start after the marker's transaction commits
+     * ({@code ALTER DATABASE … SET waly.schema_version}: a setting, not an object, so no catalog comparison sees it and
+     * nothing replays it), where {@link MigrationVersion} reads it when no migration tool's history table is there. In
+     * the transaction, behind a savepoint: a user that may not alter the database keeps the version in this process's
+     * log only, and the transaction goes on.
+     */
+    static void persist(java.sql.Connection c, String version) {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SAVEPOINT waly_schema_version");
+            try {
+                s.execute("DO $waly$BEGIN EXECUTE pg_catalog.format('ALTER DATABASE %I SET " + SETTING + " = %L', "
+                        + "pg_catalog.current_database(), '" + version.replace("'", "''") + "'); END$waly$");
+                s.execute("RELEASE SAVEPOINT waly_schema_version");
+            } catch (java.sql.SQLException e) {
+                s.execute("ROLLBACK TO SAVEPOINT waly_schema_version");
+                s.execute("RELEASE SAVEPOINT waly_schema_version");
+            }
+        } catch (java.sql.SQLException ignored) {
+            // the connection fails the marker's answer just after, and the application learns it there
+        }
+    }
+
     /**
      * The migration version a call of the marker names; null when {@code call} is not the marker.
      *
