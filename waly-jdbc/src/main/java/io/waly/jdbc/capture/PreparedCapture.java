@@ -172,7 +172,7 @@ public final class PreparedCapture extends StatementCapture {
         if (batch != null) batch.clear();
         if (items.isEmpty() || info.kind().isTransactionControl()) return call.run(statement);
         if (info.explicitCall() != null) throw callInBatch();
-        for (Parameters p : items) refuseMappedInBatch(info, sql, p.values());
+        refuseMappedInBatch(info, sql);
         List<StatementLog> logs = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) logs.add(new StatementLog(info, sql, items.get(i).values(), items.get(i).types(), null, i));
         List<String> pin = plan().pin();

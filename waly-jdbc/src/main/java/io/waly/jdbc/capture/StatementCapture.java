@@ -135,9 +135,9 @@ public class StatementCapture {
     }
 
     /** A batch of an older application cannot carry a write that must be mapped: refused before anything is sent. */
-    final void refuseMappedInBatch(SqlInfo info, String sql, List<io.waly.command.Value> params) throws SQLException {
+    final void refuseMappedInBatch(SqlInfo info, String sql) throws SQLException {
         if (capture.live() == null) return;
-        if (capture.live().map(info, sql, params, capture.physical()) != null) {
+        if (capture.live().maps(info, sql)) {
             throw new java.sql.SQLFeatureNotSupportedException("WAL-y maps an older schema version's write of a versioned "
                     + "table statement by statement, not in a batch: execute it on its own; nothing of the batch was logged "
                     + "or sent\n  SQL: " + sql, "0A000");
@@ -167,7 +167,7 @@ public class StatementCapture {
         for (int i = 0; i < items.size(); i++) {
             SqlInfo info = capture.classify(items.get(i));
             if (info.explicitCall() != null) throw callInBatch();
-            if (!info.isRead()) refuseMappedInBatch(info, items.get(i), List.of());
+            if (!info.isRead()) refuseMappedInBatch(info, items.get(i));
             if (!info.isRead()) logs.add(new StatementLog(info, items.get(i), List.of(), null, null, i));
         }
         if (logs.isEmpty()) return call.run(statement, null, false);

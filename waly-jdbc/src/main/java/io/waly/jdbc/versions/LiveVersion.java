@@ -193,9 +193,7 @@ public final class LiveVersion {
                 resolveTables(s);   // the database moved past the application while this connection was busy
             }
         }
-        // an application that inlines its values brings a new text, and shape, per statement: kept bounded
-        if (decided.size() >= MAX_DECIDED) decided.clear();
-        Decision d = decided.computeIfAbsent(info, i -> decide(i.command(), sql));
+        Decision d = decision(info, sql);
         if (d == Decision.AS_SENT) return null;
         try {
             if (d.refusal() != null) throw new RowMapping.Unmappable(d.refusal());
@@ -210,6 +208,22 @@ public final class LiveVersion {
                     + "application's) to version " + db.name() + " (the database's): " + e.getMessage() + "; nothing was logged "
                     + "or sent\n  SQL: " + abbreviate(sql), WalyState.FEATURE_NOT_SUPPORTED);
         }
+    }
+
+    /**
+     * True when {@code info} is a write this connection would map, or refuse to map, were it executed on its own: what
+     * a batch cannot carry (nothing is evaluated).
+     */
+    public boolean maps(SqlInfo info, String sql) {
+        return older() && decision(info, sql) != Decision.AS_SENT;
+    }
+
+    /** What {@code info}'s shape needs, decided once per shape (and pair of versions). */
+    private Decision decision(SqlInfo info, String sql) {
+        if (qualified.isEmpty()) return decide(info.command(), sql);   // the tables not resolved yet: not kept
+        // an application that inlines its values brings a new text, and shape, per statement: kept bounded
+        if (decided.size() >= MAX_DECIDED) decided.clear();
+        return decided.computeIfAbsent(info, i -> decide(i.command(), sql));
     }
 
     private Decision decide(Command cmd, String sql) {
