@@ -214,7 +214,16 @@ class LiveVersionsTest {
                 ps.addBatch();
                 assertThatThrownBy(ps::executeBatch).hasMessageContaining("not in a batch");
             }
-            assertThat(mappedRecords()).hasSize((int) before);
+            // in a transaction, a refusal leaves it as a failed statement would: aborted
+            v1.setAutoCommit(false);
+            s.execute("INSERT INTO cars (id, name, production_year) VALUES (5, 'Polo', 1975)");
+            assertThatThrownBy(() -> s.execute("UPDATE cars SET production_year = production_year + 1 WHERE id = 5"))
+                    .hasMessageContaining("a value it writes is an expression");
+            assertThatThrownBy(() -> s.execute("INSERT INTO cars (id, name, production_year) VALUES (6, 'Golf', 1974)"))
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("25P02");
+            v1.rollback();
+            v1.setAutoCommit(true);
+            assertThat(mappedRecords()).hasSize((int) before + 1);   // the Polo's, rolled back
             assertThat(statementsNaming("production_year + 1")).isZero();
             assertThat(read(v1, "production_year")).containsExactly("1 Beetle 1938");
         }

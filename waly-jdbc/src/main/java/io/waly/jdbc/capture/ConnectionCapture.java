@@ -118,6 +118,21 @@ public final class ConnectionCapture {
         return live;
     }
 
+    /**
+     * The statement to send in an older application's stead ({@link LiveVersion#map}); null when it goes as sent. One
+     * that cannot be mapped is refused, and inside a transaction leaves it aborted as a failed statement would.
+     */
+    LiveVersion.Sent mapped(SqlInfo info, String sql, List<Value> params) throws SQLException {
+        try {
+            return live.map(info, sql, params, physical);
+        } catch (WalySQLException e) {
+            if (!physical.getAutoCommit() || sqlTransaction) {
+                FailedStatement.abort(physical, e.getSQLState(), "a write WAL-y cannot map to the database's schema version");
+            }
+            throw e;
+        }
+    }
+
     /** Before each statement of a connection the model places: the views follow the database's version. */
     public void followVersion() throws SQLException {
         live.enterViews(physical, base.getTransactionState() == TransactionState.IDLE && !sqlTransaction);

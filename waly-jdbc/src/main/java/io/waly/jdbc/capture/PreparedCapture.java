@@ -94,7 +94,7 @@ public final class PreparedCapture extends StatementCapture {
         List<Value> values = params.values();
         int[] types = params.types();
         if (info.kind().isTransactionControl()) return transactionControl(info, () -> call.run(statement));
-        LiveVersion.Sent mapped = versioned ? capture.live().map(info, sql, values, capture.physical()) : null;
+        LiveVersion.Sent mapped = versioned ? capture.mapped(info, sql, values) : null;
         if (mapped != null) return executeMapped(mapped, new StatementLog(info, sql, values, types, null, -1), call);
         if (info.explicitCall() != null) {
             return capture.call(info, values, () -> {

@@ -111,7 +111,7 @@ public class StatementCapture {
         // it came as psql sends it, "…;", which pgjdbc would take for two queries and answer generated keys with a result
         // set, so it goes out without its trailing semicolons (the same statement to the server)
         String single = info.multiStatement() && RerunSafety.byCursorPosition(info.command()) ? SqlLexer.beforeTrailingSemicolons(sql) : null;
-        LiveVersion.Sent mapped = capture.live() == null ? null : capture.live().map(info, sql, List.of(), capture.physical());
+        LiveVersion.Sent mapped = capture.live() == null ? null : capture.mapped(info, sql, List.of());
         if (mapped != null) {
             // an older application's write, in the database's version: logged and sent in its stead
             SqlInfo sentInfo = capture.classify(mapped.sql());
