@@ -293,15 +293,19 @@ public final class LiveVersion {
         List<String> rows = new ArrayList<>();
         for (List<Expr> values : ins.rows()) {
             Map<String, Value> row = new LinkedHashMap<>();
+            Map<String, String> asWritten = new LinkedHashMap<>();
             for (int i = 0; i < cols.size() && i < values.size(); i++) {
                 if (values.get(i) instanceof Expr.Default) continue;   // the table's default, as the application asked
-                row.put(cols.get(i), RowMapping.value(values.get(i), params));
+                give(d.path(), cols.get(i), values.get(i), params, row, asWritten);
             }
             Map<String, Value> out = RowMapping.shift(d.path(), row, true, c);
-            if (columns == null) columns = List.copyOf(out.keySet());
-            else if (!columns.equals(List.copyOf(out.keySet()))) throw new RowMapping.Unmappable("its rows give different columns");
+            List<String> names = new ArrayList<>(out.keySet());
+            names.addAll(asWritten.keySet());
+            if (columns == null) columns = names;
+            else if (!columns.equals(names)) throw new RowMapping.Unmappable("its rows give different columns");
             List<String> lits = new ArrayList<>();
             for (Map.Entry<String, Value> e : out.entrySet()) lits.add(SqlLiterals.of(e.getValue(), type(d, e.getKey())));
+            lits.addAll(asWritten.values());
             rows.add("(" + String.join(", ", lits) + ")");
         }
         return "INSERT INTO " + d.table().name() + " (" + String.join(", ", columns.stream().map(RowMapping::quote).toList())
@@ -312,17 +316,46 @@ public final class LiveVersion {
             throws RowMapping.Unmappable, SQLException {
         RowMapping.requireShared(d.path(), u.where());
         Map<String, Value> row = new LinkedHashMap<>();
-        for (Command.Assignment a : u.set()) row.put(a.column(), RowMapping.value(a.value(), params));
+        Map<String, String> asWritten = new LinkedHashMap<>();
+        for (Command.Assignment a : u.set()) give(d.path(), a.column(), a.value(), params, row, asWritten);
         List<String> set = new ArrayList<>();
         for (Map.Entry<String, Value> e : RowMapping.shift(d.path(), row, false, c).entrySet()) {
             set.add(RowMapping.quote(e.getKey()) + " = " + SqlLiterals.of(e.getValue(), type(d, e.getKey())));
         }
+        asWritten.forEach((col, sql) -> set.add(RowMapping.quote(col) + " = " + sql));
         return "UPDATE " + d.table().name() + " SET " + String.join(", ", set) + where(u.where(), params) + returningSql(u.returning());
     }
 
     private String delete(Command.Delete del, Decision d, List<Value> params) throws RowMapping.Unmappable {
         RowMapping.requireShared(d.path(), del.where());
         return "DELETE FROM " + d.table().name() + where(del.where(), params) + returningSql(del.returning());
+    }
+
+    /**
+     * A value a statement gives {@code col}: a literal or parameter goes into the row the steps map; an expression
+     * (`now()`, `n + 1`) only for a column every step keeps as it is and no other column's mapping reads — it then goes
+     * as written, since its value never passes through a mapping.
+     */
+    private static void give(List<Versions.Mapping> path, String col, Expr e, List<Value> params, Map<String, Value> row,
+                             Map<String, String> asWritten) throws RowMapping.Unmappable {
+        try {
+            row.put(col, RowMapping.value(e, params));
+        } catch (RowMapping.Unmappable u) {
+            if (!passesThrough(path, col)) throw u;
+            asWritten.put(col, SqlLiterals.where(e, params));
+        }
+    }
+
+    private static boolean passesThrough(List<Versions.Mapping> path, String col) {
+        for (Versions.Mapping m : path) {
+            String type = m.fromColumns().get(col);
+            if (type == null || !type.equalsIgnoreCase(m.toColumns().get(col))
+                    || !RowMapping.quote(col).equals(m.expressions().get(col))) {
+                return false;
+            }
+            for (String other : m.toColumns().keySet()) if (!other.equals(col) && m.reads(other).contains(col)) return false;
+        }
+        return true;
     }
 
     private static String where(Expr where, List<Value> params) throws RowMapping.Unmappable {
