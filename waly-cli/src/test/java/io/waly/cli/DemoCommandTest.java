@@ -25,12 +25,13 @@ class DemoCommandTest {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(seconds).isLessThan(60);
         List<String> lines = run.out().lines().toList();
-        for (int step = 1; step <= 16; step++) {
+        for (int step = 1; step <= 17; step++) {
             String prefix = String.format("%2d. ", step);
             assertThat(lines).as(run.out()).anySatisfy(l -> assertThat(l).startsWith(prefix));
         }
         assertThat(run.out()).contains("all 5 tables equal").contains("orders are back").contains("MongoDB")
-                .contains("Beetle 1938, 2CV 1948, Mini 1959").contains("--schema-version 2 equals the source")
+                .contains("reads its own shape through waly_v_1: Beetle 1938, 2CV 1948, Mini 1959, DS 1955")
+                .contains("Beetle 1938, 2CV 1948, Mini 1959, DS 1955").contains("--schema-version 2 equals the source")
                 .contains("a call refused by a CHECK rolled back")
                 .contains("waly stats: app commands  AWARD_POINTS 8, JOIN 5 (1 called, 4 recognised), UPGRADE 1 (recognised), 2 more rolled back")
                 .contains("member and award equal the source")
@@ -60,7 +61,7 @@ class DemoCommandTest {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         var j = ReplayCommandTest.JSON.readTree(run.out());
         assertThat(j.get("ok").asBoolean()).isTrue();
-        assertThat(j.get("steps").size()).isEqualTo(16);
+        assertThat(j.get("steps").size()).isEqualTo(17);
         assertThat(j.get("deleteSeq").asLong()).isPositive();
     }
 

@@ -78,8 +78,8 @@ class VersionsCommandTest {
         Cli.Run check = Cli.run("versions", "check", "--log", log.toString(), "--model", model.toString(),
                 "--database", ShopLogs.newDatabase("cli_versions_eval"));
         assertThat(check.exitCode()).as(check.toString()).isZero();
-        assertThat(check.out()).contains("checked 2 rows: the up mapping of cars (version 1 → 2, model line 13) then the down "
-                + "mapping of cars (version 2 → 1, model line 14)").contains("not checked, lossy: 1 rows")
+        assertThat(check.out()).contains("checked 2 rows: the up mapping of cars (version 1 → 2, model line 15) then the down "
+                + "mapping of cars (version 2 → 1, model line 16)").contains("not checked, lossy: 1 rows")
                 .contains("every checked row came back");
 
         // the read side of a rolling deploy: version 1's views over the database at version 2
@@ -98,5 +98,39 @@ class VersionsCommandTest {
         Cli.Run retire = Cli.run("versions", "retire", "--database", source, "--model", model.toString(), "--version", "1");
         assertThat(retire.out()).contains("retired waly_v_1");
         assertThat(Cli.run("versions", "list", "--database", source).out()).contains("no versioned views");
+    }
+
+    @Test
+    void inspectShowsWhatAnOlderApplicationSentNextToWhatWasSentInItsStead() throws Exception {
+        Path dir = ShopLogs.tempDir("waly-cli-versions-live");
+        Path model = dir.resolve("model.yaml");
+        Files.writeString(model, MODEL);
+        Path log = dir.resolve("log");
+        String url = ShopLogs.walyUrl(ShopLogs.newDatabase("cli_versions_live"), log) + "&walyModel=" + model;
+        try (Connection v1 = DriverManager.getConnection(url + "&walyAppVersion=1.0")) {
+            try (Statement s = v1.createStatement()) {
+                s.execute("CREATE TABLE cars (id bigint PRIMARY KEY, name text, production_year int4)");
+                s.execute("CALL waly.schema_version('1')");
+            }
+            try (Connection v2 = DriverManager.getConnection(url + "&walyAppVersion=2.0")) {
+                v2.setAutoCommit(false);
+                try (Statement s = v2.createStatement()) {   // the migration, as version 2 deploys it, and WAL-y's marker
+                    s.execute("ALTER TABLE cars ADD COLUMN production_years int4multirange");
+                    s.execute("ALTER TABLE cars DROP COLUMN production_year");
+                    s.execute("CALL waly.schema_version('2')");
+                }
+                v2.commit();
+            }
+            try (Statement s = v1.createStatement()) {
+                s.execute("INSERT INTO cars (id, name, production_year) VALUES (3, 'DS', 1955)");
+            }
+        }
+        Cli.Run inspect = Cli.run("inspect", "--log", log.toString(), "--kind", "MAPPED,STATEMENT");
+        assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
+        assertThat(inspect.out()).contains("as sent in version 1, mapped to 2: INSERT INTO cars (id, name, production_year) "
+                + "VALUES (3, 'DS', 1955)").contains("INSERT INTO public.cars (id, name, production_years) VALUES (3::int8, "
+                + "E'DS'::text, E'{[1955,1956)}'::int4multirange)").doesNotContain("waly.schema_version");
+        Cli.Run stats = Cli.run("stats", "--log", log.toString());
+        assertThat(stats.out()).contains("app 1.0, db 2: 1");
     }
 }

@@ -28,6 +28,8 @@ public enum WalyState {
      * that matches no procedure.
      */
     UNDEFINED_FUNCTION("42883"),
+    /** An older schema version's write that WAL-y cannot map to the database's version (PostgreSQL's feature_not_supported). */
+    FEATURE_NOT_SUPPORTED("0A000"),
     /** An argument of an application command's call does not fit its declared type: PostgreSQL's {@code datatype_mismatch}. */
     DATATYPE_MISMATCH("42804"),
     /** A call of WAL-y's schema that is not a call WAL-y reads ({@code CALL waly.x(…) extra}): a syntax error. */

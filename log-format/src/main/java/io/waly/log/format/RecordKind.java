@@ -36,6 +36,12 @@ public enum RecordKind {
      * before the statements it stands for. Replay applies those statements; the record names what they mean.
      */
     COMMAND(15),
+    /**
+     * A statement as an application of an older schema version sent it, before the driver mapped it to the database's
+     * version: written just before the STATEMENT that was sent. Replay applies that STATEMENT; the record keeps what
+     * the application asked for.
+     */
+    MAPPED(16),
     UNKNOWN(0);
 
     private static final RecordKind[] BY_CODE = new RecordKind[256];

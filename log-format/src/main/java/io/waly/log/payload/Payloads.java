@@ -221,7 +221,10 @@ public final class Payloads {
         }
 
         public static Statement decode(byte[] p) {
-            Map<String, Object> m = map(Cbor.decode(p));
+            return fromMap(map(Cbor.decode(p)));
+        }
+
+        static Statement fromMap(Map<String, Object> m) {
             List<Value> params = ValueCodec.readList(m.get("params"));
             List<Object> types = list(m.get("jdbcTypes"));
             int[] jdbcTypes = new int[types.size()];
@@ -355,17 +358,27 @@ public final class Payloads {
     // ---------------------------------------------------------------- COMMIT
 
     /** The commit intent, durable before COMMIT is sent; carries the database transaction id again for recovery. */
-    public record Commit(long dbTxid) {
+    /**
+     * The commit intent. {@code migration}: the migration version the transaction brings the database to by WAL-y's own
+     * marker ({@code CALL waly.schema_version('2')}), null when it has none.
+     */
+    public record Commit(long dbTxid, String migration) {
+        public Commit(long dbTxid) {
+            this(dbTxid, null);
+        }
+
         public byte[] encode() {
             return Cbor.encode(g -> {
                 g.writeStartObject();
                 if (dbTxid >= 0) g.writeNumberField("dbTxid", dbTxid);
+                writeOptString(g, "migration", migration);
                 g.writeEndObject();
             });
         }
 
         public static Commit decode(byte[] p) {
-            return new Commit(num(map(Cbor.decode(p)).get("dbTxid"), -1));
+            Map<String, Object> m = map(Cbor.decode(p));
+            return new Commit(num(m.get("dbTxid"), -1), str(m.get("migration")));
         }
     }
 
@@ -588,6 +601,35 @@ public final class Payloads {
             map(m.get("args")).forEach((k, v) -> args.put(k, ValueCodec.read(v)));
             return new AppCommand((int) num(m.get("conn"), 0), str(m.get("name")), args, str(m.get("via")),
                     (int) num(m.get("statements"), 1), str(m.get("model")));
+        }
+    }
+    // ---------------------------------------------------------------- MAPPED
+
+    /**
+     * A statement an application of an older schema version sent, before the driver mapped it up to the database's
+     * version (FORMAT.md §3.5 Mapped, kind 16): {@code original} as a STATEMENT would hold it, {@code from} the
+     * application's version and {@code to} the database's (the model's version names), {@code model} the model's id.
+     * Written just before the STATEMENT that was sent, which is what replay applies.
+     */
+    public record Mapped(int connection, String from, String to, String model, Statement original) {
+        public byte[] encode() {
+            byte[] statement = original.encode();
+            return Cbor.encode(g -> {
+                g.writeStartObject();
+                g.writeNumberField("conn", connection);
+                g.writeStringField("from", from);
+                g.writeStringField("to", to);
+                writeOptString(g, "model", model);
+                g.writeFieldName("original");
+                Cbor.writeEncoded(g, statement);
+                g.writeEndObject();
+            });
+        }
+
+        public static Mapped decode(byte[] p) {
+            Map<String, Object> m = map(Cbor.decode(p));
+            return new Mapped((int) num(m.get("conn"), 0), str(m.get("from")), str(m.get("to")), str(m.get("model")),
+                    Statement.fromMap(map(m.get("original"))));
         }
     }
 }

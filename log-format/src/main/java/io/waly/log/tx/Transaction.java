@@ -17,7 +17,18 @@ import java.util.Map;
  */
 public record Transaction(long txId, long commitSeq, Instant commitTime, int connection, long dbTxid, boolean autocommit,
                           List<Step> steps, Map<String, String> session, boolean recovered, long restartSeq,
-                          List<Payloads.Effect> sequenceStates, String appVersion, String dbVersion) {
+                          List<Payloads.Effect> sequenceStates, String appVersion, String dbVersion, String migration) {
+
+    /**
+     * {@code migration}: the migration version WAL-y's own marker ({@code CALL waly.schema_version('2')}) says the
+     * transaction brought the database to (FORMAT.md, Commit), null when it said none.
+     */
+    public Transaction(long txId, long commitSeq, Instant commitTime, int connection, long dbTxid, boolean autocommit,
+                       List<Step> steps, Map<String, String> session, boolean recovered, long restartSeq,
+                       List<Payloads.Effect> sequenceStates, String appVersion, String dbVersion) {
+        this(txId, commitSeq, commitTime, connection, dbTxid, autocommit, steps, session, recovered, restartSeq,
+                sequenceStates, appVersion, dbVersion, null);
+    }
 
     /** A transaction whose BEGIN names no versions (a log written before versions were recorded). */
     public Transaction(long txId, long commitSeq, Instant commitTime, int connection, long dbTxid, boolean autocommit,
@@ -30,7 +41,7 @@ public record Transaction(long txId, long commitSeq, Instant commitTime, int con
     /** The same transaction with other steps (a route took some, a version transform rewrote some). */
     public Transaction withSteps(List<Step> other) {
         return new Transaction(txId, commitSeq, commitTime, connection, dbTxid, autocommit, other, session, recovered,
-                restartSeq, sequenceStates, appVersion, dbVersion);
+                restartSeq, sequenceStates, appVersion, dbVersion, migration);
     }
 
     /** A rolled-back transaction, handed on only for where it left its sequences. */
@@ -44,12 +55,22 @@ public record Transaction(long txId, long commitSeq, Instant commitTime, int con
     /**
      * A statement with its outcome ({@code null} if the log has none: the process died while it ran), and the
      * application command it is part of ({@code null}: none; FORMAT.md §3.5 AppCommand), which a target names when it
-     * cannot apply the statement.
+     * cannot apply the statement. {@code mapped}: the application's statement when the driver mapped it up to the
+     * database's schema version before sending ({@code statement} is what was sent; FORMAT.md §3.5 Mapped), else null.
      */
-    public record StatementStep(long seq, Payloads.Statement statement, Payloads.Outcome outcome, Payloads.AppCommand command)
-            implements Step {
+    public record StatementStep(long seq, Payloads.Statement statement, Payloads.Outcome outcome, Payloads.AppCommand command,
+                                Payloads.Mapped mapped) implements Step {
         public StatementStep(long seq, Payloads.Statement statement, Payloads.Outcome outcome) {
-            this(seq, statement, outcome, null);
+            this(seq, statement, outcome, null, null);
+        }
+
+        public StatementStep(long seq, Payloads.Statement statement, Payloads.Outcome outcome, Payloads.AppCommand command) {
+            this(seq, statement, outcome, command, null);
+        }
+
+        /** The same statement with another outcome (what the database answered; a version transform's images). */
+        public StatementStep withOutcome(Payloads.Outcome other) {
+            return new StatementStep(seq, statement, other, command, mapped);
         }
 
         public boolean succeeded() {

@@ -75,6 +75,10 @@ public final class TransactionReader implements AutoCloseable {
         /** The application command the next {@code commandLeft} statements are part of. */
         Payloads.AppCommand command;
         int commandLeft;
+        /** The migration version WAL-y's marker set in the transaction (its COMMIT says), or null. */
+        String migration;
+        /** The application's statement that the next STATEMENT was mapped from (a MAPPED record), or null. */
+        Payloads.Mapped mapped;
 
         Pending(long txId, long stream, int connection, Payloads.Begin begin) {
             this.txId = txId;
@@ -217,7 +221,8 @@ public final class TransactionReader implements AutoCloseable {
                     command = p.command;
                     p.commandLeft--;
                 }
-                p.steps.add(new Transaction.StatementStep(r.seq(), decoder.decode(r.payload()), null, command));
+                p.steps.add(new Transaction.StatementStep(r.seq(), decoder.decode(r.payload()), null, command, p.mapped));
+                p.mapped = null;
             }
             case OUTCOME -> {
                 Pending p = open.get(r.txId());
@@ -226,7 +231,7 @@ public final class TransactionReader implements AutoCloseable {
                 Integer idx = p.statementIndex.get(o.statementSeq());
                 if (idx != null) {
                     Transaction.StatementStep s = (Transaction.StatementStep) p.steps.get(idx);
-                    p.steps.set(idx, new Transaction.StatementStep(s.seq(), s.statement(), o, s.command()));
+                    p.steps.set(idx, s.withOutcome(o));
                 }
             }
             case COMMAND -> {
@@ -234,6 +239,10 @@ public final class TransactionReader implements AutoCloseable {
                 if (p == null) return;
                 p.command = Payloads.AppCommand.decode(r.payload());
                 p.commandLeft = p.command.statements();
+            }
+            case MAPPED -> {
+                Pending p = open.get(r.txId());
+                if (p != null) p.mapped = Payloads.Mapped.decode(r.payload());
             }
             case SAVEPOINT, RELEASE, ROLLBACK_TO -> {
                 Pending p = open.get(r.txId());
@@ -248,8 +257,9 @@ public final class TransactionReader implements AutoCloseable {
                 }
                 p.commitSeq = r.seq();
                 p.commitMicros = r.timestampMicros();
-                long id = Payloads.Commit.decode(r.payload()).dbTxid();
-                if (id >= 0) p.dbTxid = id;
+                Payloads.Commit commit = Payloads.Commit.decode(r.payload());
+                if (commit.dbTxid() >= 0) p.dbTxid = commit.dbTxid();
+                p.migration = commit.migration();
                 commitQueue.add(p);
             }
             case COMMITTED, ROLLBACK -> {
@@ -303,7 +313,8 @@ public final class TransactionReader implements AutoCloseable {
             long restart = unfinishedBegins.isEmpty() ? reader.nextSeq() : unfinishedBegins.firstKey();
             return new Transaction(head.txId, head.commitSeq, micros(head.commitMicros), head.connection, head.dbTxid,
                     head.begin.autocommit(), List.copyOf(head.steps), sessions.getOrDefault(head.connection, Map.of()),
-                    head.recovered, restart, List.copyOf(head.sequenceStates), head.begin.appVersion(), head.begin.dbVersion());
+                    head.recovered, restart, List.copyOf(head.sequenceStates), head.begin.appVersion(), head.begin.dbVersion(),
+                    head.migration);
         }
         return null;
     }

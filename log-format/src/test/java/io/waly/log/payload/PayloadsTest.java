@@ -85,6 +85,24 @@ class PayloadsTest {
         assertThat(RecordKind.of((byte) 15)).isEqualTo(RecordKind.COMMAND);
     }
 
+    @Test
+    void mappedKeepsTheApplicationsStatementWithTheVersions() {
+        Statement original = new Statement("INSERT INTO cars (name, production_year) VALUES (?, ?)",
+                List.of(Value.text("2CV"), Value.int4(1948)), new int[] {12, 4}, INSERT, true, -1, null, 3, true);
+        Mapped m = new Mapped(3, "1", "2", "3f2a00000000", original);
+        Mapped back = Mapped.decode(m.encode());
+        assertThat(back.connection()).isEqualTo(3);
+        assertThat(back.from()).isEqualTo("1");
+        assertThat(back.to()).isEqualTo("2");
+        assertThat(back.model()).isEqualTo("3f2a00000000");
+        assertThat(back.original().sql()).isEqualTo(original.sql());
+        assertThat(back.original().params()).isEqualTo(original.params());
+        assertThat(back.original().jdbcTypes()).containsExactly(12, 4);
+        assertThat(back.original().command()).isEqualTo(INSERT);
+        assertThat(back.original().prepared()).isTrue();
+        assertThat(RecordKind.of((byte) 16)).isEqualTo(RecordKind.MAPPED);
+    }
+
     /** A payload written by a newer writer: fields, command fields, expression and value elements this reader does not know. */
     @Test
     void newerPayloadWithUnknownFieldsStillReads() throws IOException {

@@ -62,7 +62,7 @@ public final class InspectCommand extends WalyCommand {
 
     @Option(names = "--kind", paramLabel = "KIND", split = ",",
             description = "Only records of these kinds: BEGIN, STATEMENT, OUTCOME, SAVEPOINT, RELEASE, ROLLBACK_TO, COMMIT, "
-                    + "COMMITTED, ROLLBACK, OPENED, CLOSED, SESSION, POLICY, COMMAND.")
+                    + "COMMITTED, ROLLBACK, OPENED, CLOSED, SESSION, POLICY, COMMAND, MAPPED.")
     List<String> kinds = new ArrayList<>();
 
     @Option(names = "--command", paramLabel = "NAME", split = ",",

@@ -165,6 +165,29 @@ public final class RecordView {
                 settings.forEach((k, v) -> kv.add(k + "=" + v));
                 details = "conn " + s.connection() + ": " + Commands.oneLine(String.join(" ", kv), 220);
             }
+            case MAPPED -> {
+                Payloads.Mapped mp = Payloads.Mapped.decode(r.payload());
+                Payloads.Statement s = mp.original();
+                tables = Commands.tables(s.command());
+                label = Commands.label(s.command());
+                Set<Integer> masked = maskedParams(s);
+                List<Object> params = new ArrayList<>();
+                List<String> shown = new ArrayList<>();
+                for (int i = 0; i < s.params().size(); i++) {
+                    Value v = s.params().get(i);
+                    params.add(masked.contains(i + 1) ? Json.map("type", v.kind().tag, "value", Redactor.MASK) : Commands.typedValue(v));
+                    shown.add(masked.contains(i + 1) ? Redactor.MASK : Commands.display(v));
+                }
+                String sql = Redactor.sql(s.sql());
+                m.put("connection", mp.connection());
+                m.put("from", mp.from());
+                m.put("to", mp.to());
+                if (mp.model() != null) m.put("model", mp.model());
+                m.put("sql", sql);
+                if (!params.isEmpty()) m.put("params", params);
+                details = Commands.oneLine("as sent in version " + mp.from() + ", mapped to " + mp.to() + ": " + sql
+                        + (shown.isEmpty() ? "" : "  params (" + String.join(", ", shown) + ")"), 240);
+            }
             case COMMAND -> {
                 Payloads.AppCommand c = Payloads.AppCommand.decode(r.payload());
                 m.put("connection", c.connection());

@@ -9,6 +9,7 @@ import io.waly.jdbc.commands.CommandLog;
 import io.waly.jdbc.config.WalyConfig;
 import io.waly.jdbc.policy.PolicyGuard;
 import io.waly.jdbc.sql.SqlInfo;
+import io.waly.jdbc.versions.LiveVersion;
 import io.waly.log.LogException;
 import io.waly.log.LogSink;
 import io.waly.log.format.RecordKind;
@@ -62,6 +63,8 @@ public final class ConnectionCapture {
      * takes writes again (a log on Kafka resumes by itself). Its commit rolls it back and says so.
      */
     private boolean lostRecords;
+    /** The migration version WAL-y's marker set in the open transaction (its COMMIT record says it); null when none. */
+    private String txMigration;
     private PreparedStatement txidQuery;
     /** See {@link #takeCommitNotices}. */
     private java.sql.SQLWarning commitNotices;
@@ -89,6 +92,8 @@ public final class ConnectionCapture {
     private final ReadRights rights;
     /** The application's connection (WAL-y's proxy): a called command's body runs through it. */
     private Connection facade;
+    /** The connection's place in the model's schema versions; null when none places it (nothing is mapped). */
+    private final LiveVersion live;
 
     public ConnectionCapture(SharedLog shared, WalyConfig config, Connection physical) throws SQLException {
         this.shared = shared;
@@ -103,6 +108,39 @@ public final class ConnectionCapture {
         this.policy = PolicyGuard.of(config, physical, log, connection, () -> txId, this::knownColumnTypes);
         this.commands = CommandLog.of(config, connection);
         this.rights = new ReadRights(physical, shared.effects());
+        this.live = LiveVersion.of(config.model(), config.appVersion(), shared.migrations()::current);
+        if (live != null) {
+            readMigrationVersion();
+            live.enterViews(physical, base.getTransactionState() == TransactionState.IDLE);
+        }
+    }
+
+    /**
+     * The connection's schema version against the database's, when the model places it: an older application's
+     * writes are mapped up and it reads through its version's views ({@link LiveVersion}); null otherwise.
+     */
+    public LiveVersion live() {
+        return live;
+    }
+
+    /**
+     * The statement to send in an older application's stead ({@link LiveVersion#map}); null when it goes as sent. One
+     * that cannot be mapped is refused, and inside a transaction leaves it aborted as a failed statement would.
+     */
+    LiveVersion.Sent mapped(SqlInfo info, String sql, List<Value> params) throws SQLException {
+        try {
+            return live.map(info, sql, params, physical);
+        } catch (WalySQLException e) {
+            if (!physical.getAutoCommit() || sqlTransaction) {
+                FailedStatement.abort(physical, e.getSQLState(), "a write WAL-y cannot map to the database's schema version");
+            }
+            throw e;
+        }
+    }
+
+    /** Before each statement of a connection the model places: the views follow the database's version. */
+    public void followVersion() throws SQLException {
+        live.enterViews(physical, base.getTransactionState() == TransactionState.IDLE && !sqlTransaction);
     }
 
     /** Set once by the application's connection that wraps this capture. */
@@ -115,8 +153,42 @@ public final class ConnectionCapture {
      * {@code answer} gives the application's call its result (a statement without results).
      */
     public <T> T call(SqlInfo info, List<Value> params, Work<T> answer) throws SQLException {
+        String marked = SchemaMarker.version(info.explicitCall(), params);
+        if (marked != null) return markSchemaVersion(marked, answer);
         if (facade == null) throw new IllegalStateException("a capture without its application connection runs no command");
         return CommandCall.run(this, facade, info.explicitCall(), params, answer);
+    }
+
+    /**
+     * WAL-y's own migration marker ({@link SchemaMarker}): the transaction it is part of brings the database to
+     * migration version {@code version}. Nothing is sent for it but the answer of a procedure call without results; its
+     * transaction's COMMIT record carries the version, and once the database committed, the log's next transactions
+     * begin under it. In autocommit it is a transaction of its own, with no statement.
+     */
+    private <T> T markSchemaVersion(String version, Work<T> answer) throws SQLException {
+        boolean wrap = physical.getAutoCommit() && !sqlTransaction;
+        if (wrap) physical.setAutoCommit(false);
+        try {
+            ensureTransaction();
+            SchemaMarker.persist(physical, version);
+            T result = answer.run();
+            txMigration = version;
+            if (wrap) {
+                commitInternal(() -> {
+                    endWrapped(true);
+                    return null;
+                });
+            }
+            return result;
+        } catch (SQLException e) {
+            if (wrap) {
+                quietEndWrapped();
+                if (txId != 0) endTransaction(RecordKind.ROLLBACK, new Payloads.End("statement-failed", e.getSQLState(), null));
+            }
+            throw e;
+        } finally {
+            if (wrap) restoreAutocommit();
+        }
     }
 
     public CommandLog commands() {
@@ -414,6 +486,13 @@ public final class ConnectionCapture {
     private long appendStatement(StatementLog st, boolean autocommit) {
         Payloads.AppCommand command = commands.before(st.info(), st.sql, st.params, policy);
         if (command != null) log.append(RecordKind.COMMAND, txId, command.encode());
+        if (st.original != null) {
+            StatementLog o = st.original;
+            Payloads.Statement asSent = policy.recorded(policy.verdict(o.info()), new Payloads.Statement(Secrets.redact(o.sql),
+                    o.params, o.jdbcTypes, o.info().command(), autocommit, o.batchIndex, null, connection, o.jdbcTypes != null));
+            log.append(RecordKind.MAPPED, txId, new Payloads.Mapped(connection, st.mappedFrom, st.mappedTo, live.modelId(),
+                    asSent).encode());
+        }
         Payloads.Statement.Repeated parts = repeatedParts(st);
         String sql = parts != null ? parts.sql() : Secrets.redact(st.sql);
         return log.append(RecordKind.STATEMENT, txId, policy.recorded(policy.verdict(st.info()), new Payloads.Statement(sql, st.params, st.jdbcTypes,
@@ -443,6 +522,7 @@ public final class ConnectionCapture {
     private void begin(boolean autocommit) throws SQLException {
         resolveInDoubt();
         dbTxid = -1;
+        txMigration = null;
         if (!sessionLogged) {
             Map<String, String> settings = new LinkedHashMap<>();
             Map<String, String> status = physical.unwrap(PGConnection.class).getParameterStatuses();
@@ -451,6 +531,7 @@ public final class ConnectionCapture {
                 if (status.get(k) != null) settings.put(k, status.get(k));
             }
             String searchPath = searchPath();
+            if (live != null) searchPath = live.withoutViews(searchPath);
             if (searchPath != null) settings.put("search_path", searchPath);
             readMigrationVersion();
             log.append(RecordKind.SESSION, 0, new Payloads.Session(connection, settings).encode());
@@ -572,10 +653,11 @@ public final class ConnectionCapture {
             // the commit that follows meets the same broken connection and reports it
         }
         try {
-            long c = log.append(RecordKind.COMMIT, txId, new Payloads.Commit(dbTxid).encode());
+            long c = log.append(RecordKind.COMMIT, txId, new Payloads.Commit(dbTxid, txMigration).encode());
             log.sync(c);
         } catch (LogException e) {
             txId = 0;
+            txMigration = null;
             if (config.failOnLogFailure()) {
                 quietRollback();
                 throw new WalySQLException("WAL-y could not make the commit durable in its log, so the transaction was rolled "
@@ -752,6 +834,8 @@ public final class ConnectionCapture {
         long db = dbTxid;
         txId = 0;
         dbTxid = -1;
+        if (kind == RecordKind.COMMITTED && txMigration != null) shared.migrations().marked(txMigration);
+        txMigration = null;
         if ((!txSequences.isEmpty() || !txTables.isEmpty()) && (kind == RecordKind.ROLLBACK || txDrawsUnlogged)) {
             end = end.withSequences(sequenceStates());
         }

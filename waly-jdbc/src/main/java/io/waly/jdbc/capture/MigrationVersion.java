@@ -14,9 +14,10 @@ import java.util.Locale;
  * The database's migration version as the writers of one log see it, recorded in every BEGIN ({@code dbVersion},
  * FORMAT.md): the {@code version} of the latest successful row written to Flyway's {@code flyway_schema_history}, or
  * the {@code id} of the latest row written to Liquibase's {@code databasechangelog}. Seen being written through the
- * driver (a migration tool writes its history row in the migration's transaction); before any is seen, read once
- * from the history table when a connection begins its first transaction outside a transaction block, so that a log
- * started on a database already migrated knows where it stands.
+ * driver (a migration tool writes its history row in the migration's transaction), or the version WAL-y's own marker
+ * set ({@link SchemaMarker}); before any is seen, read once — from the history table, else from the marker's database
+ * setting — when a connection begins its first transaction outside a transaction block, so that a log started on a
+ * database already migrated knows where it stands.
  *
  * <p>Shared by the connections of one log (they write to one database); thread-safe.
  */
@@ -56,6 +57,12 @@ public final class MigrationVersion {
         return version;
     }
 
+    /** Notes the version WAL-y's own marker set, once its transaction committed ({@link SchemaMarker}). */
+    void marked(String version) {
+        current = version;
+        asked = true;
+    }
+
     /** Notes what a statement that succeeded wrote into a history table. */
     void seen(Command command, List<Value> params) {
         String v = written(command, params);
@@ -81,7 +88,13 @@ public final class MigrationVersion {
                 if (rs.getBoolean(1)) table = FLYWAY;
                 else if (rs.getBoolean(2)) table = LIQUIBASE;
             }
-            if (table == null) return true;
+            if (table == null) {
+                // no migration tool: WAL-y's own marker, kept as a database setting (SchemaMarker)
+                try (ResultSet rs = s.executeQuery("SELECT pg_catalog.current_setting('" + SchemaMarker.SETTING + "', true)")) {
+                    if (rs.next() && rs.getString(1) != null && !rs.getString(1).isEmpty() && current == null) current = rs.getString(1);
+                }
+                return true;
+            }
             String q = table.equals(FLYWAY)
                     ? "SELECT version FROM " + FLYWAY + " WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1"
                     : "SELECT id FROM " + LIQUIBASE + " ORDER BY orderexecuted DESC LIMIT 1";

@@ -3,6 +3,7 @@ package io.waly.jdbc.capture;
 import io.waly.command.Command;
 import io.waly.command.Value;
 import io.waly.jdbc.sql.SqlInfo;
+import io.waly.jdbc.versions.LiveVersion;
 import io.waly.log.payload.Payloads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,6 +41,10 @@ public final class PreparedCapture extends StatementCapture {
     /** Null for reads: nothing to record. */
     private final Parameters params;
     private List<Parameters> batch;
+    /** For a statement WAL-y sends in an older application's stead: the application's statement and the versions. */
+    private StatementLog original;
+    private String from;
+    private String to;
 
     private PreparedCapture(ConnectionCapture capture, PreparedStatement statement, SqlInfo info, String sql, Keys keys,
                             EffectsCatalog.TableInfo effectsTable) {
@@ -82,11 +87,16 @@ public final class PreparedCapture extends StatementCapture {
 
     /** Runs one execution with the parameters bound now. */
     public <T> T execute(PreparedCall<T> call) throws SQLException {
+        answered = null;
+        boolean versioned = capture.live() != null && original == null;   // a statement WAL-y sends is mapped already
+        if (versioned) capture.followVersion();
         if (params == null) return call.run(statement);
         List<Value> values = params.values();
         int[] types = params.types();
         if (info.kind().isTransactionControl()) return transactionControl(info, () -> call.run(statement));
         if (decidesPrepared(info)) return endPrepared(info, () -> call.run(statement));
+        LiveVersion.Sent mapped = versioned ? capture.mapped(info, sql, values) : null;
+        if (mapped != null) return executeMapped(mapped, new StatementLog(info, sql, values, types, null, -1), call);
         if (info.explicitCall() != null) {
             return capture.call(info, values, () -> {
                 try (PreparedStatement noResults = statement.getConnection().prepareStatement(NO_RESULTS)) {
@@ -94,7 +104,37 @@ public final class PreparedCapture extends StatementCapture {
                 }
             });
         }
-        return write(new StatementLog(info, sql, values, types, null, -1), plan(), keys, () -> call.run(statement));
+        StatementLog st = new StatementLog(info, sql, values, types, null, -1);
+        if (original != null) st.mappedFrom(original, from, to);
+        return write(st, plan(), keys, () -> call.run(statement));
+    }
+
+    /**
+     * An older application's write in the database's version: prepared through pgjdbc as a statement of its own (its
+     * values inline), logged after a MAPPED record of {@code original}, and run as the application called; the
+     * application then reads its results ({@link #resultsOf}). The last one is kept until the next execution.
+     */
+    private <T> T executeMapped(LiveVersion.Sent mapped, StatementLog original, PreparedCall<T> call) throws SQLException {
+        Connection physical = statement.getConnection();
+        closeSent();
+        PreparedCapture sent = prepare(capture, physical, mapped.sql(), keys, withKeys -> withKeys || keys.appWants
+                ? physical.prepareStatement(mapped.sql(), java.sql.Statement.RETURN_GENERATED_KEYS)
+                : physical.prepareStatement(mapped.sql()));
+        sent.original = original;
+        sent.from = mapped.from().name();
+        sent.to = mapped.to().name();
+        answered = sent;
+        return sent.execute(call);
+    }
+
+    private void closeSent() {
+        if (answered == null) return;
+        try {
+            answered.statement().close();
+        } catch (SQLException ignored) {
+            // pgjdbc closes it with the connection anyway
+        }
+        answered = null;
     }
 
     /** The effects plan of this statement's SQL, decided at its first execution and kept (it was prepared for it). */
@@ -133,6 +173,7 @@ public final class PreparedCapture extends StatementCapture {
         if (batch != null) batch.clear();
         if (items.isEmpty() || info.kind().isTransactionControl()) return call.run(statement);
         if (info.explicitCall() != null) throw callInBatch();
+        refuseMappedInBatch(info, sql);
         List<StatementLog> logs = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) logs.add(new StatementLog(info, sql, items.get(i).values(), items.get(i).types(), null, i));
         List<String> pin = plan().pin();

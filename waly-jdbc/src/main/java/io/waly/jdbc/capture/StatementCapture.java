@@ -4,6 +4,7 @@ import io.waly.jdbc.config.CaptureEffects;
 import io.waly.jdbc.sql.SqlInfo;
 import io.waly.jdbc.sql.SqlLexer;
 import io.waly.jdbc.sql.SqlKind;
+import io.waly.jdbc.versions.LiveVersion;
 import io.waly.log.format.RecordKind;
 import io.waly.log.payload.Payloads;
 import java.sql.Connection;
@@ -79,6 +80,8 @@ public class StatementCapture {
     /** Generated keys WAL-y read for the log, kept for the application when it asked for them too. */
     private ResultSet keysForApplication;
     private boolean keysRead;
+    /** The capture of the statement sent in this one's stead at its last execution (see {@link #resultsOf}); or null. */
+    protected StatementCapture answered;
 
     public StatementCapture(ConnectionCapture capture, Statement statement) {
         this.capture = capture;
@@ -93,6 +96,8 @@ public class StatementCapture {
     /** Runs one {@code execute*} call of a plain statement. */
     public final <T> T execute(String sql, Keys keys, Call<T> call) throws SQLException {
         keysRead = false;
+        answered = null;
+        if (capture.live() != null) capture.followVersion();
         SqlInfo info = capture.classify(sql);
         if (info.isRead()) return call.run(statement, sql, false);
         ConnectionCapture.Work<T> asSent = () -> call.run(statement, sql, false);
@@ -103,10 +108,37 @@ public class StatementCapture {
         // it came as psql sends it, "…;", which pgjdbc would take for two queries and answer generated keys with a result
         // set, so it goes out without its trailing semicolons (the same statement to the server)
         String single = info.multiStatement() && RerunSafety.byCursorPosition(info.command()) ? SqlLexer.beforeTrailingSemicolons(sql) : null;
+        LiveVersion.Sent mapped = capture.live() == null ? null : capture.mapped(info, sql, List.of());
+        if (mapped != null) {
+            // an older application's write, in the database's version: logged and sent in its stead
+            SqlInfo sentInfo = capture.classify(mapped.sql());
+            EffectsPlan plan = EffectsPlan.of(capture, sentInfo, keys.walyMayAsk, statement);
+            StatementLog st = new StatementLog(sentInfo, mapped.sql(), List.of(), null, null, -1)
+                    .mappedFrom(new StatementLog(info, sql, List.of(), null, null, -1), mapped.from().name(), mapped.to().name());
+            return write(st, plan, keys, () -> call.run(statement, mapped.sql(), plan.asksForKeys()));
+        }
         EffectsPlan plan = EffectsPlan.of(capture, single != null ? capture.classify(single) : info, keys.walyMayAsk, statement);
         String sent = single != null && plan.asksForKeys() ? single : sql;
         return write(new StatementLog(info, sql, List.of(), null, null, -1), plan, keys,
                 () -> call.run(statement, sent, plan.asksForKeys()));
+    }
+
+    /**
+     * The statement whose results the application reads after its last execution: its own, or the one WAL-y sent in
+     * its stead (an older application's prepared write mapped to the database's schema version).
+     */
+    public final Statement resultsOf() {
+        return answered != null ? answered.statement() : statement;
+    }
+
+    /** A batch of an older application cannot carry a write that must be mapped: refused before anything is sent. */
+    final void refuseMappedInBatch(SqlInfo info, String sql) throws SQLException {
+        if (capture.live() == null) return;
+        if (capture.live().maps(info, sql)) {
+            throw new java.sql.SQLFeatureNotSupportedException("WAL-y maps an older schema version's write of a versioned "
+                    + "table statement by statement, not in a batch: execute it on its own; nothing of the batch was logged "
+                    + "or sent\n  SQL: " + sql, "0A000");
+        }
     }
 
     /** A call of an application command runs its body on its own: a batch cannot carry it (refused before anything is sent). */
@@ -132,6 +164,7 @@ public class StatementCapture {
         for (int i = 0; i < items.size(); i++) {
             SqlInfo info = capture.classify(items.get(i));
             if (info.explicitCall() != null) throw callInBatch();
+            if (!info.isRead()) refuseMappedInBatch(info, items.get(i));
             if (!info.isRead()) logs.add(new StatementLog(info, items.get(i), List.of(), null, null, i));
         }
         if (logs.isEmpty()) return call.run(statement, null, false);
@@ -152,6 +185,10 @@ public class StatementCapture {
      * statement answers.
      */
     public final ResultSet generatedKeys() throws SQLException {
+        if (answered != null) {
+            ResultSet read = answered.generatedKeys();
+            return read != null ? read : answered.statement().getGeneratedKeys();
+        }
         if (!keysRead) return null;
         return keysForApplication != null ? keysForApplication : rowSetFactory().createCachedRowSet();
     }

@@ -20,6 +20,11 @@ public final class StatementLog {
     List<Payloads.Effect> effects = List.of();
     /** A COPY's fields, in order, when the recording policy hashes some of them; null otherwise. */
     List<String> copyColumns;
+    /** The application's statement this one was mapped from to the database's schema version; null when none. */
+    StatementLog original;
+    /** The model's names of the versions {@link #original} was mapped from and to. */
+    String mappedFrom;
+    String mappedTo;
 
     StatementLog(SqlInfo info, String sql, List<Value> params, int[] jdbcTypes, byte[] copyData, int batchIndex) {
         this.info = info;
@@ -28,6 +33,14 @@ public final class StatementLog {
         this.jdbcTypes = jdbcTypes;
         this.copyData = copyData;
         this.batchIndex = batchIndex;
+    }
+
+    /** Notes that this statement is {@code original} mapped from one schema version to another (FORMAT.md, Mapped). */
+    StatementLog mappedFrom(StatementLog original, String from, String to) {
+        this.original = original;
+        this.mappedFrom = from;
+        this.mappedTo = to;
+        return this;
     }
 
     void counts(long... counts) {

@@ -131,9 +131,26 @@ public class WalyStatement extends DelegatingStatement {
         return lastResultSet;
     }
 
+    // An older application's write may have been sent as another statement (mapped to the database's schema
+    // version): its results are that statement's.
     @Override
     public ResultSet getResultSet() throws SQLException {
-        return wrap(delegate.getResultSet());
+        return wrap(hook.resultsOf().getResultSet());
+    }
+
+    @Override
+    public int getUpdateCount() throws SQLException {
+        return hook.resultsOf().getUpdateCount();
+    }
+
+    @Override
+    public long getLargeUpdateCount() throws SQLException {
+        return hook.resultsOf().getLargeUpdateCount();
+    }
+
+    @Override
+    public boolean getMoreResults() throws SQLException {
+        return hook.resultsOf().getMoreResults();
     }
 
     @Override

@@ -143,13 +143,6 @@ final class RowImages {
 
     /** Row images carry the database's text for dates and times, with their type: the server parses them back. */
     static void bindValue(Connection target, PreparedStatement ps, int i, Value v) throws SQLException {
-        switch (v.kind()) {
-            case DATE, TIME, TIMETZ, TIMESTAMP, TIMESTAMPTZ, INTERVAL, JSON, OTHER -> {
-                if (v.value() == null) ps.setNull(i, java.sql.Types.OTHER);
-                else ps.setObject(i, v.value(), java.sql.Types.OTHER);
-            }
-            case NULL -> ps.setNull(i, java.sql.Types.NULL);
-            default -> JdbcValues.bind(target, ps, i, v, 0);
-        }
+        JdbcValues.bindImage(target, ps, i, v);
     }
 }

@@ -64,9 +64,12 @@ public final class VersionRoundTrip {
         try (TransactionReader txs = TransactionReader.open(log, 1, 0, all)) {
             Transaction tx;
             while ((tx = txs.next()) != null) {
-                Versions.Version written = versions.writtenUnder(tx.appVersion(), tx.dbVersion());
+                Versions.Version placed = versions.writtenUnder(tx.appVersion(), tx.dbVersion());
                 for (Transaction.Step step : tx.steps()) {
                     if (!(step instanceof Transaction.StatementStep st) || !st.succeeded()) continue;
+                    // a statement the driver mapped up for an older application is in the version it was mapped to
+                    Versions.Version written = st.mapped() == null ? placed : versions.all().stream()
+                            .filter(v -> v.name().equals(st.mapped().to())).findFirst().orElse(placed);
                     List<Map<String, Value>> rows = rows(st, written);
                     if (rows.isEmpty()) continue;
                     if (written == null) {

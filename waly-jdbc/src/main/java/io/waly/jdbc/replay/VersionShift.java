@@ -4,7 +4,7 @@ import io.waly.command.Command;
 import io.waly.command.Expr;
 import io.waly.command.Value;
 import io.waly.jdbc.capture.MigrationVersion;
-import io.waly.jdbc.values.JdbcValues;
+import io.waly.jdbc.versions.RowMapping;
 import io.waly.log.payload.Payloads;
 import io.waly.log.replay.ReplayException;
 import io.waly.log.tx.Transaction;
@@ -12,7 +12,6 @@ import io.waly.model.Versions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -132,26 +131,44 @@ final class VersionShift {
             return tx;
         }
         Versions.Version written = versions.writtenUnder(tx.appVersion(), tx.dbVersion());
-        if (written == null) {
+        if (written == null && !mapsLive(tx)) {
             if (writesVersioned(tx)) unplaced++;
             return tx;
         }
-        if (written.index() == current.index()) return tx;
         List<Transaction.Step> steps = new ArrayList<>(tx.steps().size());
         boolean changed = false;
         for (Transaction.Step step : tx.steps()) {
             Transaction.Step out = step;
-            if (step instanceof Transaction.StatementStep st && st.succeeded()) out = shift(st, written, c, catalog);
+            if (step instanceof Transaction.StatementStep st && st.succeeded()) {
+                Versions.Version from = sentUnder(st, written);
+                if (from.index() != current.index()) out = shift(st, from, c, catalog);
+            }
             changed |= out != step;
             steps.add(out);
         }
         return changed ? tx.withSteps(steps) : tx;
     }
 
+    /**
+     * The version a statement is written in: the one the driver mapped it to when an older application sent it
+     * (FORMAT.md, Mapped), else its transaction's.
+     */
+    private Versions.Version sentUnder(Transaction.StatementStep st, Versions.Version written) {
+        if (st.mapped() != null) {
+            for (Versions.Version v : versions.all()) if (v.name().equals(st.mapped().to())) return v;
+        }
+        return written != null ? written : current;
+    }
+
+    private static boolean mapsLive(Transaction tx) {
+        for (Transaction.Step step : tx.steps()) if (step instanceof Transaction.StatementStep st && st.mapped() != null) return true;
+        return false;
+    }
+
     private boolean writesVersioned(Transaction tx) {
         for (Transaction.Step step : tx.steps()) {
             if (!(step instanceof Transaction.StatementStep st)) continue;
-            Command.Table t = table(st.statement().command());
+            Command.Table t = RowMapping.table(st.statement().command());
             if (t != null && versions.columns(t.qualified(), current) != null) return true;
         }
         return false;
@@ -185,31 +202,17 @@ final class VersionShift {
     }
 
     /**
-     * A versioned table that changes between {@code from} and the target's version and that the statement's text names
-     * (a word of it, case aside); null when none. A statement with no structured form is judged by its text alone.
-     */
-    private String namedVersionedTable(String sql, Versions.Version from) {
-        String text = sql.toLowerCase(java.util.Locale.ROOT);
-        for (String t : versions.tables()) {
-            if (versions.path(t, from, current).isEmpty()) continue;
-            String name = t.substring(t.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
-            if (java.util.regex.Pattern.compile("(?<![a-z0-9_$])" + java.util.regex.Pattern.quote(name) + "(?![a-z0-9_$])").matcher(text).find()) {
-                return t;
-            }
-        }
-        return null;
-    }
-
-    /**
      * The model's version a transaction migrates the database to; null when it is no migration the model knows. A
-     * migration is recognised two ways, since migration tools differ in where they write what: the transaction writes
+     * migration is recognised three ways, since migration tools differ in where they write what: WAL-y's own marker in
+     * the transaction (its COMMIT names the migration version the model lists); the transaction writes
      * a history row (Flyway's version, Liquibase's change set id) the model lists under {@code migrations}; or its DDL
      * creates, or takes from the columns they have at the target's version now, every versioned table it creates or
      * alters to the columns of another version (Flyway runs a migration on one connection and writes its history row
      * on another, in a transaction that commits after it; a log may start before the first migration).
      */
     private Versions.Version migration(Transaction tx) {
-        Versions.Version out = null;
+        // WAL-y's own marker (CALL waly.schema_version('2')) says it in the COMMIT record
+        Versions.Version out = tx.migration() == null ? null : versions.migratedTo(tx.migration());
         Map<String, List<String>> altered = new LinkedHashMap<>();
         for (Transaction.Step step : tx.steps()) {
             if (!(step instanceof Transaction.StatementStep st) || !st.succeeded()) continue;
@@ -255,7 +258,7 @@ final class VersionShift {
         Payloads.Statement s = st.statement();
         Command cmd = s.command();
         if (cmd instanceof Command.Sql sql) {
-            String named = namedVersionedTable(s.sql(), from);
+            String named = RowMapping.namedVersionedTable(versions, s.sql(), from, current);
             if (named != null) {
                 throw refused(st, from, "it has no structured form (" + sql.kind() + ") and names the versioned table " + named
                         + ", so WAL-y cannot tell which of its rows it writes");
@@ -274,7 +277,7 @@ final class VersionShift {
             }
             return st;
         }
-        Command.Table table = table(cmd);
+        Command.Table table = RowMapping.table(cmd);
         if (table == null) return st;
         List<Versions.Mapping> path = versions.path(table.qualified(), from, current);
         if (path.isEmpty()) return st;
@@ -330,7 +333,7 @@ final class VersionShift {
                 counted(from, path);
                 return new Transaction.StatementStep(st.seq(), new Payloads.Statement(s.sql(), s.params(), s.jdbcTypes(), shifted,
                         s.autocommit(), s.batchIndex(), s.copyData(), s.connection(), s.schemaVersion(), s.prepared()), st.outcome(),
-                        st.command());
+                        st.command(), st.mapped());
             }
             Map<String, Value> key = key(st, from, u.where(), s.params(), shape.primaryKey());
             Map<String, Value> out = shiftRow(st, from, path, row, false, c);
@@ -351,80 +354,12 @@ final class VersionShift {
         effects.add(images);
         counted(from, path);
         Payloads.Outcome shiftedOutcome = new Payloads.Outcome(o.statementSeq(), true, o.counts(), o.sqlState(), o.message(), effects);
-        return new Transaction.StatementStep(st.seq(), st.statement(), shiftedOutcome, st.command());
+        return st.withOutcome(shiftedOutcome);
     }
 
     private void counted(Versions.Version from, List<Versions.Mapping> path) {
         shifted.merge(from.name() + " to " + current.name() + " (" + path.get(0).table() + ")", 1L, Long::sum);
         for (Versions.Mapping m : path) if (m.lossy() != null) lossy.add(m.table() + ": " + m.lossy());
-    }
-
-    /**
-     * A row (or the part of it a statement gives) through each step: a column of the next version is computed when
-     * the row has every column its expression reads, left out when it has none of them (an UPDATE that does not touch
-     * it; on an INSERT the target's default), and refused when it has some but not all.
-     */
-    private Map<String, Value> shiftRow(Transaction.StatementStep st, Versions.Version from, List<Versions.Mapping> path,
-                                        Map<String, Value> row, boolean whole, Connection c) throws ReplayException, SQLException {
-        Map<String, Value> now = row;
-        for (Versions.Mapping m : path) {
-            Map<String, Value> in = now;
-            List<String> given = new ArrayList<>();
-            for (String col : now.keySet()) if (m.fromColumns().containsKey(col)) given.add(col);
-            List<String> out = new ArrayList<>();
-            for (String col : m.toColumns().keySet()) {
-                Set<String> reads = m.reads(col);
-                List<String> present = reads.stream().filter(in::containsKey).toList();
-                if (reads.isEmpty() ? whole : present.size() == reads.size()) {
-                    out.add(col);
-                } else if (!present.isEmpty()) {
-                    List<String> missing = reads.stream().filter(r -> !in.containsKey(r)).toList();
-                    throw refused(st, from, m.describe() + " computes " + col + " from " + String.join(", ", reads)
-                            + ", and the statement gives " + String.join(", ", present) + " but not " + String.join(", ", missing));
-                }
-            }
-            Map<String, Value> next = new LinkedHashMap<>();
-            // columns the model does not version go through as they are
-            for (Map.Entry<String, Value> e : now.entrySet()) {
-                if (!m.fromColumns().containsKey(e.getKey()) && !m.toColumns().containsKey(e.getKey())) next.put(e.getKey(), e.getValue());
-            }
-            if (!out.isEmpty()) next.putAll(evaluate(m, given, now, out, c));
-            now = next;
-        }
-        return now;
-    }
-
-    /** The target computes the columns {@code out} from the row's {@code given} columns. */
-    private static Map<String, Value> evaluate(Versions.Mapping m, List<String> given, Map<String, Value> row, List<String> out,
-                                               Connection c) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (int i = 0; i < out.size(); i++) {
-            if (i > 0) sql.append(", ");
-            sql.append('(').append(m.expressions().get(out.get(i))).append(")::").append(m.toColumns().get(out.get(i)));
-        }
-        if (!given.isEmpty()) {
-            sql.append(" FROM (VALUES (");
-            for (int i = 0; i < given.size(); i++) sql.append(i > 0 ? ", " : "").append("?::").append(m.fromColumns().get(given.get(i)));
-            sql.append(")) AS r(").append(String.join(", ", given.stream().map(TargetCatalog::quote).toList())).append(')');
-        }
-        Map<String, Value> result = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < given.size(); i++) RowImages.bindValue(c, ps, i + 1, row.get(given.get(i)));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                ResultSetMetaData md = rs.getMetaData();
-                for (int i = 0; i < out.size(); i++) result.put(out.get(i), JdbcValues.fromResultSet(rs, i + 1, md.getColumnTypeName(i + 1)));
-            }
-        }
-        return result;
-    }
-
-    /** The value a statement gives a column: a literal or a bound parameter (possibly cast); anything else is refused. */
-    private Value value(Transaction.StatementStep st, Versions.Version from, Expr e, List<Value> params) throws ReplayException {
-        if (e instanceof Expr.Literal l) return l.value();
-        if (e instanceof Expr.Cast cast) return value(st, from, cast.operand(), params);
-        if (e instanceof Expr.Param p && params != null && p.index() >= 1 && p.index() <= params.size()) return params.get(p.index() - 1);
-        throw refused(st, from, "a value it writes is an expression (" + e + "), which is mapped only from row images");
     }
 
     /** The primary key's values an UPDATE's WHERE names with {@code =}; refused when it does not name them all. */
@@ -448,52 +383,30 @@ final class VersionShift {
         return key;
     }
 
-    /** A WHERE may read only columns that mean the same in both versions. */
-    private void requireShared(Transaction.StatementStep st, Versions.Version from, List<Versions.Mapping> path, Expr where)
-            throws ReplayException {
-        Set<String> read = new LinkedHashSet<>();
-        columns(where, read);
-        for (Versions.Mapping m : path) {
-            for (String col : read) {
-                String expr = m.expressions().get(col);
-                if (m.fromColumns().containsKey(col) && (expr == null || !m.reads(col).equals(Set.of(col))
-                        || !m.fromColumns().get(col).equalsIgnoreCase(m.toColumns().get(col)))) {
-                    throw refused(st, from, "its WHERE reads " + col + ", which " + m.describe() + " changes");
-                }
-            }
+    private Map<String, Value> shiftRow(Transaction.StatementStep st, Versions.Version from, List<Versions.Mapping> path,
+                                        Map<String, Value> row, boolean whole, Connection c) throws ReplayException, SQLException {
+        try {
+            return RowMapping.shift(path, row, whole, c);
+        } catch (RowMapping.Unmappable e) {
+            throw refused(st, from, e.getMessage());
         }
     }
 
-    private static void columns(Expr e, Set<String> out) {
-        if (e instanceof Expr.Column c) out.add(c.name());
-        else if (e instanceof Expr.Arith a) columns(List.of(a.left(), a.right()), out);
-        else if (e instanceof Expr.Negate n) columns(n.operand(), out);
-        else if (e instanceof Expr.Func f) columns(f.args(), out);
-        else if (e instanceof Expr.Compare c) columns(List.of(c.left(), c.right()), out);
-        else if (e instanceof Expr.And a) columns(a.terms(), out);
-        else if (e instanceof Expr.Or o) columns(o.terms(), out);
-        else if (e instanceof Expr.Not n) columns(n.operand(), out);
-        else if (e instanceof Expr.In in) {
-            columns(in.operand(), out);
-            columns(in.list(), out);
-        } else if (e instanceof Expr.IsNull n) columns(n.operand(), out);
-        else if (e instanceof Expr.Between b) columns(List.of(b.operand(), b.low(), b.high()), out);
-        else if (e instanceof Expr.Like l) columns(List.of(l.operand(), l.pattern()), out);
-        else if (e instanceof Expr.Cast c) columns(c.operand(), out);
+    private Value value(Transaction.StatementStep st, Versions.Version from, Expr e, List<Value> params) throws ReplayException {
+        try {
+            return RowMapping.value(e, params);
+        } catch (RowMapping.Unmappable u) {
+            throw refused(st, from, u.getMessage());
+        }
     }
 
-    private static void columns(List<Expr> es, Set<String> out) {
-        for (Expr e : es) columns(e, out);
-    }
-
-    private static Command.Table table(Command c) {
-        if (c instanceof Command.Insert i) return i.table();
-        if (c instanceof Command.Upsert u) return u.insert().table();
-        if (c instanceof Command.Update u) return u.table();
-        if (c instanceof Command.Delete d) return d.table();
-        if (c instanceof Command.Merge m) return m.target();
-        if (c instanceof Command.Copy cp) return cp.table();
-        return null;
+    private void requireShared(Transaction.StatementStep st, Versions.Version from, List<Versions.Mapping> path, Expr where)
+            throws ReplayException {
+        try {
+            RowMapping.requireShared(path, where);
+        } catch (RowMapping.Unmappable e) {
+            throw refused(st, from, e.getMessage());
+        }
     }
 
     private static Payloads.Effect rows(Payloads.Outcome o) {

@@ -170,6 +170,21 @@ public final class JdbcValues {
     // ------------------------------------------------------------------ replay
 
     /**
+     * Binds a value of a row image (or one a version mapping computed): images carry the database's text for dates,
+     * times, JSON and types WAL-y does not model, with their type, so the server parses them back.
+     */
+    public static void bindImage(Connection c, PreparedStatement ps, int i, Value v) throws SQLException {
+        switch (v.kind()) {
+            case DATE, TIME, TIMETZ, TIMESTAMP, TIMESTAMPTZ, INTERVAL, JSON, OTHER -> {
+                if (v.value() == null) ps.setNull(i, java.sql.Types.OTHER);
+                else ps.setObject(i, v.value(), java.sql.Types.OTHER);
+            }
+            case NULL -> ps.setNull(i, java.sql.Types.NULL);
+            default -> bind(c, ps, i, v, 0);
+        }
+    }
+
+    /**
      * Binds a logged parameter the way the application bound it.
      *
      * @param jdbcType the {@code java.sql.Types} code the application gave (0 when none)

@@ -37,8 +37,7 @@ public final class VersionViews {
         List<String> made = new ArrayList<>();
         try (Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + schema);
-            s.execute("COMMENT ON SCHEMA " + schema + " IS 'WAL-y: the views of schema version " + view.name().replace("'", "''")
-                    + " over a database at version " + current.name().replace("'", "''") + "'");
+            s.execute("COMMENT ON SCHEMA " + schema + " IS '" + comment(view, current).replace("'", "''") + "'");
             for (String table : versions.tables()) {
                 String name = table.substring(table.lastIndexOf('.') + 1);
                 String sql = "CREATE OR REPLACE VIEW " + schema + "." + name + " AS " + select(versions, table, current, view);
@@ -47,6 +46,11 @@ public final class VersionViews {
             }
         }
         return made;
+    }
+
+    /** What the schema of {@code view}'s views says it holds: which version over which (its comment). */
+    static String comment(Versions.Version view, Versions.Version current) {
+        return "WAL-y: the views of schema version " + view.name() + " over a database at version " + current.name();
     }
 
     /** The query of a view: the table's rows mapped from {@code from} to {@code to}, one nested SELECT per step. */
