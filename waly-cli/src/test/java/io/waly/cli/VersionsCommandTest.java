@@ -132,5 +132,7 @@ class VersionsCommandTest {
                 + "E'DS'::text, E'{[1955,1956)}'::int4multirange)").doesNotContain("waly.schema_version");
         Cli.Run stats = Cli.run("stats", "--log", log.toString());
         assertThat(stats.out()).contains("app 1.0, db 2: 1");
+        Cli.Run commits = Cli.run("inspect", "--log", log.toString(), "--kind", "COMMIT");
+        assertThat(commits.out()).contains("migrates to 1 (waly.schema_version)").contains("migrates to 2 (waly.schema_version)");
     }
 }

@@ -137,9 +137,12 @@ public final class RecordView {
                 details = name;
             }
             case COMMIT -> {
-                long id = Payloads.Commit.decode(r.payload()).dbTxid();
+                Payloads.Commit c = Payloads.Commit.decode(r.payload());
+                long id = c.dbTxid();
                 if (id >= 0) m.put("dbTxid", id);
-                details = id >= 0 ? "db txid " + id : "";
+                if (c.migration() != null) m.put("migration", c.migration());
+                details = (id >= 0 ? "db txid " + id : "") + (c.migration() != null
+                        ? (id >= 0 ? ", " : "") + "migrates to " + c.migration() + " (waly.schema_version)" : "");
             }
             case COMMITTED, ROLLBACK -> {
                 Payloads.End e = Payloads.End.decode(r.payload());
