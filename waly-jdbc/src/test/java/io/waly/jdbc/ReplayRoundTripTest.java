@@ -266,6 +266,7 @@ class ReplayRoundTripTest {
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
         String source = pg.newDatabase("rt_lo_src");
         String target = pg.newDatabase("rt_lo_dst");
+        // beside the temporary directory, not in it: the server reads it, and may run as another user
         Path file = logDir.resolveSibling(logDir.getFileName() + "-lo.txt");
         java.nio.file.Files.writeString(file, "imported from a file");
         try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
@@ -292,7 +293,11 @@ class ReplayRoundTripTest {
             s.execute("SELECT lo_unlink(" + imported + ")");
             c.commit();
         }
-        replayEqualCatalogToo(source, target);
+        try {
+            replayEqualCatalogToo(source, target);   // replay imports the file again
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
         String objects = "SELECT string_agg(m.oid || '=' || encode(lo_get(m.oid), 'escape') || '/' || coalesce(obj_description(m.oid, "
                 + "'pg_largeobject'), '-'), ',' ORDER BY m.oid) FROM pg_largeobject_metadata m";
         assertThat(single(target, objects)).isEqualTo(single(source, objects)).contains("=I wandered lonely as a cloud/a copy")
