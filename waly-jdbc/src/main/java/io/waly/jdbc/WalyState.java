@@ -32,8 +32,6 @@ public enum WalyState {
     DATATYPE_MISMATCH("42804"),
     /** A call of WAL-y's schema that is not a call WAL-y reads ({@code CALL waly.x(…) extra}): a syntax error. */
     SYNTAX_ERROR("42601"),
-    /** Reserved for a WAL-y object used after its connection closed; WAL-y raises none today (pgjdbc reports its own). */
-    CONNECTION_DOES_NOT_EXIST("08003"),
     /** WAL-y cannot connect: the connection to wrap is not pgjdbc's, or a {@code WalyDataSource} has no URL. */
     CONNECTION_UNABLE_TO_CONNECT("08001"),
     /** The stream a COPY's data was read from failed while it was sent (pgjdbc's code for a COPY that lost its stream). */

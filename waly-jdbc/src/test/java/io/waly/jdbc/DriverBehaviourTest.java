@@ -267,6 +267,43 @@ class DriverBehaviourTest {
         assertSameTables(plainDb, walyDb);
     }
 
+    /**
+     * A deferred trigger's notice of an autocommitted write: PostgreSQL sends it with the statement when it commits the
+     * statement by itself, so pgjdbc puts it on the statement; WAL-y commits the write in a COMMIT of its own, whose
+     * notices pgjdbc puts on the connection — WAL-y hands them back to the statement.
+     */
+    @Test
+    void noticesOfAnAutocommittedWritesCommitComeWithItsStatementAsWithPgjdbc() throws Exception {
+        List<String> seen = new ArrayList<>();
+        for (String url : List.of(PG.newDatabase("notice_plain"), walyUrl(PG.newDatabase("notice_waly")))) {
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (id int PRIMARY KEY, v int)");
+                s.execute("CREATE FUNCTION note() RETURNS trigger LANGUAGE plpgsql AS "
+                        + "$$BEGIN RAISE NOTICE 'deferred %', NEW.v; RETURN NULL; END$$");
+                s.execute("CREATE CONSTRAINT TRIGGER t_note AFTER UPDATE ON t DEFERRABLE INITIALLY DEFERRED "
+                        + "FOR EACH ROW EXECUTE FUNCTION note()");
+                s.execute("INSERT INTO t VALUES (1, 1)");
+                c.clearWarnings();
+                try (PreparedStatement ps = c.prepareStatement("UPDATE t SET v = ? WHERE id = 1")) {
+                    ps.setInt(1, 2);
+                    assertThat(ps.executeUpdate()).isEqualTo(1);
+                    seen.add("statement: " + messages(ps.getWarnings()) + ", connection: " + messages(c.getWarnings()));
+                }
+                assertThat(s.executeUpdate("UPDATE t SET v = 3 WHERE id = 1")).isEqualTo(1);
+                seen.add("statement: " + messages(s.getWarnings()) + ", connection: " + messages(c.getWarnings()));
+            }
+        }
+        assertThat(seen.get(0)).isEqualTo("statement: [deferred 2], connection: []");
+        assertThat(seen.get(1)).isEqualTo("statement: [deferred 3], connection: []");
+        assertThat(seen.subList(2, 4)).isEqualTo(seen.subList(0, 2));
+    }
+
+    private static List<String> messages(java.sql.SQLWarning w) {
+        List<String> out = new ArrayList<>();
+        for (; w != null; w = w.getNextWarning()) out.add(w.getMessage());
+        return out;
+    }
+
     @Test
     void updatableResultSetsAreLoggedAsTheStatementsTheyAmountTo() throws Exception {
         String src = PG.newDatabase("upd_src");

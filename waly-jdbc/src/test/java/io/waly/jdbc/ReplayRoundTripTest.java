@@ -352,13 +352,16 @@ class ReplayRoundTripTest {
             s.execute("INSERT INTO p VALUES (1)");
             s.execute("PREPARE TRANSACTION 'rt_" + durability + "_a'");
             s.execute("INSERT INTO p VALUES (2)");                       // autocommit again: its own transaction
-            try (Statement o = other.createStatement()) {
-                o.execute("COMMIT PREPARED 'rt_" + durability + "_a'");  // decided by another connection
+            // decided by another connection, through a prepared statement (as a transaction manager sends it)
+            try (PreparedStatement o = other.prepareStatement("COMMIT PREPARED 'rt_" + durability + "_a'")) {
+                o.execute();
             }
             s.execute("BEGIN");
             s.execute("INSERT INTO p VALUES (3)");
             s.execute("PREPARE TRANSACTION 'rt_" + durability + "_b'");
-            s.execute("ROLLBACK PREPARED 'rt_" + durability + "_b'");
+            try (PreparedStatement o = c.prepareStatement("ROLLBACK PREPARED 'rt_" + durability + "_b'")) {
+                o.executeUpdate();
+            }
             c.setAutoCommit(false);
             s.execute("INSERT INTO p VALUES (4)");
             s.execute("PREPARE TRANSACTION 'rt_" + durability + "_c'");

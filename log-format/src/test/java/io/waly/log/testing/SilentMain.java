@@ -10,6 +10,7 @@ import io.waly.log.payload.Cbor;
 import io.waly.log.payload.Payloads;
 import io.waly.log.read.LogReader;
 import io.waly.log.read.LogVerifier;
+import io.waly.log.write.KeptOpen;
 import io.waly.log.write.LogWriter;
 import io.waly.log.write.SharedLogs;
 import java.io.StringWriter;
@@ -27,7 +28,7 @@ public final class SilentMain {
         int records = 0;
         for (Durability d : Durability.values()) {
             Path dir = root.resolve(d.name());
-            try (SharedLogs.LogHandle h = SharedLogs.acquire(LogConfig.at(dir).withDurability(d).withFlushMillis(5)
+            try (KeptOpen.Handle<LogWriter> h = SharedLogs.acquire(LogConfig.at(dir).withDurability(d).withFlushMillis(5)
                     .withSegmentBytes(4096))) {
                 LogWriter w = h.writer();
                 long begin = w.append(RecordKind.BEGIN, LogWriter.OWN_SEQ, new Payloads.Begin(1, 5, false, null, false).encode());

@@ -21,9 +21,9 @@ class SharedLogsTest {
     @Test
     void twoAcquiresShareOneWriterUntilTheLastCloses() throws Exception {
         Files.createDirectories(dir.resolve("x"));
-        SharedLogs.LogHandle a = SharedLogs.acquire(LogConfig.at(dir));
+        KeptOpen.Handle<LogWriter> a = SharedLogs.acquire(LogConfig.at(dir));
         // another spelling of the same directory, another config: the first opener's writer and config stand
-        SharedLogs.LogHandle b = SharedLogs.acquire(LogConfig.at(dir.resolve(".").resolve("x").resolve(".."))
+        KeptOpen.Handle<LogWriter> b = SharedLogs.acquire(LogConfig.at(dir.resolve(".").resolve("x").resolve(".."))
                 .withDurability(Durability.NONE));
         assertThat(b.writer()).isSameAs(a.writer());
         assertThat(b.writer().config().durability()).isEqualTo(Durability.FSYNC);
@@ -38,7 +38,7 @@ class SharedLogsTest {
         b.close();
         assertThat(b.writer().isClosed()).isTrue();
         assertThat(SharedLogs.references(dir)).isZero();
-        try (SharedLogs.LogHandle c = SharedLogs.acquire(LogConfig.at(dir))) {
+        try (KeptOpen.Handle<LogWriter> c = SharedLogs.acquire(LogConfig.at(dir))) {
             assertThat(c.writer()).isNotSameAs(a.writer());
             assertThat(c.writer().lastSeq()).isEqualTo(3);
         }
@@ -61,7 +61,7 @@ class SharedLogsTest {
 
     @Test
     void aSecondProcessIsRefusedEvenAfterARefusedOpenInThisJvm() throws Exception {
-        try (SharedLogs.LogHandle h = SharedLogs.acquire(LogConfig.at(dir))) {
+        try (KeptOpen.Handle<LogWriter> h = SharedLogs.acquire(LogConfig.at(dir))) {
             // a refused open in this JVM must not drop the lock: closing any channel on the lock file would
             assertThatThrownBy(() -> LogWriter.open(LogConfig.at(dir))).isInstanceOf(LogException.class);
             ChildJvm.Result r = ChildJvm.run(ChildJvm.currentJava(), TryOpenMain.class, dir.toString());

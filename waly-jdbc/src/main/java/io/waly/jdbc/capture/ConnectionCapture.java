@@ -63,6 +63,8 @@ public final class ConnectionCapture {
      */
     private boolean lostRecords;
     private PreparedStatement txidQuery;
+    /** See {@link #takeCommitNotices}. */
+    private java.sql.SQLWarning commitNotices;
     private final boolean stringsUnspecified;
     /**
      * Whether transactions carry the database's txid (fsync durability only). It costs a round trip per transaction;
@@ -83,6 +85,8 @@ public final class ConnectionCapture {
     private final PolicyGuard policy;
     /** The model's application commands on this connection ({@link CommandLog#NONE} without any). */
     private final CommandLog commands;
+    /** Whether this connection's role may read back the rows WAL-y would log. */
+    private final ReadRights rights;
     /** The application's connection (WAL-y's proxy): a called command's body runs through it. */
     private Connection facade;
 
@@ -98,6 +102,7 @@ public final class ConnectionCapture {
         this.rewritesBatches = base.getQueryExecutor().isReWriteBatchedInsertsEnabled();
         this.policy = PolicyGuard.of(config, physical, log, connection, () -> txId, this::knownColumnTypes);
         this.commands = CommandLog.of(config, connection);
+        this.rights = new ReadRights(physical, shared.effects());
     }
 
     /** Set once by the application's connection that wraps this capture. */
@@ -116,6 +121,14 @@ public final class ConnectionCapture {
 
     public CommandLog commands() {
         return commands;
+    }
+
+    /**
+     * True when this connection's role may read back {@code t}'s rows — what WAL-y's row images need; without it, a
+     * write of the table is logged without its rows rather than failing where pgjdbc alone succeeds.
+     */
+    boolean mayReadRows(EffectsCatalog.TableInfo t) {
+        return rights.mayRead(t);
     }
 
     /** False when the recording policy leaves the statement out of the log. */
@@ -298,6 +311,7 @@ public final class ConnectionCapture {
             return logAndRun(mode, statements, work);
         } finally {
             policy.afterWrite(statements);   // SET ROLE and its kin: the rules follow the role the database now has
+            rights.afterWrite(statements);
         }
     }
 
@@ -310,6 +324,7 @@ public final class ConnectionCapture {
         boolean wrap = mode.wrap();
         for (StatementLog st : statements) {
             if (st.info().command() instanceof io.waly.command.Command.Ddl) shared.effects().invalidate();
+            else if (st.info().command() instanceof io.waly.command.Command.Sql) shared.effects().forgetRights();
         }
         long[] seqs = new long[statements.size()];
         try {
@@ -524,6 +539,7 @@ public final class ConnectionCapture {
         } finally {
             sqlTransaction = chained();
             policy.transactionEnded();
+            rights.transactionEnded();
         }
     }
 
@@ -594,6 +610,7 @@ public final class ConnectionCapture {
             if (txId != 0) endTransaction(RecordKind.ROLLBACK, Payloads.End.ROLLBACK);
             sqlTransaction = chained();
             policy.transactionEnded();
+            rights.transactionEnded();
         }
     }
 
@@ -657,6 +674,7 @@ public final class ConnectionCapture {
             }
             sqlTransaction = chained();
             policy.transactionEnded();
+            rights.transactionEnded();
         }
     }
 
@@ -711,7 +729,10 @@ public final class ConnectionCapture {
     // ------------------------------------------------------------------ savepoints
 
     public void savepoint(RecordKind kind, String name) throws SQLException {
-        if (kind == RecordKind.ROLLBACK_TO) policy.rolledBackToSavepoint();
+        if (kind == RecordKind.ROLLBACK_TO) {
+            policy.rolledBackToSavepoint();
+            rights.rolledBackToSavepoint();
+        }
         if (txId == 0) return;
         if (kind == RecordKind.ROLLBACK_TO) txDrawsUnlogged = true;
         try {
@@ -829,12 +850,29 @@ public final class ConnectionCapture {
     private void endWrapped(boolean commit) throws SQLException {
         int threshold = base.getPrepareThreshold();
         base.setPrepareThreshold(0);
+        boolean noWarningsBefore = commit && physical.getWarnings() == null;
         try {
             if (commit) physical.commit();
             else physical.rollback();
         } finally {
             base.setPrepareThreshold(threshold);
         }
+        if (noWarningsBefore) {
+            commitNotices = physical.getWarnings();
+            if (commitNotices != null) physical.clearWarnings();
+        }
+    }
+
+    /**
+     * The notices WAL-y's own COMMIT of an autocommitted write drew (a deferred trigger's RAISE NOTICE), taken once.
+     * PostgreSQL sends them with the statement when it commits it by itself, so pgjdbc alone puts them on the
+     * statement; pgjdbc puts a COMMIT's on the connection, so they are taken off it here (when it held none before) for
+     * the statement to carry. Null when there were none.
+     */
+    public java.sql.SQLWarning takeCommitNotices() {
+        java.sql.SQLWarning w = commitNotices;
+        commitNotices = null;
+        return w;
     }
 
     private void quietEndWrapped() {

@@ -39,11 +39,11 @@ final class Effects {
      * defaults replay exactly. Null when the rows read back are not exactly the statement's (another session drew
      * values in between): the caller pins the sequences instead.
      */
-    static List<Payloads.Effect> readInsertedRows(Connection physical, SqlInfo info, SharedLog shared, long rows)
+    static List<Payloads.Effect> readInsertedRows(Connection physical, SqlInfo info, ConnectionCapture capture, long rows)
             throws SQLException {
         if (!(info.command() instanceof Command.Insert insert) || insert.table() == null || insert.rows() == null) return null;
-        EffectsCatalog.TableInfo t = shared.effects().lookup(physical, insert.table());
-        if (!t.plainTable() || t.primaryKey().size() != 1) return null;
+        EffectsCatalog.TableInfo t = capture.shared().effects().lookup(physical, insert.table());
+        if (!t.plainTable() || t.primaryKey().size() != 1 || !capture.mayReadRows(t)) return null;
         String key = t.primaryKey().get(0);
         String seq = t.sequences().get(key);
         if (seq == null || !drawsEveryRow(insert, key)) return null;
@@ -67,13 +67,13 @@ final class Effects {
      * conflict keys, whose values the statement names (literals or parameters). Null when a key is an expression, or a
      * row is not found (the caller pins the sequences instead).
      */
-    static List<Payloads.Effect> readUpsertedRows(Connection physical, SqlInfo info, SharedLog shared, List<Value> params)
+    static List<Payloads.Effect> readUpsertedRows(Connection physical, SqlInfo info, ConnectionCapture capture, List<Value> params)
             throws SQLException {
         if (!(info.command() instanceof Command.Upsert u) || u.conflictColumns() == null || u.conflictColumns().isEmpty()) return null;
         Command.Insert insert = u.insert();
         if (insert.table() == null || insert.rows() == null || insert.columns() == null) return null;
-        EffectsCatalog.TableInfo t = shared.effects().lookup(physical, insert.table());
-        if (!t.plainTable()) return null;
+        EffectsCatalog.TableInfo t = capture.shared().effects().lookup(physical, insert.table());
+        if (!t.plainTable() || !capture.mayReadRows(t)) return null;
         StringBuilder sql = new StringBuilder("SELECT t.* FROM ").append(t.quotedName()).append(" t WHERE ");
         List<Integer> keyIdx = new ArrayList<>();
         for (String k : u.conflictColumns()) {
@@ -111,14 +111,14 @@ final class Effects {
      * WAL-y does not ask for generated keys) into a table with volatile defaults: each element's row, read back by its
      * key inside the batch's transaction. Null when a key is not a literal or parameter, or a row is missing.
      */
-    static List<Payloads.Effect> readBatchRowsByKey(Connection physical, SqlInfo info, SharedLog shared,
+    static List<Payloads.Effect> readBatchRowsByKey(Connection physical, SqlInfo info, ConnectionCapture capture,
                                                            List<List<Value>> paramsPerElement) throws SQLException {
         if (!(info.command() instanceof Command.Insert insert) || insert.table() == null || insert.columns() == null
                 || insert.rows() == null || insert.rows().size() != 1 || info.withClause() || info.multiStatement()) {
             return null;
         }
-        EffectsCatalog.TableInfo t = shared.effects().lookup(physical, insert.table());
-        if (!t.plainTable() || !t.volatileDefaults() || t.primaryKey().size() != 1) return null;
+        EffectsCatalog.TableInfo t = capture.shared().effects().lookup(physical, insert.table());
+        if (!t.plainTable() || !t.volatileDefaults() || t.primaryKey().size() != 1 || !capture.mayReadRows(t)) return null;
         String key = t.primaryKey().get(0);
         int idx = insert.columns().indexOf(key);
         if (idx < 0) return null;

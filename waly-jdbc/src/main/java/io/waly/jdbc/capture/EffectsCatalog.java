@@ -74,6 +74,8 @@ public final class EffectsCatalog {
              ORDER BY a.attnum""";
 
     private final ConcurrentHashMap<String, TableInfo> tables = new ConcurrentHashMap<>();
+    /** Role NUL table → whether the role may read back the table's rows ({@link ReadRights}). */
+    private final ConcurrentHashMap<String, Boolean> readable = new ConcurrentHashMap<>();
 
     public TableInfo lookup(Connection physical, Command.Table table) throws SQLException {
         String key = table.qualified();
@@ -96,6 +98,22 @@ public final class EffectsCatalog {
 
     public void invalidate() {
         tables.clear();
+        readable.clear();
+    }
+
+    /** After GRANT, REVOKE and the other statements with no structured form: who may read what may have changed. */
+    public void forgetRights() {
+        readable.clear();
+    }
+
+    /** Whether {@code role} may read back the rows of the table, or null when not asked since the last change. */
+    Boolean readable(String role, String qualifiedName) {
+        return readable.get(role + '\0' + qualifiedName);
+    }
+
+    /** Records an answer; true when it is news (the first answer for the role and table). */
+    boolean learnReadable(String role, String qualifiedName, boolean mayRead) {
+        return readable.put(role + '\0' + qualifiedName, mayRead) == null;
     }
 
     private static TableInfo query(Connection c, String name) throws SQLException {

@@ -101,7 +101,8 @@ record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin, Command.Tab
      * (what {@link RerunSafety} cannot prove the same, unless it calls functions of unknown effect: invariant 8).
      * Images of an UPDATE, an upsert or a DELETE are
      * applied by the table's primary key; without one the statement is re-run (a documented limit). They come from
-     * pgjdbc's generated keys ({@code RETURNING *}), so a statement with a RETURNING of its own is re-run too.
+     * pgjdbc's generated keys ({@code RETURNING *}), so a statement with a RETURNING of its own is re-run too, and so is
+     * one whose role may not read the table's rows ({@link ReadRights}).
      */
     static EffectsCatalog.TableInfo tableNeedingEffects(ConnectionCapture capture, SqlInfo info, Connection physical) {
         CaptureEffects setting = capture.connectionConfig().captureEffects();
@@ -125,10 +126,10 @@ record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin, Command.Tab
         try {
             EffectsCatalog.TableInfo t = capture.shared().effects().lookup(physical, table);
             if (!t.plainTable()) return null;   // views with rules cannot take RETURNING
-            if (setting == CaptureEffects.ALWAYS || info.volatileCall()) return t;
-            if ((insert || c instanceof Command.Upsert) && t.volatileDefaults()) return t;
-            if (RerunSafety.of(c, t) != RerunSafety.Rerun.ROWS) return null;
-            return insert || !t.primaryKey().isEmpty() ? t : null;
+            boolean wanted = setting == CaptureEffects.ALWAYS || info.volatileCall()
+                    || (insert || c instanceof Command.Upsert) && t.volatileDefaults()
+                    || RerunSafety.of(c, t) == RerunSafety.Rerun.ROWS && (insert || !t.primaryKey().isEmpty());
+            return wanted && capture.mayReadRows(t) ? t : null;
         } catch (SQLException e) {
             return null;   // unknown table: the statement fails on its own, exactly as without WAL-y
         }

@@ -86,6 +86,7 @@ public final class PreparedCapture extends StatementCapture {
         List<Value> values = params.values();
         int[] types = params.types();
         if (info.kind().isTransactionControl()) return transactionControl(info, () -> call.run(statement));
+        if (decidesPrepared(info)) return endPrepared(info, () -> call.run(statement));
         if (info.explicitCall() != null) {
             return capture.call(info, values, () -> {
                 try (PreparedStatement noResults = statement.getConnection().prepareStatement(NO_RESULTS)) {
@@ -144,7 +145,7 @@ public final class PreparedCapture extends StatementCapture {
             if (effectsTable == null && pin == null && !physical.getAutoCommit()) {
                 List<List<Value>> perElementParams = new ArrayList<>(items.size());
                 for (Parameters p : items) perElementParams.add(p.values());
-                List<Payloads.Effect> rows = Effects.readBatchRowsByKey(physical, info, capture.shared(), perElementParams);
+                List<Payloads.Effect> rows = Effects.readBatchRowsByKey(physical, info, capture, perElementParams);
                 if (rows != null) for (int i = 0; i < logs.size(); i++) logs.get(i).effects(List.of(rows.get(i)));
             }
             long perElement = pin == null ? 0 : EffectsPlan.rowsDrawn(info, new long[] {-1});
@@ -152,7 +153,7 @@ public final class PreparedCapture extends StatementCapture {
                 // The batch's rows, read back by their keys, one per element in the order they drew them; failing
                 // that, replay pins the sequences before the batch's first element.
                 List<Payloads.Effect> images = perElement == 1 && !physical.getAutoCommit()
-                        ? Effects.readInsertedRows(physical, info, capture.shared(), logs.size())
+                        ? Effects.readInsertedRows(physical, info, capture, logs.size())
                         : null;
                 if (images != null) {
                     Payloads.Effect all = images.get(0);

@@ -97,11 +97,7 @@ public class StatementCapture {
         ConnectionCapture.Work<T> asSent = () -> call.run(statement, sql, false);
         if (info.explicitCall() != null) return capture.call(info, List.of(), () -> call.run(statement, NO_RESULTS, false));
         if (info.kind().isTransactionControl()) return transactionControl(info, asSent);
-        if ((info.kind() == SqlKind.COMMIT_PREPARED || info.kind() == SqlKind.ROLLBACK_PREPARED) && capture.decidesPrepared(info.name())) {
-            T[] out = newHolder();
-            capture.endPrepared(info.kind() == SqlKind.COMMIT_PREPARED, info.name(), () -> out[0] = asSent.run());
-            return out[0];
-        }
+        if (decidesPrepared(info)) return endPrepared(info, asSent);
         // a write by cursor position cannot be re-run (the cursor is a read, not in the log): its row is needed even when
         // it came as psql sends it, "…;", which pgjdbc would take for two queries and answer generated keys with a result
         // set, so it goes out without its trailing semicolons (the same statement to the server)
@@ -166,7 +162,7 @@ public class StatementCapture {
      */
     protected final <T> T write(StatementLog st, EffectsPlan plan, Keys keys, ConnectionCapture.Work<T> work) throws SQLException {
         keysRead = false;
-        return capture.write(st, () -> {
+        T result = capture.write(st, () -> {
             T r = work.run();
             long[] c = countsOf(r);
             st.counts(c);
@@ -176,12 +172,16 @@ public class StatementCapture {
             if (rows > 0) {
                 Connection physical = statement.getConnection();
                 boolean inTransaction = !physical.getAutoCommit();
-                List<Payloads.Effect> images = inTransaction ? Effects.readInsertedRows(physical, st.info, capture.shared(), rows) : null;
-                if (images == null && inTransaction) images = Effects.readUpsertedRows(physical, st.info, capture.shared(), st.params);
+                List<Payloads.Effect> images = inTransaction ? Effects.readInsertedRows(physical, st.info, capture, rows) : null;
+                if (images == null && inTransaction) images = Effects.readUpsertedRows(physical, st.info, capture, st.params);
                 st.effects(images != null ? images : Effects.readSequences(physical, plan.pin(), rows));
             }
             return r;
         }, plan.readsBack());
+        // what WAL-y's COMMIT of an autocommitted write drew, the statement carries, as without WAL-y
+        java.sql.SQLWarning notices = capture.takeCommitNotices();
+        if (notices != null) statement.unwrap(org.postgresql.jdbc.PgStatement.class).addWarning(notices);
+        return result;
     }
 
     /** Reads the generated keys into the statements' effects; keeps a copy for the application when it asked. */
@@ -263,6 +263,18 @@ public class StatementCapture {
                 return work.run();
             }
         }
+    }
+
+    /** COMMIT PREPARED or ROLLBACK PREPARED of a transaction a connection of this JVM prepared. */
+    protected final boolean decidesPrepared(SqlInfo info) throws SQLException {
+        return (info.kind() == SqlKind.COMMIT_PREPARED || info.kind() == SqlKind.ROLLBACK_PREPARED) && capture.decidesPrepared(info.name());
+    }
+
+    /** Decides that prepared transaction in the log too: its COMMIT record durable first, as for any commit. */
+    protected final <T> T endPrepared(SqlInfo info, ConnectionCapture.Work<T> work) throws SQLException {
+        T[] out = newHolder();
+        capture.endPrepared(info.kind() == SqlKind.COMMIT_PREPARED, info.name(), () -> out[0] = work.run());
+        return out[0];
     }
 
     /** Holds the result of work the connection's protocol runs for its effect (its methods return nothing). */

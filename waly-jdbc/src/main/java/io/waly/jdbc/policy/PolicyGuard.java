@@ -2,6 +2,7 @@ package io.waly.jdbc.policy;
 
 import io.waly.command.Command;
 import io.waly.command.Value;
+import io.waly.jdbc.DriverLog;
 import io.waly.jdbc.WalySQLException;
 import io.waly.jdbc.WalyState;
 import io.waly.jdbc.capture.ConnectionCapture;
@@ -216,7 +217,7 @@ public final class PolicyGuard {
                 : rule.explain(part.command());
         StatementLog st = statements.isEmpty() ? null : statements.get(index);
         append(decision(Payloads.Policy.REFUSED, rule, reason, WalyState.POLICY_REFUSED, part, st, v, -1));
-        PolicyLog.warn("WAL-y refused a statement on connection {} (rule {}: {})", connection, rule.name(), reason);
+        DriverLog.warn(PolicyGuard.class, "WAL-y refused a statement on connection {} (rule {}: {})", connection, rule.name(), reason);
         if (inTransaction) abortTransaction(WalyState.POLICY_REFUSED, "rule " + rule.name());
         throw BatchFailure.of(statements, index, new WalySQLException("WAL-y refused the statement: rule " + rule.name() + " ("
                 + reason + ") of " + model + ". Nothing was sent to the database.", WalyState.POLICY_REFUSED));
@@ -286,7 +287,7 @@ public final class PolicyGuard {
                         + (limit.reason() != null ? " (" + limit.reason() + ")" : "");
                 if (savepoint) sql("ROLLBACK TO SAVEPOINT waly_limit");
                 append(decision(Payloads.Policy.REFUSED, limit, reason, WalyState.ROW_LIMIT_EXCEEDED, st.info(), st, v, rows));
-                PolicyLog.warn("WAL-y refused a statement on connection {} (rule {}: {})", connection, limit.name(), reason);
+                DriverLog.warn(PolicyGuard.class, "WAL-y refused a statement on connection {} (rule {}: {})", connection, limit.name(), reason);
                 if (savepoint) abortTransaction(WalyState.ROW_LIMIT_EXCEEDED, "rule " + limit.name());
                 throw BatchFailure.of(statements, over, new WalySQLException("WAL-y refused the statement: rule " + limit.name() + ": "
                         + reason + ", of " + model + ". It was rolled back to before it.", WalyState.ROW_LIMIT_EXCEEDED));
@@ -363,7 +364,7 @@ public final class PolicyGuard {
 
     private void warn(Rule r, String reason, SqlInfo info, StatementLog st, Verdict v, long rows) {
         String would = r.mode() == Rule.Mode.WARN && r.action() != Rule.Action.WARN ? "would refuse" : "warns about";
-        PolicyLog.warn("WAL-y rule {} {} a statement on connection {}: {}{}", r.name(), would, connection, reason,
+        DriverLog.warn(PolicyGuard.class, "WAL-y rule {} {} a statement on connection {}: {}{}", r.name(), would, connection, reason,
                 st == null ? "" : " [" + Hashing.sql(v.hashing(), io.waly.jdbc.capture.Secrets.redact(st.sql()), types(v.hashing())) + "]");
         append(decision(Payloads.Policy.WARNED, r, reason, null, info, st, v, rows));
     }

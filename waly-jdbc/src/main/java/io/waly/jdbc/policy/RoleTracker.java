@@ -1,13 +1,12 @@
 package io.waly.jdbc.policy;
 
-import io.waly.command.Command;
+import io.waly.jdbc.capture.ReadRights;
 import io.waly.jdbc.capture.StatementLog;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Set;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
 
@@ -25,9 +24,6 @@ import org.postgresql.core.TransactionState;
  * latest after the transaction ends.
  */
 final class RoleTracker {
-    /** The settings whose SET or RESET changes current_user ({@code RESET ALL} is {@code all}). */
-    private static final Set<String> ROLE_SETTINGS = Set.of("role", "session_authorization", "all");
-
     private final Connection physical;
     private String role;
     /** A statement of the open transaction may have changed the role: its end (or a rollback in it) may undo that. */
@@ -47,7 +43,7 @@ final class RoleTracker {
     /** After a write ran or failed; true when the role was asked again and differs. */
     boolean afterWrite(List<StatementLog> statements) {
         for (StatementLog st : statements) {
-            if (mayChangeRole(st.info().command())) {
+            if (ReadRights.mayChangeRole(st.info().command())) {
                 changedInTransaction = true;   // cleared by the end of the transaction; harmless in autocommit
                 return update();
             }
@@ -65,15 +61,6 @@ final class RoleTracker {
     /** After ROLLBACK TO SAVEPOINT, which undoes a SET ROLE made after the savepoint. */
     boolean rolledBackToSavepoint() {
         return changedInTransaction && update();
-    }
-
-    /**
-     * True for a statement that may change current_user: a SET or RESET of the role or the session authorization, and
-     * anything WAL-y cannot see into (DO, CALL, DISCARD, a function call, several statements in one string).
-     */
-    static boolean mayChangeRole(Command c) {
-        if (c instanceof Command.Setting s) return ROLE_SETTINGS.contains(s.name());
-        return c == null || c instanceof Command.Sql || c instanceof Command.Call;
     }
 
     private boolean update() {

@@ -81,9 +81,9 @@ final class RowImages {
         return String.join(" AND ", conds);
     }
 
-    /** Binds one image row into the plan's placeholders. */
-    static void bind(Connection target, PreparedStatement ps, Plan plan, List<Value> row) throws SQLException {
-        for (int p = 0; p < plan.bindOrder().size(); p++) bindValue(target, ps, p + 1, row.get(plan.bindOrder().get(p)));
+    /** Binds one image row into the plan's placeholders, from placeholder {@code first} on. */
+    static void bind(Connection target, PreparedStatement ps, int first, Plan plan, List<Value> row) throws SQLException {
+        for (int p = 0; p < plan.bindOrder().size(); p++) bindValue(target, ps, first + p, row.get(plan.bindOrder().get(p)));
     }
 
     /** Row images carry the database's text for dates and times, with their type: the server parses them back. */

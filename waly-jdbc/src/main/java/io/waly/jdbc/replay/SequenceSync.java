@@ -44,6 +44,14 @@ final class SequenceSync {
         this.target = target;
     }
 
+    /** True when {@link #sync} or {@link #pin} has something to do before the statement of {@code o} runs. */
+    boolean hasWork(Payloads.Outcome o) {
+        if (!pending.isEmpty()) return true;
+        if (o == null || o.effects() == null) return false;
+        for (Payloads.Effect e : o.effects()) if (Payloads.Effect.SEQUENCE.equals(e.kind())) return true;
+        return false;
+    }
+
     /**
      * A re-run INSERT that drew serial values on the source: each sequence goes where it stood before the statement
      * (its last value then, less the values the statement drew), so that it draws the same.

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Consecutive executions of one SQL text (across statements and transactions) go to the server as one JDBC batch, so
- * that replay runs at a batch loader's pace; anything else flushes the batch first, so order holds. Also the cache of
- * the target's prepared statements.
+ * that replay runs at a batch loader's pace — and single-row INSERTs that {@link MultiRowInserts} allows as multi-row
+ * INSERTs, faster than one; anything else flushes the batch first, so order holds. Also the cache of the target's
+ * prepared statements.
  */
 final class StatementBatch {
 
@@ -21,7 +22,8 @@ final class StatementBatch {
 
     @FunctionalInterface
     interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
+        /** Binds one execution's parameters from placeholder {@code first} on (1 unless rows share a statement). */
+        void bind(PreparedStatement ps, int first) throws SQLException;
     }
 
     /** A batch element failed on the target. */
@@ -38,54 +40,94 @@ final class StatementBatch {
         }
     }
 
+    private record Pending(Origin origin, Binder binder) {}
+
     private static final int MAX_BATCH = 2000;
     private static final int MAX_PREPARED = 256;
 
     private final Connection target;
     private final Map<String, PreparedStatement> prepared = new LinkedHashMap<>();
-    private PreparedStatement batch;
     private String batchSql;
-    private final List<Origin> origins = new ArrayList<>();
+    private MultiRowInserts.Shape rows;
+    private final List<Pending> pending = new ArrayList<>();
 
     StatementBatch(Connection target) {
         this.target = target;
     }
 
-    void add(Origin origin, String sql, Binder binder) throws Failure, SQLException {
+    /**
+     * Adds an execution of {@code sql}, bound by {@code binder} when the batch is sent; {@code rows} (or null) is how
+     * executions of it may share a statement.
+     */
+    void add(Origin origin, String sql, MultiRowInserts.Shape rows, Binder binder) throws Failure, SQLException {
         if (!sql.equals(batchSql)) flush();
-        if (batch == null) {
-            batch = prepared(sql);
-            batchSql = sql;
-        }
-        try {
-            binder.bind(batch);
-            batch.addBatch();
-        } catch (SQLException e) {
-            clear();
-            throw new Failure(origin, e);
-        }
-        origins.add(origin);
-        if (origins.size() >= MAX_BATCH) flush();
+        batchSql = sql;
+        this.rows = rows;
+        pending.add(new Pending(origin, binder));
+        if (pending.size() >= MAX_BATCH) flush();
     }
 
     void flush() throws Failure {
-        if (origins.isEmpty()) return;
+        if (pending.isEmpty()) return;
         try {
-            batch.executeBatch();
-        } catch (SQLException e) {
-            int failed = e instanceof BatchUpdateException b ? Math.min(b.getUpdateCounts().length, origins.size() - 1) : 0;
-            Origin at = origins.get(failed);
-            throw new Failure(at, e.getNextException() != null ? e.getNextException() : e);
+            int sent = 0;
+            if (rows != null && pending.size() > 1) {
+                int per = rows.rowsPerStatement();
+                int full = pending.size() / per;
+                if (full > 0) send(rows.sql(per), 0, full, per);
+                sent = full * per;
+                // the rest in statements of 64, 32, … rows: a few texts per INSERT, each prepared once
+                for (int size = Integer.highestOneBit(Math.max(1, per - 1)); size > 1; size >>= 1) {
+                    if (pending.size() - sent >= size) {
+                        send(rows.sql(size), sent, 1, size);
+                        sent += size;
+                    }
+                }
+            }
+            if (sent < pending.size()) send(batchSql, sent, pending.size() - sent, 1);
         } finally {
             clear();
         }
     }
 
+    /** Sends {@code statements} executions of {@code sql}, each binding {@code per} pending elements from {@code from}. */
+    private void send(String sql, int from, int statements, int per) throws Failure {
+        PreparedStatement ps;
+        try {
+            ps = prepared(sql);
+        } catch (SQLException e) {
+            throw new Failure(pending.get(from).origin, e);
+        }
+        int params = rows == null ? 0 : rows.params();
+        for (int s = 0; s < statements; s++) {
+            for (int r = 0; r < per; r++) {
+                Pending p = pending.get(from + s * per + r);
+                try {
+                    p.binder.bind(ps, 1 + r * params);
+                } catch (SQLException e) {
+                    throw new Failure(p.origin, e);
+                }
+            }
+            try {
+                ps.addBatch();
+            } catch (SQLException e) {
+                throw new Failure(pending.get(from + s * per).origin, e);
+            }
+        }
+        try {
+            ps.executeBatch();
+        } catch (SQLException e) {
+            // the statement that failed (the first of its rows, when rows share one)
+            int failed = e instanceof BatchUpdateException b ? Math.min(b.getUpdateCounts().length, statements - 1) : 0;
+            throw new Failure(pending.get(from + failed * per).origin, e.getNextException() != null ? e.getNextException() : e);
+        }
+    }
+
     /** Forgets the batch without sending it (the target transaction is being rolled back). */
     void clear() {
-        origins.clear();
+        pending.clear();
         batchSql = null;
-        batch = null;
+        rows = null;
     }
 
     /** The target's prepared statement for {@code sql}, kept for the next executions (the least recent goes first). */

@@ -21,8 +21,14 @@ final class TargetCatalog {
      * (or partitioned table) without rules, whose statements' update counts are exactly the rows they changed — a view
      * or a rule may do work and count none.
      */
+    /**
+     * @param plain        a table (or partitioned table) without rules: its counts are its rows, it takes RETURNING
+     * @param rowsTogether a plain table (not partitioned) without triggers of its own: several rows
+     *                     inserted by one statement leave exactly what one statement per row leaves
+     *                     ({@link MultiRowInserts})
+     */
     record TableShape(String quotedName, List<String> writable, List<String> primaryKey, Map<String, String> sequences,
-                      List<String> identityColumns, List<String> alwaysIdentity, boolean plain) {
+                      List<String> identityColumns, List<String> alwaysIdentity, boolean plain, boolean rowsTogether) {
         boolean identity() {
             return !identityColumns.isEmpty();
         }
@@ -34,7 +40,9 @@ final class TargetCatalog {
             """ + io.waly.jdbc.capture.EffectsCatalog.COLUMN_SEQUENCE + """
                    ,
                    EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)),
-                   c.relkind IN ('r', 'p') AND NOT c.relhasrules
+                   c.relkind IN ('r', 'p') AND NOT c.relhasrules,
+                   c.relkind = 'r' AND NOT c.relhasrules
+                   AND NOT EXISTS (SELECT 1 FROM pg_trigger tg WHERE tg.tgrelid = c.oid AND NOT tg.tgisinternal)
               FROM pg_class c
               JOIN pg_namespace n ON n.oid = c.relnamespace
               JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -79,6 +87,7 @@ final class TargetCatalog {
                 List<String> identity = new ArrayList<>();
                 List<String> always = new ArrayList<>();
                 boolean plain = false;
+                boolean together = false;
                 while (rs.next()) {
                     quoted = rs.getString(1);
                     String col = rs.getString(2);
@@ -90,8 +99,9 @@ final class TargetCatalog {
                     if (rs.getString(5) != null) seqs.put(col, rs.getString(5));
                     if (rs.getBoolean(6)) pk.add(col);
                     plain = rs.getBoolean(7);
+                    together = rs.getBoolean(8);
                 }
-                t = quoted == null ? null : new TableShape(quoted, writable, pk, seqs, identity, always, plain);
+                t = quoted == null ? null : new TableShape(quoted, writable, pk, seqs, identity, always, plain, together);
             }
         }
         if (t != null && name != null) tables.put(name, t);

@@ -34,6 +34,7 @@ final class TransactionApplier {
     private final StatementBatch batch;
     private final SessionTracker sessions = new SessionTracker();
     private final SequenceSync sequences;
+    private final MultiRowInserts inserts = new MultiRowInserts();
     private final SqlClassifier classifier = new SqlClassifier(new CommandParser());
 
     TransactionApplier(Connection target) {
@@ -72,6 +73,7 @@ final class TransactionApplier {
         if (sessions.needsSwitch(tx)) {
             flush();
             sessions.switchTo(target, tx);
+            inserts.invalidate();
         }
         for (Transaction.Step step : tx.steps()) {
             if (step instanceof Transaction.SavepointStep sp) {
@@ -128,6 +130,7 @@ final class TransactionApplier {
             sequences.invalidate();
         }
         if (cmd instanceof Command.Ddl || cmd instanceof Command.Sql) sessions.noteDdl(s.sql());
+        if (cmd instanceof Command.Ddl || cmd instanceof Command.Sql || cmd instanceof Command.Setting) inserts.invalidate();
         if (SessionTracker.leftOut(cmd)) return;
         Payloads.Effect rows = rowsEffect(st.outcome());
         if (rows != null && cmd instanceof Command.Ddl.CreateTable ct && ct.query() != null) {
@@ -136,9 +139,13 @@ final class TransactionApplier {
         }
         if (rows != null && applyImages(st, cmd, rows, summary)) return;
         if (st.changedNoRow() && countsAreRows(cmd)) return;
-        flush();
-        sequences.sync();
-        sequences.pin(st.outcome());
+        boolean joinsBatch = s.copyData() == null && s.prepared() && batchable(cmd) && !SessionTracker.changesSession(cmd);
+        if (!joinsBatch || sequences.hasWork(st.outcome())) {
+            // what moves sequences or runs on its own goes after everything before it
+            flush();
+            sequences.sync();
+            sequences.pin(st.outcome());
+        }
         if (s.copyData() != null) {
             run(st.seq(), s.sql(), st, () -> {
                 try {
@@ -159,7 +166,8 @@ final class TransactionApplier {
             return;
         }
         if (batchable(cmd)) {
-            add(new StatementBatch.Origin(st.seq(), s.sql()), s.sql(), ps -> bind(ps, s));
+            add(new StatementBatch.Origin(st.seq(), s.sql()), s.sql(), inserts.ofStatement(s.sql(), cmd, s.params().size(), catalog::table),
+                    (ps, first) -> bind(ps, first, s));
             return;
         }
         run(st.seq(), s.sql(), st, () -> {
@@ -183,7 +191,9 @@ final class TransactionApplier {
         Command.Insert insert = cmd instanceof Command.Insert i ? i : cmd instanceof Command.Upsert u ? u.insert() : null;
         if (insert != null) sequences.noteImages(t, rows, insert, overridesUserValue(st.statement().sql()));
         StatementBatch.Origin origin = new StatementBatch.Origin(st.seq(), st.statement().sql());
-        for (List<Value> row : rows.rows()) add(origin, plan.sql(), ps -> RowImages.bind(target, ps, plan, row));
+        MultiRowInserts.Shape together = insert != null && !(cmd instanceof Command.Upsert)
+                ? inserts.ofImage(plan.sql(), plan.bindOrder().size(), t) : null;
+        for (List<Value> row : rows.rows()) add(origin, plan.sql(), together, (ps, first) -> RowImages.bind(target, ps, first, plan, row));
         summary.rowsFromImages += rows.rows().size();
         return true;
     }
@@ -263,10 +273,15 @@ final class TransactionApplier {
 
     /** Binds a logged statement's parameters with the JDBC types they were bound with on the source. */
     private void bind(PreparedStatement ps, Payloads.Statement s) throws SQLException {
+        bind(ps, 1, s);
+    }
+
+    /** … from placeholder {@code first} on (rows that share a multi-row INSERT). */
+    private void bind(PreparedStatement ps, int first, Payloads.Statement s) throws SQLException {
         List<Value> params = s.params();
         int[] types = s.jdbcTypes();
         for (int i = 0; i < params.size(); i++) {
-            JdbcValues.bind(target, ps, i + 1, params.get(i), types != null && i < types.length ? types[i] : 0);
+            JdbcValues.bind(target, ps, first + i, params.get(i), types != null && i < types.length ? types[i] : 0);
         }
     }
 
@@ -292,9 +307,10 @@ final class TransactionApplier {
         void run() throws SQLException;
     }
 
-    private void add(StatementBatch.Origin origin, String sql, StatementBatch.Binder binder) throws ReplayException, SQLException {
+    private void add(StatementBatch.Origin origin, String sql, MultiRowInserts.Shape rows, StatementBatch.Binder binder)
+            throws ReplayException, SQLException {
         try {
-            batch.add(origin, sql, binder);
+            batch.add(origin, sql, rows, binder);
         } catch (StatementBatch.Failure f) {
             throw failed(f.origin.seq(), f.origin.sourceSql(), null, f.sqlException());
         }
