@@ -84,6 +84,12 @@ final class TestLog implements AutoCloseable {
             return this;
         }
 
+        /** The COMMAND record of an application command whose {@code statements} next statements follow. */
+        Tx command(String name, Map<String, Value> args, int statements) {
+            writer.append(RecordKind.COMMAND, id, new Payloads.AppCommand(conn, name, args, Payloads.AppCommand.CALLED, statements, "test").encode());
+            return this;
+        }
+
         Tx savepoint(String name) {
             writer.append(RecordKind.SAVEPOINT, id, new Payloads.Savepoint(name).encode());
             return this;

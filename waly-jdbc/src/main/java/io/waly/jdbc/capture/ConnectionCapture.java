@@ -203,14 +203,6 @@ public final class ConnectionCapture {
         return rights.mayRead(t);
     }
 
-    /**
-     * The schema version of {@code versions} this connection writes under, as a transaction it begins records it
-     * (FORMAT.md, Begin: walyAppVersion, else the database's migration version); null when the model places it in none.
-     */
-    public io.waly.model.Versions.Version writesUnder(io.waly.model.Versions versions) {
-        return versions.writtenUnder(config.appVersion(), shared.migrations().current());
-    }
-
     /** False when the recording policy leaves the statement out of the log. */
     public boolean logs(SqlInfo info) {
         return policy.verdict(info).logged();
@@ -540,6 +532,14 @@ public final class ConnectionCapture {
         }
         txId = log.append(RecordKind.BEGIN, LogSink.OWN_SEQ, new Payloads.Begin(connection, -1, autocommit, null,
                 physical.isReadOnly(), config.appVersion(), shared.migrations().current()).encode());
+    }
+
+    /**
+     * The schema version of {@code versions} this connection writes under, as a transaction it begins records it
+     * (FORMAT.md, Begin: walyAppVersion, else the database's migration version); null when the model places it in none.
+     */
+    public io.waly.model.Versions.Version writesUnder(io.waly.model.Versions versions) {
+        return versions.writtenUnder(config.appVersion(), shared.migrations().current());
     }
 
     /**
