@@ -59,7 +59,7 @@ public final class Versions {
                           JavaMapping java) {
         /** The columns of {@code from} the expression for {@code toColumn} reads: all of them for a Java function's. */
         public Set<String> reads(String toColumn) {
-            if (java != null && java.columns().contains(toColumn)) return fromColumns.keySet();
+            if (java != null && java.columns().contains(toColumn)) return java.reads();
             return SqlColumns.read(expressions.get(toColumn));
         }
 
@@ -194,10 +194,10 @@ public final class Versions {
                                    Map<String, String> toCols, Map<String, Node> given, Node givenNode, Node tableNode,
                                    String direction, String lossy, int line) {
         Map<String, String> exprs = new LinkedHashMap<>();
-        RowFunction function = null;
+        JavaMapping function = null;
         for (Map.Entry<String, Node> e : given.entrySet()) {
             if (e.getKey().equals(JAVA)) {
-                function = JavaMapping.load(e.getValue());
+                function = JavaMapping.read(e.getValue(), fromCols, "version " + from.name() + "'s " + table);
                 continue;
             }
             String col = TableName.parse(e.getKey()).name();
@@ -240,12 +240,11 @@ public final class Versions {
         }
         JavaMapping java = null;
         if (function != null) {
-            Node javaNode = given.get(JAVA);
             if (inJava.isEmpty()) {
-                throw javaNode.error("java: " + javaNode.text("java") + " computes no column: every column of version " + to.name()
+                throw given.get(JAVA).error("java: " + function.className() + " computes no column: every column of version " + to.name()
                         + "'s " + table + " is given by an SQL expression or kept from version " + from.name());
             }
-            java = new JavaMapping(javaNode.text("java"), function, Collections.unmodifiableSet(inJava));
+            java = function.computing(Collections.unmodifiableSet(inJava));
         }
         return new Mapping(table, from, to, fromCols, toCols, ordered, lossy, line, java);
     }

@@ -34,7 +34,7 @@ final class JavaRows {
 
     private JavaRows() {}
 
-    /** The function's result for the row (every column of {@code m.from()} in {@code row}). */
+    /** The function's result for the row (which has every column the function reads). */
     static Map<String, Object> apply(Versions.Mapping m, Map<String, Value> row, Connection c) throws SQLException {
         JavaMapping java = m.java();
         Map<String, Object> in = Collections.unmodifiableMap(toJava(m, row, c));
@@ -55,7 +55,7 @@ final class JavaRows {
     }
 
     private static Map<String, Object> toJava(Versions.Mapping m, Map<String, Value> row, Connection c) throws SQLException {
-        List<String> cols = List.copyOf(m.fromColumns().keySet());
+        List<String> cols = m.java().readsInOrder();
         List<String> casts = new ArrayList<>();
         for (String col : cols) casts.add("?::" + m.fromColumns().get(col));
         Map<String, Object> out = new LinkedHashMap<>();
