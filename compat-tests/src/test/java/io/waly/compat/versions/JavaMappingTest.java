@@ -150,4 +150,27 @@ class JavaMappingTest {
             assertThat(r.failures().get(0).back()).isEqualTo("(4,\"Ada van\",Lovelace,)");
         }
     }
+
+    @Test
+    void anOlderApplicationsWritesAreMappedUpLiveByTheJavaFunction() throws Exception {
+        RoundTrip rt = new RoundTrip("javamap_live", logDir);
+        String model = "walyModel=" + Path.of("src/test/resources/versions/people-live.yaml").toAbsolutePath();
+        try (Connection c = rt.walyConnection(model); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("CREATE TABLE people (id int8 PRIMARY KEY, first_name text, last_name text, born date)");
+            s.execute("CALL waly.schema_version('2')");
+            c.commit();
+        }
+        try (Connection v1 = rt.walyConnection(model, "walyAppVersion=1.0"); Statement s = v1.createStatement()) {
+            s.execute("INSERT INTO people (id, name, born) VALUES (1, 'Ada King Lovelace', '1815-12-10'), (2, 'Plato', NULL)");
+            s.execute("UPDATE people SET name = 'Mary Ann Evans' WHERE id = 2");
+            try (ResultSet rs = s.executeQuery("SELECT name FROM people ORDER BY id")) {   // through version 1's view
+                List<String> names = new ArrayList<>();
+                while (rs.next()) names.add(rs.getString(1));
+                assertThat(names).containsExactly("Ada King Lovelace", "Mary Ann Evans");
+            }
+        }
+        assertThat(rows(rt.source, "SELECT id, first_name, last_name, born FROM people ORDER BY id"))
+                .containsExactly("1|Ada King|Lovelace|1815-12-10", "2|Mary Ann|Evans|null");
+    }
 }
