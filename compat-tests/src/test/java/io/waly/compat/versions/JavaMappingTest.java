@@ -1,6 +1,7 @@
 package io.waly.compat.versions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.client.MongoClient;
@@ -10,6 +11,7 @@ import io.waly.jdbc.replay.PostgresTarget;
 import io.waly.jdbc.replay.VersionRoundTrip;
 import io.waly.jdbc.replay.VersionedTarget;
 import io.waly.log.read.DirectoryLog;
+import io.waly.log.replay.ReplayException;
 import io.waly.log.replay.ReplayOptions;
 import io.waly.log.replay.ReplaySummary;
 import io.waly.log.replay.Replayer;
@@ -19,6 +21,7 @@ import io.waly.mongo.MongoTarget;
 import io.waly.mongo.OnUntranslatable;
 import io.waly.testing.EmbeddedPostgresServer;
 import io.waly.testing.MongoFixture;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -172,5 +175,20 @@ class JavaMappingTest {
         }
         assertThat(rows(rt.source, "SELECT id, first_name, last_name, born FROM people ORDER BY id"))
                 .containsExactly("1|Ada King|Lovelace|1815-12-10", "2|Mary Ann|Evans|null");
+    }
+
+    @Test
+    void aJavaFunctionThatFailsOnARowRefusesItsStatementNamingIt() throws Exception {
+        RoundTrip rt = history("javamap_fails", logDir);
+        Versions failing = Model.parse(Files.readString(Path.of("src/test/resources/versions/people.yaml"))
+                .replace("JoinName", "FailingName"), "failing.yaml").versions();
+        String v1 = rt.server.newDatabase("javamap_fails_v1");
+        create(v1, "CREATE TABLE people (id int8 PRIMARY KEY, name text, born date)");
+        assertThatThrownBy(() -> Replayer.replay(logDir, FORCE, new PostgresTarget(v1).intoVersion(failing, "1")))
+                .isInstanceOf(ReplayException.class)
+                .hasMessageContaining("was written under schema version 2 and cannot be mapped to version 1")
+                .hasMessageContaining("the down mapping of people (version 2 → 1, model line 15): io.waly.compat.versions.FailingName "
+                        + "failed: java.lang.IllegalArgumentException: no single name for Mary Ann")
+                .hasMessageContaining("INSERT INTO people (id, first_name, last_name, born) VALUES (3, 'Mary Ann'");
     }
 }

@@ -390,6 +390,10 @@ final class VersionShift {
             return RowMapping.shift(path, row, whole, c);
         } catch (RowMapping.Unmappable e) {
             throw refused(st, from, e.getMessage());
+        } catch (SQLException e) {
+            // a Java function that threw, returned too little, or returned what its column cannot hold
+            if (RowMapping.JAVA_FAILED.equals(e.getSQLState())) throw refused(st, from, e.getMessage());
+            throw e;
         }
     }
 

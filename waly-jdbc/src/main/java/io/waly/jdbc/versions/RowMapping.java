@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
 public final class RowMapping {
     private RowMapping() {}
 
+    /** The SQLState of a Java mapping that failed on a row (an external routine's exception, as PostgreSQL says). */
+    public static final String JAVA_FAILED = JavaRows.FAILED;
+
     /** Why a statement cannot be mapped between versions (the message completes "cannot be mapped …: "). */
     public static final class Unmappable extends Exception {
         public Unmappable(String why) {
