@@ -49,6 +49,9 @@ class JavaMappingTest {
     @TempDir
     Path logDir;
 
+    @TempDir
+    Path modelDir;
+
     /**
      * Version 1 writes, the migration to 2 (made outside WAL-y, so not in the log: a replay target is made at its
      * version by hand), version 2 writes.
@@ -190,5 +193,29 @@ class JavaMappingTest {
                 .hasMessageContaining("the down mapping of people (version 2 → 1, model line 15): io.waly.compat.versions.FailingName "
                         + "failed: java.lang.IllegalArgumentException: no single name for Mary Ann")
                 .hasMessageContaining("INSERT INTO people (id, first_name, last_name, born) VALUES (3, 'Mary Ann'");
+    }
+
+    @Test
+    void anOlderApplicationCannotReadThroughAJavaDownMappingAndIsToldWhy() throws Exception {
+        RoundTrip rt = new RoundTrip("javamap_noviews", logDir);
+        // the live model with its SQL down replaced by a Java one
+        String model = "walyModel=" + Path.of("src/test/resources/versions/people-live.yaml").toAbsolutePath();
+        Path javaDown = modelDir.resolve("people-java-down.yaml");
+        Files.writeString(javaDown, Files.readString(Path.of("src/test/resources/versions/people-live.yaml")).replace(
+                "down: {name: \"nullif(concat_ws(' ', first_name, last_name), '')\"}", "down: {java: io.waly.compat.versions.JoinName}"));
+        try (Connection c = rt.walyConnection(model); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("CREATE TABLE people (id int8 PRIMARY KEY, first_name text, last_name text, born date)");
+            s.execute("CALL waly.schema_version('2')");
+            c.commit();
+        }
+        assertThatThrownBy(() -> {
+            try (Connection v1 = rt.walyConnection("walyModel=" + javaDown, "walyAppVersion=1.0"); Statement s = v1.createStatement()) {
+                s.executeQuery("SELECT name FROM people").close();
+            }
+        }).isInstanceOf(SQLException.class)
+                .hasMessageContaining("the views of version 1 cannot be made: the down mapping of people (version 2 → 1, model line 17) "
+                        + "is a Java function (io.waly.compat.versions.JoinName)")
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
     }
 }
