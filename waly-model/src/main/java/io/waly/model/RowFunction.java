@@ -24,7 +24,8 @@ public interface RowFunction {
     /**
      * The row in the other version's columns.
      *
-     * @param row every column of the version the step maps from (unmodifiable, in the model's column order)
+     * @param row the columns it reads, of the version the step maps from: those its {@code reads:} lists
+     *     ({@code java: {class: …, reads: [name]}}), by default every column (unmodifiable, in the model's order)
      * @return at least each column the function computes (the columns of the other version that the step adds or
      *     retypes and that no SQL expression beside {@code java:} gives); other keys are ignored
      */

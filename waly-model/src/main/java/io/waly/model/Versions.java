@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  *
  * Validated as it loads: every table declared under {@code tables:} and present in the first version; each column a
  * step adds has an {@code up}, each it removes (or retypes) a {@code down}, both directions or none; the expressions
- * read only the columns of the version they map from. A replay into a version ({@link #path}) transforms a row written
+ * read only the columns of the version they map from; a {@code java:} entry names a {@link RowFunction} that computes
+ * the columns the step adds or retypes and no expression gives ({@link JavaMapping}). A replay into a version ({@link #path}) transforms a row written
  * under another version through each step between, in order.
  */
 public final class Versions {
