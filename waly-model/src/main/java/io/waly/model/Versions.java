@@ -1,8 +1,10 @@
 package io.waly.model;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +35,8 @@ import java.util.regex.Pattern;
  *
  * Validated as it loads: every table declared under {@code tables:} and present in the first version; each column a
  * step adds has an {@code up}, each it removes (or retypes) a {@code down}, both directions or none; the expressions
- * read only the columns of the version they map from. A replay into a version ({@link #path}) transforms a row written
+ * read only the columns of the version they map from; a {@code java:} entry names a {@link RowFunction} that computes
+ * the columns the step adds or retypes and no expression gives ({@link JavaMapping}). A replay into a version ({@link #path}) transforms a row written
  * under another version through each step between, in order.
  */
 public final class Versions {
@@ -49,12 +52,15 @@ public final class Versions {
     /**
      * One table's mapping of a row from the version {@code from} to the next or previous version {@code to}: per column
      * of {@code to} (in order), the SQL expression over {@code from}'s columns that gives it. {@code lossy} is what a
-     * lossy {@code down} says it keeps (null for a lossless one, and for every {@code up}).
+     * lossy {@code down} says it keeps (null for a lossless one, and for every {@code up}). {@code java}, when the
+     * step names a {@link RowFunction}, computes the columns it lists, which then have no expression; null otherwise.
      */
     public record Mapping(String table, Version from, Version to, Map<String, String> fromColumns,
-                          Map<String, String> toColumns, Map<String, String> expressions, String lossy, int line) {
-        /** The columns of {@code from} the expression for {@code toColumn} reads. */
+                          Map<String, String> toColumns, Map<String, String> expressions, String lossy, int line,
+                          JavaMapping java) {
+        /** The columns of {@code from} the expression for {@code toColumn} reads: all of them for a Java function's. */
         public Set<String> reads(String toColumn) {
+            if (java != null && java.columns().contains(toColumn)) return java.reads();
             return SqlColumns.read(expressions.get(toColumn));
         }
 
@@ -66,7 +72,7 @@ public final class Versions {
 
         /** True when the row comes out as it went in (the table did not change between the two versions). */
         public boolean identity() {
-            if (!fromColumns.equals(toColumns)) return false;
+            if (java != null || !fromColumns.equals(toColumns)) return false;
             for (Map.Entry<String, String> e : expressions.entrySet()) if (!e.getValue().equals(quote(e.getKey()))) return false;
             return true;
         }
@@ -76,6 +82,8 @@ public final class Versions {
 
     private static final Set<String> VERSION_KEYS = Set.of("version", "appVersions", "migrations", "tables");
     private static final Set<String> TABLE_KEYS = Set.of("columns", "up", "down", "lossy");
+    /** The key of {@code up:}/{@code down:} that names a {@link RowFunction} instead of a column. */
+    static final String JAVA = "java";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     private final List<Version> versions;
@@ -187,7 +195,12 @@ public final class Versions {
                                    Map<String, String> toCols, Map<String, Node> given, Node givenNode, Node tableNode,
                                    String direction, String lossy, int line) {
         Map<String, String> exprs = new LinkedHashMap<>();
+        JavaMapping function = null;
         for (Map.Entry<String, Node> e : given.entrySet()) {
+            if (e.getKey().equals(JAVA)) {
+                function = JavaMapping.read(e.getValue(), fromCols, "version " + from.name() + "'s " + table);
+                continue;
+            }
             String col = TableName.parse(e.getKey()).name();
             if (!toCols.containsKey(col)) {
                 throw e.getValue().error(direction + " sets " + col + ", which version " + to.name() + "'s " + table
@@ -204,6 +217,7 @@ public final class Versions {
             exprs.put(col, sql);
         }
         Map<String, String> ordered = new LinkedHashMap<>();
+        Set<String> inJava = new LinkedHashSet<>();
         for (Map.Entry<String, String> c : toCols.entrySet()) {
             String col = c.getKey();
             if (exprs.containsKey(col)) {
@@ -211,22 +225,35 @@ public final class Versions {
                 continue;
             }
             String fromType = fromCols.get(col);
-            if (fromType == null || !fromType.equalsIgnoreCase(c.getValue())) {
+            boolean changed = fromType == null || !fromType.equalsIgnoreCase(c.getValue());
+            if (changed && function != null) {
+                inJava.add(col);
+                continue;
+            }
+            if (changed) {
                 Node at = givenNode != null ? givenNode : tableNode;
                 throw at.error(table + "." + col + " of version " + to.name() + (fromType == null
                         ? " is not in version " + from.name() : " is " + c.getValue() + " there but " + fromType + " in version " + from.name())
                         + ": the " + direction + " mapping must say how to compute it (" + direction + ": {" + col + ": <SQL expression over "
-                        + String.join(", ", fromCols.keySet()) + ">})");
+                        + String.join(", ", fromCols.keySet()) + ">}, or " + direction + ": {java: <class>})");
             }
             ordered.put(col, quote(col));
         }
-        return new Mapping(table, from, to, fromCols, toCols, ordered, lossy, line);
+        JavaMapping java = null;
+        if (function != null) {
+            if (inJava.isEmpty()) {
+                throw given.get(JAVA).error("java: " + function.className() + " computes no column: every column of version " + to.name()
+                        + "'s " + table + " is given by an SQL expression or kept from version " + from.name());
+            }
+            java = function.computing(Collections.unmodifiableSet(inJava));
+        }
+        return new Mapping(table, from, to, fromCols, toCols, ordered, lossy, line, java);
     }
 
     private static Mapping identity(String table, Version from, Version to, Map<String, String> cols, int line) {
         Map<String, String> exprs = new LinkedHashMap<>();
         for (String c : cols.keySet()) exprs.put(c, quote(c));
-        return new Mapping(table, from, to, cols, cols, exprs, null, line);
+        return new Mapping(table, from, to, cols, cols, exprs, null, line, null);
     }
 
     private static Map<String, String> readColumns(Node node, String where) {

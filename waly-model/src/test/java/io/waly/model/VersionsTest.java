@@ -98,4 +98,52 @@ class VersionsTest {
                 versions: {v: 1}
                 """, 1, "versions must be a list");
     }
+
+    /** The cars' up mapping as a Java function: given as a class name, or with the columns it reads. */
+    static final String JAVA = CARS.replace(
+            "up: {production_years: \"int4multirange(int4range(production_year, production_year, '[]'))\"}",
+            "up: {java: io.waly.model.YearsInJava}");
+
+    @Test
+    void aMappingMayBeAJavaFunction() {
+        Versions v = Model.parse(JAVA, "cars.yaml").versions();
+        Versions.Mapping up = v.path("cars", v.version("1"), v.version("2")).get(0);
+        assertThat(up.java().className()).isEqualTo("io.waly.model.YearsInJava");
+        assertThat(up.java().function()).isInstanceOf(YearsInJava.class);
+        assertThat(up.java().columns()).containsExactly("production_years");   // what the step changes; the rest is kept
+        assertThat(up.expressions()).containsOnlyKeys("id", "name");
+        assertThat(up.reads("production_years")).containsExactly("id", "name", "production_year");
+        assertThat(up.reads("name")).containsExactly("name");
+        assertThat(up.identity()).isFalse();
+        assertThat(v.path("cars", v.version("2"), v.version("1")).get(0).java()).isNull();
+
+        Versions narrow = Model.parse(JAVA.replace("{java: io.waly.model.YearsInJava}",
+                "{java: {class: io.waly.model.YearsInJava, reads: [production_year]}}"), "cars.yaml").versions();
+        Versions.Mapping n = narrow.path("cars", narrow.version("1"), narrow.version("2")).get(0);
+        assertThat(n.reads("production_years")).containsExactly("production_year");
+        // a Java function next to SQL expressions computes only what they leave
+        Versions next = Model.parse(JAVA.replace("{java: io.waly.model.YearsInJava}",
+                "{java: io.waly.model.YearsInJava, name: \"upper(name)\"}"), "cars.yaml").versions();
+        Versions.Mapping both = next.path("cars", next.version("1"), next.version("2")).get(0);
+        assertThat(both.expressions()).containsEntry("name", "upper(name)");
+        assertThat(both.java().columns()).containsExactly("production_years");
+    }
+
+    @Test
+    void aBadJavaMappingIsRefusedAtItsLine() {
+        assertError(JAVA.replace("io.waly.model.YearsInJava", "com.example.Missing"), 17,
+                "java: class com.example.Missing is not on the classpath");
+        assertError(JAVA.replace("io.waly.model.YearsInJava", "java.lang.String"), 17,
+                "java: java.lang.String does not implement io.waly.model.RowFunction");
+        assertError(JAVA.replace("io.waly.model.YearsInJava", "io.waly.model.RowFunction"), 17,
+                "java: io.waly.model.RowFunction must be a public, non-abstract class");
+        assertError(JAVA.replace("{java: io.waly.model.YearsInJava}", "{java: {class: io.waly.model.YearsInJava, reads: [year]}}"), 17,
+                "java: reads year, which version 1's cars does not have (columns: id, name, production_year)");
+        assertError(JAVA.replace("{java: io.waly.model.YearsInJava}", "{java: {reads: [name]}}"), 17, "needs class:");
+        assertError(JAVA.replace("{java: io.waly.model.YearsInJava}",
+                "{java: io.waly.model.YearsInJava, production_years: \"NULL\"}"), 17,
+                "java: io.waly.model.YearsInJava computes no column");
+        assertError(JAVA.replace("{java: io.waly.model.YearsInJava}", "{java: io.waly.model.YearsInJava, colour: \"'red'\"}"), 17,
+                "up sets colour, which version 2's cars does not have");
+    }
 }

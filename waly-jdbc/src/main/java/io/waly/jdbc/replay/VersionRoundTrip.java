@@ -8,6 +8,7 @@ import io.waly.log.payload.Payloads;
 import io.waly.log.tx.InDoubtResolver;
 import io.waly.log.tx.Transaction;
 import io.waly.log.tx.TransactionReader;
+import io.waly.jdbc.versions.RowMapping;
 import io.waly.model.Versions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -111,6 +112,7 @@ public final class VersionRoundTrip {
      * as text: equal when the pair gives the row back.
      */
     public String[] roundTrip(Versions.Mapping go, Versions.Mapping back, Map<String, Value> row) throws SQLException {
+        if (go.java() != null || back.java() != null) return roundTripInJava(go, back, row);
         List<String> cols = List.copyOf(go.fromColumns().keySet());
         StringBuilder sql = new StringBuilder("WITH r0 (");
         sql.append(String.join(", ", cols.stream().map(TargetCatalog::quote).toList())).append(") AS (VALUES (");
@@ -123,6 +125,37 @@ public final class VersionRoundTrip {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new String[] {rs.getString(1), rs.getString(2)};
+            }
+        }
+    }
+
+    /** The same, when either way is a Java function: the row goes there and back through {@link RowMapping}. */
+    private String[] roundTripInJava(Versions.Mapping go, Versions.Mapping back, Map<String, Value> row) throws SQLException {
+        Map<String, Value> there;
+        Map<String, Value> again;
+        try {
+            there = RowMapping.shift(List.of(go), row, true, pg);
+            again = RowMapping.shift(List.of(back), there, true, pg);
+        } catch (RowMapping.Unmappable e) {
+            throw new SQLException(e.getMessage(), e);   // a whole row is always mapped
+        }
+        return new String[] {rowText(go.fromColumns(), row), rowText(go.fromColumns(), again)};
+    }
+
+    /** A row of {@code columns} as PostgreSQL writes it (ROW(…)::text), for comparing. */
+    private String rowText(Map<String, String> columns, Map<String, Value> row) throws SQLException {
+        List<String> cols = List.copyOf(columns.keySet());
+        StringBuilder sql = new StringBuilder("SELECT ROW(");
+        for (int i = 0; i < cols.size(); i++) sql.append(i > 0 ? ", " : "").append("?::").append(columns.get(cols.get(i)));
+        try (PreparedStatement ps = pg.prepareStatement(sql.append(")::text").toString())) {
+            for (int i = 0; i < cols.size(); i++) {
+                Value v = row.get(cols.get(i));
+                if (v == null) ps.setNull(i + 1, java.sql.Types.OTHER);
+                else RowImages.bindValue(pg, ps, i + 1, v);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
             }
         }
     }

@@ -71,6 +71,7 @@ final class VersionShift {
     void check(Connection c) throws ReplayException {
         for (Versions.Mapping m : versions.mappings()) {
             List<String> cols = List.copyOf(m.expressions().keySet());
+            if (cols.isEmpty()) continue;   // a Java function computes every column: its values are cast as they come
             List<String> types = new ArrayList<>();
             for (String col : cols) types.add("pg_catalog.pg_typeof(" + m.expressions().get(col) + ")::regtype::text");
             List<String> nulls = new ArrayList<>();
@@ -389,6 +390,10 @@ final class VersionShift {
             return RowMapping.shift(path, row, whole, c);
         } catch (RowMapping.Unmappable e) {
             throw refused(st, from, e.getMessage());
+        } catch (SQLException e) {
+            // a Java function that threw, returned too little, or returned what its column cannot hold
+            if (RowMapping.JAVA_FAILED.equals(e.getSQLState())) throw refused(st, from, e.getMessage());
+            throw e;
         }
     }
 

@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
 public final class RowMapping {
     private RowMapping() {}
 
+    /** The SQLState of a Java mapping that failed on a row (an external routine's exception, as PostgreSQL says). */
+    public static final String JAVA_FAILED = JavaRows.FAILED;
+
     /** Why a statement cannot be mapped between versions (the message completes "cannot be mapped …: "). */
     public static final class Unmappable extends Exception {
         public Unmappable(String why) {
@@ -71,13 +74,20 @@ public final class RowMapping {
         return now;
     }
 
-    /** PostgreSQL computes the columns {@code out} from the row's {@code given} columns. */
+    /**
+     * PostgreSQL computes the columns {@code out} from the row's {@code given} columns; those the step's Java function
+     * computes come from running it on the row (then whole) in the JVM, cast by PostgreSQL to their columns' types.
+     */
     private static Map<String, Value> evaluate(Versions.Mapping m, List<String> given, Map<String, Value> row, List<String> out,
                                                Connection c) throws SQLException {
+        List<String> inJava = m.java() == null ? List.of() : out.stream().filter(m.java().columns()::contains).toList();
+        Map<String, Object> computed = inJava.isEmpty() ? Map.of() : JavaRows.apply(m, row, c);
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < out.size(); i++) {
             if (i > 0) sql.append(", ");
-            sql.append('(').append(m.expressions().get(out.get(i))).append(")::").append(m.toColumns().get(out.get(i)));
+            String type = m.toColumns().get(out.get(i));
+            if (inJava.contains(out.get(i))) sql.append("?::").append(type);
+            else sql.append('(').append(m.expressions().get(out.get(i))).append(")::").append(type);
         }
         if (!given.isEmpty()) {
             sql.append(" FROM (VALUES (");
@@ -86,12 +96,17 @@ public final class RowMapping {
         }
         Map<String, Value> result = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < given.size(); i++) JdbcValues.bindImage(c, ps, i + 1, row.get(given.get(i)));
+            int p = 1;
+            for (String col : inJava) JavaRows.bind(ps, p++, computed.get(col));
+            for (int i = 0; i < given.size(); i++) JdbcValues.bindImage(c, ps, p++, row.get(given.get(i)));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 ResultSetMetaData md = rs.getMetaData();
                 for (int i = 0; i < out.size(); i++) result.put(out.get(i), JdbcValues.fromResultSet(rs, i + 1, md.getColumnTypeName(i + 1)));
             }
+        } catch (SQLException e) {
+            if (inJava.isEmpty()) throw e;
+            throw new SQLException(m.describe() + " (Java: " + m.java().className() + "): " + e.getMessage(), JavaRows.FAILED, e);
         }
         return result;
     }

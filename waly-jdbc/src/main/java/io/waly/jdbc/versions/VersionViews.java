@@ -54,13 +54,18 @@ public final class VersionViews {
     }
 
     /** The query of a view: the table's rows mapped from {@code from} to {@code to}, one nested SELECT per step. */
-    static String select(Versions versions, String table, Versions.Version from, Versions.Version to) {
+    static String select(Versions versions, String table, Versions.Version from, Versions.Version to) throws SQLException {
         List<Versions.Mapping> path = versions.path(table, from, to);
         String q = "SELECT " + String.join(", ", versions.columns(table, to).keySet().stream().map(VersionViews::quote).toList())
                 + " FROM " + table;
         if (path.isEmpty()) return q;
         String inner = "SELECT * FROM " + table;
         for (Versions.Mapping m : path) {
+            if (m.java() != null) {
+                // a view is SQL: PostgreSQL cannot call the JVM for each row it reads
+                throw new SQLException("the views of version " + to.name() + " cannot be made: " + m.describe()
+                        + " is a Java function (" + m.java().className() + "), and a view's columns must be SQL expressions", "0A000");
+            }
             List<String> cols = new ArrayList<>();
             m.expressions().forEach((col, e) -> cols.add("(" + e + ")::" + m.toColumns().get(col) + " AS " + quote(col)));
             inner = "SELECT " + String.join(", ", cols) + " FROM (" + inner + ") AS r";
