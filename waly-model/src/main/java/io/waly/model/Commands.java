@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class Commands {
+    /** The name of WAL-y's migration marker, {@code CALL waly.schema_version('2')}: no command may take it. */
+    public static final String MIGRATION_MARKER = "schema_version";
+
     static final Commands NONE = new Commands(Map.of(), Map.of(), Map.of(), Map.of(), Versions.NONE);
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,62}");
@@ -73,6 +76,10 @@ public final class Commands {
         for (Map.Entry<String, Node> e : entries.entrySet()) {
             Node versionsNode = e.getValue().map("command " + e.getKey(), KEYS).get("versions");
             List<Versions.Version> firstCovers = versionsNode == null ? List.of() : BodyVersions.firstCovers(versionsNode, versions);
+            if (e.getKey().equalsIgnoreCase(MIGRATION_MARKER)) {
+                throw e.getValue().error("command " + e.getKey() + " has WAL-y's own name: CALL waly." + MIGRATION_MARKER
+                        + "('N') marks a migration to version N (choose another name)");
+            }
             DeclaredCommand c = readOne(e.getKey(), e.getValue(), tables, sql, byShape, versions, firstCovers);
             Node mongoNode = e.getValue().map("command " + e.getKey(), KEYS).get("mongo");
             MongoBody own = mongoNode == null ? null : MongoBody.read(mongoNode, c);

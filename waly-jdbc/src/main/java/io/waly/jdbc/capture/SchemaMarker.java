@@ -12,11 +12,11 @@ import java.util.List;
  * {@code 2} — which the model's {@code migrations:} place, as they place a Flyway version. Like a call of an
  * application command it is recognised in WAL-y's schema and never sent: its transaction's COMMIT record carries the
  * version (FORMAT.md, Commit), the log's next transactions begin under it ({@code dbVersion}), and a replay reads the
- * transaction as the migration to it — and leaves nothing of it in the target. The name is WAL-y's: an application
- * command cannot be called {@code schema_version}.
+ * transaction as the migration to it — and leaves nothing of it in the target. The name is WAL-y's: the model refuses an
+ * application command called {@code schema_version}.
  */
 final class SchemaMarker {
-    static final String NAME = "schema_version";
+    static final String NAME = io.waly.model.Commands.MIGRATION_MARKER;
 
     private SchemaMarker() {}
 

@@ -103,6 +103,12 @@ class CommandModelTest {
                 """, 9, "command create_account is declared twice (as CREATE_ACCOUNT at line 6");
         assertError("""
                 commands:
+                  SCHEMA_VERSION:
+                    args: {email: text}
+                    postgres: ["INSERT INTO accounts(email) VALUES (:email)"]
+                """, 6, "command SCHEMA_VERSION has WAL-y's own name: CALL waly.schema_version('N') marks a migration");
+        assertError("""
+                commands:
                   CREATE_ACCOUNT:
                     args: {email: text}
                     postgres: ["INSERT INTO accounts(email) VALUES (:email)"]
