@@ -48,4 +48,29 @@ public sealed interface Expr {
 
     /** Anything else, as SQL text. */
     record Raw(String sql) implements Expr {}
+
+    /**
+     * The expressions {@code e} is made of, one level down (none for a column, literal, parameter, DEFAULT or raw SQL):
+     * what a walk over an expression's columns needs, written once.
+     */
+    static List<Expr> parts(Expr e) {
+        if (e instanceof Arith a) return List.of(a.left(), a.right());
+        if (e instanceof Negate n) return List.of(n.operand());
+        if (e instanceof Func f) return f.args();
+        if (e instanceof Compare c) return List.of(c.left(), c.right());
+        if (e instanceof And a) return a.terms();
+        if (e instanceof Or o) return o.terms();
+        if (e instanceof Not n) return List.of(n.operand());
+        if (e instanceof In in) {
+            List<Expr> out = new java.util.ArrayList<>(in.list().size() + 1);
+            out.add(in.operand());
+            out.addAll(in.list());
+            return out;
+        }
+        if (e instanceof IsNull n) return List.of(n.operand());
+        if (e instanceof Between b) return List.of(b.operand(), b.low(), b.high());
+        if (e instanceof Like l) return List.of(l.operand(), l.pattern());
+        if (e instanceof Cast c) return List.of(c.operand());
+        return List.of();
+    }
 }

@@ -306,41 +306,12 @@ public final class Commands {
     private static void columnsOf(Expr e, List<String> out, Node at) {
         if (e instanceof Expr.Column c) {
             out.add(c.name());
-        } else if (e instanceof Expr.Arith a) {
-            columnsOf(a.left(), out, at);
-            columnsOf(a.right(), out, at);
-        } else if (e instanceof Expr.Negate n) {
-            columnsOf(n.operand(), out, at);
-        } else if (e instanceof Expr.Func f) {
-            for (Expr x : f.args()) columnsOf(x, out, at);
-        } else if (e instanceof Expr.Compare c) {
-            columnsOf(c.left(), out, at);
-            columnsOf(c.right(), out, at);
-        } else if (e instanceof Expr.And a) {
-            for (Expr x : a.terms()) columnsOf(x, out, at);
-        } else if (e instanceof Expr.Or o) {
-            for (Expr x : o.terms()) columnsOf(x, out, at);
-        } else if (e instanceof Expr.Not n) {
-            columnsOf(n.operand(), out, at);
-        } else if (e instanceof Expr.In i) {
-            columnsOf(i.operand(), out, at);
-            for (Expr x : i.list()) columnsOf(x, out, at);
-        } else if (e instanceof Expr.IsNull i) {
-            columnsOf(i.operand(), out, at);
-        } else if (e instanceof Expr.Between b) {
-            columnsOf(b.operand(), out, at);
-            columnsOf(b.low(), out, at);
-            columnsOf(b.high(), out, at);
-        } else if (e instanceof Expr.Like l) {
-            columnsOf(l.operand(), out, at);
-            columnsOf(l.pattern(), out, at);
-        } else if (e instanceof Expr.Cast c) {
-            columnsOf(c.operand(), out, at);
         } else if (e instanceof Expr.Raw r) {
             throw at.error("a body statement names its tables and columns plainly (no subquery or expression WAL-y "
                     + "cannot check: " + r.sql() + ")");
+        } else {
+            for (Expr x : Expr.parts(e)) columnsOf(x, out, at);   // literals, parameters, DEFAULT: no parts, no column
         }
-        // literals, parameters, DEFAULT: no column
     }
 
     /** The command a call names ({@code create_account}, case aside), or null. */

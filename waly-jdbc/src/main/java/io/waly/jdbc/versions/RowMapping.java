@@ -136,20 +136,7 @@ public final class RowMapping {
 
     private static void columns(Expr e, Set<String> out) {
         if (e instanceof Expr.Column c) out.add(c.name());
-        else if (e instanceof Expr.Arith a) columns(List.of(a.left(), a.right()), out);
-        else if (e instanceof Expr.Negate n) columns(n.operand(), out);
-        else if (e instanceof Expr.Func f) columns(f.args(), out);
-        else if (e instanceof Expr.Compare c) columns(List.of(c.left(), c.right()), out);
-        else if (e instanceof Expr.And a) columns(a.terms(), out);
-        else if (e instanceof Expr.Or o) columns(o.terms(), out);
-        else if (e instanceof Expr.Not n) columns(n.operand(), out);
-        else if (e instanceof Expr.In in) {
-            columns(in.operand(), out);
-            columns(in.list(), out);
-        } else if (e instanceof Expr.IsNull n) columns(n.operand(), out);
-        else if (e instanceof Expr.Between b) columns(List.of(b.operand(), b.low(), b.high()), out);
-        else if (e instanceof Expr.Like l) columns(List.of(l.operand(), l.pattern()), out);
-        else if (e instanceof Expr.Cast c) columns(c.operand(), out);
+        else columns(Expr.parts(e), out);
     }
 
     private static void columns(List<Expr> es, Set<String> out) {
