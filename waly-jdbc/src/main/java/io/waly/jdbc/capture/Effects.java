@@ -290,15 +290,22 @@ final class Effects {
         int n = Math.min(md.getColumnCount(), tableInfo.columns().isEmpty() ? md.getColumnCount() : tableInfo.columns().size());
         List<String> columns = new ArrayList<>(n);
         String[] types = new String[n];
+        boolean[] binaryTimestamp = new boolean[n];
+        org.postgresql.PGResultSetMetaData pg = md.unwrap(org.postgresql.PGResultSetMetaData.class);
         for (int i = 1; i <= n; i++) {
             columns.add(md.getColumnName(i));
             types[i - 1] = md.getColumnTypeName(i);
+            binaryTimestamp[i - 1] = (types[i - 1].equals("timestamptz") || types[i - 1].equals("timestamp"))
+                    && pg.getFormat(i) == 1;
         }
         for (long count : counts) {
             List<List<Value>> rows = new ArrayList<>();
             for (long r = 0; r < Math.max(0, count) && keys.next(); r++) {
                 List<Value> row = new ArrayList<>(n);
-                for (int i = 1; i <= n; i++) row.add(JdbcValues.fromResultSet(keys, i, types[i - 1]));
+                for (int i = 1; i <= n; i++) {
+                    Value v = binaryTimestamp[i - 1] ? JdbcValues.binaryTimestamp(keys, i, types[i - 1]) : null;
+                    row.add(v != null ? v : JdbcValues.fromResultSet(keys, i, types[i - 1]));
+                }
                 rows.add(row);
             }
             out.add(List.of(new Payloads.Effect(Payloads.Effect.ROWS, table, columns, rows)));

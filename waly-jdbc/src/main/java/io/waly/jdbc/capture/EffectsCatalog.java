@@ -74,8 +74,10 @@ public final class EffectsCatalog {
              ORDER BY a.attnum""";
 
     private final ConcurrentHashMap<String, TableInfo> tables = new ConcurrentHashMap<>();
-    /** Role NUL table → whether the role may read back the table's rows ({@link ReadRights}). */
-    private final ConcurrentHashMap<String, Boolean> readable = new ConcurrentHashMap<>();
+    /** Whether a role may read back a table's rows ({@link ReadRights}). */
+    private final ConcurrentHashMap<Right, Boolean> readable = new ConcurrentHashMap<>();
+    /** A role and a table: a key whose hash is its strings' cached ones (asked at every prepare of a write). */
+    private record Right(String role, String table) {}
 
     public TableInfo lookup(Connection physical, Command.Table table) throws SQLException {
         String key = table.qualified();
@@ -108,12 +110,12 @@ public final class EffectsCatalog {
 
     /** Whether {@code role} may read back the rows of the table, or null when not asked since the last change. */
     Boolean readable(String role, String qualifiedName) {
-        return readable.get(role + '\0' + qualifiedName);
+        return readable.get(new Right(role, qualifiedName));
     }
 
     /** Records an answer; true when it is news (the first answer for the role and table). */
     boolean learnReadable(String role, String qualifiedName, boolean mayRead) {
-        return readable.put(role + '\0' + qualifiedName, mayRead) == null;
+        return readable.put(new Right(role, qualifiedName), mayRead) == null;
     }
 
     private static TableInfo query(Connection c, String name) throws SQLException {

@@ -130,7 +130,7 @@ record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin, Command.Tab
             // finds by its old values (keylessCursor); a write by predicate may change many, each a scan to find
             boolean wanted = setting == CaptureEffects.ALWAYS || info.volatileCall()
                     || (insert || c instanceof Command.Upsert) && t.volatileDefaults()
-                    || RerunSafety.of(c, t) == RerunSafety.Rerun.ROWS
+                    || RerunSafety.of(info, t) == RerunSafety.Rerun.ROWS
                             && (insert || !t.primaryKey().isEmpty() || RerunSafety.byCursorPosition(c));
             return wanted && capture.mayReadRows(t) ? t : null;
         } catch (SQLException e) {

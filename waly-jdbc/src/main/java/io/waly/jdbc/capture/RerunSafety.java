@@ -3,6 +3,7 @@ package io.waly.jdbc.capture;
 import io.waly.command.Command;
 import io.waly.command.Expr;
 import io.waly.jdbc.sql.SqlClassifier;
+import io.waly.jdbc.sql.SqlInfo;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -68,6 +69,18 @@ public final class RerunSafety {
     public static boolean byCursorPosition(Command c) {
         Expr where = c instanceof Command.Update u ? u.where() : c instanceof Command.Delete d ? d.where() : null;
         return where instanceof Expr.Raw r && r.sql().regionMatches(true, 0, "CURRENT OF", 0, 10);
+    }
+
+    /**
+     * {@link #of} for a text's command, decided once per text and table information: every prepare of the text asks,
+     * and the walk over its expressions cost more than the rest of preparing it through WAL-y.
+     */
+    static Rerun of(SqlInfo info, EffectsCatalog.TableInfo t) {
+        SqlInfo.Judged j = info.judged();
+        if (j != null && j.table() == t) return (Rerun) j.rerun();
+        Rerun r = of(info.command(), t);
+        info.judged(new SqlInfo.Judged(t, r));
+        return r;
     }
 
     /** What replay must do with {@code c} against {@code t} to reproduce its source run. */

@@ -38,6 +38,12 @@ public final class SqlInfo {
      * the application version), kept so that it is taken once per statement shape.
      */
     public record Decided(Object scope, io.waly.model.Verdict verdict) {}
+    /**
+     * What replay must do with this text against one looked-up table ({@code capture.RerunSafety}), kept while the
+     * table's information is the same object: a DDL makes the next lookup a new one.
+     */
+    public record Judged(Object table, Object rerun) {}
+    private volatile Judged judged;
     private boolean loggedBefore;   // racy on purpose: a lost update costs one more plain encoding
     /** A call of an application command ({@code CALL waly.…}), never sent to the database as such; or null. */
     private ExplicitCall explicitCall;
@@ -177,6 +183,14 @@ public final class SqlInfo {
 
     public void recognised(Recognised r) {
         recognised = r;
+    }
+
+    public Judged judged() {
+        return judged;
+    }
+
+    public void judged(Judged j) {
+        judged = j;
     }
 
     public Decided decided() {

@@ -375,6 +375,40 @@ public final class JdbcValues {
         }
     }
 
+    /**
+     * A timestamp or timestamptz cell pgjdbc received in binary (a server-prepared statement's RETURNING), read without
+     * pgjdbc's {@code getString}, which goes through a Calendar and costs more than the rest of a row image: the
+     * microseconds since 2000-01-01 as PostgreSQL's own text (UTC for timestamptz), which the server parses back to the
+     * same value. Null outside years 1–9999 (and for ±infinity): the caller then reads it as text.
+     */
+    public static Value binaryTimestamp(ResultSet rs, int col, String pgType) throws SQLException {
+        byte[] b = rs.getBytes(col);
+        if (b == null) return Value.nullOf(pgType);
+        if (b.length != 8) return null;
+        long micros = 0;
+        for (byte x : b) micros = (micros << 8) | (x & 0xff);
+        if (micros < MIN_MICROS || micros >= MAX_MICROS) return null;
+        long seconds = Math.floorDiv(micros, 1_000_000L);
+        int fraction = (int) Math.floorMod(micros, 1_000_000L);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(PG_EPOCH_SECONDS + seconds, 0, java.time.ZoneOffset.UTC);
+        StringBuilder s = new StringBuilder(32).append(TEXT_SECONDS.format(t));
+        if (fraction != 0) {
+            String f = Integer.toString(1_000_000 + fraction).substring(1);
+            int end = f.length();
+            while (f.charAt(end - 1) == '0') end--;
+            s.append('.').append(f, 0, end);
+        }
+        boolean zoned = pgType.equals("timestamptz");
+        if (zoned) s.append("+00");
+        return new Value(zoned ? Kind.TIMESTAMPTZ : Kind.TIMESTAMP, s.toString(), pgType);
+    }
+
+    private static final DateTimeFormatter TEXT_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
+    /** 2000-01-01T00:00:00Z, PostgreSQL's epoch for binary dates and times. */
+    private static final long PG_EPOCH_SECONDS = 946_684_800L;
+    private static final long MIN_MICROS = (LocalDateTime.of(1, 1, 1, 0, 0).toEpochSecond(java.time.ZoneOffset.UTC) - PG_EPOCH_SECONDS) * 1_000_000L;
+    private static final long MAX_MICROS = (LocalDateTime.of(10000, 1, 1, 0, 0).toEpochSecond(java.time.ZoneOffset.UTC) - PG_EPOCH_SECONDS) * 1_000_000L;
+
     private static Value text(ResultSet rs, int col, String pgType, Kind kind, String typeName) throws SQLException {
         String s = rs.getString(col);
         return s == null ? Value.nullOf(pgType) : new Value(kind, s, typeName);
