@@ -44,7 +44,12 @@ enum Variant {
      * WAL-y in fsync durability with a model that names every TPC-B write as an application command recognised from its
      * shape ({@link #COMMANDS}): what the recognised-shape lookup and the COMMAND records cost. Run only when named.
      */
-    WALY_COMMANDS("waly-commands");
+    WALY_COMMANDS("waly-commands"),
+    /**
+     * Raw pgjdbc plus the write-ahead rule alone ({@link ForcedFloor}): a record per write, forced before each commit.
+     * The floor WAL-y's fsync durability is measured against. Run only when named.
+     */
+    FORCED_FLOOR("forced-floor");
 
     /** The rule set of {@link #WALY_POLICIES}. */
     static final String RULES = """
@@ -94,12 +99,13 @@ enum Variant {
     }
 
     boolean isWaly() {
-        return this != RAW && this != P6SPY && this != DSPROXY;
+        return this != RAW && this != P6SPY && this != DSPROXY && this != FORCED_FLOOR;
     }
 
     /** Measured only when {@code --variants} names it. */
     boolean onDemand() {
-        return this == WALY_KAFKA || this == WALY_NO_EFFECTS || this == WALY_POLICIES || this == WALY_COMMANDS;
+        return this == WALY_KAFKA || this == WALY_NO_EFFECTS || this == WALY_POLICIES || this == WALY_COMMANDS
+                || this == FORCED_FLOOR;
     }
 
     /** Where this variant logs: a directory for WAL-y, a file for the loggers, nothing for raw. */
@@ -133,6 +139,7 @@ enum Variant {
                 hc.setDataSource(ProxyDataSourceBuilder.create(pg).name("bench")
                         .listener(Loggers.datasourceProxyListener(logPath(runDir))).build());
             }
+            case FORCED_FLOOR -> hc.setDataSource(ForcedFloor.dataSource(pgUrl, logPath(runDir)));
             case WALY_KAFKA -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyDurability=fsync&walyLog="
                     + java.net.URLEncoder.encode(KafkaBroker.location(), java.nio.charset.StandardCharsets.UTF_8));
             case WALY_NO_EFFECTS -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyLogDir=" + logPath(runDir)
@@ -163,7 +170,7 @@ enum Variant {
         try {
             if (!Files.exists(p)) return 0;
             if (Files.isRegularFile(p)) return Files.size(p);
-            if (label.startsWith("waly-")) return walyLogBytes(p);
+            if (isWaly() || this == FORCED_FLOOR) return walyLogBytes(p);
             try (Stream<Path> files = Files.walk(p)) {
                 return files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".lock"))
                         .mapToLong(Variant::size).sum();
