@@ -580,7 +580,6 @@ public final class ConnectionCapture {
      * durability (see {@link #txidRecorded}), and never in a failed or read-only transaction.
      */
     private void learnTxid() throws SQLException {
-        if (Boolean.getBoolean("waly.experiment.noTxid")) return;
         if (!txidRecorded || dbTxid >= 0 || base.getTransactionState() != TransactionState.OPEN || physical.isReadOnly()) return;
         if (txidQuery == null) {
             txidQuery = physical.prepareStatement("SELECT pg_catalog.txid_current()");
