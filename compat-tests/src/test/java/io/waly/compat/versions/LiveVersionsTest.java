@@ -375,6 +375,13 @@ class LiveVersionsTest {
             }
             assertThat(read(v2, "production_years")).containsExactly("1 Beetle {[1938,1939)}", "2 2CV {[1948,1949)}",
                     "3 DS {[1955,1956)}");
+            // DDL on cars that is no migration drops them too, and commits: version 2 makes them again before it reads
+            try (Connection tool = rt.walyConnection("walyModel=" + MODEL); Statement s = tool.createStatement()) {
+                s.execute("CREATE INDEX cars_name ON cars (name)");
+            }
+            assertThat(schemaExists(rt, "waly_v_2")).isFalse();
+            assertThat(read(v2, "production_years")).hasSize(3).startsWith("1 Beetle {[1938,1939)}");
+            assertThat(schemaExists(rt, "waly_v_2")).isTrue();
 
             // the migration, run by an instance of version 2 as it starts: DDL and marker in one transaction. Its
             // views would block the DROP COLUMN (2BP01): they go in its transaction, and its UPDATE goes as written
