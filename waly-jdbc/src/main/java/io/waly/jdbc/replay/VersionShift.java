@@ -151,7 +151,7 @@ final class VersionShift {
     }
 
     /**
-     * The version a statement is written in: the one the driver mapped it to when an older application sent it
+     * The version a statement is written in: the one the driver mapped it to when an application of another version sent it
      * (FORMAT.md, Mapped), else its transaction's.
      */
     private Versions.Version sentUnder(Transaction.StatementStep st, Versions.Version written) {
