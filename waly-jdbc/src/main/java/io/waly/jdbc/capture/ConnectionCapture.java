@@ -132,8 +132,9 @@ public final class ConnectionCapture {
     }
 
     /**
-     * The statement to send in the stead of an application of another version ({@link LiveVersion#map}); null when it goes as sent. One
-     * that cannot be mapped is refused, and inside a transaction leaves it aborted as a failed statement would.
+     * The statement to send in the stead of an application of another version ({@link LiveVersion#map}); null when it
+     * goes as sent. One that cannot be mapped is refused, and inside a transaction leaves it aborted as a failed
+     * statement would.
      */
     LiveVersion.Sent mapped(SqlInfo info, String sql, List<Value> params) throws SQLException {
         try {

@@ -430,7 +430,8 @@ public final class LiveVersion {
     private static boolean keptAsIs(List<Versions.Mapping> path, String col) {
         for (Versions.Mapping m : path) {
             String type = m.fromColumns().get(col);
-            if (type == null || !type.equalsIgnoreCase(m.toColumns().get(col)) || !RowMapping.quote(col).equals(m.expressions().get(col))) {
+            if (type == null || !type.equalsIgnoreCase(m.toColumns().get(col))
+                    || !RowMapping.quote(col).equals(m.expressions().get(col))) {
                 return false;
             }
         }
@@ -440,7 +441,9 @@ public final class LiveVersion {
     /** What the lossy steps of a path say they keep, for a refusal. */
     private static String lossyNotes(List<Versions.Mapping> path) {
         StringBuilder out = new StringBuilder();
-        for (Versions.Mapping m : path) if (m.lossy() != null) out.append("; ").append(m.describe()).append(": ").append(m.lossy());
+        for (Versions.Mapping m : path) {
+            if (m.lossy() != null) out.append("; ").append(m.describe()).append(": ").append(m.lossy());
+        }
         return out.toString();
     }
 
