@@ -478,7 +478,10 @@ public final class ConnectionCapture {
      */
     private <T> Work<T> newerViewsDroppedFirst(Work<T> ddl) {
         return () -> {
-            if (migrationViews.dropNewer(physical)) txDroppedViews = true;
+            if (migrationViews.dropNewer(physical)) {
+                if (physical.getAutoCommit()) VersionViews.dropped();   // a DDL sent as is: the drop committed by itself
+                else txDroppedViews = true;
+            }
             return ddl.run();
         };
     }
