@@ -181,6 +181,38 @@ class JavaMappingTest {
     }
 
     @Test
+    void aNewerApplicationsWritesAreMappedDownLiveByTheJavaFunctionAndMustComeBackUp() throws Exception {
+        RoundTrip rt = new RoundTrip("javamap_newer", logDir);
+        // the live model the other way: an SQL up (version 2 reads through views made from it), a Java down
+        Path newer = modelDir.resolve("people-newer.yaml");
+        Files.writeString(newer, Files.readString(Path.of("src/test/resources/versions/people-live.yaml"))
+                .replace("up: {java: {class: io.waly.compat.versions.SplitName, reads: [name]}}",
+                        "up: {first_name: \"coalesce(substring(name, '^(.*) [^ ]*$'), name)\", last_name: \"substring(name, ' ([^ ]*)$')\"}")
+                .replace("down: {name: \"nullif(concat_ws(' ', first_name, last_name), '')\"}", "down: {java: io.waly.compat.versions.JoinName}"));
+        String model = "walyModel=" + newer;
+        try (Connection c = rt.walyConnection(model); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE people (id int8 PRIMARY KEY, name text, born date)");
+            s.execute("CALL waly.schema_version('1')");
+        }
+        try (Connection v2 = rt.walyConnection(model, "walyAppVersion=2.0"); Statement s = v2.createStatement()) {
+            s.execute("INSERT INTO people (id, first_name, last_name, born) VALUES (1, 'Ada King', 'Lovelace', '1815-12-10')");
+            // JoinName gives "Ada van Lovelace", which splits elsewhere on the way up: version 1 cannot hold it
+            assertThatThrownBy(() -> s.execute("INSERT INTO people (id, first_name, last_name, born) VALUES (2, 'Ada', 'van Lovelace', NULL)"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("from schema version 2 (the application's) to version 1 (the database's): version 1 "
+                            + "cannot hold what it writes, which would be lost: first_name = Ada would read back as Ada van, "
+                            + "last_name = van Lovelace would read back as Lovelace")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+            try (ResultSet rs = s.executeQuery("SELECT id, first_name, last_name, born FROM people")) {   // through its view
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4)).isEqualTo("Ada King|Lovelace|1815-12-10");
+                assertThat(rs.next()).isFalse();
+            }
+        }
+        assertThat(rows(rt.source, "SELECT id, name, born FROM people ORDER BY id")).containsExactly("1|Ada King Lovelace|1815-12-10");
+    }
+
+    @Test
     void aJavaFunctionThatFailsOnARowRefusesItsStatementNamingIt() throws Exception {
         RoundTrip rt = history("javamap_fails", logDir);
         Versions failing = Model.parse(Files.readString(Path.of("src/test/resources/versions/people.yaml"))

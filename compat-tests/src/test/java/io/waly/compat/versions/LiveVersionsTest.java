@@ -7,6 +7,7 @@ import com.mongodb.ConnectionString;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import io.waly.compat.support.RoundTrip;
+import io.waly.jdbc.WalyDataSource;
 import io.waly.jdbc.replay.VersionRoundTrip;
 import io.waly.jdbc.replay.VersionedTarget;
 import io.waly.log.read.DirectoryLog;
@@ -314,6 +315,263 @@ class LiveVersionsTest {
              ResultSet rs = s.executeQuery("SELECT current_setting('waly.schema_version', true)")) {
             rs.next();
             assertThat(rs.getString(1)).isNullOrEmpty();   // nothing of WAL-y's in the target
+        }
+    }
+
+    /** The seed's migration to version 2, as WAL-y's marker's users write it (V2__production_years.sql). */
+    private static void migrateToTwo(Statement s) throws SQLException {
+        s.execute("ALTER TABLE cars ADD COLUMN production_years int4multirange");
+        s.execute("UPDATE cars SET production_years = int4multirange(int4range(production_year, production_year, '[]'))");
+        s.execute("ALTER TABLE cars DROP COLUMN production_year");
+    }
+
+    private static String searchPath(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW search_path")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static boolean schemaExists(RoundTrip rt, String schema) throws SQLException {
+        try (Connection c = rt.sourceConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname = '" + schema + "'")) {
+            rs.next();
+            return rs.getLong(1) == 1;
+        }
+    }
+
+    @Test
+    void aNewerApplicationsViewsMakeWayForItsMigrationAndARolledBackMigrationKeepsThem() throws Exception {
+        RoundTrip rt = new RoundTrip("live_newer_views", logDir);
+        try (Connection tool = rt.walyConnection("walyModel=" + MODEL); Statement t = tool.createStatement()) {
+            t.execute("CREATE TABLE cars (id bigserial PRIMARY KEY, name text NOT NULL, production_year int4)");
+            t.execute("CALL waly.schema_version('1')");
+        }
+        try (Connection v2 = app(rt, "2.0"); Connection v1 = app(rt, "1.0")) {
+            // version 2 runs before its migration: it reads through views made from up, its writes are mapped down
+            try (Statement s = v2.createStatement()) {
+                assertThat(s.executeUpdate("INSERT INTO cars (id, name, production_years) VALUES (1, 'Beetle', '{[1938,1939)}')"))
+                        .isEqualTo(1);
+            }
+            try (Statement s = v1.createStatement()) {
+                s.execute("INSERT INTO cars (id, name, production_year) VALUES (2, '2CV', 1948)");
+            }
+            assertThat(searchPath(v2)).startsWith("waly_v_2, ");
+            assertThat(searchPath(v1)).doesNotContain("waly_v");
+            assertThat(read(v2, "production_years")).containsExactly("1 Beetle {[1938,1939)}", "2 2CV {[1948,1949)}");
+            assertThat(read(v1, "production_year")).containsExactly("1 Beetle 1938", "2 2CV 1948");
+
+            // a migration rolled back: the views it dropped come back with it, version 2 goes on reading and writing
+            try (Connection tool = rt.walyConnection("walyModel=" + MODEL)) {
+                tool.setAutoCommit(false);
+                try (Statement s = tool.createStatement()) {
+                    migrateToTwo(s);
+                }
+                tool.rollback();
+            }
+            assertThat(schemaExists(rt, "waly_v_2")).isTrue();
+            try (Statement s = v2.createStatement()) {
+                s.execute("INSERT INTO cars (id, name, production_years) VALUES (3, 'DS', '{[1955,1956)}')");
+            }
+            assertThat(read(v2, "production_years")).containsExactly("1 Beetle {[1938,1939)}", "2 2CV {[1948,1949)}",
+                    "3 DS {[1955,1956)}");
+            // DDL on cars that is no migration drops them too, and commits: version 2 makes them again before it reads
+            try (Connection tool = rt.walyConnection("walyModel=" + MODEL); Statement s = tool.createStatement()) {
+                s.execute("CREATE INDEX cars_name ON cars (name)");
+            }
+            assertThat(schemaExists(rt, "waly_v_2")).isFalse();
+            assertThat(read(v2, "production_years")).hasSize(3).startsWith("1 Beetle {[1938,1939)}");
+            assertThat(schemaExists(rt, "waly_v_2")).isTrue();
+
+            // the migration, run by an instance of version 2 as it starts: DDL and marker in one transaction. Its
+            // views would block the DROP COLUMN (2BP01): they go in its transaction, and its UPDATE goes as written
+            try (Connection migration = app(rt, "2.0")) {
+                assertThat(searchPath(migration)).startsWith("waly_v_2, ");
+                migration.setAutoCommit(false);
+                try (Statement s = migration.createStatement()) {
+                    migrateToTwo(s);
+                    s.execute("CALL waly.schema_version('2')");
+                }
+                migration.commit();
+            }
+            assertThat(schemaExists(rt, "waly_v_2")).isFalse();
+
+            // version 2 is at the database's version: base tables, writes as sent — now also what version 1 could not hold
+            try (Statement s = v2.createStatement()) {
+                s.execute("INSERT INTO cars (id, name, production_years) VALUES (4, 'Mini', '{[1959,1968),[1969,2001)}')");
+                assertThat(s.executeUpdate("UPDATE cars SET production_years = '{[1955,1976)}' WHERE id = 3")).isEqualTo(1);
+            }
+            assertThat(searchPath(v2)).doesNotContain("waly_v");
+            assertThat(read(v2, "production_years")).containsExactly("1 Beetle {[1938,1939)}", "2 2CV {[1948,1949)}",
+                    "3 DS {[1955,1976)}", "4 Mini {[1959,1968),[1969,2001)}");
+            // version 1 now reads through its views, made from down
+            assertThat(read(v1, "production_year")).containsExactly("1 Beetle 1938", "2 2CV 1948", "3 DS 1955", "4 Mini 1959");
+            assertThat(searchPath(v1)).startsWith("waly_v_1, ");
+        }
+        // the log: version 2's two inserts mapped down before the migration, nothing of WAL-y's views
+        assertThat(mappedRecords()).extracting(m -> m.from() + "→" + m.to() + " " + m.original().sql()).containsExactly(
+                "2→1 INSERT INTO cars (id, name, production_years) VALUES (1, 'Beetle', '{[1938,1939)}')",
+                "2→1 INSERT INTO cars (id, name, production_years) VALUES (3, 'DS', '{[1955,1956)}')");
+        assertThat(statementsNaming("waly_v")).isZero();
+        assertThat(statementsNaming("INSERT INTO public.cars (id, name, production_year) VALUES (1::int8, E'Beetle'::text, "
+                + "1938::int4)")).isEqualTo(1);
+        Replayer.replay(logDir, new PostgresTarget(rt.target).intoVersion(SchemaVersionReplayTest.CARS, "2"));
+        rt.assertTargetEqualsSource();
+    }
+
+    @Test
+    void aNewerApplicationDeployedBeforeItsMigrationWritesWithAnOlderOneAndTheLogReplaysIntoBoth() throws Exception {
+        RoundTrip rt = new RoundTrip("live_newer", logDir);
+        flyway(rt, "1").migrate();
+        try (Connection v2 = app(rt, "2.3"); Connection v1 = app(rt, "1.9")) {
+            // version 2 is deployed first, the database still at version 1: its writes are mapped down
+            try (PreparedStatement ps = v2.prepareStatement("INSERT INTO cars (name, production_years) VALUES (?, ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                ps.setString(1, "Beetle");
+                ps.setObject(2, years("{[1938,1939)}"));
+                assertThat(ps.executeUpdate()).isEqualTo(1);
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getLong("id")).isEqualTo(1);
+                }
+            }
+            // what version 1 cannot hold is refused, naming it: nothing logged or sent
+            int mappedBefore = mappedRecords().size();
+            try (PreparedStatement ps = v2.prepareStatement("INSERT INTO cars (id, name, production_years) VALUES (?, ?, ?)")) {
+                ps.setLong(1, 50);
+                ps.setString(2, "2CV");
+                ps.setObject(3, years("{[1948,1949), [1955,1991)}"));
+                assertThatThrownBy(ps::executeUpdate).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("cannot map this statement from schema version 2 (the application's) to version 1 (the database's)")
+                        .hasMessageContaining("version 1 cannot hold what it writes, which would be lost: production_years = "
+                                + "{[1948,1949),[1955,1991)} would read back as {[1948,1949)}")
+                        .hasMessageContaining("the down mapping of cars (version 2 → 1, model line 17): production_year keeps "
+                                + "the first year of production_years")
+                        .hasMessageContaining("SQL: INSERT INTO cars (id, name, production_years) VALUES (?, ?, ?)")
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
+            }
+            // in a transaction the refusal leaves it as a failed statement would: aborted
+            v2.setAutoCommit(false);
+            try (Statement s = v2.createStatement()) {
+                assertThatThrownBy(() -> s.execute("UPDATE cars SET production_years = '{[1938,1939), [1950,2004)}' WHERE id = 1"))
+                        .hasMessageContaining("production_years = {[1938,1939),[1950,2004)} would read back as {[1938,1939)}");
+                assertThatThrownBy(() -> s.execute("UPDATE cars SET name = 'Käfer' WHERE id = 1"))
+                        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("25P02");
+            }
+            v2.rollback();
+            v2.setAutoCommit(true);
+            try (PreparedStatement ps = v2.prepareStatement("INSERT INTO cars (id, name, production_years) VALUES (?, ?, ?)")) {
+                ps.setLong(1, 51);
+                ps.setString(2, "Golf");
+                ps.setObject(3, years("{[1974,1975)}"));
+                ps.addBatch();
+                assertThatThrownBy(ps::executeBatch).hasMessageContaining("not in a batch");
+            }
+            assertThat(mappedRecords()).hasSize(mappedBefore);
+            assertThat(statementsNaming("2CV")).isZero();
+            assertThat(statementsNaming("Golf")).isZero();
+
+            // version 1 and version 2 write at the same time
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            Callable<Void> olds = () -> {
+                start.await();
+                try (PreparedStatement ps = v1.prepareStatement("INSERT INTO cars (id, name, production_year) VALUES (?, ?, ?)")) {
+                    for (int i = 0; i < 10; i++) {
+                        ps.setLong(1, 1000 + i);
+                        ps.setString(2, "old " + i);
+                        ps.setInt(3, 1960 + i);
+                        ps.executeUpdate();
+                    }
+                }
+                return null;
+            };
+            Callable<Void> news = () -> {
+                start.await();
+                try (PreparedStatement ps = v2.prepareStatement("INSERT INTO cars (id, name, production_years) VALUES (?, ?, ?)")) {
+                    for (int i = 0; i < 10; i++) {
+                        ps.setLong(1, 2000 + i);
+                        ps.setString(2, "new " + i);
+                        ps.setObject(3, years("{[" + (1970 + i) + "," + (1971 + i) + ")}"));
+                        ps.executeUpdate();
+                    }
+                }
+                return null;
+            };
+            Future<Void> a = pool.submit(olds);
+            Future<Void> b = pool.submit(news);
+            start.countDown();
+            a.get();
+            b.get();
+            pool.shutdown();
+            try (Statement s = v2.createStatement()) {
+                assertThat(s.executeUpdate("UPDATE cars SET name = 'Käfer' WHERE id = 1")).isEqualTo(1);
+                assertThat(s.executeUpdate("UPDATE cars SET production_years = '{[1961,1962)}' WHERE id = 1001")).isEqualTo(1);
+                assertThat(s.executeUpdate("DELETE FROM cars WHERE id = 1009")).isEqualTo(1);
+            }
+            try (Statement s = v1.createStatement()) {
+                assertThat(s.executeUpdate("UPDATE cars SET production_year = 1975 WHERE id = 2005")).isEqualTo(1);
+            }
+            assertThat(read(v2, "production_years")).hasSize(20).startsWith("1 Käfer {[1938,1939)}", "1000 old 0 {[1960,1961)}",
+                    "1001 old 1 {[1961,1962)}").contains("2005 new 5 {[1975,1976)}");
+            assertThat(read(v1, "production_year")).hasSize(20).startsWith("1 Käfer 1938").contains("2009 new 9 1979");
+
+            // the migration (Flyway through WAL-y, with the model): version 2's views go in its transaction
+            WalyDataSource migrations = rt.dataSource();
+            migrations.setUrl(rt.walyUrl("walyModel=" + MODEL));
+            Flyway.configure().dataSource(migrations).locations("classpath:db/cars").load().migrate();
+            assertThat(schemaExists(rt, "waly_v_2")).isFalse();
+
+            // both still write: version 2 as sent (what version 1 could not hold too), version 1 mapped up
+            try (Statement s = v2.createStatement()) {
+                s.execute("INSERT INTO cars (id, name, production_years) VALUES (50, '2CV', '{[1948,1949), [1955,1991)}')");
+            }
+            try (Statement s = v1.createStatement()) {
+                s.execute("INSERT INTO cars (id, name, production_year) VALUES (60, 'DS', 1955)");
+                assertThat(s.executeUpdate("UPDATE cars SET production_year = 1966 WHERE id = 1000")).isEqualTo(1);
+            }
+            List<String> seenByV1 = read(v1, "production_year");
+            List<String> seenByV2 = read(v2, "production_years");
+            assertThat(seenByV1).hasSize(22).contains("50 2CV 1948", "60 DS 1955", "1000 old 0 1966");
+            assertThat(seenByV2).hasSize(22).contains("50 2CV {[1948,1949),[1955,1991)}", "60 DS {[1955,1956)}");
+
+            // the log: what each sent, and what was sent in its stead
+            List<Payloads.Mapped> mapped = mappedRecords();
+            assertThat(mapped).filteredOn(m -> m.from().equals("2") && m.to().equals("1")).hasSize(1 + 10 + 3);
+            assertThat(mapped).filteredOn(m -> m.from().equals("1") && m.to().equals("2")).hasSize(2);
+            assertThat(mapped).hasSize(1 + 10 + 3 + 2);
+            assertThat(statementsNaming("UPDATE public.cars SET production_year = 1961::int4 WHERE (id = 1001)")).isEqualTo(1);
+            // the round-trip check takes version 2's mapped rows as version 1 rows: up and down again, each comes back
+            try (Connection pg = DriverManager.getConnection(rt.server.newDatabase("live_newer_eval"))) {
+                VersionRoundTrip.Result r = new VersionRoundTrip(SchemaVersionReplayTest.CARS, pg).check(new DirectoryLog(logDir));
+                assertThat(r.ok()).as(r.failures().toString()).isTrue();
+                assertThat(r.checked().values().stream().mapToLong(Long::longValue).sum()).isGreaterThanOrEqualTo(11);
+            }
+
+            // the rollback: the log into a version 1 database gives what version 1 saw
+            String v1db = rt.server.newDatabase("live_newer_v1");
+            Replayer.replay(logDir, new PostgresTarget(v1db).intoVersion(SchemaVersionReplayTest.CARS, "1"));
+            assertThat(SchemaVersionReplayTest.columns(v1db)).containsExactly("id", "name", "production_year");
+            assertThat(SchemaVersionReplayTest.cars(v1db, "production_year")).isEqualTo(seenByV1);
+            // and into MongoDB at version 1
+            String uri = MongoFixture.shared().newDatabaseUri("live_newer_v1");
+            try (Connection eval = DriverManager.getConnection(rt.server.newDatabase("live_newer_mongo_eval"))) {
+                Replayer.replay(logDir, new VersionedTarget(MongoTarget.builder().target(uri).onUntranslatable(OnUntranslatable.SKIP)
+                        .build(), SchemaVersionReplayTest.CARS, "1", eval, null));
+            }
+            List<String> docs = new ArrayList<>();
+            try (MongoClient client = MongoFixture.shared().client()) {
+                MongoDatabase db = client.getDatabase(new ConnectionString(uri).getDatabase());
+                for (Document d : db.getCollection("cars").find().sort(new Document("id", 1))) {
+                    docs.add(d.get("id") + " " + d.get("name") + " " + d.get("production_year"));
+                }
+            }
+            assertThat(docs).isEqualTo(seenByV1);
+
+            // forward: into version 2, equal to the source
+            Replayer.replay(logDir, new PostgresTarget(rt.target).intoVersion(SchemaVersionReplayTest.CARS, "2"));
+            assertThat(SchemaVersionReplayTest.cars(rt.target, "production_years")).isEqualTo(seenByV2);
+            rt.assertTargetEqualsSource();
         }
     }
 

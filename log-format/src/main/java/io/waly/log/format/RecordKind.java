@@ -37,9 +37,9 @@ public enum RecordKind {
      */
     COMMAND(15),
     /**
-     * A statement as an application of an older schema version sent it, before the driver mapped it to the database's
-     * version: written just before the STATEMENT that was sent. Replay applies that STATEMENT; the record keeps what
-     * the application asked for.
+     * A statement as an application of another (older or newer) schema version sent it, before the driver mapped it
+     * to the database's version: written just before the STATEMENT that was sent. Replay applies that STATEMENT; the
+     * record keeps what the application asked for.
      */
     MAPPED(16),
     UNKNOWN(0);

@@ -606,9 +606,9 @@ public final class Payloads {
     // ---------------------------------------------------------------- MAPPED
 
     /**
-     * A statement an application of an older schema version sent, before the driver mapped it up to the database's
-     * version (FORMAT.md §3.5 Mapped, kind 16): {@code original} as a STATEMENT would hold it, {@code from} the
-     * application's version and {@code to} the database's (the model's version names), {@code model} the model's id.
+     * A statement an application of another schema version sent, before the driver mapped it (up or down) to the
+     * database's version (FORMAT.md §3.5 Mapped, kind 16): {@code original} as a STATEMENT would hold it, {@code from}
+     * the application's version and {@code to} the database's (the model's version names), {@code model} the model's id.
      * Written just before the STATEMENT that was sent, which is what replay applies.
      */
     public record Mapped(int connection, String from, String to, String model, Statement original) {

@@ -55,7 +55,7 @@ public record Transaction(long txId, long commitSeq, Instant commitTime, int con
     /**
      * A statement with its outcome ({@code null} if the log has none: the process died while it ran), and the
      * application command it is part of ({@code null}: none; FORMAT.md §3.5 AppCommand), which a target names when it
-     * cannot apply the statement. {@code mapped}: the application's statement when the driver mapped it up to the
+     * cannot apply the statement. {@code mapped}: the application's statement when the driver mapped it to the
      * database's schema version before sending ({@code statement} is what was sent; FORMAT.md §3.5 Mapped), else null.
      */
     public record StatementStep(long seq, Payloads.Statement statement, Payloads.Outcome outcome, Payloads.AppCommand command,

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 
 /**
  * The demo's second act, the seed's example: a version 1 application writes cars with a production year, version 2
- * migrates it to a set of years (an {@code int4multirange}, the migration marked with WAL-y's
+ * (deployed first, its write mapped down before its migration ran) migrates it to a set of years (an {@code int4multirange}, the migration marked with WAL-y's
  * {@code CALL waly.schema_version('2')}) and writes cars built over several spans, while version 1, still running,
  * writes in its own shape (mapped up by the driver) and reads its own shape (through its views); then the deploy is
  * rolled back — the log replayed into a version 1 database, every car version 2 wrote mapped down — and replayed
@@ -81,6 +81,10 @@ public final class CarsAct {
                 s.execute("INSERT INTO cars VALUES (1, 'Beetle', 1938), (2, '2CV', 1948)");
             }
             try (Connection c = DriverManager.getConnection(waly + "&walyAppVersion=2.0")) {
+                // version 2 deployed before its migration: its write is mapped down (version 1 can hold one span)
+                try (Statement s = c.createStatement()) {
+                    s.execute("INSERT INTO cars (id, name, production_years) VALUES (5, 'Polo', '{[1975,1976)}')");
+                }
                 c.setAutoCommit(false);
                 try (Statement s = c.createStatement()) {
                     s.execute("ALTER TABLE cars ADD COLUMN production_years int4multirange");
@@ -103,15 +107,16 @@ public final class CarsAct {
             }
             seenByV1 = cars(v1);
         }
-        step.accept("Cars, the seed's example: version 1 wrote production_year, a migration made it production_years "
-                + "(int4multirange), version 2 wrote the Mini, built 1959–1967 and 1990–2000");
+        step.accept("Cars, the seed's example: version 1 wrote production_year; version 2, deployed before its migration, "
+                + "wrote the Polo in its shape (mapped down); the migration made it production_years (int4multirange), "
+                + "version 2 wrote the Mini, built 1959–1967 and 1990–2000");
         step.accept("Rolling deploy: version 1, still running, wrote the DS in its shape (mapped up before it was logged and "
                 + "sent) and reads its own shape through waly_v_1: " + String.join(", ", seenByV1));
 
         String v1 = newDatabase.get();
         Replayer.replay(logDir, new PostgresTarget(v1).intoVersion(versions, "1"));
         List<String> cars = cars(v1);
-        boolean ok = cars.equals(List.of("Beetle 1938", "2CV 1948", "Mini 1959", "DS 1955")) && cars.equals(seenByV1);
+        boolean ok = cars.equals(List.of("Beetle 1938", "2CV 1948", "Mini 1959", "DS 1955", "Polo 1975")) && cars.equals(seenByV1);
         step.accept("Rollback: waly replay --schema-version 1 into a fresh database: the migration left out, the Mini mapped "
                 + "down (lossy: the first year): " + String.join(", ", cars) + (ok ? "" : "  ≠ expected"));
 

@@ -10,6 +10,8 @@ import io.waly.jdbc.config.WalyConfig;
 import io.waly.jdbc.policy.PolicyGuard;
 import io.waly.jdbc.sql.SqlInfo;
 import io.waly.jdbc.versions.LiveVersion;
+import io.waly.jdbc.versions.MigrationViews;
+import io.waly.jdbc.versions.VersionViews;
 import io.waly.log.LogException;
 import io.waly.log.LogSink;
 import io.waly.log.format.RecordKind;
@@ -94,6 +96,10 @@ public final class ConnectionCapture {
     private Connection facade;
     /** The connection's place in the model's schema versions; null when none places it (nothing is mapped). */
     private final LiveVersion live;
+    /** Drops the views of newer versions before DDL on a versioned table; null when the model declares no versions. */
+    private final MigrationViews migrationViews;
+    /** The open transaction dropped views ({@link MigrationViews}): its commit tells the connections that use views. */
+    private boolean txDroppedViews;
 
     public ConnectionCapture(SharedLog shared, WalyConfig config, Connection physical) throws SQLException {
         this.shared = shared;
@@ -108,7 +114,8 @@ public final class ConnectionCapture {
         this.policy = PolicyGuard.of(config, physical, log, connection, () -> txId, this::knownColumnTypes);
         this.commands = CommandLog.of(config, connection);
         this.rights = new ReadRights(physical, shared.effects());
-        this.live = LiveVersion.of(config.model(), config.appVersion(), shared.migrations()::current);
+        this.live = LiveVersion.of(config.model(), config.appVersion(), shared.migrations()::current, () -> txId);
+        this.migrationViews = MigrationViews.of(config.model(), shared.migrations()::current);
         if (live != null) {
             readMigrationVersion();
             live.enterViews(physical, base.getTransactionState() == TransactionState.IDLE);
@@ -116,16 +123,18 @@ public final class ConnectionCapture {
     }
 
     /**
-     * The connection's schema version against the database's, when the model places it: an older application's
-     * writes are mapped up and it reads through its version's views ({@link LiveVersion}); null otherwise.
+     * The connection's schema version against the database's, when the model places it: an older (newer)
+     * application's writes are mapped up (down) and it reads through its version's views ({@link LiveVersion}); null
+     * otherwise.
      */
     public LiveVersion live() {
         return live;
     }
 
     /**
-     * The statement to send in an older application's stead ({@link LiveVersion#map}); null when it goes as sent. One
-     * that cannot be mapped is refused, and inside a transaction leaves it aborted as a failed statement would.
+     * The statement to send in the stead of an application of another version ({@link LiveVersion#map}); null when it
+     * goes as sent. One that cannot be mapped is refused, and inside a transaction leaves it aborted as a failed
+     * statement would.
      */
     LiveVersion.Sent mapped(SqlInfo info, String sql, List<Value> params) throws SQLException {
         try {
@@ -390,6 +399,9 @@ public final class ConnectionCapture {
     private <T> T logAndRun(Mode mode, List<StatementLog> statements, Work<T> work) throws SQLException {
         if (mode.unlogged()) return work.run();
         SqlInfo info = statements.get(0).info();
+        boolean migration = false;
+        for (StatementLog st : statements) migration |= migrationViews != null && migrationViews.touches(st.info().command());
+        if (migration) work = newerViewsDroppedFirst(work);
         work = policy.guard(statements, !mode.appAutocommit(), mode.nonTx(), work);
         boolean appAutocommit = mode.appAutocommit();
         boolean nonTx = mode.nonTx();
@@ -404,6 +416,7 @@ public final class ConnectionCapture {
                 if (txId == 0) begin(appAutocommit);
                 for (int i = 0; i < seqs.length; i++) seqs[i] = appendStatement(statements.get(i), appAutocommit);
                 for (StatementLog st : statements) noteSequences(st.info());
+                if (migration && live != null) live.migrating(txId);
                 if (nonTx) {
                     // PostgreSQL commits these itself: the log's COMMIT must be durable before the statement is sent
                     long c = log.append(RecordKind.COMMIT, txId, new Payloads.Commit(-1).encode());
@@ -457,6 +470,20 @@ public final class ConnectionCapture {
         } finally {
             if (wrap) restoreAutocommit();
         }
+    }
+
+    /**
+     * DDL on a versioned table: the views of versions newer than the database, which would block it, are dropped just
+     * before it, in its transaction ({@link MigrationViews}).
+     */
+    private <T> Work<T> newerViewsDroppedFirst(Work<T> ddl) {
+        return () -> {
+            if (migrationViews.dropNewer(physical)) {
+                if (physical.getAutoCommit()) VersionViews.dropped();   // a DDL sent as is: the drop committed by itself
+                else txDroppedViews = true;
+            }
+            return ddl.run();
+        };
     }
 
     /** Closes what {@link #open} opened for a write that is not going ahead (a COPY cancelled before its data ended). */
@@ -836,6 +863,8 @@ public final class ConnectionCapture {
         dbTxid = -1;
         if (kind == RecordKind.COMMITTED && txMigration != null) shared.migrations().marked(txMigration);
         txMigration = null;
+        if (kind == RecordKind.COMMITTED && txDroppedViews) VersionViews.dropped();
+        txDroppedViews = false;
         if ((!txSequences.isEmpty() || !txTables.isEmpty()) && (kind == RecordKind.ROLLBACK || txDrawsUnlogged)) {
             end = end.withSequences(sequenceStates());
         }

@@ -41,7 +41,7 @@ public final class PreparedCapture extends StatementCapture {
     /** Null for reads: nothing to record. */
     private final Parameters params;
     private List<Parameters> batch;
-    /** For a statement WAL-y sends in an older application's stead: the application's statement and the versions. */
+    /** For a statement WAL-y sends in another version's application's stead: its statement and the versions. */
     private StatementLog original;
     private String from;
     private String to;
@@ -110,7 +110,7 @@ public final class PreparedCapture extends StatementCapture {
     }
 
     /**
-     * An older application's write in the database's version: prepared through pgjdbc as a statement of its own (its
+     * A write of another version's, in the database's version: prepared through pgjdbc as a statement of its own (its
      * values inline), logged after a MAPPED record of {@code original}, and run as the application called; the
      * application then reads its results ({@link #resultsOf}). The last one is kept until the next execution.
      */

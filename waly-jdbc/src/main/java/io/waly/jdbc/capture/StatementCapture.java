@@ -110,7 +110,7 @@ public class StatementCapture {
         String single = info.multiStatement() && RerunSafety.byCursorPosition(info.command()) ? SqlLexer.beforeTrailingSemicolons(sql) : null;
         LiveVersion.Sent mapped = capture.live() == null ? null : capture.mapped(info, sql, List.of());
         if (mapped != null) {
-            // an older application's write, in the database's version: logged and sent in its stead
+            // a write of another version's application, in the database's version: logged and sent in its stead
             SqlInfo sentInfo = capture.classify(mapped.sql());
             EffectsPlan plan = EffectsPlan.of(capture, sentInfo, keys.walyMayAsk, statement);
             StatementLog st = new StatementLog(sentInfo, mapped.sql(), List.of(), null, null, -1)
@@ -125,19 +125,19 @@ public class StatementCapture {
 
     /**
      * The statement whose results the application reads after its last execution: its own, or the one WAL-y sent in
-     * its stead (an older application's prepared write mapped to the database's schema version).
+     * its stead (another version's application's prepared write mapped to the database's schema version).
      */
     public final Statement resultsOf() {
         return answered != null ? answered.statement() : statement;
     }
 
-    /** A batch of an older application cannot carry a write that must be mapped: refused before anything is sent. */
+    /** A batch of another version's application cannot carry a write to map: refused before anything is sent. */
     final void refuseMappedInBatch(SqlInfo info, String sql) throws SQLException {
         if (capture.live() == null) return;
         if (capture.live().maps(info, sql)) {
-            throw new java.sql.SQLFeatureNotSupportedException("WAL-y maps an older schema version's write of a versioned "
-                    + "table statement by statement, not in a batch: execute it on its own; nothing of the batch was logged "
-                    + "or sent\n  SQL: " + sql, "0A000");
+            throw new java.sql.SQLFeatureNotSupportedException("WAL-y maps another schema version's write of a "
+                    + "versioned table statement by statement, not in a batch: execute it on its own; nothing of the batch "
+                    + "was logged or sent\n  SQL: " + sql, "0A000");
         }
     }
 

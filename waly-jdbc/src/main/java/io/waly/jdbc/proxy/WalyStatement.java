@@ -131,7 +131,7 @@ public class WalyStatement extends DelegatingStatement {
         return lastResultSet;
     }
 
-    // An older application's write may have been sent as another statement (mapped to the database's schema
+    // Another version's application's write may have been sent as another statement (mapped to the database's schema
     // version): its results are that statement's.
     @Override
     public ResultSet getResultSet() throws SQLException {

@@ -68,7 +68,7 @@ public final class VersionRoundTrip {
                 Versions.Version placed = versions.writtenUnder(tx.appVersion(), tx.dbVersion());
                 for (Transaction.Step step : tx.steps()) {
                     if (!(step instanceof Transaction.StatementStep st) || !st.succeeded()) continue;
-                    // a statement the driver mapped up for an older application is in the version it was mapped to
+                    // a statement the driver mapped for another version's application is in the version it was mapped to
                     Versions.Version written = st.mapped() == null ? placed : versions.all().stream()
                             .filter(v -> v.name().equals(st.mapped().to())).findFirst().orElse(placed);
                     List<Map<String, Value>> rows = rows(st, written);

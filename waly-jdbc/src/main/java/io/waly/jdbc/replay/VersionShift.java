@@ -151,8 +151,8 @@ final class VersionShift {
     }
 
     /**
-     * The version a statement is written in: the one the driver mapped it to when an older application sent it
-     * (FORMAT.md, Mapped), else its transaction's.
+     * The version a statement is written in: the one the driver mapped it to when an application of another version
+     * sent it (FORMAT.md, Mapped), else its transaction's.
      */
     private Versions.Version sentUnder(Transaction.StatementStep st, Versions.Version written) {
         if (st.mapped() != null) {

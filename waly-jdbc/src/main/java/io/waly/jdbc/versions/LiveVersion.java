@@ -6,9 +6,11 @@ import io.waly.command.Value;
 import io.waly.jdbc.WalySQLException;
 import io.waly.jdbc.WalyState;
 import io.waly.jdbc.sql.SqlInfo;
+import io.waly.jdbc.values.JdbcValues;
 import io.waly.model.Model;
 import io.waly.model.Versions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,25 +19,32 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * One connection's place in the model's schema versions while a deploy rolls: the version its application writes
  * ({@code walyAppVersion}, placed by the versions' {@code appVersions}) against the version the database is at (its
- * migration version, {@code BEGIN}'s {@code dbVersion}). While the application is older than the database:
+ * migration version, {@code BEGIN}'s {@code dbVersion}). While the two differ:
  *
  * <ul>
- *   <li>each write of a versioned table that changes between the two is mapped up before it is logged and sent
- *       ({@link #map}): an {@code INSERT … VALUES}'s rows and an UPDATE's SET through the model's {@code up} steps,
- *       evaluated by the database; a WHERE (UPDATE, DELETE) must read only columns both versions share. What cannot be
- *       mapped is refused before anything is logged or sent;</li>
- *   <li>the connection reads its own shape: the version's views ({@link VersionViews}, made if missing) are first on
- *       its search path, and the mapped writes name the table by its schema, so they never go to the views.</li>
+ *   <li>each write of a versioned table that changes between the two is mapped before it is logged and sent
+ *       ({@link #map}): an {@code INSERT … VALUES}'s rows and an UPDATE's SET through the model's steps from the
+ *       application's version to the database's — {@code up} for an older application, {@code down} for a newer one,
+ *       evaluated by the database; a WHERE (UPDATE, DELETE) must read only columns both versions share. A newer
+ *       application's row must come back whole through {@code up} ({@code up(down(row)) = row}): a lossy {@code down}
+ *       would silently lose what it wrote. What cannot be mapped is refused before anything is logged or sent;</li>
+ *   <li>the connection reads its own shape: the version's views ({@link VersionViews}, made if missing, from the
+ *       steps the other way) are first on its search path, and the mapped writes name the table by its schema, so they
+ *       never go to the views.</li>
  * </ul>
  *
- * A connection that no version places, or one at (or newer than) the database's version, costs one null check per
- * statement: its capture holds no LiveVersion, or this one answers {@code null} after comparing the migration it last
- * saw by identity. Not thread-safe, like the connection it belongs to.
+ * A newer application's transaction that runs DDL on a versioned table is its migration: from that DDL on, its
+ * statements go as sent ({@link #migrating}), since they are written for the schema the migration is making.
+ *
+ * <p>A connection that no version places, or one at the database's version, costs one null check per statement: its
+ * capture holds no LiveVersion, or this one answers {@code null} after comparing the migration it last saw by identity.
+ * Not thread-safe, like the connection it belongs to.
  */
 public final class LiveVersion {
 
@@ -52,6 +61,10 @@ public final class LiveVersion {
     private final Versions versions;
     private final Versions.Version own;
     private final Supplier<String> migration;
+    /** The log's id of the connection's open transaction (0: none). */
+    private final LongSupplier transaction;
+    /** The transaction that ran DDL on a versioned table (the migration's; see {@link #migrating}); 0 when none. */
+    private long migratingTx;
     private final String modelId;
     /** The migration last seen, compared by identity: it changes only when a migration is seen or read. */
     private String seenMigration;
@@ -64,11 +77,15 @@ public final class LiveVersion {
     private String ownPath;
     /** The database version the views on the search path are for; null when none are. */
     private Versions.Version viewsOver;
+    /** {@link VersionViews#drops()} when the views were last put on the search path. */
+    private int dropsSeen;
 
-    private LiveVersion(Versions versions, Versions.Version own, Supplier<String> migration, String modelId) {
+    private LiveVersion(Versions versions, Versions.Version own, Supplier<String> migration, LongSupplier transaction,
+                        String modelId) {
         this.versions = versions;
         this.own = own;
         this.migration = migration;
+        this.transaction = transaction;
         this.modelId = modelId;
     }
 
@@ -77,11 +94,12 @@ public final class LiveVersion {
      * nothing is mapped and nothing is asked.
      *
      * @param migration the database's migration version as the log's writers last saw it
+     * @param transaction the log's id of the connection's open transaction, 0 when none
      */
-    public static LiveVersion of(Model model, String appVersion, Supplier<String> migration) {
+    public static LiveVersion of(Model model, String appVersion, Supplier<String> migration, LongSupplier transaction) {
         if (model == null || appVersion == null || model.versions().isEmpty()) return null;
         Versions.Version own = model.versions().writtenUnder(appVersion, null);
-        return own == null ? null : new LiveVersion(model.versions(), own, migration, model.shortId());
+        return own == null ? null : new LiveVersion(model.versions(), own, migration, transaction, model.shortId());
     }
 
     public String modelId() {
@@ -101,23 +119,45 @@ public final class LiveVersion {
         return db;
     }
 
-    /** True while the application writes an older version than the database is at. */
-    public boolean older() {
+    /** True while the application writes another version than the database is at (older or newer). */
+    public boolean differs() {
         Versions.Version d = database();
-        return d != null && own.index() < d.index();
+        return d != null && own != d;
+    }
+
+    /** True while the application writes a newer version than the database is at (its migration has not run). */
+    private boolean newer() {
+        return own.index() > db.index();
+    }
+
+    /**
+     * The open transaction ({@code tx}, the log's id) ran DDL on a versioned table. For a newer application this is its
+     * migration (one that runs when the application starts): its statements from here to the transaction's end go as
+     * sent, written for the schema the migration makes (an {@code UPDATE cars SET production_years = …} of the
+     * migration's own would otherwise be mapped down, and refused).
+     */
+    public void migrating(long tx) {
+        migratingTx = tx;
+    }
+
+    /** True while the connection's open transaction is its migration ({@link #migrating}). */
+    private boolean inMigration() {
+        return migratingTx != 0 && migratingTx == transaction.getAsLong();
     }
 
     // ------------------------------------------------------------------ reads: the version's views
 
     /**
-     * Puts the views of the application's version first on the connection's search path while it is older than the
-     * database (making them when missing or made over another version), and takes them off when it is not. Only on an
-     * idle connection: a change of search path inside the application's transaction would be undone by its rollback.
-     * Run when the connection opens and before each statement (a comparison, unless the database's version changed).
+     * Puts the views of the application's version first on the connection's search path while it is older or newer
+     * than the database (making them when missing or made over another version), and takes them off when it is at the
+     * database's version. Only on an idle connection: a change of search path inside the application's transaction
+     * would be undone by its rollback. Run when the connection opens and before each statement (a comparison, unless
+     * the database's version changed, or a migration dropped views: {@link VersionViews#drops()}).
      */
     public void enterViews(Connection c, boolean idle) throws SQLException {
-        Versions.Version want = older() ? db : null;
-        if (want == viewsOver || !idle) return;
+        Versions.Version want = differs() ? db : null;
+        if (!idle || want == viewsOver && (want == null || VersionViews.drops() == dropsSeen)) return;
+        int drops = VersionViews.drops();
         boolean autocommit = c.getAutoCommit();
         if (autocommit) c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
@@ -136,6 +176,7 @@ public final class LiveVersion {
             }
             c.commit();
             viewsOver = want;
+            dropsSeen = drops;
         } catch (SQLException e) {
             c.rollback();
             throw new SQLException("WAL-y could not put the views of schema version " + own.name() + " on this "
@@ -178,16 +219,17 @@ public final class LiveVersion {
         }
     }
 
-    // ------------------------------------------------------------------ writes: mapped up
+    // ------------------------------------------------------------------ writes: mapped up or down
 
     /**
      * The statement to send instead of {@code info}'s, mapped from the application's version to the database's; null
-     * when it goes as sent (the connection is not older, or the statement writes no versioned table that changes).
+     * when it goes as sent (the connection is at the database's version, in its migration, or the statement writes no
+     * versioned table that changes).
      *
      * @throws SQLException (SQLState {@code 0A000}) naming the statement and why, when it cannot be mapped
      */
     public Sent map(SqlInfo info, String sql, List<Value> params, Connection c) throws SQLException {
-        if (!older()) return null;
+        if (!differs() || inMigration()) return null;
         if (qualified.isEmpty()) {
             try (Statement s = c.createStatement()) {
                 resolveTables(s);   // the database moved past the application while this connection was busy
@@ -215,7 +257,7 @@ public final class LiveVersion {
      * a batch cannot carry (nothing is evaluated).
      */
     public boolean maps(SqlInfo info, String sql) {
-        return older() && decision(info, sql) != Decision.AS_SENT;
+        return differs() && !inMigration() && decision(info, sql) != Decision.AS_SENT;
     }
 
     /** What {@code info}'s shape needs, decided once per shape (and pair of versions). */
@@ -233,6 +275,7 @@ public final class LiveVersion {
                     + named + ", so WAL-y cannot tell which of its rows it writes");
         }
         if (cmd instanceof Command.Ddl) {
+            if (newer()) return Decision.AS_SENT;   // a newer application's DDL is its migration's (see migrating)
             List<Command.Table> named = new ArrayList<>(cmd.writtenTables());
             if (cmd instanceof Command.Ddl.CreateIndex ci) named.add(ci.table());
             for (Command.Table t : named) {
@@ -299,6 +342,7 @@ public final class LiveVersion {
                 give(d.path(), cols.get(i), values.get(i), params, row, asWritten);
             }
             Map<String, Value> out = RowMapping.shift(d.path(), row, true, c);
+            if (newer()) requireKept(d.path(), row, out, true, c);
             List<String> names = new ArrayList<>(out.keySet());
             names.addAll(asWritten.keySet());
             if (columns == null) columns = names;
@@ -318,12 +362,93 @@ public final class LiveVersion {
         Map<String, Value> row = new LinkedHashMap<>();
         Map<String, String> asWritten = new LinkedHashMap<>();
         for (Command.Assignment a : u.set()) give(d.path(), a.column(), a.value(), params, row, asWritten);
+        Map<String, Value> out = RowMapping.shift(d.path(), row, false, c);
+        if (newer()) requireKept(d.path(), row, out, false, c);
         List<String> set = new ArrayList<>();
-        for (Map.Entry<String, Value> e : RowMapping.shift(d.path(), row, false, c).entrySet()) {
+        for (Map.Entry<String, Value> e : out.entrySet()) {
             set.add(RowMapping.quote(e.getKey()) + " = " + SqlLiterals.of(e.getValue(), type(d, e.getKey())));
         }
         asWritten.forEach((col, sql) -> set.add(RowMapping.quote(col) + " = " + sql));
         return "UPDATE " + d.table().name() + " SET " + String.join(", ", set) + where(u.where(), params) + returningSql(u.returning());
+    }
+
+    /**
+     * A newer application's row must come back as it wrote it from the database's version: {@code mapped} (the row
+     * mapped down) mapped up again, by the same evaluation as every mapping, gives each column a step changes as
+     * PostgreSQL writes it. Otherwise the database's version cannot hold what the application writes (a lossy
+     * {@code down}), and the statement is refused rather than lose it. A row of columns every step keeps costs nothing.
+     */
+    private void requireKept(List<Versions.Mapping> path, Map<String, Value> row, Map<String, Value> mapped, boolean whole,
+                             Connection c) throws RowMapping.Unmappable, SQLException {
+        Map<String, String> types = path.get(0).fromColumns();
+        List<String> changed = new ArrayList<>();
+        for (String col : row.keySet()) if (types.containsKey(col) && !keptAsIs(path, col)) changed.add(col);
+        if (changed.isEmpty()) return;
+        Map<String, Value> again;
+        try {
+            again = RowMapping.shift(versions.path(path.get(0).table(), db, own), mapped, whole, c);
+        } catch (RowMapping.Unmappable e) {
+            throw new RowMapping.Unmappable("version " + db.name() + " cannot hold what it writes: mapped down, its row "
+                    + "cannot be mapped up again (" + e.getMessage() + ")" + lossyNotes(path));
+        }
+        List<String> lost = new ArrayList<>();
+        List<String> compared = new ArrayList<>();
+        for (String col : changed) {
+            if (again.containsKey(col)) compared.add(col);
+            else lost.add(col + " (it comes back without it)");
+        }
+        if (!compared.isEmpty()) {
+            StringBuilder sql = new StringBuilder("SELECT ");
+            for (int i = 0; i < compared.size(); i++) {
+                String type = types.get(compared.get(i));
+                sql.append(i > 0 ? ", " : "").append("(?::").append(type).append(")::text, (?::").append(type).append(")::text");
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int p = 1;
+                for (String col : compared) {
+                    JdbcValues.bindImage(c, ps, p++, row.get(col));
+                    JdbcValues.bindImage(c, ps, p++, again.get(col));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    for (int i = 0; i < compared.size(); i++) {
+                        String wrote = rs.getString(2 * i + 1), back = rs.getString(2 * i + 2);
+                        if (!java.util.Objects.equals(wrote, back)) {
+                            lost.add(compared.get(i) + " = " + shown(wrote) + " would read back as " + shown(back));
+                        }
+                    }
+                }
+            }
+        }
+        if (!lost.isEmpty()) {
+            throw new RowMapping.Unmappable("version " + db.name() + " cannot hold what it writes, which would be lost: "
+                    + String.join(", ", lost) + lossyNotes(path));
+        }
+    }
+
+    /** True when every step keeps {@code col} as it is: same name, same type, its own value. */
+    private static boolean keptAsIs(List<Versions.Mapping> path, String col) {
+        for (Versions.Mapping m : path) {
+            String type = m.fromColumns().get(col);
+            if (type == null || !type.equalsIgnoreCase(m.toColumns().get(col))
+                    || !RowMapping.quote(col).equals(m.expressions().get(col))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What the lossy steps of a path say they keep, for a refusal. */
+    private static String lossyNotes(List<Versions.Mapping> path) {
+        StringBuilder out = new StringBuilder();
+        for (Versions.Mapping m : path) {
+            if (m.lossy() != null) out.append("; ").append(m.describe()).append(": ").append(m.lossy());
+        }
+        return out.toString();
+    }
+
+    private static String shown(String text) {
+        return text == null ? "NULL" : text.length() <= 100 ? text : text.substring(0, 100) + " …";
     }
 
     private String delete(Command.Delete del, Decision d, List<Value> params) throws RowMapping.Unmappable {
@@ -347,12 +472,8 @@ public final class LiveVersion {
     }
 
     private static boolean passesThrough(List<Versions.Mapping> path, String col) {
+        if (!keptAsIs(path, col)) return false;
         for (Versions.Mapping m : path) {
-            String type = m.fromColumns().get(col);
-            if (type == null || !type.equalsIgnoreCase(m.toColumns().get(col))
-                    || !RowMapping.quote(col).equals(m.expressions().get(col))) {
-                return false;
-            }
             for (String other : m.toColumns().keySet()) if (!other.equals(col) && m.reads(other).contains(col)) return false;
         }
         return true;

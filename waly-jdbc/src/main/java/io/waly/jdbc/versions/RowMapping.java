@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * How a row, or the part of it a statement gives, goes from one schema version to another through the model's
  * {@code up}/{@code down} steps, evaluated by PostgreSQL: the one home of the mapping, used at replay
- * ({@code io.waly.jdbc.replay.VersionShift}) and live, by the driver for an older application ({@link LiveVersion}).
+ * ({@code io.waly.jdbc.replay.VersionShift}) and live, by the driver for an application older or newer than the
+ * database ({@link LiveVersion}).
  * What cannot be mapped is an {@link Unmappable} saying why; each caller words the refusal for its reader.
  */
 public final class RowMapping {

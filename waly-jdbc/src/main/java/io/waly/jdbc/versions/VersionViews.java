@@ -22,6 +22,22 @@ import java.util.Map;
 public final class VersionViews {
     private VersionViews() {}
 
+    /**
+     * How many transactions of this JVM committed after dropping views ({@link MigrationViews}): a connection that put
+     * views on its search path checks them again when this changes, so that it never reads through a schema that is
+     * gone (the base table, in another version's shape) but makes its views again, or fails saying so.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger DROPS = new java.util.concurrent.atomic.AtomicInteger();
+
+    static int drops() {
+        return DROPS.get();
+    }
+
+    /** A transaction that dropped views committed. */
+    public static void dropped() {
+        DROPS.incrementAndGet();
+    }
+
     /** The schema that holds version {@code v}'s views. */
     public static String schema(Versions.Version v) {
         return "waly_v_" + v.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
