@@ -619,6 +619,39 @@ public final class ConnectionCapture {
         }
     }
 
+    /**
+     * True when a write prepared now could carry the transaction's txid ahead of it (PreparedCapture's twin): fsync
+     * durability, no txid yet, a single INSERT, UPDATE, DELETE or upsert whose one answer is a count, on a primary
+     * (pgjdbc is told {@code in_hot_standby} by PostgreSQL 14 and later; unknown: no), outside the schema versions'
+     * live mapping (which sends statements of its own).
+     */
+    boolean mayAskTxidAhead(SqlInfo info) {
+        if (!txidRecorded || dbTxid >= 0 || live != null || info.multiStatement() || info.withClause()
+                || info.explicitCall() != null || info.createsLargeObject()) {
+            return false;
+        }
+        io.waly.command.Command c = info.command();
+        boolean write = c instanceof io.waly.command.Command.Insert i ? i.returning() == null || i.returning().isEmpty()
+                : c instanceof io.waly.command.Command.Update u ? u.returning() == null || u.returning().isEmpty()
+                : c instanceof io.waly.command.Command.Delete d && (d.returning() == null || d.returning().isEmpty());
+        return write && "off".equals(base.getParameterStatus("in_hot_standby"));
+    }
+
+    /**
+     * True when the write about to run should bring the transaction's txid: fsync durability, none known yet, inside a
+     * transaction block that has not failed, not read-only (as {@link #learnTxid} asks).
+     */
+    boolean wantsTxidNow() throws SQLException {
+        if (!txidRecorded || dbTxid >= 0 || physical.isReadOnly()) return false;
+        TransactionState state = base.getTransactionState();
+        return state != TransactionState.FAILED && (state == TransactionState.OPEN || !physical.getAutoCommit());
+    }
+
+    /** The txid a write brought with it (PreparedCapture's twin). */
+    void txidLearned(long txid) {
+        dbTxid = txid;
+    }
+
     /** Makes sure a transaction is open in the log (for savepoints, which must be replayed in place). */
     public void ensureTransaction() throws SQLException {
         if (txId != 0) return;

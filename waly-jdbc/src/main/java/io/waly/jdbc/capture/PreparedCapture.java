@@ -31,6 +31,11 @@ public final class PreparedCapture extends StatementCapture {
         T run(PreparedStatement statement) throws SQLException;
     }
 
+    /** The calls whose answer is an update count: a write may answer them from its twin ({@link #twin}). */
+    public static final PreparedCall<Integer> EXECUTE_UPDATE = PreparedStatement::executeUpdate;
+    public static final PreparedCall<Long> EXECUTE_LARGE_UPDATE = PreparedStatement::executeLargeUpdate;
+    public static final PreparedCall<Boolean> EXECUTE = PreparedStatement::execute;
+
     private final PreparedStatement statement;
     private final SqlInfo info;
     private final String sql;
@@ -45,6 +50,27 @@ public final class PreparedCapture extends StatementCapture {
     private StatementLog original;
     private String from;
     private String to;
+
+    /**
+     * The transaction's txid asked in the same round trip as its first write (issue 17: no round trip of WAL-y's own).
+     * In fsync durability the COMMIT record carries the database's txid ({@link ConnectionCapture}), which WAL-y would
+     * otherwise ask with a query of its own after the first write. A write prepared while the connection's transaction
+     * has none yet gets a twin: pgjdbc's statement for {@link #TXID_AHEAD} and the write's own text — one message,
+     * since pgjdbc sends a multi-statement text in one flush with its parameters numbered across it (the prefix has
+     * none) — bound with every value the application binds ({@code ParameterRecordingStatement}). When the write is the
+     * transaction's first, the twin runs in the statement's stead: its first result, the txid, is read and passed
+     * over, and the application reads its write's results from the twin ({@link #resultsOf}), as if sent alone.
+     *
+     * <p>Only where nothing the application sees can differ: a write whose one answer is a count (no RETURNING, no
+     * generated keys asked by anyone, not a batch), bound by the setters that bind the same on a second statement (a
+     * stream, a reader or a LOB drops the twin), on a primary (in_hot_standby off: on a standby {@code txid_current()}
+     * would fail before the write with another error). txid_current() cannot fail where the write would not, so a
+     * failing write answers exactly as with pgjdbc alone. The twin runs unnamed (prepare threshold 0): the application's
+     * {@code pg_prepared_statements} never shows it. Null when there is none.
+     */
+    private PreparedStatement twin;
+    private StatementCapture twinResults;
+    static final String TXID_AHEAD = "SELECT pg_catalog.txid_current(); ";
 
     private PreparedCapture(ConnectionCapture capture, PreparedStatement statement, SqlInfo info, String sql, Keys keys,
                             EffectsCatalog.TableInfo effectsTable) {
@@ -72,7 +98,69 @@ public final class PreparedCapture extends StatementCapture {
         if (!info.isRead() && keys.walyMayAsk && !rewritable) {
             effects = EffectsPlan.tableNeedingEffects(capture, info, physical);
         }
-        return new PreparedCapture(capture, preparer.prepare(effects != null), info, sql, keys, effects);
+        PreparedCapture prepared = new PreparedCapture(capture, preparer.prepare(effects != null), info, sql, keys, effects);
+        if (effects == null && keys == Keys.NOT_ASKED && capture.mayAskTxidAhead(info)) {
+            prepared.twin = physical.prepareStatement(TXID_AHEAD + sql);
+            prepared.twin.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+            prepared.twinResults = new StatementCapture(capture, prepared.twin);
+        }
+        return prepared;
+    }
+
+    /** The twin that may carry the txid ahead of this write ({@link #twin}); null when there is none. */
+    public PreparedStatement twin() {
+        return twin;
+    }
+
+    /** The application bound a value the twin cannot take the same way: it is closed, and never used. */
+    public void dropTwin() {
+        closeTwin();
+    }
+
+    /** The application closes its statement: the twin goes with it. */
+    public void closed() {
+        closeTwin();
+    }
+
+    private void closeTwin() {
+        if (twin == null) return;
+        if (answered == twinResults) answered = null;
+        try {
+            twin.close();
+        } catch (SQLException ignored) {
+            // pgjdbc's statements close with the connection anyway
+        }
+        twin = null;
+        twinResults = null;
+    }
+
+    /**
+     * Runs the write as the application called it: through its twin when it is the transaction's first and the call's
+     * answer is a count, so that the txid comes back in the same round trip.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> T run(PreparedCall<T> call) throws SQLException {
+        if (twin == null || (call != EXECUTE_UPDATE && call != EXECUTE_LARGE_UPDATE && call != EXECUTE)
+                || !capture.wantsTxidNow()) {
+            return call.run(statement);
+        }
+        statement.clearWarnings();   // as pgjdbc clears them when a statement executes
+        twin.setQueryTimeout(statement.getQueryTimeout());
+        twin.execute();
+        long txid;
+        try (java.sql.ResultSet rs = twin.getResultSet()) {
+            rs.next();
+            txid = rs.getLong(1);
+        }
+        boolean rows = twin.getMoreResults();
+        capture.txidLearned(txid);
+        answered = twinResults;
+        java.sql.SQLWarning notices = twin.getWarnings();
+        if (notices != null) statement.unwrap(org.postgresql.jdbc.PgStatement.class).addWarning(notices);
+        if (call == EXECUTE) return (T) Boolean.valueOf(rows);
+        // a rule may make a write answer rows: pgjdbc's executeUpdate refuses that, so this does too
+        if (rows) throw new SQLException("A result was returned when none was expected.", "0100E");
+        return call == EXECUTE_UPDATE ? (T) Integer.valueOf(twin.getUpdateCount()) : (T) Long.valueOf(twin.getLargeUpdateCount());
     }
 
     @Override
@@ -106,7 +194,7 @@ public final class PreparedCapture extends StatementCapture {
         }
         StatementLog st = new StatementLog(info, sql, values, types, null, -1);
         if (original != null) st.mappedFrom(original, from, to);
-        return write(st, plan(), keys, () -> call.run(statement));
+        return write(st, plan(), keys, () -> run(call));
     }
 
     /**
@@ -128,7 +216,7 @@ public final class PreparedCapture extends StatementCapture {
     }
 
     private void closeSent() {
-        if (answered == null) return;
+        if (answered == null || answered == twinResults) return;
         try {
             answered.statement().close();
         } catch (SQLException ignored) {

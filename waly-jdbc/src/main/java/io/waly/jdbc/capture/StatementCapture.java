@@ -262,7 +262,7 @@ public class StatementCapture {
     protected final long[] countsOf(Object result) throws SQLException {
         if (result instanceof Integer n) return new long[] {n};
         if (result instanceof Long n) return new long[] {n};
-        if (result instanceof Boolean) return new long[] {statement.getLargeUpdateCount()};
+        if (result instanceof Boolean) return new long[] {resultsOf().getLargeUpdateCount()};
         if (result instanceof long[] c) return c;
         if (result instanceof int[] c) {
             long[] out = new long[c.length];

@@ -38,14 +38,44 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     /** Null for reads: nothing to record. */
     private final Parameters params;
+    private final PreparedCapture hook;
+    /**
+     * pgjdbc's statement that may run in this one's stead with the transaction's txid asked ahead of it, bound with
+     * every value this one is ({@link PreparedCapture#twin}); null when there is none.
+     */
+    private PreparedStatement twin;
 
     ParameterRecordingStatement(WalyConnection connection, PreparedCapture hook) {
         super(connection, hook);
         this.params = hook.parameters();
+        this.hook = hook;
+        this.twin = hook.twin();
     }
 
     private PreparedStatement ps() {
         return (PreparedStatement) delegate;
+    }
+
+    /** A setter on pgjdbc's statement, for the twin. */
+    @FunctionalInterface
+    private interface Bind {
+        void on(PreparedStatement twin) throws SQLException;
+    }
+
+    /**
+     * The value of {@code setObject} goes to the twin too, unless binding it does something of its own on the server
+     * (pgjdbc writes a LOB's content into a new large object when it is bound): then the twin is dropped.
+     */
+    private void mirrorObject(Object y, Bind bind) throws SQLException {
+        if (y instanceof Blob || y instanceof Clob || y instanceof SQLXML || y instanceof Ref || y instanceof RowId) noTwin();
+        else bind.on(twin);
+    }
+
+    /** A value the twin cannot be bound with as this statement is (a stream, a reader, a LOB): it goes, for good. */
+    private void noTwin() {
+        if (twin == null) return;
+        twin = null;
+        hook.dropTwin();
     }
 
     /** Callers check {@code params != null} first, so that a read's setters build no value at all. */
@@ -56,6 +86,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
     @Override
     public void clearParameters() throws SQLException {
         ps().clearParameters();
+        if (twin != null) twin.clearParameters();
         if (params != null) params.clear();
     }
 
@@ -64,66 +95,77 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
     @Override
     public void setNull(int i, int sqlType) throws SQLException {
         ps().setNull(i, sqlType);
+        if (twin != null) twin.setNull(i, sqlType);
         if (params != null) record(i, Value.NULL, sqlType);
     }
 
     @Override
     public void setNull(int i, int sqlType, String typeName) throws SQLException {
         ps().setNull(i, sqlType, typeName);
+        if (twin != null) twin.setNull(i, sqlType, typeName);
         if (params != null) record(i, Value.nullOf(typeName), sqlType);
     }
 
     @Override
     public void setBoolean(int i, boolean x) throws SQLException {
         ps().setBoolean(i, x);
+        if (twin != null) twin.setBoolean(i, x);
         if (params != null) record(i, Value.bool(x), 0);
     }
 
     @Override
     public void setByte(int i, byte x) throws SQLException {
         ps().setByte(i, x);
+        if (twin != null) twin.setByte(i, x);
         if (params != null) record(i, new Value(Value.Kind.INT2, (long) x, null), 0);
     }
 
     @Override
     public void setShort(int i, short x) throws SQLException {
         ps().setShort(i, x);
+        if (twin != null) twin.setShort(i, x);
         if (params != null) record(i, new Value(Value.Kind.INT2, (long) x, null), 0);
     }
 
     @Override
     public void setInt(int i, int x) throws SQLException {
         ps().setInt(i, x);
+        if (twin != null) twin.setInt(i, x);
         if (params != null) record(i, Value.int4(x), 0);
     }
 
     @Override
     public void setLong(int i, long x) throws SQLException {
         ps().setLong(i, x);
+        if (twin != null) twin.setLong(i, x);
         if (params != null) record(i, Value.int8(x), 0);
     }
 
     @Override
     public void setFloat(int i, float x) throws SQLException {
         ps().setFloat(i, x);
+        if (twin != null) twin.setFloat(i, x);
         if (params != null) record(i, new Value(Value.Kind.FLOAT4, (double) x, null), 0);
     }
 
     @Override
     public void setDouble(int i, double x) throws SQLException {
         ps().setDouble(i, x);
+        if (twin != null) twin.setDouble(i, x);
         if (params != null) record(i, Value.float8(x), 0);
     }
 
     @Override
     public void setBigDecimal(int i, BigDecimal x) throws SQLException {
         ps().setBigDecimal(i, x);
+        if (twin != null) twin.setBigDecimal(i, x);
         if (params != null) record(i, x == null ? Value.nullOf("numeric") : Value.numeric(x), x == null ? Types.NUMERIC : 0);
     }
 
     @Override
     public void setString(int i, String x) throws SQLException {
         ps().setString(i, x);
+        if (twin != null) twin.setString(i, x);
         if (params != null) record(i, x == null ? Value.nullOf("varchar") : Value.text(x), stringType(x == null ? Types.VARCHAR : 0));
     }
 
@@ -135,48 +177,56 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
     @Override
     public void setNString(int i, String x) throws SQLException {
         ps().setNString(i, x);
+        if (twin != null) twin.setNString(i, x);
         if (params != null) record(i, x == null ? Value.nullOf("varchar") : Value.text(x), x == null ? Types.VARCHAR : 0);
     }
 
     @Override
     public void setBytes(int i, byte[] x) throws SQLException {
         ps().setBytes(i, x);
+        if (twin != null) twin.setBytes(i, x);
         if (params != null) record(i, x == null ? Value.nullOf("bytea") : Value.bytes(x.clone()), x == null ? Types.VARBINARY : 0);
     }
 
     @Override
     public void setDate(int i, Date x) throws SQLException {
         ps().setDate(i, x);
+        if (twin != null) twin.setDate(i, x);
         if (params != null) record(i, JdbcValues.date(x, null), x == null ? Types.DATE : 0);
     }
 
     @Override
     public void setDate(int i, Date x, Calendar cal) throws SQLException {
         ps().setDate(i, x, cal);
+        if (twin != null) twin.setDate(i, x, cal);
         if (params != null) record(i, JdbcValues.date(x, cal), x == null ? Types.DATE : 0);
     }
 
     @Override
     public void setTime(int i, Time x) throws SQLException {
         ps().setTime(i, x);
+        if (twin != null) twin.setTime(i, x);
         if (params != null) record(i, JdbcValues.time(x, null), x == null ? Types.TIME : 0);
     }
 
     @Override
     public void setTime(int i, Time x, Calendar cal) throws SQLException {
         ps().setTime(i, x, cal);
+        if (twin != null) twin.setTime(i, x, cal);
         if (params != null) record(i, JdbcValues.time(x, cal), x == null ? Types.TIME : 0);
     }
 
     @Override
     public void setTimestamp(int i, Timestamp x) throws SQLException {
         ps().setTimestamp(i, x);
+        if (twin != null) twin.setTimestamp(i, x);
         if (params != null) record(i, JdbcValues.timestamp(x, null), x == null ? Types.TIMESTAMP : 0);
     }
 
     @Override
     public void setTimestamp(int i, Timestamp x, Calendar cal) throws SQLException {
         ps().setTimestamp(i, x, cal);
+        if (twin != null) twin.setTimestamp(i, x, cal);
         if (params != null) record(i, JdbcValues.timestamp(x, cal), x == null ? Types.TIMESTAMP : 0);
     }
 
@@ -188,6 +238,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
         }
         Object y = materialize(x);
         ps().setObject(i, y);
+        if (twin != null) mirrorObject(y, t -> t.setObject(i, y));
         if (params != null) record(i, JdbcValues.of(y), y instanceof String ? stringType(0) : 0);
     }
 
@@ -199,6 +250,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
         }
         Object y = materialize(x);
         ps().setObject(i, y, targetSqlType);
+        if (twin != null) mirrorObject(y, t -> t.setObject(i, y, targetSqlType));
         if (params != null) record(i, JdbcValues.of(y), targetSqlType);
     }
 
@@ -210,6 +262,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
         }
         Object y = materialize(x);
         ps().setObject(i, y, targetSqlType, scale);
+        if (twin != null) mirrorObject(y, t -> t.setObject(i, y, targetSqlType, scale));
         if (params != null) record(i, JdbcValues.of(y), targetSqlType);
     }
 
@@ -221,6 +274,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
         }
         Object y = materialize(x);
         ps().setObject(i, y, targetSqlType);
+        if (twin != null) mirrorObject(y, t -> t.setObject(i, y, targetSqlType));
         if (params != null) record(i, JdbcValues.of(y), targetSqlType.getVendorTypeNumber() == null ? 0 : targetSqlType.getVendorTypeNumber());
     }
 
@@ -232,6 +286,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
         }
         Object y = materialize(x);
         ps().setObject(i, y, targetSqlType, scale);
+        if (twin != null) mirrorObject(y, t -> t.setObject(i, y, targetSqlType, scale));
         if (params != null) record(i, JdbcValues.of(y), targetSqlType.getVendorTypeNumber() == null ? 0 : targetSqlType.getVendorTypeNumber());
     }
 
@@ -244,6 +299,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setArray(int i, Array x) throws SQLException {
+        noTwin();
         ps().setArray(i, x);
         if (params != null) record(i, JdbcValues.array(x), x == null ? Types.ARRAY : 0);
     }
@@ -252,6 +308,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setAsciiStream(int i, InputStream x, int length) throws SQLException {
+        noTwin();
         byte[] b = readIfWrite(x, length);
         ps().setAsciiStream(i, b == null ? x : new ByteArrayInputStream(b), length);
         recordText(i, b, StandardCharsets.US_ASCII);
@@ -259,6 +316,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setAsciiStream(int i, InputStream x, long length) throws SQLException {
+        noTwin();
         byte[] b = readIfWrite(x, length);
         ps().setAsciiStream(i, b == null ? x : new ByteArrayInputStream(b), length);
         recordText(i, b, StandardCharsets.US_ASCII);
@@ -266,6 +324,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setAsciiStream(int i, InputStream x) throws SQLException {
+        noTwin();
         byte[] b = readIfWrite(x, -1);
         ps().setAsciiStream(i, b == null ? x : new ByteArrayInputStream(b));
         recordText(i, b, StandardCharsets.US_ASCII);
@@ -298,6 +357,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setBinaryStream(int i, InputStream x, int length) throws SQLException {
+        noTwin();
         byte[] b = readIfWrite(x, length);
         ps().setBinaryStream(i, b == null ? x : new ByteArrayInputStream(b), length);
         recordBytes(i, b);
@@ -305,6 +365,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setBinaryStream(int i, InputStream x, long length) throws SQLException {
+        noTwin();
         byte[] b = readIfWrite(x, length);
         ps().setBinaryStream(i, b == null ? x : new ByteArrayInputStream(b), length);
         recordBytes(i, b);
@@ -312,6 +373,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setBinaryStream(int i, InputStream x) throws SQLException {
+        noTwin();
         byte[] b = readIfWrite(x, -1);
         ps().setBinaryStream(i, b == null ? x : new ByteArrayInputStream(b));
         recordBytes(i, b);
@@ -319,6 +381,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setCharacterStream(int i, Reader x, int length) throws SQLException {
+        noTwin();
         String t = readIfWrite(x, length);
         ps().setCharacterStream(i, t == null ? x : new StringReader(t), length);
         recordChars(i, t);
@@ -326,6 +389,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setCharacterStream(int i, Reader x, long length) throws SQLException {
+        noTwin();
         String t = readIfWrite(x, length);
         ps().setCharacterStream(i, t == null ? x : new StringReader(t), length);
         recordChars(i, t);
@@ -333,6 +397,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setCharacterStream(int i, Reader x) throws SQLException {
+        noTwin();
         String t = readIfWrite(x, -1);
         ps().setCharacterStream(i, t == null ? x : new StringReader(t));
         recordChars(i, t);
@@ -340,6 +405,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setNCharacterStream(int i, Reader x, long length) throws SQLException {
+        noTwin();
         String t = readIfWrite(x, length);
         ps().setNCharacterStream(i, t == null ? x : new StringReader(t), length);
         recordChars(i, t);
@@ -347,6 +413,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setNCharacterStream(int i, Reader x) throws SQLException {
+        noTwin();
         String t = readIfWrite(x, -1);
         ps().setNCharacterStream(i, t == null ? x : new StringReader(t));
         recordChars(i, t);
@@ -366,6 +433,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setBlob(int i, Blob x) throws SQLException {
+        noTwin();
         if (params == null || x == null) {
             ps().setBlob(i, x);
             if (params != null) record(i, Value.nullOf("oid"), Types.BLOB);
@@ -376,6 +444,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setBlob(int i, InputStream x, long length) throws SQLException {
+        noTwin();
         if (params == null || x == null) {
             ps().setBlob(i, x, length);
             if (params != null) record(i, Value.nullOf("oid"), Types.BLOB);
@@ -386,6 +455,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setBlob(int i, InputStream x) throws SQLException {
+        noTwin();
         if (params == null || x == null) {
             ps().setBlob(i, x);
             if (params != null) record(i, Value.nullOf("oid"), Types.BLOB);
@@ -396,6 +466,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setClob(int i, Clob x) throws SQLException {
+        noTwin();
         if (params == null || x == null) {
             ps().setClob(i, x);
             if (params != null) record(i, Value.nullOf("oid"), Types.CLOB);
@@ -417,6 +488,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setClob(int i, Reader x, long length) throws SQLException {
+        noTwin();
         if (params == null) {
             ps().setClob(i, x, length);
             return;
@@ -428,6 +500,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setClob(int i, Reader x) throws SQLException {
+        noTwin();
         if (params == null) {
             ps().setClob(i, x);
             return;
@@ -439,12 +512,14 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setNClob(int i, NClob x) throws SQLException {
+        noTwin();
         ps().setNClob(i, x);
         if (params != null) record(i, x == null ? Value.nullOf("oid") : new Value(Value.Kind.TEXT, JdbcValues.text(x), "clob"), 0);
     }
 
     @Override
     public void setNClob(int i, Reader x, long length) throws SQLException {
+        noTwin();
         if (params == null) {
             ps().setNClob(i, x, length);
             return;
@@ -456,6 +531,7 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setNClob(int i, Reader x) throws SQLException {
+        noTwin();
         if (params == null) {
             ps().setNClob(i, x);
             return;
@@ -467,24 +543,28 @@ public abstract class ParameterRecordingStatement extends DelegatingPreparedStat
 
     @Override
     public void setSQLXML(int i, SQLXML x) throws SQLException {
+        noTwin();
         ps().setSQLXML(i, x);
         if (params != null) record(i, x == null ? Value.nullOf("xml") : new Value(Value.Kind.XML, x.getString(), "xml"), 0);
     }
 
     @Override
     public void setRef(int i, Ref x) throws SQLException {
+        noTwin();
         ps().setRef(i, x);
         if (params != null) record(i, x == null ? Value.NULL : new Value(Value.Kind.OTHER, String.valueOf(x), "ref"), 0);
     }
 
     @Override
     public void setURL(int i, java.net.URL x) throws SQLException {
+        noTwin();
         ps().setURL(i, x);
         if (params != null) record(i, x == null ? Value.NULL : Value.text(x.toString()), 0);
     }
 
     @Override
     public void setRowId(int i, RowId x) throws SQLException {
+        noTwin();
         ps().setRowId(i, x);
         if (params != null) record(i, x == null ? Value.NULL : new Value(Value.Kind.OTHER, String.valueOf(x), "rowid"), 0);
     }

@@ -28,17 +28,23 @@ public class WalyPreparedStatement extends ParameterRecordingStatement {
 
     @Override
     public int executeUpdate() throws SQLException {
-        return hook.execute(PreparedStatement::executeUpdate);
+        return hook.execute(PreparedCapture.EXECUTE_UPDATE);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return hook.execute(PreparedStatement::executeLargeUpdate);
+        return hook.execute(PreparedCapture.EXECUTE_LARGE_UPDATE);
     }
 
     @Override
     public boolean execute() throws SQLException {
-        return hook.execute(PreparedStatement::execute);
+        return hook.execute(PreparedCapture.EXECUTE);
+    }
+
+    @Override
+    public void close() throws SQLException {
+        hook.closed();
+        super.close();
     }
 
     // ---------------------------------------------------------------- batch
