@@ -65,8 +65,10 @@ public final class PreparedCapture extends StatementCapture {
      * generated keys asked by anyone, not a batch), bound by the setters that bind the same on a second statement (a
      * stream, a reader or a LOB drops the twin), on a primary (in_hot_standby off: on a standby {@code txid_current()}
      * would fail before the write with another error). txid_current() cannot fail where the write would not, so a
-     * failing write answers exactly as with pgjdbc alone. The twin runs unnamed (prepare threshold 0): the application's
-     * {@code pg_prepared_statements} never shows it. Null when there is none.
+     * failing write answers exactly as with pgjdbc alone. The twin is prepared on the server as the application's statement
+     * would be (its prepare threshold), so that the write keeps a cached plan: the application's
+     * {@code pg_prepared_statements} then shows it (measured: unnamed, PostgreSQL's parsing and planning of the write at
+     * every transaction ate what the round trip saved). Null when there is none.
      */
     private PreparedStatement twin;
     private StatementCapture twinResults;
@@ -101,7 +103,6 @@ public final class PreparedCapture extends StatementCapture {
         PreparedCapture prepared = new PreparedCapture(capture, preparer.prepare(effects != null), info, sql, keys, effects);
         if (effects == null && keys == Keys.NOT_ASKED && capture.mayAskTxidAhead(info)) {
             prepared.twin = physical.prepareStatement(TXID_AHEAD + sql);
-            prepared.twin.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
             prepared.twinResults = new StatementCapture(capture, prepared.twin);
         }
         return prepared;
@@ -146,6 +147,9 @@ public final class PreparedCapture extends StatementCapture {
         }
         statement.clearWarnings();   // as pgjdbc clears them when a statement executes
         twin.setQueryTimeout(statement.getQueryTimeout());
+        // prepared on the server when pgjdbc would prepare the application's statement (never, behind a pooler in
+        // transaction mode): the write then keeps its cached plan, as it would without WAL-y
+        twin.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(statement.unwrap(org.postgresql.PGStatement.class).getPrepareThreshold());
         twin.execute();
         long txid;
         try (java.sql.ResultSet rs = twin.getResultSet()) {
