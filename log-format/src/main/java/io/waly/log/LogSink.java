@@ -31,16 +31,6 @@ public interface LogSink {
     /** Makes {@code seq} and every record before it visible to readers, without waiting for durability. */
     void publish(long seq);
 
-    /**
-     * Makes {@code seq} visible to readers soon, without a system call of its own now: with the next {@link #sync} or
-     * {@link #publish}, or within the log's flush interval, whichever comes first. For records nothing waits on (a
-     * transaction's end once its COMMIT record is durable): they ride with the next transaction's write. By default
-     * the same as {@link #publish}.
-     */
-    default void publishSoon(long seq) {
-        publish(seq);
-    }
-
     /** The sequence number of the last record appended; 0 for an empty log. */
     long lastSeq();
 

@@ -99,8 +99,7 @@ public final class LogWriter implements io.waly.log.LogSink, AutoCloseable {
         }
         this.writtenSeq = lastSeq;
         this.durableSeq = lastSeq;
-        if (config.durability() != Durability.NONE) {
-            // async: forces every flush interval; fsync: hands what rides (publishSoon) to the OS every interval
+        if (config.durability() == Durability.ASYNC) {
             flusher = new Thread(this::flushLoop, "waly-log-flusher");
             flusher.setDaemon(true);
             flusher.start();
@@ -253,16 +252,6 @@ public final class LogWriter implements io.waly.log.LogSink, AutoCloseable {
     }
 
     /**
-     * Leaves the record {@code seq} in the buffer: the next sync or publish writes it, or the flusher within the flush
-     * interval (the writer has one in fsync and async durability; in none, this is {@link #publish}). Saves the write
-     * system call a transaction's end would cost on its own.
-     */
-    @Override
-    public void publishSoon(long seq) {
-        if (flusher == null) publish(seq);
-    }
-
-    /**
      * Makes the record {@code seq} and everything before it as durable as the log's durability mode promises:
      * on disk for {@code fsync}, handed to the OS for {@code async} and {@code none}.
      */
@@ -404,14 +393,6 @@ public final class LogWriter implements io.waly.log.LogSink, AutoCloseable {
                 return;
             } finally {
                 appendLock.unlock();
-            }
-            if (config.durability() == Durability.FSYNC) {
-                try {
-                    publish(lastSeqUnlocked());
-                } catch (RuntimeException e) {
-                    return;  // the writer is failed; appenders see the failure
-                }
-                continue;
             }
             syncLock.lock();
             try {

@@ -131,33 +131,6 @@ class LogWriterTest {
         assertThat(readAll(dir)).hasSize(1);
     }
 
-    /**
-     * A transaction's end rides (publishSoon): in fsync durability it costs no write call of its own, yet readers of the
-     * directory see it within the flush interval, or at once with the next sync.
-     */
-    @Test
-    void recordsPublishedSoonReachReadersWithinTheFlushIntervalOrWithTheNextSync() throws Exception {
-        try (LogWriter w = LogWriter.open(LogConfig.at(dir).withDurability(Durability.FSYNC).withFlushMillis(30_000))) {
-            long begin = w.append(RecordKind.BEGIN, LogWriter.OWN_SEQ, new byte[1]);
-            w.sync(w.append(RecordKind.COMMIT, begin, new byte[0]));
-            w.publishSoon(w.append(RecordKind.COMMITTED, begin, new byte[0]));
-            assertThat(readAll(dir)).as("rides: not written yet").hasSize(2);
-            long next = w.append(RecordKind.BEGIN, LogWriter.OWN_SEQ, new byte[1]);
-            w.sync(w.append(RecordKind.COMMIT, next, new byte[0]));
-            assertThat(readAll(dir)).extracting(LogRecord::kind).containsExactly(RecordKind.BEGIN, RecordKind.COMMIT,
-                    RecordKind.COMMITTED, RecordKind.BEGIN, RecordKind.COMMIT);
-        }
-        Path other = dir.resolve("timed");
-        try (LogWriter w = LogWriter.open(LogConfig.at(other).withDurability(Durability.FSYNC).withFlushMillis(20))) {
-            long begin = w.append(RecordKind.BEGIN, LogWriter.OWN_SEQ, new byte[1]);
-            w.sync(w.append(RecordKind.COMMIT, begin, new byte[0]));
-            w.publishSoon(w.append(RecordKind.COMMITTED, begin, new byte[0]));
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (readAll(other).size() < 3 && System.nanoTime() < deadline) Thread.sleep(5);
-            assertThat(readAll(other)).as("the flusher hands it over").hasSize(3);
-        }
-    }
-
     @Test
     void unknownKindCodesSurviveAsUnknown() {
         assertThat(RecordKind.of((byte) 200)).isEqualTo(RecordKind.UNKNOWN);

@@ -971,12 +971,11 @@ public final class ConnectionCapture {
     private void appendEnd(long tx, long db, RecordKind kind, Payloads.End end) {
         appendQuietly(() -> {
             long s = log.append(kind, tx, end.encode());
-            // An outcome needs no fsync of its own: if a crash loses it, the transaction is in doubt and its txid
-            // decides. Nor a write call of its own: it rides with the next transaction's records, or the writer hands
-            // it to the OS within its flush interval, when followers of the log see the transaction end. Without a
-            // txid nothing could decide it later, so then the outcome is made durable (handed over, in async).
+            // An outcome needs no fsync of its own: if a power cut loses it, the transaction is in doubt and its txid
+            // decides. It is handed to the OS at once, so that followers of the log see the transaction end (one write
+            // call, no force). Without a txid nothing could decide it later, so then the outcome is made durable.
             if (db < 0) log.sync(s);
-            else log.publishSoon(s);
+            else log.publish(s);
         });
     }
 
