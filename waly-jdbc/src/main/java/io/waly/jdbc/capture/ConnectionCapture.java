@@ -549,7 +549,8 @@ public final class ConnectionCapture {
         dbTxid = -1;
         txMigration = null;
         txHistory = null;
-        if (sessionLogged && migrationViews != null) readMigrationVersion();
+        // a connection a version places reads before each statement (followVersion): its mapping and BEGIN agree
+        if (live == null && (!sessionLogged || migrationViews != null)) readMigrationVersion();
         if (!sessionLogged) {
             Map<String, String> settings = new LinkedHashMap<>();
             Map<String, String> status = physical.unwrap(PGConnection.class).getParameterStatuses();
@@ -560,7 +561,6 @@ public final class ConnectionCapture {
             String searchPath = searchPath();
             if (live != null) searchPath = live.withoutViews(searchPath);
             if (searchPath != null) settings.put("search_path", searchPath);
-            readMigrationVersion();
             log.append(RecordKind.SESSION, 0, new Payloads.Session(connection, settings).encode());
             policy.recordingPolicy();
             sessionLogged = true;
