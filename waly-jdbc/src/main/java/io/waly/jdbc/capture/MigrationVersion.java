@@ -22,9 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li><b>seen</b> in this process, when a transaction that wrote a history row or called the marker commits
  *       through a connection of the log ({@link #committed});</li>
  *   <li><b>read</b> from the database, on a connection outside a transaction block: once per log for a log whose
- *       model declares no versions ({@link #readOnce}, so that a log started on a database already migrated knows where
- *       it stands), and at most once per {@link #REREAD_NANOS} for one whose model does ({@link #readAgain}), so that a
- *       migration run by another process (another instance, another log) reaches the live versions' mapping and views.</li>
+ *       model declares no versions ({@link #readOnce}, so that a log started on a database already migrated knows
+ *       where it stands), and at most once per {@link #REREAD_NANOS} for one whose model does ({@link #readAgain}), so
+ *       that a migration run by another process (another instance, another log) reaches the live versions' mapping
+ *       and views.</li>
  * </ul>
  *
  * The latest knowledge wins: a version read replaces what was seen, unless something was seen while the read was under
