@@ -67,6 +67,8 @@ public final class ConnectionCapture {
     private boolean lostRecords;
     /** The migration version WAL-y's marker set in the open transaction (its COMMIT record says it); null when none. */
     private String txMigration;
+    /** The version of the last history row (Flyway, Liquibase) the open transaction wrote; null when none. */
+    private String txHistory;
     private PreparedStatement txidQuery;
     /** See {@link #takeCommitNotices}. */
     private java.sql.SQLWarning commitNotices;
@@ -149,6 +151,7 @@ public final class ConnectionCapture {
 
     /** Before each statement of a connection the model places: the views follow the database's version. */
     public void followVersion() throws SQLException {
+        readMigrationVersion();   // another process may have migrated the database (due once a second)
         live.enterViews(physical, base.getTransactionState() == TransactionState.IDLE && !sqlTransaction);
     }
 
@@ -446,7 +449,10 @@ public final class ConnectionCapture {
                 }
                 throw e;
             }
-            for (StatementLog st : statements) shared.migrations().seen(st.info().command(), st.params);
+            for (StatementLog st : statements) {
+                String history = MigrationVersion.written(st.info().command(), st.params);
+                if (history != null) txHistory = history;
+            }
             appendQuietly(() -> {
                 for (int i = 0; i < seqs.length; i++) {
                     StatementLog st = statements.get(i);
@@ -542,6 +548,9 @@ public final class ConnectionCapture {
         resolveInDoubt();
         dbTxid = -1;
         txMigration = null;
+        txHistory = null;
+        // a connection a version places reads before each statement (followVersion): its mapping and BEGIN agree
+        if (live == null && (!sessionLogged || migrationViews != null)) readMigrationVersion();
         if (!sessionLogged) {
             Map<String, String> settings = new LinkedHashMap<>();
             Map<String, String> status = physical.unwrap(PGConnection.class).getParameterStatuses();
@@ -552,7 +561,6 @@ public final class ConnectionCapture {
             String searchPath = searchPath();
             if (live != null) searchPath = live.withoutViews(searchPath);
             if (searchPath != null) settings.put("search_path", searchPath);
-            readMigrationVersion();
             log.append(RecordKind.SESSION, 0, new Payloads.Session(connection, settings).encode());
             policy.recordingPolicy();
             sessionLogged = true;
@@ -570,13 +578,17 @@ public final class ConnectionCapture {
     }
 
     /**
-     * The database's migration version, asked once per log and only outside a transaction block (see searchPath): a
-     * question that failed inside the application's transaction would abort it.
+     * The database's migration version, asked only outside a transaction block (see searchPath): a question that failed
+     * inside the application's transaction would abort it. Once per log, or, when the model declares versions, again
+     * once a second ({@link MigrationVersion#readAgain}), so that the live versions follow a migration another process
+     * ran; a connection whose model declares none pays nothing more for it.
      */
     private void readMigrationVersion() throws SQLException {
-        if (base.getTransactionState() != TransactionState.IDLE) return;
+        if (base.getTransactionState() != TransactionState.IDLE || sqlTransaction) return;
+        MigrationVersion m = shared.migrations();
         try {
-            if (shared.migrations().readOnce(physical) && !physical.getAutoCommit()) physical.commit();
+            boolean asked = migrationViews != null ? m.readAgain(physical) : m.readOnce(physical);
+            if (asked && !physical.getAutoCommit()) physical.commit();
         } catch (SQLException e) {
             // a history table the application's user may not read: the version stays unknown, the write goes on
             if (!physical.getAutoCommit()) physical.rollback();
@@ -718,6 +730,7 @@ public final class ConnectionCapture {
         } catch (LogException e) {
             txId = 0;
             txMigration = null;
+            txHistory = null;
             if (config.failOnLogFailure()) {
                 quietRollback();
                 throw new WalySQLException("WAL-y could not make the commit durable in its log, so the transaction was rolled "
@@ -894,8 +907,10 @@ public final class ConnectionCapture {
         long db = dbTxid;
         txId = 0;
         dbTxid = -1;
-        if (kind == RecordKind.COMMITTED && txMigration != null) shared.migrations().marked(txMigration);
+        String migrated = txMigration != null ? txMigration : txHistory;   // the marker says it last
+        if (kind == RecordKind.COMMITTED && migrated != null) shared.migrations().committed(migrated);
         txMigration = null;
+        txHistory = null;
         if (kind == RecordKind.COMMITTED && txDroppedViews) VersionViews.dropped();
         txDroppedViews = false;
         if ((!txSequences.isEmpty() || !txTables.isEmpty()) && (kind == RecordKind.ROLLBACK || txDrawsUnlogged)) {

@@ -66,7 +66,10 @@ public final class LiveVersion {
     /** The transaction that ran DDL on a versioned table (the migration's; see {@link #migrating}); 0 when none. */
     private long migratingTx;
     private final String modelId;
-    /** The migration last seen, compared by identity: it changes only when a migration is seen or read. */
+    /**
+     * The migration last seen, compared by identity: it changes only when a migration is seen or read (a version read
+     * again every second keeps its instance when it is equal, so the decisions stay).
+     */
     private String seenMigration;
     private boolean seen;
     private Versions.Version db;
