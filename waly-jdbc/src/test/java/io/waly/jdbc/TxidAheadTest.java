@@ -117,6 +117,18 @@ class TxidAheadTest {
                 assertThat(syncs.count.get()).as("round trips of a transaction, as with pgjdbc alone").isEqualTo(raw);
             }
             seen.add(transfer(c, 3));
+            // a plain statement's first write brings it too
+            try (Syncs syncs = new Syncs(); Statement s = c.createStatement()) {
+                assertThat(s.executeUpdate("UPDATE account SET balance = balance - 1 WHERE id = 5")).isEqualTo(1);
+                assertThat(s.getUpdateCount()).isEqualTo(1);
+                assertThat((Object) s.getMoreResults()).isEqualTo(false);
+                try (ResultSet rs = s.executeQuery("SELECT txid_current()")) {
+                    rs.next();
+                    seen.add(rs.getLong(1));
+                }
+                c.commit();
+                assertThat(syncs.count.get()).as("a plain write, a read, a commit").isEqualTo(3);
+            }
             // autocommit: the write, then WAL-y's COMMIT once its COMMIT record is on disk — no question of its own
             c.setAutoCommit(true);
             try (Syncs syncs = new Syncs(); PreparedStatement up = c.prepareStatement("UPDATE account SET balance = 0 WHERE id = ?")) {
@@ -126,9 +138,42 @@ class TxidAheadTest {
             }
         }
         List<Long> logged = committedTxids();
-        assertThat(logged).hasSize(4);
-        assertThat(logged.subList(0, 3)).as("each COMMIT record holds its own transaction's txid").isEqualTo(seen);
-        assertThat(logged.get(3)).isGreaterThan(seen.get(2));
+        assertThat(logged).hasSize(5);
+        assertThat(logged.subList(0, 4)).as("each COMMIT record holds its own transaction's txid").isEqualTo(seen);
+        assertThat(logged.get(4)).isGreaterThan(seen.get(3));
+    }
+
+    /** A first write that fails says exactly what pgjdbc alone says, its error's position in the text included. */
+    @Test
+    void aFailingFirstWriteGetsPgjdbcsOwnError() throws Exception {
+        String url = PG.newDatabase("txid_errors");
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE account (id int PRIMARY KEY, balance int)");
+        }
+        String waly = url.replace("jdbc:postgresql:", "jdbc:waly:postgresql:") + "&walyLogDir=" + logDir + "&walyDurability=fsync";
+        List<String> errors = new ArrayList<>();
+        for (String u : List.of(url, waly)) {
+            try (Connection c = DriverManager.getConnection(u)) {
+                c.setAutoCommit(false);
+                for (String sql : List.of("UPDATE account SET nope = 1 WHERE id = 1", "INSERT INTO account VALUES (1, 'x')")) {
+                    try (Statement s = c.createStatement()) {
+                        s.executeUpdate(sql);
+                    } catch (SQLException e) {
+                        errors.add(e.getSQLState() + " " + e.getMessage());
+                    }
+                    c.rollback();
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        ps.executeUpdate();
+                    } catch (SQLException e) {
+                        errors.add(e.getSQLState() + " " + e.getMessage());
+                    }
+                    c.rollback();
+                }
+            }
+        }
+        assertThat(errors).hasSize(8);
+        assertThat(errors.get(0)).contains("42703").contains("Position: 20");
+        assertThat(errors.subList(4, 8)).isEqualTo(errors.subList(0, 4));
     }
 
     @Test

@@ -632,10 +632,10 @@ public final class ConnectionCapture {
     }
 
     /**
-     * True when a write prepared now could carry the transaction's txid ahead of it (PreparedCapture's twin): fsync
-     * durability, no txid yet, a single INSERT, UPDATE, DELETE or upsert whose one answer is a count, on a primary
-     * (pgjdbc is told {@code in_hot_standby} by PostgreSQL 14 and later; unknown: no), outside the schema versions'
-     * live mapping (which sends statements of its own).
+     * True when a write sent (or prepared) now could carry the transaction's txid ahead of it ({@link TxidAhead}):
+     * fsync durability, no txid yet, a single INSERT, UPDATE or DELETE whose one answer is a count, on a primary (pgjdbc
+     * is told {@code in_hot_standby} by PostgreSQL 14 and later; unknown: no), over the extended protocol, outside the
+     * schema versions' live mapping (which sends statements of its own).
      */
     boolean mayAskTxidAhead(SqlInfo info) {
         if (!txidRecorded || dbTxid >= 0 || live != null || info.multiStatement() || info.withClause()
@@ -646,7 +646,8 @@ public final class ConnectionCapture {
         boolean write = c instanceof io.waly.command.Command.Insert i ? i.returning() == null || i.returning().isEmpty()
                 : c instanceof io.waly.command.Command.Update u ? u.returning() == null || u.returning().isEmpty()
                 : c instanceof io.waly.command.Command.Delete d && (d.returning() == null || d.returning().isEmpty());
-        return write && "off".equals(base.getParameterStatus("in_hot_standby"));
+        return write && "off".equals(base.getParameterStatus("in_hot_standby"))
+                && base.getQueryExecutor().getPreferQueryMode() != org.postgresql.jdbc.PreferQueryMode.SIMPLE;
     }
 
     /**

@@ -291,12 +291,14 @@ final class Effects {
         List<String> columns = new ArrayList<>(n);
         String[] types = new String[n];
         boolean[] binaryTimestamp = new boolean[n];
-        org.postgresql.PGResultSetMetaData pg = md.unwrap(org.postgresql.PGResultSetMetaData.class);
+        // pgjdbc's own result (not a copy kept for the application) says which columns came in binary
+        org.postgresql.PGResultSetMetaData pg = md.isWrapperFor(org.postgresql.PGResultSetMetaData.class)
+                ? md.unwrap(org.postgresql.PGResultSetMetaData.class) : null;
         for (int i = 1; i <= n; i++) {
             columns.add(md.getColumnName(i));
             types[i - 1] = md.getColumnTypeName(i);
             binaryTimestamp[i - 1] = (types[i - 1].equals("timestamptz") || types[i - 1].equals("timestamp"))
-                    && pg.getFormat(i) == 1;
+                    && pg != null && pg.getFormat(i) == 1;
         }
         for (long count : counts) {
             List<List<Value>> rows = new ArrayList<>();

@@ -52,27 +52,17 @@ public final class PreparedCapture extends StatementCapture {
     private String to;
 
     /**
-     * The transaction's txid asked in the same round trip as its first write (issue 17: no round trip of WAL-y's own).
-     * In fsync durability the COMMIT record carries the database's txid ({@link ConnectionCapture}), which WAL-y would
-     * otherwise ask with a query of its own after the first write. A write prepared while the connection's transaction
-     * has none yet gets a twin: pgjdbc's statement for {@link #TXID_AHEAD} and the write's own text — one message,
-     * since pgjdbc sends a multi-statement text in one flush with its parameters numbered across it (the prefix has
-     * none) — bound with every value the application binds ({@code ParameterRecordingStatement}). When the write is the
-     * transaction's first, the twin runs in the statement's stead: its first result, the txid, is read and passed
-     * over, and the application reads its write's results from the twin ({@link #resultsOf}), as if sent alone.
-     *
-     * <p>Only where nothing the application sees can differ: a write whose one answer is a count (no RETURNING, no
-     * generated keys asked by anyone, not a batch), bound by the setters that bind the same on a second statement (a
-     * stream, a reader or a LOB drops the twin), on a primary (in_hot_standby off: on a standby {@code txid_current()}
-     * would fail before the write with another error). txid_current() cannot fail where the write would not, so a
-     * failing write answers exactly as with pgjdbc alone. The twin is prepared on the server as the application's statement
-     * would be (its prepare threshold), so that the write keeps a cached plan: the application's
-     * {@code pg_prepared_statements} then shows it (measured: unnamed, PostgreSQL's parsing and planning of the write at
-     * every transaction ate what the round trip saved). Null when there is none.
+     * The twin of a write prepared while the connection's transaction has no txid yet: pgjdbc's statement for
+     * {@link TxidAhead#SQL} and the write's own text, bound with every value the application binds
+     * ({@code ParameterRecordingStatement}; a stream, a reader or a LOB drops it). When the write is the transaction's
+     * first it runs in the statement's stead, and the application reads the write's results from it
+     * ({@link #resultsOf}). It is prepared on the server as the application's statement would be (its prepare
+     * threshold), so that the write keeps a cached plan; the application's {@code pg_prepared_statements} then shows it
+     * (measured: unnamed, PostgreSQL's parsing and planning of the write at every transaction ate what the round trip
+     * saved). Null when there is none.
      */
     private PreparedStatement twin;
     private StatementCapture twinResults;
-    static final String TXID_AHEAD = "SELECT pg_catalog.txid_current(); ";
 
     private PreparedCapture(ConnectionCapture capture, PreparedStatement statement, SqlInfo info, String sql, Keys keys,
                             EffectsCatalog.TableInfo effectsTable) {
@@ -102,7 +92,7 @@ public final class PreparedCapture extends StatementCapture {
         }
         PreparedCapture prepared = new PreparedCapture(capture, preparer.prepare(effects != null), info, sql, keys, effects);
         if (effects == null && keys == Keys.NOT_ASKED && capture.mayAskTxidAhead(info)) {
-            prepared.twin = physical.prepareStatement(TXID_AHEAD + sql);
+            prepared.twin = physical.prepareStatement(TxidAhead.SQL + sql);
             prepared.twinResults = new StatementCapture(capture, prepared.twin);
         }
         return prepared;
@@ -137,34 +127,27 @@ public final class PreparedCapture extends StatementCapture {
 
     /**
      * Runs the write as the application called it: through its twin when it is the transaction's first and the call's
-     * answer is a count, so that the txid comes back in the same round trip.
+     * answer is a count, so that the txid comes back in the same round trip ({@link TxidAhead}).
      */
     @SuppressWarnings("unchecked")
     private <T> T run(PreparedCall<T> call) throws SQLException {
-        if (twin == null || (call != EXECUTE_UPDATE && call != EXECUTE_LARGE_UPDATE && call != EXECUTE)
-                || !capture.wantsTxidNow()) {
-            return call.run(statement);
-        }
+        TxidAhead ahead = call == EXECUTE_UPDATE ? TxidAhead.COUNT : call == EXECUTE_LARGE_UPDATE ? TxidAhead.LARGE_COUNT
+                : call == EXECUTE ? TxidAhead.EXECUTED : null;
+        if (twin == null || ahead == null || !capture.wantsTxidNow()) return call.run(statement);
         statement.clearWarnings();   // as pgjdbc clears them when a statement executes
         twin.setQueryTimeout(statement.getQueryTimeout());
         // prepared on the server when pgjdbc would prepare the application's statement (never, behind a pooler in
         // transaction mode): the write then keeps its cached plan, as it would without WAL-y
         twin.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(statement.unwrap(org.postgresql.PGStatement.class).getPrepareThreshold());
-        twin.execute();
-        long txid;
-        try (java.sql.ResultSet rs = twin.getResultSet()) {
-            rs.next();
-            txid = rs.getLong(1);
+        try {
+            twin.execute();
+        } finally {
+            // the write's notices, a trigger's RAISE NOTICE, are the application's statement's, failed or not
+            java.sql.SQLWarning notices = twin.getWarnings();
+            if (notices != null) statement.unwrap(org.postgresql.jdbc.PgStatement.class).addWarning(notices);
         }
-        boolean rows = twin.getMoreResults();
-        capture.txidLearned(txid);
         answered = twinResults;
-        java.sql.SQLWarning notices = twin.getWarnings();
-        if (notices != null) statement.unwrap(org.postgresql.jdbc.PgStatement.class).addWarning(notices);
-        if (call == EXECUTE) return (T) Boolean.valueOf(rows);
-        // a rule may make a write answer rows: pgjdbc's executeUpdate refuses that, so this does too
-        if (rows) throw new SQLException("A result was returned when none was expected.", "0100E");
-        return call == EXECUTE_UPDATE ? (T) Integer.valueOf(twin.getUpdateCount()) : (T) Long.valueOf(twin.getLargeUpdateCount());
+        return (T) ahead.answer(twin, capture);
     }
 
     @Override

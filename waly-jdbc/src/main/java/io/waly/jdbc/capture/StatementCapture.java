@@ -67,6 +67,12 @@ public class StatementCapture {
         T run(Statement statement, String sql, boolean withKeys) throws SQLException;
     }
 
+    /** The calls whose answer is a count: a write may bring the transaction's txid ahead of it ({@link TxidAhead}). */
+    public static final Call<Integer> EXECUTE_UPDATE = (s, q, k) -> k ? s.executeUpdate(q, Statement.RETURN_GENERATED_KEYS) : s.executeUpdate(q);
+    public static final Call<Long> EXECUTE_LARGE_UPDATE =
+            (s, q, k) -> k ? s.executeLargeUpdate(q, Statement.RETURN_GENERATED_KEYS) : s.executeLargeUpdate(q);
+    public static final Call<Boolean> EXECUTE = (s, q, k) -> k ? s.execute(q, Statement.RETURN_GENERATED_KEYS) : s.execute(q);
+
     private static RowSetFactory rowSets;
     /**
      * What a call of an application command answers once its body ran: the answer of a procedure call without results
@@ -120,7 +126,21 @@ public class StatementCapture {
         EffectsPlan plan = EffectsPlan.of(capture, single != null ? capture.classify(single) : info, keys.walyMayAsk, statement);
         String sent = single != null && plan.asksForKeys() ? single : sql;
         return write(new StatementLog(info, sql, List.of(), null, null, -1), plan, keys,
-                () -> call.run(statement, sent, plan.asksForKeys()));
+                () -> plan.asksForKeys() ? call.run(statement, sent, true) : run(info, call, sent));
+    }
+
+    /**
+     * Runs a write as the application called it; when it is the transaction's first and the call's answer is a count,
+     * with the txid asked ahead of it in the same message ({@link TxidAhead}), on this very statement, whose current
+     * result is then the write's.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> T run(SqlInfo info, Call<T> call, String sql) throws SQLException {
+        TxidAhead ahead = call == EXECUTE_UPDATE ? TxidAhead.COUNT : call == EXECUTE_LARGE_UPDATE ? TxidAhead.LARGE_COUNT
+                : call == EXECUTE ? TxidAhead.EXECUTED : null;
+        if (ahead == null || !capture.mayAskTxidAhead(info) || !capture.wantsTxidNow()) return call.run(statement, sql, false);
+        statement.execute(TxidAhead.SQL + sql);
+        return (T) ahead.answer(statement, capture);
     }
 
     /**

@@ -41,7 +41,7 @@ public class WalyStatement extends DelegatingStatement {
 
     @Override
     public int executeUpdate(String text) throws SQLException {
-        return hook.execute(text, Keys.NOT_ASKED, (s, q, k) -> k ? s.executeUpdate(q, RETURN_GENERATED_KEYS) : s.executeUpdate(q));
+        return hook.execute(text, Keys.NOT_ASKED, StatementCapture.EXECUTE_UPDATE);
     }
 
     @Override
@@ -61,7 +61,7 @@ public class WalyStatement extends DelegatingStatement {
 
     @Override
     public long executeLargeUpdate(String text) throws SQLException {
-        return hook.execute(text, Keys.NOT_ASKED, (s, q, k) -> k ? s.executeLargeUpdate(q, RETURN_GENERATED_KEYS) : s.executeLargeUpdate(q));
+        return hook.execute(text, Keys.NOT_ASKED, StatementCapture.EXECUTE_LARGE_UPDATE);
     }
 
     @Override
@@ -82,7 +82,7 @@ public class WalyStatement extends DelegatingStatement {
 
     @Override
     public boolean execute(String text) throws SQLException {
-        return hook.execute(text, Keys.NOT_ASKED, (s, q, k) -> k ? s.execute(q, RETURN_GENERATED_KEYS) : s.execute(q));
+        return hook.execute(text, Keys.NOT_ASKED, StatementCapture.EXECUTE);
     }
 
     @Override
