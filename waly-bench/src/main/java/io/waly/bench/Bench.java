@@ -185,9 +185,9 @@ public final class Bench {
                         if (!warmup) opsPerProduce.add(ratio);
                         perProduce = String.format(Locale.ROOT, "  %.2f %s/produce request", ratio, spec.unit());
                     }
-                    out.printf(Locale.ROOT, "%-9s round %d%s %-17s %,10.0f %s/s  cpu %7.1f µs/op  log %6.0f B/op  p50 %8.1f µs  p99 %8.1f µs%s%n",
+                    out.printf(Locale.ROOT, "%-9s round %d%s %-17s %,10.0f %s/s  cpu %7.1f µs/op  alloc %8.0f B/op  log %6.0f B/op  p50 %8.1f µs  p99 %8.1f µs%s%n",
                             spec.name(), round, warmup ? "w" : " ", v.label, m.opsPerSecond(), spec.unit(), m.cpuMicrosPerOp(),
-                            m.logBytesPerOp(), m.p50Nanos() / 1e3, m.p99Nanos() / 1e3, perProduce);
+                            m.allocatedBytesPerOp(), m.logBytesPerOp(), m.p50Nanos() / 1e3, m.p99Nanos() / 1e3, perProduce);
                     if (!warmup) byVariant.get(v).add(m);
                 }
             }

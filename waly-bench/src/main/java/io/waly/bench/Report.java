@@ -26,18 +26,20 @@ final class Report {
             Map<Variant, List<Measurement>> m = e.getValue();
             sb.append("#### ").append(spec.title()).append("\n\n");
             sb.append("| variant | ").append(spec.unit()).append("/s (median) | min–max | ratio to raw: median (min–max of rounds) | CPU µs/")
-                    .append(unitSingular(spec)).append(" | log B/").append(unitSingular(spec)).append(" | p50 µs | p99 µs |\n");
-            sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                    .append(unitSingular(spec)).append(" | alloc B/").append(unitSingular(spec)).append(" | log B/")
+                    .append(unitSingular(spec)).append(" | p50 µs | p99 µs |\n");
+            sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
             for (Variant v : spec.variants()) {
                 List<Measurement> ms = m.get(v);
                 if (ms == null || ms.isEmpty()) continue;
                 List<Double> tput = values(ms, Measurement::opsPerSecond);
                 List<Double> ratios = ratios(m, v);
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %s–%s | %s | %.1f | %s | %s | %s |%n", v.label,
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s–%s | %s | %.1f | %s | %s | %s | %s |%n", v.label,
                         num(Stats.median(tput)), num(Stats.min(tput)), num(Stats.max(tput)),
                         v == Variant.RAW ? "1" : String.format(Locale.ROOT, "**%.3f** (%.3f–%.3f)", Stats.median(ratios), Stats.min(ratios),
                                 Stats.max(ratios)),
                         Stats.median(values(ms, Measurement::cpuMicrosPerOp)),
+                        num(Stats.median(values(ms, Measurement::allocatedBytesPerOp))),
                         v == Variant.RAW ? "—" : num(Stats.median(values(ms, Measurement::logBytesPerOp))),
                         num(Stats.median(values(ms, x -> x.p50Nanos() / 1e3))), num(Stats.median(values(ms, x -> x.p99Nanos() / 1e3)))));
             }

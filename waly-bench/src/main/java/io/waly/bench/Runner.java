@@ -38,10 +38,19 @@ final class Runner {
         return OS.getProcessCpuTime();
     }
 
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /** Bytes the calling thread has allocated so far: the operations run in the measuring threads. */
+    private static long allocatedBytes() {
+        return THREADS.getCurrentThreadAllocatedBytes();
+    }
+
     static Measurement timed(DataSource ds, int threads, double seconds, Op op, Variant variant, Path runDir)
             throws InterruptedException {
         List<Stats.Latencies> lats = new ArrayList<>();
         long[] ops = new long[threads];
+        long[] allocated = new long[threads];
         CountDownLatch ready = new CountDownLatch(threads);
         CountDownLatch go = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -59,6 +68,7 @@ final class Runner {
                     go.await();
                     long deadline = startAndEnd[0] + durationNanos;
                     long n = 0;
+                    long alloc0 = allocatedBytes();
                     long now = System.nanoTime();
                     while (now < deadline && failure.get() == null) {
                         long t0 = now;
@@ -70,6 +80,7 @@ final class Runner {
                         n++;
                     }
                     ops[index] = n;
+                    allocated[index] = allocatedBytes() - alloc0;
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
                 }
@@ -89,24 +100,28 @@ final class Runner {
         if (failure.get() != null) throw new IllegalStateException(variant.label + " failed: " + failure.get(), failure.get());
         long total = 0;
         for (long n : ops) total += n;
+        long alloc = 0;
+        for (long a : allocated) alloc += a;
         Stats.Latencies all = Stats.Latencies.merge(lats);
-        return new Measurement(total, elapsed, cpu, bytes, Stats.percentile(all.v, all.n, 50), Stats.percentile(all.v, all.n, 99));
+        return new Measurement(total, elapsed, cpu, alloc, bytes, Stats.percentile(all.v, all.n, 50), Stats.percentile(all.v, all.n, 99));
     }
 
     static Measurement fixed(DataSource ds, Fixed work, Variant variant, Path runDir) throws SQLException {
         long bytes0 = variant.logBytes(runDir);
         long cpu0 = processCpuNanos();
+        long alloc0 = allocatedBytes();
         long t0 = System.nanoTime();
         Stats.Latencies lat = new Stats.Latencies();
         long ops = work.run(ds, lat);
         long elapsed = System.nanoTime() - t0;
         long cpu = processCpuNanos() - cpu0;
+        long alloc = allocatedBytes() - alloc0;
         long bytes = variant.logBytes(runDir) - bytes0;
         if (lat.n == 0) {   // one latency per operation was not recorded: report the mean time per operation
             long perOp = ops == 0 ? 0 : elapsed / ops;
-            return new Measurement(ops, elapsed, cpu, bytes, perOp, perOp);
+            return new Measurement(ops, elapsed, cpu, alloc, bytes, perOp, perOp);
         }
         Stats.Latencies all = Stats.Latencies.merge(List.of(lat));
-        return new Measurement(ops, elapsed, cpu, bytes, Stats.percentile(all.v, all.n, 50), Stats.percentile(all.v, all.n, 99));
+        return new Measurement(ops, elapsed, cpu, alloc, bytes, Stats.percentile(all.v, all.n, 50), Stats.percentile(all.v, all.n, 99));
     }
 }
