@@ -138,7 +138,8 @@ public final class PreparedCapture extends StatementCapture {
         twin.setQueryTimeout(statement.getQueryTimeout());
         // prepared on the server when pgjdbc would prepare the application's statement (never, behind a pooler in
         // transaction mode): the write then keeps its cached plan, as it would without WAL-y
-        twin.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(statement.unwrap(org.postgresql.PGStatement.class).getPrepareThreshold());
+        int threshold = statement.unwrap(org.postgresql.PGStatement.class).getPrepareThreshold();
+        twin.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(threshold);
         try {
             twin.execute();
         } finally {

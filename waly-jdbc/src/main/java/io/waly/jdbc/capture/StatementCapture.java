@@ -68,10 +68,12 @@ public class StatementCapture {
     }
 
     /** The calls whose answer is a count: a write may bring the transaction's txid ahead of it ({@link TxidAhead}). */
-    public static final Call<Integer> EXECUTE_UPDATE = (s, q, k) -> k ? s.executeUpdate(q, Statement.RETURN_GENERATED_KEYS) : s.executeUpdate(q);
+    public static final Call<Integer> EXECUTE_UPDATE =
+            (s, q, k) -> k ? s.executeUpdate(q, Statement.RETURN_GENERATED_KEYS) : s.executeUpdate(q);
     public static final Call<Long> EXECUTE_LARGE_UPDATE =
             (s, q, k) -> k ? s.executeLargeUpdate(q, Statement.RETURN_GENERATED_KEYS) : s.executeLargeUpdate(q);
-    public static final Call<Boolean> EXECUTE = (s, q, k) -> k ? s.execute(q, Statement.RETURN_GENERATED_KEYS) : s.execute(q);
+    public static final Call<Boolean> EXECUTE =
+            (s, q, k) -> k ? s.execute(q, Statement.RETURN_GENERATED_KEYS) : s.execute(q);
 
     private static RowSetFactory rowSets;
     /**
@@ -138,7 +140,9 @@ public class StatementCapture {
     private <T> T run(SqlInfo info, Call<T> call, String sql) throws SQLException {
         TxidAhead ahead = call == EXECUTE_UPDATE ? TxidAhead.COUNT : call == EXECUTE_LARGE_UPDATE ? TxidAhead.LARGE_COUNT
                 : call == EXECUTE ? TxidAhead.EXECUTED : null;
-        if (ahead == null || !capture.mayAskTxidAhead(info) || !capture.wantsTxidNow()) return call.run(statement, sql, false);
+        if (ahead == null || !capture.mayAskTxidAhead(info) || !capture.wantsTxidNow()) {
+            return call.run(statement, sql, false);
+        }
         statement.execute(TxidAhead.SQL + sql);
         return (T) ahead.answer(statement, capture);
     }
