@@ -9,6 +9,7 @@ import io.waly.log.payload.Payloads;
 import io.waly.log.read.LogVerifier;
 import io.waly.log.read.SegmentReader;
 import io.waly.log.storage.FileLogStorage;
+import io.waly.log.storage.ForwardingSegmentFile;
 import io.waly.log.storage.LogStorage;
 import io.waly.testing.EmbeddedPostgresServer;
 import java.io.IOException;
@@ -61,35 +62,25 @@ class PowerCutTest {
         @Override
         public SegmentFile open(Path file) throws IOException {
             SegmentFile f = FileLogStorage.INSTANCE.open(file);
-            long[] end = {f.size()};
-            return new SegmentFile() {
+            long[] end = {f.size()};   // the bytes written: the file's end, its preallocated zeros aside
+            return new ForwardingSegmentFile(f) {
                 @Override
                 public void write(ByteBuffer bytes) throws IOException {
                     end[0] += bytes.remaining();
-                    f.write(bytes);
+                    super.write(bytes);
                 }
 
                 @Override
                 public void force() throws IOException {
                     long durable = end[0];
-                    f.force();
+                    super.force();
                     forces.add(new Force(file, durable, micros(Instant.now())));
                 }
 
                 @Override
-                public long size() throws IOException {
-                    return f.size();
-                }
-
-                @Override
                 public void truncate(long size) throws IOException {
-                    f.truncate(size);
+                    super.truncate(size);
                     end[0] = size;
-                }
-
-                @Override
-                public void close() throws IOException {
-                    f.close();
                 }
             };
         }

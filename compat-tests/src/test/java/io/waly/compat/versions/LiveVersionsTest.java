@@ -119,38 +119,7 @@ class LiveVersionsTest {
 
             // version 1 and version 2 write at the same time
             try (Connection v2 = app(rt, "2.0.1")) {
-                CountDownLatch start = new CountDownLatch(1);
-                ExecutorService pool = Executors.newFixedThreadPool(2);
-                Callable<Void> olds = () -> {
-                    start.await();
-                    try (PreparedStatement ps = v1.prepareStatement("INSERT INTO cars (id, name, production_year) VALUES (?, ?, ?)")) {
-                        for (int i = 0; i < 20; i++) {
-                            ps.setLong(1, 1000 + i);
-                            ps.setString(2, "old " + i);
-                            ps.setInt(3, 1960 + i);
-                            ps.executeUpdate();
-                        }
-                    }
-                    return null;
-                };
-                Callable<Void> news = () -> {
-                    start.await();
-                    try (PreparedStatement ps = v2.prepareStatement("INSERT INTO cars (id, name, production_years) VALUES (?, ?, ?)")) {
-                        for (int i = 0; i < 20; i++) {
-                            ps.setLong(1, 2000 + i);
-                            ps.setString(2, "new " + i);
-                            ps.setObject(3, years("{[" + (1970 + i) + "," + (1972 + i) + "), [1990,2001)}"));
-                            ps.executeUpdate();
-                        }
-                    }
-                    return null;
-                };
-                Future<Void> a = pool.submit(olds);
-                Future<Void> b = pool.submit(news);
-                start.countDown();
-                a.get();
-                b.get();
-                pool.shutdown();
+                writeAtOnce(v1, v2, 20, i -> "{[" + (1970 + i) + "," + (1972 + i) + "), [1990,2001)}");
                 try (Statement s = v2.createStatement()) {
                     s.execute("UPDATE cars SET production_years = '{[1938,2004)}' WHERE id = 1");
                     s.execute("DELETE FROM cars WHERE id = 1019");
@@ -472,38 +441,7 @@ class LiveVersionsTest {
             assertThat(statementsNaming("Golf")).isZero();
 
             // version 1 and version 2 write at the same time
-            CountDownLatch start = new CountDownLatch(1);
-            ExecutorService pool = Executors.newFixedThreadPool(2);
-            Callable<Void> olds = () -> {
-                start.await();
-                try (PreparedStatement ps = v1.prepareStatement("INSERT INTO cars (id, name, production_year) VALUES (?, ?, ?)")) {
-                    for (int i = 0; i < 10; i++) {
-                        ps.setLong(1, 1000 + i);
-                        ps.setString(2, "old " + i);
-                        ps.setInt(3, 1960 + i);
-                        ps.executeUpdate();
-                    }
-                }
-                return null;
-            };
-            Callable<Void> news = () -> {
-                start.await();
-                try (PreparedStatement ps = v2.prepareStatement("INSERT INTO cars (id, name, production_years) VALUES (?, ?, ?)")) {
-                    for (int i = 0; i < 10; i++) {
-                        ps.setLong(1, 2000 + i);
-                        ps.setString(2, "new " + i);
-                        ps.setObject(3, years("{[" + (1970 + i) + "," + (1971 + i) + ")}"));
-                        ps.executeUpdate();
-                    }
-                }
-                return null;
-            };
-            Future<Void> a = pool.submit(olds);
-            Future<Void> b = pool.submit(news);
-            start.countDown();
-            a.get();
-            b.get();
-            pool.shutdown();
+            writeAtOnce(v1, v2, 10, i -> "{[" + (1970 + i) + "," + (1971 + i) + ")}");
             try (Statement s = v2.createStatement()) {
                 assertThat(s.executeUpdate("UPDATE cars SET name = 'Käfer' WHERE id = 1")).isEqualTo(1);
                 assertThat(s.executeUpdate("UPDATE cars SET production_years = '{[1961,1962)}' WHERE id = 1001")).isEqualTo(1);
@@ -593,5 +531,42 @@ class LiveVersionsTest {
             }
         }
         return n;
+    }
+
+    /** Versions 1 and 2 insert {@code rows} cars each at the same time: ids from 1000 in v1's shape, from 2000 in v2's. */
+    private static void writeAtOnce(Connection v1, Connection v2, int rows, java.util.function.IntFunction<String> yearsOf)
+            throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Callable<Void> olds = () -> {
+            start.await();
+            try (PreparedStatement ps = v1.prepareStatement("INSERT INTO cars (id, name, production_year) VALUES (?, ?, ?)")) {
+                for (int i = 0; i < rows; i++) {
+                    ps.setLong(1, 1000 + i);
+                    ps.setString(2, "old " + i);
+                    ps.setInt(3, 1960 + i);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        };
+        Callable<Void> news = () -> {
+            start.await();
+            try (PreparedStatement ps = v2.prepareStatement("INSERT INTO cars (id, name, production_years) VALUES (?, ?, ?)")) {
+                for (int i = 0; i < rows; i++) {
+                    ps.setLong(1, 2000 + i);
+                    ps.setString(2, "new " + i);
+                    ps.setObject(3, years(yearsOf.apply(i)));
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        };
+        Future<Void> a = pool.submit(olds);
+        Future<Void> b = pool.submit(news);
+        start.countDown();
+        a.get();
+        b.get();
+        pool.shutdown();
     }
 }
