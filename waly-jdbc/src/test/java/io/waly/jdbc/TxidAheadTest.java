@@ -176,6 +176,47 @@ class TxidAheadTest {
         assertThat(errors.subList(4, 8)).isEqualTo(errors.subList(0, 4));
     }
 
+    /**
+     * A first write running on its twin — here waiting for a row another transaction holds — is cancelled by the
+     * application's cancel(), as pgjdbc alone cancels it.
+     */
+    @Test
+    void cancelReachesAFirstWriteRunningOnItsTwin() throws Exception {
+        String url = PG.newDatabase("txid_cancel");
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE account (id int PRIMARY KEY, balance int)");
+            s.execute("INSERT INTO account VALUES (1, 0)");
+        }
+        try (Connection holder = DriverManager.getConnection(url);
+             Connection c = DriverManager.getConnection(url.replace("jdbc:postgresql:", "jdbc:waly:postgresql:")
+                     + "&walyLogDir=" + logDir + "&walyDurability=fsync")) {
+            holder.setAutoCommit(false);
+            holder.createStatement().execute("SELECT * FROM account WHERE id = 1 FOR UPDATE");
+            c.setAutoCommit(false);
+            try (PreparedStatement waits = c.prepareStatement("UPDATE account SET balance = balance + ? WHERE id = 1")) {
+                waits.setInt(1, 1);
+                waits.setQueryTimeout(20);   // the net under the test: a cancel that does not arrive shows as a late 57014
+                Thread canceller = new Thread(() -> {
+                    try {
+                        Thread.sleep(500);
+                        waits.cancel();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                canceller.start();
+                long t0 = System.nanoTime();
+                assertThatThrownBy(waits::executeUpdate)
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("57014"));
+                assertThat(System.nanoTime() - t0).as("cancelled, not timed out").isLessThan(10_000_000_000L);
+                canceller.join();
+                c.rollback();
+            } finally {
+                holder.rollback();
+            }
+        }
+    }
+
     @Test
     void theApplicationSeesItsWritesAnswersAsWithPgjdbcAlone() throws Exception {
         String url = PG.newDatabase("txid_answers");

@@ -47,6 +47,14 @@ public class WalyPreparedStatement extends ParameterRecordingStatement {
         super.close();
     }
 
+    /** The write may be running on its twin (the transaction's first, carrying the txid): both are told. */
+    @Override
+    public void cancel() throws SQLException {
+        PreparedStatement twin = hook.twin();
+        if (twin != null) twin.cancel();
+        super.cancel();
+    }
+
     // ---------------------------------------------------------------- batch
 
     @Override
