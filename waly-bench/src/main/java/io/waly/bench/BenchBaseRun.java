@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,13 +41,13 @@ import java.util.stream.Stream;
  * java -cp waly-bench/target/waly-bench.jar io.waly.bench.BenchBaseRun --benchbase /work/data/benchbase/target/benchbase-postgres
  *      [--java /usr/lib/jvm/temurin-25-jdk-amd64/bin/java] [--waly-jar waly-jdbc/target/waly-jdbc-all.jar]
  *      [--warehouses 1] [--terminals 4] [--rounds 8] [--seconds 10] [--warmup 3]
- *      [--isolation READ_COMMITTED,SERIALIZABLE] [--dir /tmp] [--keep]
+ *      [--isolation READ_COMMITTED,SERIALIZABLE] [--waly-durability fsync] [--dir /tmp] [--keep]
  * </pre>
  */
 public final class BenchBaseRun {
 
     record Options(Path benchbase, Path java, Path walyJar, int warehouses, int terminals, int rounds, int seconds,
-                   int warmup, List<String> isolations, Path dir, boolean keep) {
+                   int warmup, List<String> isolations, String durability, Path dir, boolean keep) {
 
         static Options parse(String[] args) {
             Path benchbase = null;
@@ -54,6 +55,7 @@ public final class BenchBaseRun {
             Path walyJar = Path.of("waly-jdbc/target/waly-jdbc-all.jar");
             int warehouses = 1, terminals = 4, rounds = 8, seconds = 10, warmup = 3;
             List<String> isolations = List.of("READ_COMMITTED", "SERIALIZABLE");
+            String durability = "fsync";
             Path dir = Path.of(System.getProperty("java.io.tmpdir"));
             boolean keep = false;
             for (int i = 0; i < args.length; i++) {
@@ -67,6 +69,7 @@ public final class BenchBaseRun {
                     case "--seconds" -> seconds = Integer.parseInt(args[++i]);
                     case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                     case "--isolation" -> isolations = List.of(args[++i].split(","));
+                    case "--waly-durability" -> durability = args[++i];
                     case "--dir" -> dir = Path.of(args[++i]);
                     case "--keep" -> keep = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "; see the javadoc of "
@@ -82,14 +85,17 @@ public final class BenchBaseRun {
                         + " (mvn -pl waly-jdbc -am package -DskipTests, or --waly-jar)");
             }
             return new Options(benchbase.toAbsolutePath(), java, walyJar.toAbsolutePath(), warehouses, terminals, rounds,
-                    seconds, warmup, isolations, dir, keep);
+                    seconds, warmup, isolations, durability, dir, keep);
         }
     }
 
     /** One BenchBase execution's figures, from its summary JSON. */
-    record Figures(double throughput, long requests, int unexpectedErrors) {}
+    record Figures(double throughput, long requests, long retries, Map<String, Integer> errors) {}
 
     private static final Pattern THROUGHPUT = Pattern.compile("\"Throughput \\(requests/second\\)\"\\s*:\\s*([0-9.Ee+-]+)");
+    private static final Pattern NOT_RETRIED = Pattern.compile("will not be retried\\.\\.\\. sql state \\[([0-9A-Z]*)\\]");
+    /** An entry of BenchBase's histograms: {@code …procedures.NewOrder/01   [  42] ****}. */
+    private static final Pattern HISTOGRAM_ENTRY = Pattern.compile("\\[\\s*([0-9]+)\\]");
     private static final Pattern REQUESTS = Pattern.compile("\"Measured Requests\"\\s*:\\s*([0-9]+)");
 
     private BenchBaseRun() {}
@@ -105,7 +111,7 @@ public final class BenchBaseRun {
             String rawDb = server.newDatabase("tpcc_raw");
             String walyDb = server.newDatabase("tpcc_waly");
             String walyUrl = "jdbc:waly:postgresql:" + walyDb.substring("jdbc:postgresql:".length())
-                    + "&walyLogDir=" + log + "&walyDurability=fsync";
+                    + "&walyLogDir=" + log + "&walyDurability=" + o.durability();
 
             BenchBase bb = new BenchBase(o, runDir);
             double rawLoad = bb.run("load-raw", rawDb, false, "READ_COMMITTED", true);
@@ -127,10 +133,11 @@ public final class BenchBaseRun {
                         pair[waly ? 1 : 0] = bb.figures(name);
                     }
                     rounds.add(pair);
-                    out.printf("%s round %d: raw %,.0f tx/s, WAL-y %,.0f tx/s, ratio %.3f (%,d and %,d transactions; unexpected "
-                            + "SQL errors: raw %d, WAL-y %d)%n", isolation, round, pair[0].throughput(), pair[1].throughput(),
-                            pair[1].throughput() / pair[0].throughput(), pair[0].requests(), pair[1].requests(),
-                            pair[0].unexpectedErrors(), pair[1].unexpectedErrors());
+                    out.printf("%s round %d: raw %,.0f tx/s, WAL-y %,.0f tx/s, ratio %.3f (%,d and %,d transactions; server "
+                            + "retries %,d and %,d; errors not retried by SQLState: raw %s, WAL-y %s)%n", isolation, round,
+                            pair[0].throughput(), pair[1].throughput(), pair[1].throughput() / pair[0].throughput(),
+                            pair[0].requests(), pair[1].requests(), pair[0].retries(), pair[1].retries(), pair[0].errors(),
+                            pair[1].errors());
                 }
                 byIsolation.put(isolation, rounds);
             }
@@ -143,17 +150,21 @@ public final class BenchBaseRun {
 
     private static void report(PrintStream out, Options o, Map<String, List<Figures[]>> byIsolation) {
         out.println();
-        out.printf("| isolation | raw tx/s (median, min–max) | WAL-y fsync tx/s (median, min–max) | ratio WAL-y ÷ raw: median (min–max of %d rounds) | unexpected SQL errors |%n",
+        out.printf("| isolation | raw tx/s (median, min–max) | WAL-y " + o.durability() + " tx/s (median, min–max) | ratio WAL-y ÷ raw: median (min–max of %d rounds) | errors not retried, raw / WAL-y |%n",
                 o.rounds());
         out.println("| --- | ---: | ---: | ---: | ---: |");
         byIsolation.forEach((isolation, rounds) -> {
             List<Double> raw = rounds.stream().map(p -> p[0].throughput()).toList();
             List<Double> waly = rounds.stream().map(p -> p[1].throughput()).toList();
             List<Double> ratio = rounds.stream().map(p -> p[1].throughput() / p[0].throughput()).toList();
-            int errors = rounds.stream().mapToInt(p -> p[0].unexpectedErrors() + p[1].unexpectedErrors()).sum();
-            out.printf("| %s | %,.0f (%,.0f–%,.0f) | %,.0f (%,.0f–%,.0f) | **%.3f** (%.3f–%.3f) | %d |%n", isolation,
+            Map<String, Integer> rawErrors = new TreeMap<>(), walyErrors = new TreeMap<>();
+            rounds.forEach(p -> {
+                p[0].errors().forEach((state, n) -> rawErrors.merge(state, n, Integer::sum));
+                p[1].errors().forEach((state, n) -> walyErrors.merge(state, n, Integer::sum));
+            });
+            out.printf("| %s | %,.0f (%,.0f–%,.0f) | %,.0f (%,.0f–%,.0f) | **%.3f** (%.3f–%.3f) | %s / %s |%n", isolation,
                     Stats.median(raw), Stats.min(raw), Stats.max(raw), Stats.median(waly), Stats.min(waly), Stats.max(waly),
-                    Stats.median(ratio), Stats.min(ratio), Stats.max(ratio), errors);
+                    Stats.median(ratio), Stats.min(ratio), Stats.max(ratio), rawErrors, walyErrors);
         });
         out.println();
     }
@@ -233,9 +244,21 @@ public final class BenchBaseRun {
                         .orElseThrow(() -> new IllegalStateException("BenchBase wrote no summary in " + runDir.resolve(name)));
             }
             String json = Files.readString(summary);
-            // a worker's SQLException that is neither a user abort nor retryable (40001 is): what a WAL-y bug would look like
-            int unexpected = Files.readString(runDir.resolve(name + ".out")).split("will not be retried", -1).length - 1;
-            return new Figures(number(THROUGHPUT, json), (long) number(REQUESTS, json), unexpected);
+            // a worker's SQLException that is neither a TPC-C rollback nor retried (40001 is, 40P01 is not): by SQLState,
+            // since a WAL-y bug would show up here next to PostgreSQL's own deadlocks
+            Map<String, Integer> errors = new TreeMap<>();
+            String output = Files.readString(runDir.resolve(name + ".out")).replaceAll("\u001b\\[[0-9;]*m", "");
+            Matcher m = NOT_RETRIED.matcher(output);
+            while (m.find()) errors.merge(m.group(1), 1, Integer::sum);
+            // serialization failures (40001) BenchBase retried, warm-up included: its histogram, printed at the end
+            int from = output.indexOf("Rejected Transactions (Server Retry):");
+            long retries = 0;
+            if (from >= 0) {
+                int to = output.indexOf("\n\n", from);
+                Matcher e = HISTOGRAM_ENTRY.matcher(output.substring(from, to < 0 ? output.length() : to));
+                while (e.find()) retries += Long.parseLong(e.group(1));
+            }
+            return new Figures(number(THROUGHPUT, json), (long) number(REQUESTS, json), retries, errors);
         }
 
         private static double number(Pattern p, String json) {
