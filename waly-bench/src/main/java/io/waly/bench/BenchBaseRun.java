@@ -108,6 +108,7 @@ public final class BenchBaseRun {
         Path log = runDir.resolve("waly-log");
         out.printf("BenchBase TPC-C: %d warehouses, %d terminals, %d rounds of %d s (+%d s warm-up) per variant and isolation; "
                 + "files in %s%n", o.warehouses(), o.terminals(), o.rounds(), o.seconds(), o.warmup(), runDir);
+        boolean equal;
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(true)) {
             String rawDb = server.newDatabase("tpcc_raw");
             String walyDb = server.newDatabase("tpcc_waly");
@@ -143,10 +144,11 @@ public final class BenchBaseRun {
                 byIsolation.put(isolation, rounds);
             }
             report(out, o, byIsolation);
-            replayCheck(out, server, walyDb, log);
+            equal = replayCheck(out, server, walyDb, log);
         } finally {
             if (!o.keep()) deleteRecursively(runDir);
         }
+        if (!equal) System.exit(1);   // a replay that differs is a failed run, whatever the ratios
     }
 
     private static void report(PrintStream out, Options o, Map<String, List<Figures[]>> byIsolation) {
