@@ -62,7 +62,8 @@ class LiveVersionsTest {
         return rt.walyConnection("walyModel=" + MODEL, "walyAppVersion=" + version);
     }
 
-    private static List<String> read(Connection c, String yearColumn) throws SQLException {
+    /** The cars as {@code c} reads them: id, name and the year column of its shape. */
+    static List<String> read(Connection c, String yearColumn) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT id, name, " + yearColumn + " FROM cars ORDER BY id")) {

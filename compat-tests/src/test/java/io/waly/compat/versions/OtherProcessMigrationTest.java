@@ -107,7 +107,7 @@ class OtherProcessMigrationTest {
         }
         assertThat(searchPath(v1)).doesNotContain("waly_v");
         assertThat(searchPath(v2)).startsWith("waly_v_2, ");
-        assertThat(read(v2, "production_years")).containsExactly("1 Beetle {[1938,1939)}", "2 2CV {[1948,1949)}");
+        assertThat(LiveVersionsTest.read(v2, "production_years")).containsExactly("1 Beetle {[1938,1939)}", "2 2CV {[1948,1949)}");
     }
 
     /**
@@ -121,13 +121,13 @@ class OtherProcessMigrationTest {
             assertThat(s.executeUpdate("UPDATE cars SET production_year = 1939 WHERE id = 1")).isEqualTo(1);
         }
         assertThat(searchPath(v1)).startsWith("waly_v_1, ");
-        assertThat(read(v1, "production_year")).containsExactly("1 Beetle 1939", "2 2CV 1948", "3 DS 1955");
+        assertThat(LiveVersionsTest.read(v1, "production_year")).containsExactly("1 Beetle 1939", "2 2CV 1948", "3 DS 1955");
 
         try (Statement s = v2.createStatement()) {   // what version 1 could not hold: written as sent
             s.execute("INSERT INTO cars (id, name, production_years) VALUES (4, 'Polo', '{[1975,1994),[1999,2024)}')");
         }
         assertThat(searchPath(v2)).doesNotContain("waly_v");
-        assertThat(read(v2, "production_years")).containsExactly("1 Beetle {[1939,1940)}", "2 2CV {[1948,1949)}",
+        assertThat(LiveVersionsTest.read(v2, "production_years")).containsExactly("1 Beetle {[1939,1940)}", "2 2CV {[1948,1949)}",
                 "3 DS {[1955,1956)}", "4 Polo {[1975,1994),[1999,2024)}");
     }
 
@@ -155,15 +155,6 @@ class OtherProcessMigrationTest {
         expected.addAll(List.of(more));
         assertThat(mapped).containsExactlyElementsOf(expected);
         assertThat(begins).startsWith("1", "1").endsWith("2").containsOnly("1", "2");
-    }
-
-    private static List<String> read(Connection c, String yearColumn) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, name, " + yearColumn + " FROM cars ORDER BY id")) {
-            while (rs.next()) out.add(rs.getLong(1) + " " + rs.getString(2) + " " + rs.getString(3));
-        }
-        return out;
     }
 
     private static String searchPath(Connection c) throws SQLException {
