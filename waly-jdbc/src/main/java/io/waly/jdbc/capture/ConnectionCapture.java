@@ -643,10 +643,9 @@ public final class ConnectionCapture {
             return false;
         }
         io.waly.command.Command c = info.command();
-        boolean write = c instanceof io.waly.command.Command.Insert i ? i.returning() == null || i.returning().isEmpty()
-                : c instanceof io.waly.command.Command.Update u ? u.returning() == null || u.returning().isEmpty()
-                : c instanceof io.waly.command.Command.Delete d && (d.returning() == null || d.returning().isEmpty());
-        return write && "off".equals(base.getParameterStatus("in_hot_standby"))
+        boolean write = c instanceof io.waly.command.Command.Insert || c instanceof io.waly.command.Command.Update
+                || c instanceof io.waly.command.Command.Delete;
+        return write && !EffectsPlan.hasReturning(c) && "off".equals(base.getParameterStatus("in_hot_standby"))
                 && base.getQueryExecutor().getPreferQueryMode() != org.postgresql.jdbc.PreferQueryMode.SIMPLE;
     }
 

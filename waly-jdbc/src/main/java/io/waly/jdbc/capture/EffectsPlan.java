@@ -149,7 +149,7 @@ record EffectsPlan(EffectsCatalog.TableInfo table, List<String> pin, Command.Tab
         return ((Expr.Raw) where).sql().substring("CURRENT OF".length()).trim();
     }
 
-    private static boolean hasReturning(Command c) {
+    static boolean hasReturning(Command c) {
         if (c instanceof Command.Insert i) return i.returning() != null;
         if (c instanceof Command.Upsert u) return u.insert().returning() != null;
         if (c instanceof Command.Update u) return u.returning() != null;

@@ -131,8 +131,7 @@ public final class PreparedCapture extends StatementCapture {
      */
     @SuppressWarnings("unchecked")
     private <T> T run(PreparedCall<T> call) throws SQLException {
-        TxidAhead ahead = call == EXECUTE_UPDATE ? TxidAhead.COUNT : call == EXECUTE_LARGE_UPDATE ? TxidAhead.LARGE_COUNT
-                : call == EXECUTE ? TxidAhead.EXECUTED : null;
+        TxidAhead ahead = TxidAhead.of(call);
         if (twin == null || ahead == null || !capture.wantsTxidNow()) return call.run(statement);
         statement.clearWarnings();   // as pgjdbc clears them when a statement executes
         twin.setQueryTimeout(statement.getQueryTimeout());

@@ -138,8 +138,7 @@ public class StatementCapture {
      */
     @SuppressWarnings("unchecked")
     private <T> T run(SqlInfo info, Call<T> call, String sql) throws SQLException {
-        TxidAhead ahead = call == EXECUTE_UPDATE ? TxidAhead.COUNT : call == EXECUTE_LARGE_UPDATE ? TxidAhead.LARGE_COUNT
-                : call == EXECUTE ? TxidAhead.EXECUTED : null;
+        TxidAhead ahead = TxidAhead.of(call);
         if (ahead == null || !capture.mayAskTxidAhead(info) || !capture.wantsTxidNow()) {
             return call.run(statement, sql, false);
         }

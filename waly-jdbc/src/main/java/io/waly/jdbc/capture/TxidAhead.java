@@ -33,6 +33,14 @@ enum TxidAhead {
      */
     static final String SQL = "SELECT pg_catalog.txid_current();";
 
+    /** What the application's call (a plain or a prepared statement's) answers; null for a call this does not serve. */
+    static TxidAhead of(Object call) {
+        if (call == StatementCapture.EXECUTE_UPDATE || call == PreparedCapture.EXECUTE_UPDATE) return COUNT;
+        if (call == StatementCapture.EXECUTE_LARGE_UPDATE || call == PreparedCapture.EXECUTE_LARGE_UPDATE) return LARGE_COUNT;
+        if (call == StatementCapture.EXECUTE || call == PreparedCapture.EXECUTE) return EXECUTED;
+        return null;
+    }
+
     /**
      * Reads the txid off {@code s}, which just ran {@link #SQL} and the write, gives it to {@code capture}, and answers
      * the application's call from the write's result.
