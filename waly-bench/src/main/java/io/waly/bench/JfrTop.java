@@ -22,7 +22,7 @@ import jdk.jfr.consumer.RecordingFile;
  * <pre>
  * java -XX:StartFlightRecording:filename=/tmp/w.jfr,settings=waly-bench/jfr/waits.jfc -jar waly-bench/target/waly-bench.jar \
  *      --only tpcb-8 --variants waly-fsync
- * java -cp waly-bench/target/waly-bench.jar io.waly.bench.JfrTop /tmp/w.jfr [top-N]
+ * java -cp waly-bench/target/waly-bench.jar io.waly.bench.JfrTop /tmp/w.jfr [top-N [thread-name-prefix]]
  * </pre>
  */
 public final class JfrTop {
@@ -31,6 +31,7 @@ public final class JfrTop {
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
         int top = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        String threads = args.length > 2 ? args[2] : "";   // CPU samples of threads whose name starts so
         List<RecordedEvent> events = RecordingFile.readAllEvents(file);
         Map<String, Integer> self = new HashMap<>();
         Map<String, Integer> inclusive = new HashMap<>();
@@ -41,6 +42,8 @@ public final class JfrTop {
             RecordedStackTrace st = e.getStackTrace();
             if (type.equals("jdk.ExecutionSample")) {
                 if (st == null || st.getFrames().isEmpty()) continue;
+                RecordedThread t = e.getThread("sampledThread");
+                if (!threads.isEmpty() && (t == null || t.getJavaName() == null || !t.getJavaName().startsWith(threads))) continue;
                 samples++;
                 self.merge(name(st.getFrames().get(0)), 1, Integer::sum);
                 Set<String> seen = new HashSet<>();

@@ -43,6 +43,23 @@ public final class JdbcValues {
 
     private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
 
+    /**
+     * {@code t} as {@link #MICROS} prints it. Years 1–9999 by hand: the formatter (its fraction goes through a
+     * BigDecimal) was the largest cost of recording a batch row with a timestamp (JFR, waly-bench's batch).
+     */
+    static String microsText(LocalDateTime t) {
+        int year = t.getYear();
+        if (year < 1 || year > 9999) return t.format(MICROS);
+        StringBuilder s = new StringBuilder(26);
+        digits(s, year, 4).append('-');
+        digits(s, t.getMonthValue(), 2).append('-');
+        digits(s, t.getDayOfMonth(), 2).append('T');
+        digits(s, t.getHour(), 2).append(':');
+        digits(s, t.getMinute(), 2).append(':');
+        digits(s, t.getSecond(), 2).append('.');
+        return digits(s, t.getNano() / 1000, 6).toString();
+    }
+
     // ------------------------------------------------------------------ capture
 
     /** The value of {@code setObject(i, x)} (and of the typed setters, which pass their boxed argument). */
@@ -63,8 +80,8 @@ public final class JdbcValues {
         if (x instanceof UUID u) return Value.of(Kind.UUID, u.toString());
         if (x instanceof LocalDate d) return Value.of(Kind.DATE, d.toString());
         if (x instanceof LocalTime t) return Value.of(Kind.TIME, t.toString());
-        if (x instanceof LocalDateTime t) return Value.of(Kind.TIMESTAMP, t.format(MICROS));
-        if (x instanceof OffsetDateTime t) return Value.of(Kind.TIMESTAMPTZ, t.toLocalDateTime().format(MICROS) + t.getOffset());
+        if (x instanceof LocalDateTime t) return Value.of(Kind.TIMESTAMP, microsText(t));
+        if (x instanceof OffsetDateTime t) return Value.of(Kind.TIMESTAMPTZ, microsText(t.toLocalDateTime()) + t.getOffset());
         if (x instanceof OffsetTime t) return Value.of(Kind.TIMETZ, t.toString());
         if (x instanceof java.sql.Timestamp ts) return timestamp(ts, null);
         if (x instanceof java.sql.Date d) return date(d, null);
@@ -86,7 +103,7 @@ public final class JdbcValues {
     public static Value timestamp(java.sql.Timestamp ts, Calendar cal) {
         if (ts == null) return Value.NULL;
         LocalDateTime ldt = inZone(ts.toInstant(), cal);
-        return new Value(Kind.TIMESTAMP, ldt.format(MICROS), "tz:" + zone(cal).getId());
+        return new Value(Kind.TIMESTAMP, microsText(ldt), "tz:" + zone(cal).getId());
     }
 
     public static Value date(java.sql.Date d, Calendar cal) {
@@ -388,22 +405,37 @@ public final class JdbcValues {
         long micros = 0;
         for (byte x : b) micros = (micros << 8) | (x & 0xff);
         if (micros < MIN_MICROS || micros >= MAX_MICROS) return null;
-        long seconds = Math.floorDiv(micros, 1_000_000L);
+        long seconds = PG_EPOCH_SECONDS + Math.floorDiv(micros, 1_000_000L);
         int fraction = (int) Math.floorMod(micros, 1_000_000L);
-        LocalDateTime t = LocalDateTime.ofEpochSecond(PG_EPOCH_SECONDS + seconds, 0, java.time.ZoneOffset.UTC);
-        StringBuilder s = new StringBuilder(32).append(TEXT_SECONDS.format(t));
+        // digits by hand: a DateTimeFormatter cost more than the rest of reading the row (JFR, TPC-B's history row)
+        LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400L));
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+        StringBuilder s = new StringBuilder(32);
+        digits(s, day.getYear(), 4).append('-');
+        digits(s, day.getMonthValue(), 2).append('-');
+        digits(s, day.getDayOfMonth(), 2).append(' ');
+        digits(s, secondOfDay / 3600, 2).append(':');
+        digits(s, secondOfDay / 60 % 60, 2).append(':');
+        digits(s, secondOfDay % 60, 2);
         if (fraction != 0) {
-            String f = Integer.toString(1_000_000 + fraction).substring(1);
-            int end = f.length();
-            while (f.charAt(end - 1) == '0') end--;
-            s.append('.').append(f, 0, end);
+            int width = 6;
+            while (fraction % 10 == 0) {
+                fraction /= 10;
+                width--;
+            }
+            digits(s.append('.'), fraction, width);
         }
         boolean zoned = pgType.equals("timestamptz");
         if (zoned) s.append("+00");
         return new Value(zoned ? Kind.TIMESTAMPTZ : Kind.TIMESTAMP, s.toString(), pgType);
     }
 
-    private static final DateTimeFormatter TEXT_SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
+    /** {@code n} (≥ 0) in at least {@code width} digits, zero-padded on the left. */
+    private static StringBuilder digits(StringBuilder s, int n, int width) {
+        for (int d = width - 1, p = 10; d > 0; d--, p *= 10) if (n < p) s.append('0');
+        return s.append(n);
+    }
+
     /** 2000-01-01T00:00:00Z, PostgreSQL's epoch for binary dates and times. */
     private static final long PG_EPOCH_SECONDS = 946_684_800L;
     private static final long MIN_MICROS = (LocalDateTime.of(1, 1, 1, 0, 0).toEpochSecond(java.time.ZoneOffset.UTC) - PG_EPOCH_SECONDS) * 1_000_000L;
