@@ -38,6 +38,14 @@ public final class Parameters {
         return out;
     }
 
+    /** The values bound now, kept as they are (a batch element): later setters do not change them. */
+    public Bound bound() {
+        return new Bound(values(), types());
+    }
+
+    /** A batch element's parameters: values in JDBC index order (null bound as NULL) and the JDBC type each was bound with. */
+    public record Bound(List<Value> values, int[] types) {}
+
     public int[] types() {
         return Arrays.copyOf(types, count);
     }

@@ -45,7 +45,7 @@ public final class PreparedCapture extends StatementCapture {
     private EffectsPlan plan;
     /** Null for reads: nothing to record. */
     private final Parameters params;
-    private List<Parameters> batch;
+    private List<Parameters.Bound> batch;
     /** For a statement WAL-y sends in another version's application's stead: its statement and the versions. */
     private StatementLog original;
     private String from;
@@ -225,11 +225,7 @@ public final class PreparedCapture extends StatementCapture {
     public void addBatch() {
         if (params == null) return;
         if (batch == null) batch = new ArrayList<>();
-        Parameters copy = new Parameters();
-        List<Value> v = params.values();
-        int[] t = params.types();
-        for (int i = 0; i < v.size(); i++) copy.set(i + 1, v.get(i), t[i]);
-        batch.add(copy);
+        batch.add(params.bound());
     }
 
     @Override
@@ -244,7 +240,7 @@ public final class PreparedCapture extends StatementCapture {
      */
     public <T> T executeBatch(PreparedCall<T> call) throws SQLException {
         if (params == null) return call.run(statement);
-        List<Parameters> items = batch == null ? List.of() : new ArrayList<>(batch);
+        List<Parameters.Bound> items = batch == null ? List.of() : new ArrayList<>(batch);
         if (batch != null) batch.clear();
         if (items.isEmpty() || info.kind().isTransactionControl()) return call.run(statement);
         if (info.explicitCall() != null) throw callInBatch();
@@ -260,7 +256,7 @@ public final class PreparedCapture extends StatementCapture {
             if (effectsTable != null) readKeys(effectsTable, c, logs, keys.appWants);
             if (effectsTable == null && pin == null && !physical.getAutoCommit()) {
                 List<List<Value>> perElementParams = new ArrayList<>(items.size());
-                for (Parameters p : items) perElementParams.add(p.values());
+                for (Parameters.Bound p : items) perElementParams.add(p.values());
                 List<Payloads.Effect> rows = Effects.readBatchRowsByKey(physical, info, capture, perElementParams);
                 if (rows != null) for (int i = 0; i < logs.size(); i++) logs.get(i).effects(List.of(rows.get(i)));
             }
