@@ -735,4 +735,58 @@ class ReplayRoundTripTest {
             }
         }
     }
+    /**
+     * Transaction control inside a JDBC batch, as pgjdbc runs it (one pipeline: one implicit transaction block that the
+     * batch's BEGIN, COMMIT and ROLLBACK change): a Statement batch that begins, writes, commits and rolls back in the
+     * middle of an autocommitted batch, one inside the application's transaction, and a PreparedStatement batch of
+     * {@code COMMIT}. The database keeps through WAL-y exactly what it keeps through pgjdbc alone, and the replay equals it.
+     */
+    @Test
+    void transactionControlInsideBatchesReplaysAsTheDatabaseRanIt() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String plain = pg.newDatabase("rt_batchtx_plain");
+        String source = pg.newDatabase("rt_batchtx_src");
+        String target = pg.newDatabase("rt_batchtx_dst");
+        for (String url : new String[] {plain, waly(source, logDir)}) {
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE t (a int)");
+                s.addBatch("BEGIN");
+                s.addBatch("INSERT INTO t VALUES (1)");
+                s.addBatch("COMMIT");
+                s.addBatch("INSERT INTO t VALUES (-2) -- taken back by the ROLLBACK below");
+                s.addBatch("BEGIN");
+                s.addBatch("INSERT INTO t VALUES (-3)");
+                s.addBatch("ROLLBACK");
+                assertThat(s.executeBatch()).containsExactly(0, 1, 0, 1, 0, 1, 0);
+                s.execute("BEGIN");
+                s.execute("INSERT INTO t VALUES (4)");
+                try (PreparedStatement commit = c.prepareStatement("COMMIT")) {
+                    commit.addBatch();
+                    commit.executeBatch();
+                }
+                s.execute("INSERT INTO t VALUES (5)");
+            }
+        }
+        String kept = single(plain, "SELECT string_agg(a::text, ',' ORDER BY a) FROM t");
+        assertThat(kept).isEqualTo("1,4,5");
+        assertThat(single(source, "SELECT string_agg(a::text, ',' ORDER BY a) FROM t")).isEqualTo(kept);
+        // inside the application's transaction a COMMIT part way through a batch or a string is refused before anything
+        // is sent (the log could not say which statements the database kept); the transaction goes on
+        try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO t VALUES (6)");
+            s.addBatch("INSERT INTO t VALUES (-7)");
+            s.addBatch("COMMIT");
+            s.addBatch("INSERT INTO t VALUES (-8)");
+            assertThatThrownBy(s::executeBatch).isInstanceOf(java.sql.SQLFeatureNotSupportedException.class)
+                    .hasMessageContaining("commits or rolls back inside the application's transaction")
+                    .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("0A000");
+            assertThatThrownBy(() -> s.execute("INSERT INTO t VALUES (-9); ROLLBACK"))
+                    .isInstanceOf(java.sql.SQLFeatureNotSupportedException.class);
+            s.execute("INSERT INTO t VALUES (10)");
+            c.commit();
+        }
+        replayEqual(source, target);
+        assertThat(single(target, "SELECT string_agg(a::text, ',' ORDER BY a) FROM t")).isEqualTo("1,4,5,6,10");
+    }
 }

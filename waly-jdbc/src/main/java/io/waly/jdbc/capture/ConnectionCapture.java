@@ -375,6 +375,7 @@ public final class ConnectionCapture {
      */
     private Mode open(SqlInfo info, List<StatementLog> statements, boolean readsBack) throws SQLException {
         boolean appAutocommit = physical.getAutoCommit() && !sqlTransaction;
+        if (!appAutocommit && info.endsTransactionWithin()) throw endsTransactionWithin();
         PolicyGuard.Admission admitted = policy.admit(info, statements, !appAutocommit);
         if (!admitted.logged()) return new Mode(appAutocommit, false, false, true);
         if (admitted.hashes()) lookUpHashedTables(info, statements);
@@ -383,6 +384,18 @@ public final class ConnectionCapture {
         Mode mode = new Mode(appAutocommit, nonTx, appAutocommit && !nonTx, false);
         if (mode.wrap()) physical.setAutoCommit(false);
         return mode;
+    }
+
+    /**
+     * Refused before anything is sent: in autocommit such a string (or batch) runs as sent and replays as one, but inside
+     * the application's transaction the database would commit or roll back that transaction part way through the string,
+     * and the statements after that part run in a transaction of their own — which the log, holding the string as one
+     * statement of the application's transaction, would not say.
+     */
+    private static SQLException endsTransactionWithin() {
+        return new java.sql.SQLFeatureNotSupportedException("WAL-y cannot log a string of statements or a batch that commits "
+                + "or rolls back inside the application's transaction: end the transaction first (commit() or rollback()), "
+                + "or send it in autocommit mode", "0A000");
     }
 
     /**

@@ -3,6 +3,7 @@ package io.waly.jdbc.capture;
 import io.waly.command.Command;
 import io.waly.command.Value;
 import io.waly.jdbc.sql.SqlInfo;
+import io.waly.jdbc.sql.SqlKind;
 import io.waly.jdbc.versions.LiveVersion;
 import io.waly.log.payload.Payloads;
 import java.sql.Connection;
@@ -242,7 +243,15 @@ public final class PreparedCapture extends StatementCapture {
         if (params == null) return call.run(statement);
         List<Parameters.Bound> items = batch == null ? List.of() : new ArrayList<>(batch);
         if (batch != null) batch.clear();
-        if (items.isEmpty() || info.kind().isTransactionControl()) return call.run(statement);
+        if (items.isEmpty()) return call.run(statement);
+        if (info.kind().isTransactionControl()) {
+            // BEGIN, COMMIT or ROLLBACK twice is once and a warning; a savepoint twice is two, which the log would not say
+            if (items.size() > 1 && !(info.kind() == SqlKind.BEGIN || info.kind() == SqlKind.COMMIT || info.kind() == SqlKind.ROLLBACK)) {
+                throw new java.sql.SQLFeatureNotSupportedException("WAL-y runs " + sql + " on its own, not "
+                        + items.size() + " times in one batch: execute it once per savepoint", "0A000");
+            }
+            return transactionControl(info, () -> call.run(statement));
+        }
         if (info.explicitCall() != null) throw callInBatch();
         refuseMappedInBatch(info, sql);
         List<StatementLog> logs = new ArrayList<>(items.size());

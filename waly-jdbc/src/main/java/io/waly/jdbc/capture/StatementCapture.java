@@ -183,6 +183,7 @@ public class StatementCapture {
     public <T> T executeBatch(Call<T> call) throws SQLException {
         List<String> items = batch == null ? List.of() : new ArrayList<>(batch);
         if (batch != null) batch.clear();
+        for (String item : items) if (capture.classify(item).kind().isTransactionControl()) return executeBatchAsOne(items, call);
         List<StatementLog> logs = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             SqlInfo info = capture.classify(items.get(i));
@@ -198,6 +199,22 @@ public class StatementCapture {
                 int idx = st.batchIndex();
                 st.counts(idx < c.length ? new long[] {c[idx]} : new long[] {-1});
             }
+            return r;
+        });
+    }
+
+    /**
+     * A batch that begins, ends or marks transactions: pgjdbc sends it as one pipeline, which PostgreSQL runs as one
+     * implicit transaction block that its BEGIN, COMMIT and ROLLBACK change (a ROLLBACK after a BEGIN takes back the
+     * autocommitted items before it too) — as it runs a string of several statements. So it is logged as that string:
+     * its items joined, one statement that runs as sent and that replay runs as one string, as the source did.
+     */
+    private <T> T executeBatchAsOne(List<String> items, Call<T> call) throws SQLException {
+        String joined = String.join("\n;\n", items);   // on lines of their own: an item may end in a -- comment
+        StatementLog st = new StatementLog(capture.classify(joined), joined, List.of(), null, null, -1);
+        return capture.writeAll(List.of(st), () -> {
+            T r = call.run(statement, null, false);
+            st.counts(countsOf(r));
             return r;
         });
     }

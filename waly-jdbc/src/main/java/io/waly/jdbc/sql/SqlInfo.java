@@ -86,6 +86,14 @@ public final class SqlInfo {
         return parts;
     }
 
+    /** A string of statements one of which commits, rolls back or prepares the transaction it runs in. */
+    public boolean endsTransactionWithin() {
+        for (SqlInfo p : parts) {
+            if (p.kind == SqlKind.COMMIT || p.kind == SqlKind.ROLLBACK || p.kind == SqlKind.PREPARE_TRANSACTION) return true;
+        }
+        return false;
+    }
+
     public SqlKind kind() {
         return kind;
     }
