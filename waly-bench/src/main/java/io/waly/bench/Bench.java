@@ -148,7 +148,7 @@ public final class Bench {
             if (o.selected("replay")) results.replay = ReplayBench.run(server, runDir, o.replayRows(), o.fixedRounds(), out);
         } finally {
             Loggers.closeAll();
-            ForcedFloor.closeAll();
+            WriteAheadFloor.closeAll();
             KafkaBroker.stop();
             server.close();
             if (!o.keep()) deleteTree(runDir);

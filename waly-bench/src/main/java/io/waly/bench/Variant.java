@@ -1,5 +1,6 @@
 package io.waly.bench;
 
+import io.waly.log.Durability;
 import io.waly.log.read.DirectoryLog;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -46,10 +47,15 @@ enum Variant {
      */
     WALY_COMMANDS("waly-commands"),
     /**
-     * Raw pgjdbc plus the write-ahead rule alone ({@link ForcedFloor}): a record per write, forced before each commit.
+     * Raw pgjdbc plus the write-ahead rule alone ({@link WriteAheadFloor}): a record per write, forced before each commit.
      * The floor WAL-y's fsync durability is measured against. Run only when named.
      */
-    FORCED_FLOOR("forced-floor");
+    FORCED_FLOOR("forced-floor"),
+    /**
+     * The same with the records handed to the OS before each commit instead of forced: the floor of async durability.
+     * Run only when named.
+     */
+    ASYNC_FLOOR("async-floor");
 
     /** The rule set of {@link #WALY_POLICIES}. */
     static final String RULES = """
@@ -99,13 +105,17 @@ enum Variant {
     }
 
     boolean isWaly() {
-        return this != RAW && this != P6SPY && this != DSPROXY && this != FORCED_FLOOR;
+        return this != RAW && this != P6SPY && this != DSPROXY && !isFloor();
     }
 
     /** Measured only when {@code --variants} names it. */
     boolean onDemand() {
         return this == WALY_KAFKA || this == WALY_NO_EFFECTS || this == WALY_POLICIES || this == WALY_COMMANDS
-                || this == FORCED_FLOOR;
+                || isFloor();
+    }
+
+    boolean isFloor() {
+        return this == FORCED_FLOOR || this == ASYNC_FLOOR;
     }
 
     /** Where this variant logs: a directory for WAL-y, a file for the loggers, nothing for raw. */
@@ -139,7 +149,8 @@ enum Variant {
                 hc.setDataSource(ProxyDataSourceBuilder.create(pg).name("bench")
                         .listener(Loggers.datasourceProxyListener(logPath(runDir))).build());
             }
-            case FORCED_FLOOR -> hc.setDataSource(ForcedFloor.dataSource(pgUrl, logPath(runDir)));
+            case FORCED_FLOOR -> hc.setDataSource(WriteAheadFloor.dataSource(pgUrl, logPath(runDir), Durability.FSYNC));
+            case ASYNC_FLOOR -> hc.setDataSource(WriteAheadFloor.dataSource(pgUrl, logPath(runDir), Durability.ASYNC));
             case WALY_KAFKA -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyDurability=fsync&walyLog="
                     + java.net.URLEncoder.encode(KafkaBroker.location(), java.nio.charset.StandardCharsets.UTF_8));
             case WALY_NO_EFFECTS -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyLogDir=" + logPath(runDir)
@@ -170,7 +181,7 @@ enum Variant {
         try {
             if (!Files.exists(p)) return 0;
             if (Files.isRegularFile(p)) return Files.size(p);
-            if (isWaly() || this == FORCED_FLOOR) return walyLogBytes(p);
+            if (isWaly() || isFloor()) return walyLogBytes(p);
             try (Stream<Path> files = Files.walk(p)) {
                 return files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".lock"))
                         .mapToLong(Variant::size).sum();

@@ -25,8 +25,10 @@ final class RowImages {
     /**
      * The statement that applies {@code rows} for {@code cmd} to {@code t}; null when the table cannot take them (an
      * UPDATE or DELETE needs a primary key; an UPDATE that changes the key cannot find its row by the new one).
+     * {@code only}: the images are of an {@code UPDATE ONLY}/{@code DELETE FROM ONLY}, all rows of the table itself, so
+     * they are applied to it only — its inheritance children may hold rows with the same keys.
      */
-    static Plan plan(TargetCatalog.TableShape t, Command cmd, Payloads.Effect rows, Payloads.Effect old) {
+    static Plan plan(TargetCatalog.TableShape t, Command cmd, Payloads.Effect rows, Payloads.Effect old, boolean only) {
         if (old != null && t.primaryKey().isEmpty() && !(cmd instanceof Command.Insert || cmd instanceof Command.Upsert)) {
             return byOldValues(t, cmd, rows, old);
         }
@@ -47,7 +49,7 @@ final class RowImages {
         }
         List<Integer> bindOrder = new ArrayList<>();
         if (delete) {
-            return new Plan("DELETE FROM " + t.quotedName() + " WHERE " + keyCondition(t, rows, bindOrder), bindOrder);
+            return new Plan("DELETE FROM " + (only ? "ONLY " : "") + t.quotedName() + " WHERE " + keyCondition(t, rows, bindOrder), bindOrder);
         }
         if (insert) {
             StringBuilder b = new StringBuilder("INSERT INTO ").append(t.quotedName()).append(" (");
@@ -64,7 +66,7 @@ final class RowImages {
             }
             return new Plan(b.toString(), bindOrder);
         }
-        StringBuilder b = new StringBuilder("UPDATE ").append(t.quotedName()).append(" SET ");
+        StringBuilder b = new StringBuilder("UPDATE ").append(only ? "ONLY " : "").append(t.quotedName()).append(" SET ");
         List<String> sets = new ArrayList<>();
         for (int k = 0; k < cols.size(); k++) {
             if (t.alwaysIdentity().contains(cols.get(k))) continue;   // may not be set, and never changes

@@ -58,8 +58,33 @@ public final class CommandParser {
         // The shape may fail where the original parses (a placeholder where the grammar wants a literal).
         Command direct = shape.literals().isEmpty() ? null : parseWithJSqlParser(sql);
         if (direct != null) return direct;
+        String withoutOnly = withoutOnly(sql, tokens);
+        if (withoutOnly != null) {
+            Command c = parse(withoutOnly);
+            if (c instanceof Command.Update || c instanceof Command.Delete) return c;
+        }
         Command positioned = byCursorPosition(sql, tokens);
         return positioned != null ? positioned : fallback(tokens);
+    }
+
+    /**
+     * {@code UPDATE ONLY t …} / {@code DELETE FROM ONLY t …}, which JSqlParser does not parse, without the {@code ONLY}
+     * (blanked, so that positions stay): the command names its table, so that the model's rules judge it and its rows
+     * can be logged. {@code ONLY} leaves out inheritance children, which changes which rows it touches, not what a row
+     * of the table becomes: the rows it changed are logged and applied by their key (a statement re-run at replay runs
+     * as sent, {@code ONLY} included). Null for anything else.
+     */
+    /** Whether {@code sql} is an {@code UPDATE ONLY} or {@code DELETE FROM ONLY}: its rows are all in the table itself. */
+    public static boolean writesTableOnly(String sql) {
+        return sql.toLowerCase(Locale.ROOT).contains("only") && withoutOnly(sql, SqlLexer.tokenize(sql)) != null;
+    }
+
+    private static String withoutOnly(String sql, List<Token> tokens) {
+        int at = tokens.size() > 2 && tokens.get(0).is("update") ? 1
+                : tokens.size() > 3 && tokens.get(0).is("delete") && tokens.get(1).is("from") ? 2 : -1;
+        if (at < 0 || !tokens.get(at).is("only")) return null;
+        Token only = tokens.get(at);
+        return sql.substring(0, only.start()) + " ".repeat(only.end() - only.start()) + sql.substring(only.end());
     }
 
     /**

@@ -71,6 +71,19 @@ class ClassifyAndParseTest {
         assertThat(classifier.classify("UPDATE cur SET v = 1 WHERE CURRENT OF").command()).isInstanceOf(Command.Sql.class);
     }
 
+    /** {@code UPDATE ONLY} / {@code DELETE FROM ONLY} (inheritance parents) name their table like the statement without it. */
+    @Test
+    void writesToATableOnlyNameTheirTable() {
+        assertThat(classifier.classify("UPDATE ONLY s.a SET aa = ? WHERE id = 3").command()).isEqualTo(
+                classifier.classify("UPDATE s.a SET aa = ? WHERE id = 3").command());
+        assertThat(classifier.classify("delete from only a where aa = 'new' returning *").command()).isEqualTo(
+                classifier.classify("delete from a where aa = 'new' returning *").command());
+        assertThat(classifier.classify("DELETE FROM ONLY cur WHERE CURRENT OF c").command()).isEqualTo(
+                new Command.Delete(new Command.Table(null, "cur"), new Expr.Raw("CURRENT OF c"), null, null));
+        assertThat(classifier.classify("UPDATE ONLY a SET aa = 1").command()).isInstanceOf(Command.Update.class);
+        assertThat(classifier.classify("UPDATE ONLY a SET").command()).isInstanceOf(Command.Sql.class);   // still unparsable
+    }
+
     @Test
     void onlyTrailingSemicolonsAndWhiteSpaceAreCutForSending() {
         assertThat(SqlLexer.beforeTrailingSemicolons("DELETE FROM t WHERE CURRENT OF c ;;\n ")).isEqualTo("DELETE FROM t WHERE CURRENT OF c");
