@@ -116,6 +116,10 @@ class PoliciesTest {
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY001"));
             assertThatThrownBy(() -> s.executeUpdate("UPDATE accounts SET balance = 1 WHERE id = id OR TRUE"))
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY001"));
+            // ONLY (inheritance) does not hide the table from the rules
+            assertThatThrownBy(() -> s.executeUpdate("DELETE FROM ONLY accounts"))
+                    .hasMessageContaining("rule no-unbounded-delete")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY001"));
             assertThatThrownBy(() -> s.execute("TRUNCATE accounts"))
                     .hasMessageContaining("rule protect-accounts")
                     .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("WY001"));
@@ -141,16 +145,18 @@ class PoliciesTest {
         List<Payloads.Policy> d = decisions("enforce");
         assertThat(d).extracting(Payloads.Policy::event).containsOnly("refused");
         assertThat(d).extracting(Payloads.Policy::rule)
-                .containsExactly("no-unbounded-delete", "no-unbounded-delete", "protect-accounts", "protect-accounts", "mass-update",
-                        "no-unbounded-delete");
+                .containsExactly("no-unbounded-delete", "no-unbounded-delete", "no-unbounded-delete", "protect-accounts",
+                        "protect-accounts", "mass-update", "no-unbounded-delete");
         assertThat(d.get(0).sql()).isEqualTo("DELETE FROM accounts WHERE 1 = 1");
         assertThat(d.get(0).sqlState()).isEqualTo("WY001");
         assertThat(d.get(0).role()).isNotBlank();
-        assertThat(d.get(3).command().label()).isEqualTo("DROP TABLE");
-        assertThat(d.get(4).rows()).isEqualTo(10);
-        assertThat(d.get(4).limit()).isEqualTo(5);
+        assertThat(d.get(2).sql()).isEqualTo("DELETE FROM ONLY accounts");
+        assertThat(d.get(4).command().label()).isEqualTo("DROP TABLE");
+        assertThat(d.get(5).rows()).isEqualTo(10);
+        assertThat(d.get(5).limit()).isEqualTo(5);
         // refused before the database: no STATEMENT record; the limited one ran (logged first), then was rolled back
-        assertThat(statements("enforce")).doesNotContain("DELETE FROM accounts WHERE 1 = 1", "TRUNCATE accounts", "DROP TABLE accounts")
+        assertThat(statements("enforce")).doesNotContain("DELETE FROM accounts WHERE 1 = 1", "DELETE FROM ONLY accounts", "TRUNCATE accounts",
+                        "DROP TABLE accounts")
                 .contains("UPDATE accounts SET balance = balance + 1 WHERE id > 0");
         Payloads.Outcome limited = records("enforce").stream().filter(r -> r.kind() == RecordKind.OUTCOME)
                 .map(r -> Payloads.Outcome.decode(r.payload())).filter(o -> !o.ok()).findFirst().orElseThrow();
