@@ -789,6 +789,7 @@ class ReplayRoundTripTest {
         replayEqual(source, target);
         assertThat(single(target, "SELECT string_agg(a::text, ',' ORDER BY a) FROM t")).isEqualTo("1,4,5,6,10");
     }
+
     /**
      * {@code UPDATE ONLY} and {@code DELETE FROM ONLY} on an inheritance parent whose child holds rows with the same
      * keys (a child does not inherit its parent's primary key): parsed, their rows logged and applied to the parent only,

@@ -36,9 +36,9 @@ import java.util.zip.CRC32C;
  * holding only {@code writeLock}: appenders keep going during the write system call and the fsync (measured with JFR,
  * eight TPC-B threads in async: with the write under {@code appendLock} an append parked once every two transactions,
  * holding its row locks meanwhile; now once every fifteen), and the next leader's fsync covers everyone who arrived
- * meanwhile. A committer never waits
- * for a batch to fill or for a timer: an idle disk is forced at once. Committers that find a force under way wait on
- * {@code forceDone} (its own small lock, never held with the others) and are all woken when it finishes.
+ * meanwhile. A committer never waits for a batch to fill or for a timer: an idle disk is forced at once. Committers that
+ * find a force under way wait on {@code forceDone} (its own small lock, never held with the others) and are all woken
+ * when it finishes.
  *
  * <p>After an I/O error on write or fsync the writer refuses everything until it is reopened: after a failed fsync the
  * kernel may have dropped the dirty pages, so retrying could report durable what is not (PostgreSQL's 2018 lesson).

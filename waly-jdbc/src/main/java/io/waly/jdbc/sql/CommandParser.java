@@ -67,18 +67,18 @@ public final class CommandParser {
         return positioned != null ? positioned : fallback(tokens);
     }
 
-    /**
-     * {@code UPDATE ONLY t …} / {@code DELETE FROM ONLY t …}, which JSqlParser does not parse, without the {@code ONLY}
-     * (blanked, so that positions stay): the command names its table, so that the model's rules judge it and its rows
-     * can be logged. {@code ONLY} leaves out inheritance children, which changes which rows it touches, not what a row
-     * of the table becomes: the rows it changed are logged and applied by their key (a statement re-run at replay runs
-     * as sent, {@code ONLY} included). Null for anything else.
-     */
     /** Whether {@code sql} is an {@code UPDATE ONLY} or {@code DELETE FROM ONLY}: its rows are all in the table itself. */
     public static boolean writesTableOnly(String sql) {
         return sql.toLowerCase(Locale.ROOT).contains("only") && withoutOnly(sql, SqlLexer.tokenize(sql)) != null;
     }
 
+    /**
+     * {@code UPDATE ONLY t …} / {@code DELETE FROM ONLY t …}, which JSqlParser does not parse, without the {@code ONLY}
+     * (blanked, so that positions stay): the command names its table, so that the model's rules judge it and its rows
+     * can be logged. {@code ONLY} leaves out inheritance children, which changes which rows it touches, not what a row
+     * of the table becomes: the rows it changed are logged and replay applies them to the table {@code ONLY}
+     * ({@link #writesTableOnly}); a statement re-run at replay runs as sent. Null for anything else.
+     */
     private static String withoutOnly(String sql, List<Token> tokens) {
         int at = tokens.size() > 2 && tokens.get(0).is("update") ? 1
                 : tokens.size() > 3 && tokens.get(0).is("delete") && tokens.get(1).is("from") ? 2 : -1;
