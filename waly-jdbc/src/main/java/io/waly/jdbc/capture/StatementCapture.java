@@ -183,10 +183,12 @@ public class StatementCapture {
     public <T> T executeBatch(Call<T> call) throws SQLException {
         List<String> items = batch == null ? List.of() : new ArrayList<>(batch);
         if (batch != null) batch.clear();
-        for (String item : items) if (capture.classify(item).kind().isTransactionControl()) return executeBatchAsOne(items, call);
+        List<SqlInfo> infos = new ArrayList<>(items.size());
+        for (String item : items) infos.add(capture.classify(item));
+        for (SqlInfo info : infos) if (info.kind().isTransactionControl()) return executeBatchAsOne(items, call);
         List<StatementLog> logs = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            SqlInfo info = capture.classify(items.get(i));
+            SqlInfo info = infos.get(i);
             if (info.explicitCall() != null) throw callInBatch();
             if (!info.isRead()) refuseMappedInBatch(info, items.get(i));
             if (!info.isRead()) logs.add(new StatementLog(info, items.get(i), List.of(), null, null, i));
