@@ -394,23 +394,9 @@ public final class LogWriter implements io.waly.log.LogSink, AutoCloseable {
     }
 
     /** Writes the buffer out at once, waiting for a write under way; caller holds appendLock. */
-    private void writeBuffer() throws IOException {
+    private void writeBuffer() {
         writeLock.lock();
-        try {
-            if (buffer.position() > 0) {
-                buffer.flip();
-                try {
-                    segment.write(buffer);
-                } finally {
-                    buffer.clear();
-                    // a record bigger than the buffer got a buffer of its own; do not keep a 10 MB statement's alive
-                    if (buffer.capacity() > BUFFER_BYTES) buffer = ByteBuffer.allocate(BUFFER_BYTES);
-                }
-            }
-            writtenSeq = lastSeq;
-        } finally {
-            writeLock.unlock();
-        }
+        write(detach());
     }
 
     /** Closes the current segment (forced, so that a later fsync of the new one covers it) and starts the next. */
