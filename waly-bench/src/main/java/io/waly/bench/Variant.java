@@ -55,7 +55,13 @@ enum Variant {
      * The same with the records handed to the OS before each commit instead of forced: the floor of async durability.
      * Run only when named.
      */
-    ASYNC_FLOOR("async-floor");
+    ASYNC_FLOOR("async-floor"),
+    /**
+     * The floor of async durability with what the design's invariants add to any log: the rows of writes with a
+     * non-deterministic value read back and appended, and an end record handed to the OS after each commit
+     * ({@link WriteAheadFloor}). Run only when named.
+     */
+    EXACT_ASYNC_FLOOR("exact-async-floor");
 
     /** The rule set of {@link #WALY_POLICIES}. */
     static final String RULES = """
@@ -115,7 +121,7 @@ enum Variant {
     }
 
     boolean isFloor() {
-        return this == FORCED_FLOOR || this == ASYNC_FLOOR;
+        return this == FORCED_FLOOR || this == ASYNC_FLOOR || this == EXACT_ASYNC_FLOOR;
     }
 
     /** Where this variant logs: a directory for WAL-y, a file for the loggers, nothing for raw. */
@@ -151,6 +157,7 @@ enum Variant {
             }
             case FORCED_FLOOR -> hc.setDataSource(WriteAheadFloor.dataSource(pgUrl, logPath(runDir), Durability.FSYNC));
             case ASYNC_FLOOR -> hc.setDataSource(WriteAheadFloor.dataSource(pgUrl, logPath(runDir), Durability.ASYNC));
+            case EXACT_ASYNC_FLOOR -> hc.setDataSource(WriteAheadFloor.dataSource(pgUrl, logPath(runDir), Durability.ASYNC, true));
             case WALY_KAFKA -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyDurability=fsync&walyLog="
                     + java.net.URLEncoder.encode(KafkaBroker.location(), java.nio.charset.StandardCharsets.UTF_8));
             case WALY_NO_EFFECTS -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyLogDir=" + logPath(runDir)
