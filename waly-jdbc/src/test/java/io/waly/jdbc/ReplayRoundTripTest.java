@@ -202,6 +202,38 @@ class ReplayRoundTripTest {
     }
 
     /**
+     * A timestamp bound with nanoseconds arrives at the database rounded to the microsecond (pgjdbc rounds halves up):
+     * the log keeps what the database received, so a re-run of the statement writes the same values. It logged the
+     * value truncated before, and the replay of {@code .123456789} was {@code .123456} against the source's {@code .123457}.
+     */
+    @Test
+    void timestampsBoundWithNanosecondsReplayAsTheDatabaseKeptThem() throws Exception {
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.shared();
+        String source = pg.newDatabase("rt_nanos_src");
+        String target = pg.newDatabase("rt_nanos_dst");
+        try (Connection c = DriverManager.getConnection(waly(source, logDir)); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE ts (id int PRIMARY KEY, tz timestamptz, local timestamp, legacy timestamp)");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO ts VALUES (?, ?, ?, ?)")) {
+                ps.setInt(1, 1);
+                ps.setObject(2, java.time.OffsetDateTime.of(2024, 5, 1, 10, 0, 0, 123_456_789, java.time.ZoneOffset.ofHours(2)));
+                ps.setObject(3, java.time.LocalDateTime.of(2024, 12, 31, 23, 59, 59, 999_999_700));
+                ps.setTimestamp(4, java.sql.Timestamp.valueOf(java.time.LocalDateTime.of(2024, 5, 1, 10, 0, 0, 123_456_500)));
+                ps.executeUpdate();
+                ps.setInt(1, 2);
+                ps.setObject(2, java.time.OffsetDateTime.of(2024, 5, 1, 10, 0, 0, 123_456_499, java.time.ZoneOffset.UTC));
+                ps.setObject(3, java.time.LocalDateTime.of(2024, 5, 1, 10, 0, 0, 1));
+                ps.setTimestamp(4, java.sql.Timestamp.valueOf(java.time.LocalDateTime.of(2024, 5, 1, 10, 0, 0, 999)));
+                ps.executeUpdate();
+            }
+        }
+        replayEqual(source, target);
+        String rows = "SELECT string_agg(id || ' ' || (tz AT TIME ZONE 'UTC') || ' ' || local || ' ' || legacy, ', ' ORDER BY id) FROM ts";
+        assertThat(single(target, rows)).isEqualTo(single(source, rows)).isEqualTo(
+                "1 2024-05-01 08:00:00.123457 2025-01-01 00:00:00 2024-05-01 10:00:00.123457, "
+                        + "2 2024-05-01 10:00:00.123456 2024-05-01 10:00:00 2024-05-01 10:00:00.000001");
+    }
+
+    /**
      * Writes by cursor position on tables without a primary key (PostgreSQL's portals.sql, {@code uctest}): the changed
      * row's old values are logged with its new ones, and replay changes one row that holds them — among equal rows, rows
      * with NULLs and a json column (no equality), a row of a child table reached through its parent, a temporary table;

@@ -44,10 +44,13 @@ public final class JdbcValues {
     private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
 
     /**
-     * {@code t} as {@link #MICROS} prints it. Years 1–9999 by hand: the formatter (its fraction goes through a
-     * BigDecimal) was the largest cost of recording a batch row with a timestamp (JFR, waly-bench's batch).
+     * {@code t} to the microsecond as pgjdbc sends it — rounded half up, so {@code .123456789} is {@code .123457} —
+     * printed as {@link #MICROS} prints it. Years 1–9999 by hand: the formatter (its fraction goes through a BigDecimal)
+     * was the largest cost of recording a batch row with a timestamp (JFR, waly-bench's batch).
      */
     static String microsText(LocalDateTime t) {
+        int belowMicros = t.getNano() % 1000;
+        if (belowMicros > 499) t = t.plusNanos(1000 - belowMicros);   // what the database receives and keeps
         int year = t.getYear();
         if (year < 1 || year > 9999) return t.format(MICROS);
         StringBuilder s = new StringBuilder(26);
@@ -235,16 +238,21 @@ public final class JdbcValues {
                 else ps.setObject(i, LocalTime.parse((String) o));
             }
             case TIMESTAMP -> {
-                LocalDateTime ldt = LocalDateTime.parse((String) o);
                 if (zoned(v)) {
+                    LocalDateTime ldt = LocalDateTime.parse((String) o);
                     Calendar cal = calendar(v);
                     java.sql.Timestamp ts = java.sql.Timestamp.from(ldt.atZone(cal.getTimeZone().toZoneId()).toInstant());
                     ps.setTimestamp(i, ts, cal);
+                } else if (isoText((String) o)) {
+                    ps.setObject(i, pg("timestamp", (String) o));
                 } else {
-                    ps.setObject(i, ldt);
+                    ps.setObject(i, LocalDateTime.parse((String) o));
                 }
             }
-            case TIMESTAMPTZ -> ps.setObject(i, OffsetDateTime.parse((String) o));
+            case TIMESTAMPTZ -> {
+                if (isoText((String) o)) ps.setObject(i, pg("timestamptz", (String) o));
+                else ps.setObject(i, OffsetDateTime.parse((String) o));
+            }
             case TIMETZ -> ps.setObject(i, OffsetTime.parse((String) o));
             case UUID -> {
                 if (v.typeName() != null) ps.setObject(i, pg(v.typeName(), (String) o));
@@ -281,6 +289,18 @@ public final class JdbcValues {
 
     private static Calendar calendar(Value v) {
         return Calendar.getInstance(TimeZone.getTimeZone(ZoneId.of(v.typeName().substring(3))));
+    }
+
+    /**
+     * True for a logged timestamp the server reads as it is ({@code 2024-05-01T10:00:00.123456+02:00}, years 1–9999):
+     * it is then sent as that text, typed as pgjdbc would type the Java value ({@code timestamp}, {@code timestamptz}),
+     * which is the same value without parsing it into a Java object and printing it again — that was the largest cost
+     * of replaying a row with a timestamp (JFR, waly-bench's replay). Other years go through the Java value, whose
+     * text pgjdbc writes as the server wants it ({@code BC}, {@code infinity}).
+     */
+    private static boolean isoText(String t) {
+        return t.length() >= 19 && t.charAt(4) == '-' && t.charAt(10) == 'T' && !t.startsWith("0000")
+                && Character.isDigit(t.charAt(0));
     }
 
     private static PGobject pg(String type, String value) throws SQLException {
