@@ -204,9 +204,8 @@ public final class SegmentReader implements AutoCloseable {
     /**
      * The record at the current position when the bytes read ahead already hold all of it and it checks out: no system
      * call. Asking the file's size once per record was more than half of reading a log (replay's 200,000-record log:
-     * 590 ms to read and check before, about 200 after). Null for
-     * anything else — zeros, a record the window does not hold whole, a bad one — which {@link #next} then reads from
-     * the file as it is now, and judges.
+     * 590 ms to read and check before, about 200 after). Null for anything else — zeros, a record the window does not
+     * hold whole, a bad one — which {@link #next} then reads from the file as it is now, and judges.
      */
     private Step inWindow() {
         long end = windowStart + window.limit();
