@@ -76,7 +76,7 @@ final class StatementBatch {
                 int full = pending.size() / per;
                 if (full > 0) send(rows.sql(per), 0, full, per);
                 sent = full * per;
-                // the rest in statements of 64, 32, … rows: a few texts per INSERT, each prepared once
+                // the rest in statements of 512, 256, … rows: a few texts per INSERT, each prepared once
                 for (int size = Integer.highestOneBit(Math.max(1, per - 1)); size > 1; size >>= 1) {
                     if (pending.size() - sent >= size) {
                         send(rows.sql(size), sent, 1, size);
