@@ -22,7 +22,8 @@ final class MultiRowInserts {
     /**
      * Measured against 128 (replay of waly-bench's 100,000 rows into an empty database, four alternating runs of eight
      * rounds): 85,000–87,000 rows/s median at 128, 119,000–134,000 at 1,000 — PostgreSQL's work per statement and
-     * pgjdbc's per execution are paid an eighth as often. A statement that fails is reported at the log record of its first row.
+     * pgjdbc's per execution are paid an eighth as often. A statement that fails is reported at the log record of its
+     * first row.
      */
     static final int MAX_ROWS = 1000;
     /** PostgreSQL's protocol counts a statement's parameters in 16 bits. */
