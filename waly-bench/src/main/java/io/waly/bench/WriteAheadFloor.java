@@ -28,12 +28,12 @@ import org.postgresql.ds.PGSimpleDataSource;
  * the disk and the cores charge for the rule itself, whatever the protocol. (Its JDBC objects are JDK proxies: a
  * reflective call per JDBC call, some 40 per TPC-B transaction, which a hand-written wrapper would not pay.)
  *
- * <p>{@link Variant#EXACT_ASYNC_FLOOR} adds the two things ../shared/design.md's invariants ask of any async log
- * beyond that, and nothing else: the row a write with a non-deterministic value makes (TPC-B's history row and its
+ * <p>{@link Variant#EXACT_ASYNC_FLOOR} adds the two things the design's invariants ask of an async log that is
+ * replayed, and nothing else: the row a write with a non-deterministic value makes (TPC-B's history row and its
  * {@code CURRENT_TIMESTAMP}) read back with it ({@code RETURNING *}, as pgjdbc's generated keys ask) and appended
  * (invariant 7: a replay reproduces the source's rows); and, after the database commits, an end record handed to the
- * OS (invariant 4: a transaction whose end a crash lost is decided by a rule, never a guess — without the database's
- * transaction id, which would cost a query of its own, only its end in the log decides it).
+ * OS (invariant 4: a finished commit is never left in doubt by a later crash — without the database's transaction id,
+ * a statement more per transaction for the server, only its end in the log decides it).
  */
 final class WriteAheadFloor {
     /** About a STATEMENT and its OUTCOME for a TPC-B write (WAL-y logs ~2.2 KB for four writes and the ends). */

@@ -12,6 +12,7 @@ import io.waly.testing.EmbeddedPostgresServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ class WriteAheadFloorTest {
         for (LogRecord r : records) {
             if (r.kind() == RecordKind.OUTCOME) images.add(new String(r.payload(), StandardCharsets.UTF_8));
         }
-        try (Connection c = java.sql.DriverManager.getConnection(url); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT tid, bid, aid, delta, mtime FROM pgbench_history ORDER BY mtime")) {
             int i = 0;
             while (rs.next()) {
@@ -80,7 +81,7 @@ class WriteAheadFloorTest {
 
     /** Five TPC-B transactions (or five autocommitted updates) through the variant; the log's records (the writer's own left out). */
     private static List<LogRecord> run(Variant v, Path dir, boolean autocommit) throws Exception {
-        try (Connection c = java.sql.DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             s.execute("TRUNCATE pgbench_history");
         }
         try (HikariDataSource ds = v.pool(url, dir, 1, autocommit); Connection c = ds.getConnection()) {
