@@ -155,8 +155,8 @@ enum Variant {
                 hc.setDataSource(ProxyDataSourceBuilder.create(pg).name("bench")
                         .listener(Loggers.datasourceProxyListener(logPath(runDir))).build());
             }
-            case FORCED_FLOOR -> hc.setDataSource(WriteAheadFloor.dataSource(pgUrl, logPath(runDir), Durability.FSYNC));
-            case ASYNC_FLOOR -> hc.setDataSource(WriteAheadFloor.dataSource(pgUrl, logPath(runDir), Durability.ASYNC));
+            case FORCED_FLOOR -> hc.setDataSource(WriteAheadFloor.dataSource(pgUrl, logPath(runDir), Durability.FSYNC, false));
+            case ASYNC_FLOOR -> hc.setDataSource(WriteAheadFloor.dataSource(pgUrl, logPath(runDir), Durability.ASYNC, false));
             case EXACT_ASYNC_FLOOR -> hc.setDataSource(WriteAheadFloor.dataSource(pgUrl, logPath(runDir), Durability.ASYNC, true));
             case WALY_KAFKA -> hc.setJdbcUrl("jdbc:waly:postgresql:" + rest + "&walyDurability=fsync&walyLog="
                     + java.net.URLEncoder.encode(KafkaBroker.location(), java.nio.charset.StandardCharsets.UTF_8));

@@ -46,10 +46,6 @@ final class WriteAheadFloor {
     /** An end record: the outcome of a commit. */
     private static final byte[] END = new byte[16];
 
-    static DataSource dataSource(String pgUrl, Path dir, Durability durability) {
-        return dataSource(pgUrl, dir, durability, false);
-    }
-
     /** {@code exact}: also the row images and the end records of {@link Variant#EXACT_ASYNC_FLOOR}. */
     static DataSource dataSource(String pgUrl, Path dir, Durability durability, boolean exact) {
         PGSimpleDataSource pg = new PGSimpleDataSource();

@@ -207,7 +207,7 @@ final class TransactionApplier {
     private boolean applyImages(Transaction.StatementStep st, TargetCatalog.TableShape t, Command cmd, Payloads.Effect rows,
                                 Payloads.Effect old, ReplaySummary summary) throws ReplayException, SQLException {
         boolean only = (cmd instanceof Command.Update || cmd instanceof Command.Delete)
-                && io.waly.jdbc.sql.CommandParser.writesTableOnly(st.statement().sql());
+                && CommandParser.writesTableOnly(st.statement().sql());
         RowImages.Plan plan = RowImages.plan(t, cmd, rows, old, only);
         if (plan == null) return false;
         Command.Insert insert = cmd instanceof Command.Insert i ? i : cmd instanceof Command.Upsert u ? u.insert() : null;
